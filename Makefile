@@ -1,0 +1,59 @@
+# Two commands for a newcomer: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test e2e lint demo migrate messages check-messages clean bench
+
+$(BIN)/activate:
+	@PYTHON_BIN=$$(scripts/find-python) && echo "Using $$PYTHON_BIN" && $$PYTHON_BIN -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/activate
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+var:
+	@mkdir -p var
+
+migrate: $(VENV)/.installed | var
+	$(PY) manage.py migrate --noinput -v0
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+# Development server and background worker; Ctrl+C stops both.
+run: demo
+	@echo "Web: http://$(HOST):$(PORT)/  (worker running in the background)"
+	@export DEBUG=1; \
+	$(PY) manage.py run_worker & WORKER=$$!; \
+	trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The whole unit suite; set DATABASE_URL=postgres://... to run it on PostgreSQL.
+test: $(VENV)/.installed
+	$(BIN)/pytest -m "not e2e" -n 2 -q
+
+# Browser tests: Playwright driving Debian's Chromium.
+e2e: $(VENV)/.installed
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	$(BIN)/pytest -m e2e -q -p no:xdist
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l vi --no-obsolete --no-location --ignore=.venv --ignore=var
+	$(PY) manage.py compilemessages -l vi --ignore=.venv
+
+check-messages: $(VENV)/.installed
+	scripts/check-translations
+
+bench: $(VENV)/.installed
+	$(PY) bench/plan_dashboard.py
+
+clean:
+	rm -rf var/db.sqlite3* var/media var/imports

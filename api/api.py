@@ -1,0 +1,162 @@
+"""JSON API v1 (django-ninja). Same access rules as the pages: invisible -> 404, read-only -> 403."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+from ninja import NinjaAPI, Schema, Status
+from ninja.errors import HttpError
+from ninja.security import HttpBearer, django_auth
+from pydantic import Field
+
+from core.models import ApiToken
+from core.services import load_calendar
+from plans import services
+from plans.access import can, get_plan_for_user, get_task_for_user, plans_visible_to, tasks_visible_to
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        record = ApiToken.objects.select_related("user").filter(token_hash=digest, user__is_active=True).first()
+        if record is None:
+            return None
+        ApiToken.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
+        request.user = record.user
+        return record.user
+
+
+api = NinjaAPI(
+    title="CCHC API",
+    version="1.0.0",
+    description="Plans and tasks of the PAR/SIPAS platform. Authenticate with `Authorization: Bearer <token>`.",
+    auth=[TokenAuth(), django_auth],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "Not found"}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc):
+    return api.create_response(request, {"detail": "Forbidden"}, status=403)
+
+
+class PlanOut(Schema):
+    id: int
+    agency: str = Field(alias="agency.code")
+    year: int
+    number: str
+    title: str
+    issued_on: dt.date | None
+    status: str
+    legal_basis: str
+
+
+class TaskOut(Schema):
+    id: int
+    plan_id: int
+    code: str
+    section: str | None = Field(None, alias="section.code")
+    title: str
+    description: str
+    lead_unit: str = Field(alias="lead_unit.code")
+    start_date: dt.date | None
+    deadline: dt.date | None
+    recurrence: str
+    next_due: dt.date | None
+    expected_product: str
+    target: str
+    status: str
+    progress: int
+    at_risk: bool
+    risk_reasons: list[str]
+    evidence_count: int
+    last_update_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_risk_reasons(obj) -> list[str]:
+        return [r for r in obj.risk_reasons.split(",") if r]
+
+
+class ProgressIn(Schema):
+    progress: int = Field(ge=0, le=100)
+    text: str = Field(min_length=1, max_length=4000)
+
+
+class ProgressOut(Schema):
+    id: int
+    task_id: int
+    progress: int
+    text: str
+    created_at: dt.datetime
+    task_status: str
+
+
+@api.get("/plans", response=list[PlanOut], tags=["plans"])
+def list_plans(request, year: int | None = None):
+    qs = plans_visible_to(request.user).select_related("agency").order_by("-year", "id")
+    return qs.filter(year=year) if year else qs
+
+
+@api.get("/plans/{plan_id}", response=PlanOut, tags=["plans"])
+def get_plan(request, plan_id: int):
+    return get_plan_for_user(request.user, plan_id)
+
+
+@api.get("/tasks", response=list[TaskOut], tags=["tasks"])
+def list_tasks(
+    request,
+    plan: int | None = None,
+    status: str | None = None,
+    unit: str | None = None,
+    limit: int = 200,
+    offset: int = 0,
+):
+    if not 1 <= limit <= 1000 or offset < 0:
+        raise HttpError(422, "limit must be 1..1000 and offset >= 0")
+    qs = tasks_visible_to(request.user).select_related("section", "lead_unit").order_by("plan_id", "code")
+    if plan is not None:
+        qs = qs.filter(plan_id=plan)
+    if status:
+        qs = qs.filter(status=status)
+    if unit:
+        qs = qs.filter(lead_unit__code=unit)
+    return qs[offset : offset + limit]
+
+
+@api.get("/tasks/{task_id}", response=TaskOut, tags=["tasks"])
+def get_task(request, task_id: int):
+    return get_task_for_user(request.user, task_id)
+
+
+@api.post("/tasks/{task_id}/progress", response={201: ProgressOut}, tags=["tasks"])
+def post_progress(request, task_id: int, payload: ProgressIn):
+    task = get_task_for_user(request.user, task_id, action="report")
+    if task.is_closed:
+        raise HttpError(409, "the task is closed")
+    update = services.post_progress(
+        actor=request.user,
+        task=task,
+        progress=payload.progress,
+        text=payload.text,
+        today=timezone.localdate(),
+        cal=load_calendar(),
+        can_approve=can(request.user, "approve", task),
+    )
+    body = {
+        "id": update.pk,
+        "task_id": task.pk,
+        "progress": update.progress,
+        "text": update.text,
+        "created_at": update.created_at,
+        "task_status": task.status,
+    }
+    return Status(201, body)

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from api.api import api
+from core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("agency/", core_views.switch_agency, name="switch_agency"),
+    path("notifications/", core_views.notifications, name="notifications"),
+    path("notifications/read/", core_views.notifications_read, name="notifications_read"),
+    path("evidence/", core_views.evidence_library, name="evidence_library"),
+    path("evidence/new/", core_views.evidence_upload, name="evidence_upload"),
+    path("evidence/<int:pk>/", core_views.evidence_detail, name="evidence_detail"),
+    path("evidence/files/<int:pk>/", core_views.evidence_file, name="evidence_file"),
+    path("plans/", include("plans.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,97 @@
+"""Who may see and do what. Views obtain scoped objects only through these functions.
+
+Invisible -> Http404, visible but read-only -> PermissionDenied (403).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from core.models import Agency, Membership, Role
+
+AGENCY_WIDE_ROLES = {Role.ADMINISTRATOR, Role.LEADER, Role.FOCAL_POINT, Role.AUDITOR, Role.APPRAISER}
+MANAGER_ROLES = {Role.ADMINISTRATOR, Role.LEADER, Role.FOCAL_POINT}
+
+
+@dataclass
+class Scope:
+    """Everything the access rules need about one user, loaded with one query."""
+
+    user_id: int | None
+    is_superuser: bool = False
+    roles_by_agency: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    roles_by_unit: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    province_by_agency: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def agency_ids(self) -> set[int]:
+        return set(self.roles_by_agency)
+
+    def roles(self, agency_id: int) -> set[str]:
+        return self.roles_by_agency.get(agency_id, set())
+
+    def unit_roles(self, unit_id: int) -> set[str]:
+        return self.roles_by_unit.get(unit_id, set())
+
+    def can_view_agency(self, agency_id: int) -> bool:
+        return self.is_superuser or agency_id in self.roles_by_agency
+
+    def is_manager(self, agency_id: int) -> bool:
+        return self.is_superuser or bool(self.roles(agency_id) & MANAGER_ROLES)
+
+    def is_read_only(self, agency_id: int) -> bool:
+        roles = self.roles(agency_id)
+        return not self.is_superuser and bool(roles) and roles <= {Role.AUDITOR, Role.APPRAISER}
+
+    def units_with(self, *roles: str) -> set[int]:
+        return {unit_id for unit_id, held in self.roles_by_unit.items() if held & set(roles)}
+
+
+def scope_for(user) -> Scope:
+    cached = getattr(user, "_access_scope", None)
+    if cached is not None:
+        return cached
+    if not getattr(user, "is_authenticated", False):
+        scope = Scope(user_id=None)
+    else:
+        scope = Scope(user_id=user.pk, is_superuser=user.is_superuser)
+        rows = Membership.objects.filter(user_id=user.pk).values_list(
+            "agency_id", "unit_id", "role", "agency__province_id"
+        )
+        for agency_id, unit_id, role, province_id in rows:
+            scope.roles_by_agency[agency_id].add(role)
+            scope.province_by_agency[agency_id] = province_id
+            if unit_id:
+                scope.roles_by_unit[unit_id].add(role)
+        user._access_scope = scope
+    return scope
+
+
+def visible_agencies(user):
+    scope = scope_for(user)
+    qs = Agency.objects.all()
+    return qs if scope.is_superuser else qs.filter(pk__in=scope.agency_ids)
+
+
+def get_agency_for_user(user, pk: int, *, manage: bool = False) -> Agency:
+    scope = scope_for(user)
+    if not scope.can_view_agency(pk):
+        raise Http404
+    if manage and not scope.is_manager(pk):
+        raise PermissionDenied
+    return Agency.objects.get(pk=pk)
+
+
+def current_agency(request) -> Agency | None:
+    """The agency the user is working in: chosen in the session, else their first one."""
+    if hasattr(request, "_current_agency"):
+        return request._current_agency
+    agencies = visible_agencies(request.user).order_by("name")
+    chosen = request.session.get("agency_id")
+    agency = (agencies.filter(pk=chosen).first() if chosen else None) or agencies.first()
+    request._current_agency = agency
+    return agency

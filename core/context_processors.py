@@ -1,0 +1,29 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.access import current_agency, scope_for, visible_agencies
+
+AREAS = [
+    ("plans", _("Plan"), "plans:dashboard"),
+    ("scorecards", _("PAR index"), None),
+    ("procedures", _("Procedure dossiers"), None),
+    ("surveys", _("Surveys"), None),
+    ("feedback", _("Feedback and petitions"), None),
+    ("reports", _("Reports"), None),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    agency = current_agency(request)
+    areas = [{"key": key, "label": label, "url": reverse(name) if name else None} for key, label, name in AREAS]
+    scope = scope_for(user)
+    return {
+        "nav_areas": areas,
+        "current_agency": agency,
+        "my_agencies": visible_agencies(user).order_by("name")[:50],
+        "is_manager": bool(agency and scope.is_manager(agency.pk)),
+        "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
+    }

@@ -1,0 +1,31 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Document
+
+
+def style(form: forms.BaseForm) -> None:
+    """Bootstrap classes on every widget, so templates can render fields as they are."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
+            continue
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+
+class DocumentForm(forms.ModelForm):
+    file = forms.FileField(label=_("File (PDF, DOCX, XLSX, JPEG, PNG)"))
+
+    class Meta:
+        model = Document
+        fields = ["abstract", "doc_number", "issued_on", "issuer"]
+        widgets = {"issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class VersionForm(forms.Form):
+    file = forms.FileField(label=_("New version"))

@@ -1,0 +1,35 @@
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.reference import DATA_DIR, DEMO_PASSWORD, load_calendar_overrides, load_demo_organisation
+from core.services import load_calendar
+from plans.loader import load_plan_file
+
+
+class Command(BaseCommand):
+    help = "Loads reference data, the demo organisation and the 2026 seed plan (idempotent); prints the log-ins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet", action="store_true")
+
+    def handle(self, *args, quiet=False, **options):
+        load_calendar_overrides()
+        logins = load_demo_organisation()
+        cal = load_calendar()
+        today = timezone.localdate()
+        created = 0
+        for path in sorted((DATA_DIR / "plans").glob("*.yaml")):
+            _plan, n = load_plan_file(path, today=today, cal=cal)
+            created += n
+        if quiet:
+            return
+        self.stdout.write(f"tasks created: {created}")
+        self.stdout.write(_("Demo log-ins (password for all: %(password)s)") % {"password": DEMO_PASSWORD})
+        seen = set()
+        for role, username, name in logins:
+            if role in seen:
+                continue
+            seen.add(role)
+            self.stdout.write(f"  {role:<28} {username:<20} {name}")
+        self.stdout.write(f"  {'(' + _('other agency') + ')':<28} chuyenvien.sct")

@@ -1,0 +1,126 @@
+"""Reference data (the official calendar) and demo data, both loaded idempotently."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.db import transaction
+
+from core.models import Agency, CalendarOverride, Membership, Province, Role, Unit, User
+
+DATA_DIR = Path(settings.BASE_DIR) / "data"
+DEMO_PASSWORD = "CaiCach#2026"
+
+
+@transaction.atomic
+def load_calendar_overrides(path: Path | None = None) -> int:
+    rows = yaml.safe_load((path or DATA_DIR / "calendar.yaml").read_text(encoding="utf-8"))
+    created = 0
+    for row in rows:
+        _, was_created = CalendarOverride.objects.get_or_create(
+            date=row["date"],
+            defaults={"kind": row["kind"], "name": row["name"], "legal_ref": row.get("legal_ref", "")},
+        )
+        created += was_created
+    return created
+
+
+DEMO_AGENCIES = [
+    {
+        "code": "BQLKKTCK",
+        "name": "Ban Quản lý Khu kinh tế cửa khẩu Đồng Đăng - Lạng Sơn",
+        "short_name": "Ban QLKKTCK Đồng Đăng - Lạng Sơn",
+        "kind": "board",
+        "symbol": "BQLKKTCK",
+        "units": [
+            ("LD", "Lãnh đạo Ban", "leadership", False),
+            ("VP", "Văn phòng", "office", True),
+            ("KHTH", "Phòng Kế hoạch - Tổng hợp", "division", False),
+            ("QLDN", "Phòng Quản lý Doanh nghiệp", "division", False),
+            ("QHXD", "Phòng Quản lý Quy hoạch - Xây dựng và Môi trường", "division", False),
+            ("TTQLCK", "Trung tâm Quản lý cửa khẩu", "centre", False),
+        ],
+    },
+    {
+        "code": "SCT",
+        "name": "Sở Công Thương tỉnh Lạng Sơn",
+        "short_name": "Sở Công Thương",
+        "kind": "department",
+        "symbol": "SCT",
+        "units": [("VP", "Văn phòng Sở", "office", True), ("QLTM", "Phòng Quản lý Thương mại", "division", False)],
+    },
+    {
+        "code": "SNV",
+        "name": "Sở Nội vụ tỉnh Lạng Sơn",
+        "short_name": "Sở Nội vụ",
+        "kind": "home_affairs",
+        "symbol": "SNV",
+        "units": [("CCHC", "Phòng Cải cách hành chính", "division", False)],
+    },
+]
+
+# (username, full name, agency, unit, role)
+DEMO_PEOPLE = [
+    ("quantri", "Quản trị hệ thống Ban", "BQLKKTCK", None, Role.ADMINISTRATOR),
+    ("lanhdao", "Hoàng Việt Đông", "BQLKKTCK", "LD", Role.LEADER),
+    ("vanphong", "Nguyễn Thị Thu Trang", "BQLKKTCK", "VP", Role.FOCAL_POINT),
+    ("truongphong.vp", "Lê Văn Hùng", "BQLKKTCK", "VP", Role.UNIT_HEAD),
+    ("chuyenvien.vp", "Phạm Minh Anh", "BQLKKTCK", "VP", Role.OFFICER),
+    ("truongphong.qldn", "Đỗ Thị Lan", "BQLKKTCK", "QLDN", Role.UNIT_HEAD),
+    ("chuyenvien.qldn", "Vũ Quang Huy", "BQLKKTCK", "QLDN", Role.OFFICER),
+    ("truongphong.khth", "Trần Đức Minh", "BQLKKTCK", "KHTH", Role.UNIT_HEAD),
+    ("chuyenvien.khth", "Ngô Thị Hà", "BQLKKTCK", "KHTH", Role.OFFICER),
+    ("giamdoc.ttqlck", "Bế Văn Thành", "BQLKKTCK", "TTQLCK", Role.UNIT_HEAD),
+    ("chuyenvien.ttqlck", "Hoàng Thị Mai", "BQLKKTCK", "TTQLCK", Role.OFFICER),
+    ("kiemtra", "Lương Văn Bình", "BQLKKTCK", None, Role.AUDITOR),
+    ("thamdinh", "Nông Thị Hoa", "SNV", "CCHC", Role.APPRAISER),
+    ("chuyenvien.sct", "Đinh Công Sơn", "SCT", "QLTM", Role.OFFICER),
+    ("vanphong.sct", "Lý Thị Nga", "SCT", "VP", Role.FOCAL_POINT),
+]
+# A person may hold roles in several units: the VP officer also works for the border-gate centre.
+EXTRA_ROLES = [("chuyenvien.vp", "BQLKKTCK", "TTQLCK", Role.OFFICER)]
+
+
+@transaction.atomic
+def load_demo_organisation() -> list[tuple[str, str, str]]:
+    """Creates the demo province, agencies, units and people; returns (role, username, name)."""
+    province, _ = Province.objects.get_or_create(code="LSN", defaults={"name": "Lạng Sơn"})
+    agencies, units = {}, {}
+    for spec in DEMO_AGENCIES:
+        agency, _ = Agency.objects.get_or_create(
+            code=spec["code"],
+            defaults={
+                "province": province,
+                "name": spec["name"],
+                "short_name": spec["short_name"],
+                "kind": spec["kind"],
+                "symbol": spec["symbol"],
+            },
+        )
+        agencies[agency.code] = agency
+        for order, (code, name, kind, is_office) in enumerate(spec["units"]):
+            unit, _ = Unit.objects.get_or_create(
+                agency=agency, code=code, defaults={"name": name, "kind": kind, "is_office": is_office, "order": order}
+            )
+            units[(agency.code, code)] = unit
+    logins = []
+    for username, full_name, agency_code, unit_code, role in DEMO_PEOPLE:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, full_name=full_name, email=f"{username}@example.gov.vn")
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        Membership.objects.get_or_create(
+            user=user, agency=agencies[agency_code], unit=units.get((agency_code, unit_code)), role=role
+        )
+        logins.append((Role(role).label, username, full_name))
+    for username, agency_code, unit_code, role in EXTRA_ROLES:
+        Membership.objects.get_or_create(
+            user=User.objects.get(username=username),
+            agency=agencies[agency_code],
+            unit=units[(agency_code, unit_code)],
+            role=role,
+        )
+    return logins

@@ -1,0 +1,140 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.access import current_agency, scope_for
+from core.files import EXTENSIONS, FileRejected
+from core.forms import DocumentForm, VersionForm
+from core.models import Document, DocumentVersion
+from core.services import add_document_version, create_document
+from core.text import fold
+
+
+@login_required
+def home(request):
+    return redirect("plans:dashboard")
+
+
+@login_required
+@require_POST
+def switch_agency(request):
+    agency_id = int(request.POST.get("agency", 0) or 0)
+    if not scope_for(request.user).can_view_agency(agency_id):
+        raise Http404
+    request.session["agency_id"] = agency_id
+    target = request.POST.get("next", "/")
+    return redirect(target if url_has_allowed_host_and_scheme(target, None) else "/")
+
+
+@login_required
+def notifications(request):
+    items = request.user.notifications.all()[:100]
+    return render(request, "core/notifications.html", {"items": items})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("notifications")
+
+
+def get_document_for_user(user, pk: int, *, write: bool = False) -> Document:
+    document = Document.objects.select_related("agency", "unit").filter(pk=pk).first()
+    scope = scope_for(user)
+    if document is None or not scope.can_view_agency(document.agency_id):
+        raise Http404
+    if write and scope.is_read_only(document.agency_id):
+        raise PermissionDenied
+    return document
+
+
+@login_required
+def evidence_library(request):
+    agency = current_agency(request)
+    if agency is None:
+        raise Http404
+    docs = Document.objects.filter(agency=agency).select_related("unit").prefetch_related("versions")
+    query = request.GET.get("q", "").strip()
+    if query:
+        docs = docs.filter(search_text__contains=fold(query))
+    return render(request, "core/evidence_library.html", {"documents": docs[:200], "q": query})
+
+
+@login_required
+def evidence_detail(request, pk: int):
+    document = get_document_for_user(request.user, pk)
+    form = VersionForm()
+    if request.method == "POST":
+        document = get_document_for_user(request.user, pk, write=True)
+        form = VersionForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                add_document_version(actor=request.user, document=document, fileobj=upload, filename=upload.name)
+            except FileRejected as exc:
+                form.add_error("file", str(exc))
+            else:
+                messages.success(request, _("New version saved."))
+                return redirect("evidence_detail", pk=pk)
+    versions = document.versions.select_related("uploaded_by")
+    tasks = document.task_links.select_related("task")
+    return render(
+        request, "core/evidence_detail.html", {"document": document, "versions": versions, "tasks": tasks, "form": form}
+    )
+
+
+@login_required
+def evidence_file(request, pk: int):
+    version = get_object_or_404(DocumentVersion.objects.select_related("document"), pk=pk)
+    get_document_for_user(request.user, version.document_id)
+    name = version.original_name
+    if not name.lower().endswith(EXTENSIONS[version.content_type]):
+        name += EXTENSIONS[version.content_type]
+    response = FileResponse(
+        version.file.open("rb"), content_type=version.content_type, as_attachment=True, filename=name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def handle_document_upload(request, agency, unit=None):
+    """Binds a DocumentForm; returns (form, document or None)."""
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return form, None
+    upload = form.cleaned_data.pop("file")
+    try:
+        document = create_document(
+            actor=request.user, agency=agency, unit=unit, fileobj=upload, filename=upload.name, **form.cleaned_data
+        )
+    except FileRejected as exc:
+        form.add_error("file", str(exc))
+        return form, None
+    return form, document
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)
+
+
+@login_required
+def evidence_upload(request):
+    agency = current_agency(request)
+    if agency is None:
+        raise Http404
+    if scope_for(request.user).is_read_only(agency.pk):
+        raise PermissionDenied
+    form = DocumentForm()
+    if request.method == "POST":
+        form, document = handle_document_upload(request, agency)
+        if document:
+            messages.success(request, _("Evidence document saved."))
+            return redirect("evidence_detail", pk=document.pk)
+    return render(request, "core/evidence_upload.html", {"form": form})

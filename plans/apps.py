@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlansConfig(AppConfig):
+    name = "plans"
+    verbose_name = _("Plans and tasks")
+
+    def ready(self):
+        from plans import reminders  # noqa: F401  (registers the daily job)

@@ -1,0 +1,97 @@
+"""Plan import from Excel: preview with row-level errors, then an all-or-nothing commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from core.calendar import WorkingCalendar
+from core.models import Unit
+from core.services import diff, log_action
+from core.text import fold
+from plans import excel
+from plans.models import Plan, Task
+from plans.services import ensure_occurrences, refresh_task, snapshot
+
+ERROR_MESSAGES = {
+    "not_xlsx": _("The file is not an Excel workbook (.xlsx)."),
+    "empty": _("The sheet is empty."),
+    "no_rows": _("The sheet has a header but no task rows."),
+    "missing_column": _("This required column is missing from the header row."),
+    "too_many_rows": _("Too many rows: at most 5000 tasks per file."),
+    "required": _("This value is required."),
+    "too_long": _("The value is too long."),
+    "unknown_section": _("No section of the plan has this code."),
+    "unknown_unit": _("No unit of the agency has this code or name."),
+    "bad_date": _("Not a date: use dd/mm/yyyy."),
+    "bad_recurrence": _("Use one of: hằng tháng, hằng quý, 6 tháng, hằng năm, or leave empty."),
+    "bad_number": _("Not a whole number in the allowed range."),
+    "bad_sipas": _("Unknown SIPAS element."),
+    "deadline_or_recurrence": _("A one-off task needs a deadline (or set a recurrence)."),
+    "before_start": _("The deadline is before the start date."),
+    "duplicate_code": _("This task code appears twice in the file."),
+}
+
+
+def _lookups(plan: Plan) -> tuple[dict[str, int], set[str]]:
+    units: dict[str, int] = {}
+    for unit in Unit.objects.filter(agency=plan.agency):
+        units[fold(unit.code)] = unit.pk
+        units[fold(unit.name)] = unit.pk
+    sections = set(plan.sections.values_list("code", flat=True))
+    return units, sections
+
+
+def preview(*, plan: Plan, data: bytes) -> excel.ParsedPlan:
+    units, sections = _lookups(plan)
+    parsed = excel.parse_plan_workbook(data, units=units, sections=sections)
+    existing = set(plan.tasks.values_list("code", flat=True))
+    for row in parsed.rows:
+        row["exists"] = row["code"] in existing
+    return parsed
+
+
+@transaction.atomic
+def commit_import(*, actor, plan: Plan, data: bytes, today: dt.date, cal: WorkingCalendar) -> excel.ParsedPlan:
+    """Re-parses the file and writes every row or none. Existing codes are updated, new ones created."""
+    parsed = preview(plan=plan, data=data)
+    if parsed.errors:
+        return parsed
+    sections = {s.code: s for s in plan.sections.all()}
+    for row in parsed.rows:
+        fields = {
+            "appendix": row["appendix"],
+            "section": sections.get(row["section"]),
+            "title": row["title"],
+            "description": row["description"],
+            "par_domain": row["par_domain"],
+            "sipas_element": row["sipas_element"],
+            "lead_unit_id": row["lead_unit_id"],
+            "start_date": row["start_date"],
+            "deadline": row["deadline"],
+            "recurrence": row["recurrence"],
+            "recurrence_day": row["recurrence_day"],
+            "expected_product": row["expected_product"],
+            "target": row["target"],
+            "evidence_required": row["evidence_required"],
+        }
+        task = Task.objects.filter(plan=plan, code=row["code"]).first()
+        if task is None:
+            task = Task.objects.create(plan=plan, agency=plan.agency, code=row["code"], **fields)
+            before = {}
+            action = "task.created"
+        else:
+            before = snapshot(task)
+            for key, value in fields.items():
+                setattr(task, key, value)
+            task.save()
+            action = "task.imported"
+        task.coordinating_units.set(row["coordinating_unit_ids"])
+        ensure_occurrences(task)
+        refresh_task(task, today=today, cal=cal)
+        log_action(
+            actor=actor, agency=plan.agency, action=action, obj=task, changes=diff(before, snapshot(task)), note="Excel"
+        )
+    return parsed

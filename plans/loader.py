@@ -1,0 +1,101 @@
+"""Loads a plan data file (YAML, see data/plans/) idempotently: sections and tasks are matched by code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+
+from core.calendar import WorkingCalendar
+from core.models import Agency, Unit
+from core.services import log_action
+from plans.models import Plan, Section, Task
+from plans.services import ensure_occurrences, refresh_task
+
+
+class PlanFileError(ValueError):
+    pass
+
+
+def _evidence(value) -> str:
+    if isinstance(value, list):
+        return "\n".join(str(v) for v in value)
+    return str(value or "")
+
+
+@transaction.atomic
+def load_plan_file(path: Path, *, today: dt.date, cal: WorkingCalendar, actor=None) -> tuple[Plan, int]:
+    """Returns the plan and the number of tasks created (0 on a second run)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    meta = data["plan"]
+    agency = Agency.objects.filter(code=meta["agency"]).first()
+    if agency is None:
+        raise PlanFileError(f"{path.name}: agency {meta['agency']!r} does not exist")
+    units = {u.code: u for u in Unit.objects.filter(agency=agency)}
+    plan, _ = Plan.objects.update_or_create(
+        agency=agency,
+        source_key=path.stem,
+        defaults={
+            "year": meta["year"],
+            "number": meta.get("number", ""),
+            "title": meta["title"],
+            "issued_on": meta.get("issued_on"),
+            "issuer": meta.get("issuer", ""),
+            "signer": meta.get("signer", ""),
+            "signer_title": meta.get("signer_title", ""),
+            "legal_basis": meta.get("legal_basis", ""),
+            "status": meta.get("status", "draft"),
+        },
+    )
+    sections: dict[str, Section] = {}
+    for order, item in enumerate(data.get("sections", [])):
+        section, _ = Section.objects.update_or_create(
+            plan=plan,
+            code=item["code"],
+            defaults={
+                "title": item["title"],
+                "order": order,
+                "parent": sections.get(item.get("parent")),
+                "par_domain": item.get("par_domain"),
+                "sipas_element": item.get("sipas_element") or "",
+            },
+        )
+        sections[section.code] = section
+    created = 0
+    for item in data.get("tasks", []):
+
+        def unit(code: str, task_code: str = item["code"]) -> Unit:
+            if code not in units:
+                raise PlanFileError(f"{path.name}: task {task_code}: unknown unit {code!r}")
+            return units[code]
+
+        task = Task.objects.filter(plan=plan, code=item["code"]).first()
+        if task is not None:
+            continue  # keep what users changed since the first load
+        task = Task.objects.create(
+            plan=plan,
+            agency=agency,
+            code=item["code"],
+            appendix=item.get("appendix", ""),
+            section=sections.get(item.get("section")),
+            title=item["title"],
+            description=item.get("description", ""),
+            par_domain=item.get("par_domain"),
+            sipas_element=item.get("sipas_element") or "",
+            lead_unit=unit(item["lead_unit"]),
+            start_date=item.get("start"),
+            deadline=item.get("deadline"),
+            recurrence=item.get("recurrence") or "",
+            recurrence_day=item.get("recurrence_day"),
+            expected_product=item.get("expected_product", ""),
+            target=item.get("target", ""),
+            evidence_required=_evidence(item.get("evidence_required")),
+        )
+        task.coordinating_units.set([unit(code) for code in item.get("coordinating_units") or []])
+        ensure_occurrences(task)
+        refresh_task(task, today=today, cal=cal)
+        log_action(actor=actor, agency=agency, action="task.created", obj=task, note=path.name)
+        created += 1
+    return plan, created

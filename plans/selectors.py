@@ -1,0 +1,117 @@
+"""Read-side queries for dashboards and lists. Counts are SQL aggregates: the number of
+queries does not grow with the number of tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from core.calendar import WorkingCalendar
+from plans.models import CLOSED_STATUSES, Task, TaskStatus
+from plans.services import rules
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    today: dt.date
+    due_soon_until: dt.date
+    stale_before: dt.date
+    evidence_until: dt.date
+
+    @classmethod
+    def compute(cls, today: dt.date, cal: WorkingCalendar) -> Thresholds:
+        r = rules()
+        return cls(
+            today=today,
+            due_soon_until=cal.add_working_days(today, r.due_soon_days),
+            stale_before=cal.add_working_days(today, -r.stale_days),
+            evidence_until=cal.add_working_days(today, r.evidence_window_days),
+        )
+
+    def stale_before_dt(self) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(self.stale_before, dt.time.min))
+
+
+def flag_filters(t: Thresholds) -> dict[str, Q]:
+    open_ = ~Q(status__in=CLOSED_STATUSES)
+    started = Q(start_date__isnull=True) | Q(start_date__lte=t.today)
+    return {
+        "overdue": open_ & Q(next_due__lt=t.today),
+        "due_soon": open_ & Q(next_due__gte=t.today, next_due__lte=t.due_soon_until),
+        "at_risk": open_ & Q(at_risk=True) & Q(next_due__gte=t.today),
+        "stale": open_
+        & started
+        & Q(next_due__gte=t.today)
+        & (Q(last_update_at__lt=t.stale_before_dt()) | Q(last_update_at__isnull=True, start_date__lt=t.stale_before)),
+        "missing_evidence": open_ & Q(evidence_count=0, next_due__gte=t.today, next_due__lte=t.evidence_until),
+        "awaiting_approval": open_ & Q(completion_requested_at__isnull=False),
+    }
+
+
+FLAG_KEYS = ("overdue", "due_soon", "at_risk", "stale", "missing_evidence", "awaiting_approval")
+STATUS_KEYS = [s.value for s in TaskStatus]
+
+
+def aggregates(t: Thresholds) -> dict:
+    filters = flag_filters(t)
+    out = {"total": Count("id")}
+    for key in STATUS_KEYS:
+        out[f"s_{key}"] = Count("id", filter=Q(status=key))
+    for key in FLAG_KEYS:
+        out[key] = Count("id", filter=filters[key])
+    return out
+
+
+def summary(tasks: QuerySet[Task], t: Thresholds) -> dict:
+    return tasks.aggregate(**aggregates(t))
+
+
+def grouped(tasks: QuerySet[Task], t: Thresholds, by: str) -> list[dict]:
+    """One row per group (e.g. lead_unit or agency) with status and flag counts."""
+    return list(tasks.order_by().values(by).annotate(**aggregates(t)).order_by(by))
+
+
+def filter_flag(tasks: QuerySet[Task], flag: str, t: Thresholds) -> QuerySet[Task]:
+    filters = flag_filters(t)
+    if flag not in filters:
+        return tasks
+    return tasks.filter(filters[flag])
+
+
+def task_flags(task: Task, t: Thresholds) -> list[str]:
+    """The same flags for one loaded task, for badges in lists (no query)."""
+    if task.status in CLOSED_STATUSES or task.next_due is None:
+        return []
+    if task.next_due < t.today:
+        return ["overdue"]
+    flags = []
+    if task.next_due <= t.due_soon_until:
+        flags.append("due_soon")
+    if task.at_risk:
+        flags.append("at_risk")
+    if "stale" in task.risk_reasons.split(","):
+        flags.append("stale")
+    if task.evidence_count == 0 and task.next_due <= t.evidence_until:
+        flags.append("missing_evidence")
+    return flags
+
+
+def year_end(tasks: QuerySet[Task], by: str) -> list[dict]:
+    """Tasks done on time, done late, open, cancelled and done without evidence, per group."""
+    done = Q(status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE])
+    return list(
+        tasks.order_by()
+        .values(by)
+        .annotate(
+            total=Count("id", distinct=True),
+            on_time=Count("id", filter=Q(status=TaskStatus.DONE), distinct=True),
+            late=Count("id", filter=Q(status=TaskStatus.DONE_LATE), distinct=True),
+            open=Count("id", filter=~Q(status__in=CLOSED_STATUSES), distinct=True),
+            cancelled=Count("id", filter=Q(status=TaskStatus.CANCELLED), distinct=True),
+            no_evidence=Count("id", filter=done & Q(evidence_count=0), distinct=True),
+        )
+        .order_by(by)
+    )

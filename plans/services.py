@@ -1,0 +1,330 @@
+"""Workflows over plans and tasks. Each writes its audit entry inside one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F, Min, Q
+from django.utils import timezone
+
+from core.calendar import WorkingCalendar
+from core.models import Document
+from core.services import diff, log_action
+from core.text import fold
+from plans import monitoring
+from plans.models import (
+    CLOSED_STATUSES,
+    Comment,
+    Finding,
+    Inspection,
+    Obstacle,
+    Occurrence,
+    ProgressUpdate,
+    Task,
+    TaskEvidence,
+    TaskStatus,
+)
+
+TRACKED = ("status", "progress", "deadline", "next_due", "completed_on", "lead_unit_id")
+
+
+def rules() -> monitoring.Rules:
+    return monitoring.Rules(
+        due_soon_days=settings.DUE_SOON_WORKING_DAYS,
+        stale_days=settings.STALE_AFTER_WORKING_DAYS,
+        reminder_days=tuple(settings.REMINDER_DAYS_BEFORE),
+    )
+
+
+def snapshot(task: Task) -> dict:
+    return {name: getattr(task, name) for name in TRACKED}
+
+
+def task_search_text(task: Task) -> str:
+    return fold(" ".join([task.code, task.title, task.description, task.expected_product, task.target]))
+
+
+def facts_of(task: Task) -> monitoring.TaskFacts:
+    last = timezone.localtime(task.last_update_at).date() if task.last_update_at else None
+    return monitoring.TaskFacts(
+        start=task.start_date,
+        due=task.next_due,
+        progress=task.progress,
+        closed=task.status in CLOSED_STATUSES,
+        last_update=last,
+        evidence_count=task.evidence_count,
+        recurring=task.is_recurring,
+    )
+
+
+def refresh_task(task: Task, *, today: dt.date, cal: WorkingCalendar, save: bool = True) -> Task:
+    """Recomputes the derived fields: next due date, evidence count, risk flags."""
+    if task.is_recurring:
+        task.next_due = (
+            task.occurrences.filter(done_on__isnull=True).aggregate(d=Min("due_date"))["d"] if task.pk else None
+        )
+    else:
+        task.next_due = task.deadline
+    if task.pk:
+        task.evidence_count = task.evidence_links.count()
+    assessment = monitoring.assess(facts_of(task), today, cal, rules())
+    task.at_risk = assessment.at_risk and not assessment.overdue
+    task.risk_reasons = ",".join(assessment.reasons)
+    task.search_text = task_search_text(task)
+    if save:
+        task.save(update_fields=["next_due", "evidence_count", "at_risk", "risk_reasons", "search_text"])
+    return task
+
+
+def refresh_open_tasks(*, today: dt.date, cal: WorkingCalendar, agency_ids=None) -> int:
+    """Daily refresh of risk flags for every open task (run by the worker)."""
+    qs = Task.objects.exclude(status__in=CLOSED_STATUSES).annotate(
+        n_evidence=Count("evidence_links", distinct=True),
+        open_due=Min("occurrences__due_date", filter=Q(occurrences__done_on__isnull=True)),
+    )
+    if agency_ids is not None:
+        qs = qs.filter(agency_id__in=agency_ids)
+    changed = []
+    for task in qs.iterator(chunk_size=2000):
+        before = (task.next_due, task.evidence_count, task.at_risk, task.risk_reasons)
+        task.next_due = task.open_due if task.is_recurring else task.deadline
+        task.evidence_count = task.n_evidence
+        assessment = monitoring.assess(facts_of(task), today, cal, rules())
+        task.at_risk = assessment.at_risk and not assessment.overdue
+        task.risk_reasons = ",".join(assessment.reasons)
+        if before != (task.next_due, task.evidence_count, task.at_risk, task.risk_reasons):
+            changed.append(task)
+    Task.objects.bulk_update(changed, ["next_due", "evidence_count", "at_risk", "risk_reasons"], batch_size=1000)
+    return len(changed)
+
+
+def _record(actor, task: Task, before: dict, action: str, note: str = "") -> None:
+    changes = diff(before, snapshot(task))
+    log_action(actor=actor, agency=task.agency, action=action, obj=task, changes=changes, note=note)
+
+
+def ensure_occurrences(task: Task) -> None:
+    if not task.is_recurring:
+        return
+    year_end = dt.date(task.plan.year, 12, 31)
+    start = task.start_date or dt.date(task.plan.year, 1, 1)
+    for label, due in monitoring.occurrence_dates(task.recurrence, task.recurrence_day or 28, start, year_end):
+        Occurrence.objects.get_or_create(task=task, due_date=due, defaults={"period_label": label})
+
+
+@transaction.atomic
+def post_progress(
+    *, actor, task: Task, progress: int, text: str, today: dt.date, cal: WorkingCalendar, can_approve: bool = False
+) -> ProgressUpdate:
+    """An officer reports progress. 100 % asks the unit head to approve completion
+    (or completes the task when the author may approve)."""
+    if not 0 <= progress <= 100:
+        raise ValueError("progress must be between 0 and 100")
+    if task.status in CLOSED_STATUSES:
+        raise ValueError("closed task")
+    before = snapshot(task)
+    update = ProgressUpdate.objects.create(task=task, author=actor, progress=progress, text=text)
+    task.progress = progress
+    task.last_update_at = update.created_at
+    if task.status == TaskStatus.NOT_STARTED:
+        task.status = TaskStatus.IN_PROGRESS
+    if progress == 100 and not task.is_recurring:
+        task.completion_requested_at = update.created_at
+    task.save(update_fields=["progress", "last_update_at", "status", "completion_requested_at"])
+    refresh_task(task, today=today, cal=cal)
+    _record(actor, task, before, "task.progress", note=text[:500])
+    if progress == 100 and can_approve and not task.is_recurring:
+        approve_completion(actor=actor, task=task, today=today, cal=cal)
+    return update
+
+
+@transaction.atomic
+def approve_completion(*, actor, task: Task, today: dt.date, cal: WorkingCalendar) -> Task:
+    before = snapshot(task)
+    task.completed_on = today
+    task.status = monitoring.completion_status(task.deadline, today)
+    task.progress = 100
+    task.completion_requested_at = None
+    task.save(update_fields=["completed_on", "status", "progress", "completion_requested_at"])
+    refresh_task(task, today=today, cal=cal)
+    _record(actor, task, before, "task.approved")
+    return task
+
+
+@transaction.atomic
+def return_for_rework(*, actor, task: Task, reason: str, today: dt.date, cal: WorkingCalendar) -> Task:
+    before = snapshot(task)
+    task.completion_requested_at = None
+    task.progress = min(task.progress, 90)
+    task.save(update_fields=["completion_requested_at", "progress"])
+    Comment.objects.create(task=task, author=actor, text=reason)
+    refresh_task(task, today=today, cal=cal)
+    _record(actor, task, before, "task.returned", note=reason)
+    return task
+
+
+@transaction.atomic
+def complete_occurrence(
+    *, actor, occurrence: Occurrence, today: dt.date, cal: WorkingCalendar, note: str = ""
+) -> Occurrence:
+    task = occurrence.task
+    before = snapshot(task)
+    occurrence.done_on = today
+    occurrence.done_by = actor
+    occurrence.save(update_fields=["done_on", "done_by"])
+    total = task.occurrences.count()
+    done = task.occurrences.filter(done_on__isnull=False).count()
+    task.progress = (100 * done) // total if total else 100
+    task.last_update_at = timezone.now()
+    if done == total:
+        task.completed_on = today
+        late = task.occurrences.filter(done_on__gt=F("due_date")).exists()
+        task.status = TaskStatus.DONE_LATE if late else TaskStatus.DONE
+    elif task.status == TaskStatus.NOT_STARTED:
+        task.status = TaskStatus.IN_PROGRESS
+    task.save(update_fields=["progress", "last_update_at", "completed_on", "status"])
+    ProgressUpdate.objects.create(
+        task=task,
+        occurrence=occurrence,
+        author=actor,
+        progress=task.progress,
+        text=note or f"{occurrence.period_label}: ✓",
+    )
+    refresh_task(task, today=today, cal=cal)
+    _record(actor, task, before, "task.occurrence_done", note=occurrence.period_label)
+    return occurrence
+
+
+@transaction.atomic
+def update_task(*, actor, task: Task, data: dict, today: dt.date, cal: WorkingCalendar, reason: str = "") -> Task:
+    """Edits planning fields (manager only). A deadline change needs a reason."""
+    before = snapshot(task)
+    units = data.pop("coordinating_units", None)
+    assignees = data.pop("assignees", None)
+    if "deadline" in data and data["deadline"] != task.deadline and task.deadline and not reason:
+        raise ValueError("a deadline change needs a reason")
+    for key, value in data.items():
+        setattr(task, key, value)
+    task.save()
+    if units is not None:
+        task.coordinating_units.set(units)
+    if assignees is not None:
+        task.assignees.set(assignees)
+    ensure_occurrences(task)
+    refresh_task(task, today=today, cal=cal)
+    _record(actor, task, before, "task.updated", note=reason)
+    return task
+
+
+@transaction.atomic
+def cancel_task(*, actor, task: Task, reason: str, today: dt.date, cal: WorkingCalendar) -> Task:
+    if not reason.strip():
+        raise ValueError("a cancellation needs a reason")
+    before = snapshot(task)
+    task.status = TaskStatus.CANCELLED
+    task.save(update_fields=["status"])
+    refresh_task(task, today=today, cal=cal)
+    _record(actor, task, before, "task.cancelled", note=reason)
+    return task
+
+
+@transaction.atomic
+def report_obstacle(*, actor, task: Task, text: str, proposal: str = "") -> Obstacle:
+    obstacle = Obstacle.objects.create(task=task, reported_by=actor, text=text, proposal=proposal)
+    log_action(actor=actor, agency=task.agency, action="task.obstacle", obj=task, note=text[:500])
+    return obstacle
+
+
+@transaction.atomic
+def resolve_obstacle(*, actor, obstacle: Obstacle, response: str) -> Obstacle:
+    obstacle.status = Obstacle.Status.RESOLVED
+    obstacle.response = response
+    obstacle.resolved_by = actor
+    obstacle.resolved_at = timezone.now()
+    obstacle.save()
+    log_action(
+        actor=actor,
+        agency=obstacle.task.agency,
+        action="task.obstacle_resolved",
+        obj=obstacle.task,
+        note=response[:500],
+    )
+    return obstacle
+
+
+def add_comment(*, actor, task: Task, text: str) -> Comment:
+    return Comment.objects.create(task=task, author=actor, text=text)
+
+
+@transaction.atomic
+def link_evidence(*, actor, task: Task, document: Document, today: dt.date, cal: WorkingCalendar) -> TaskEvidence:
+    if document.agency_id != task.agency_id:
+        raise ValueError("evidence of another agency")
+    link, created = TaskEvidence.objects.get_or_create(task=task, document=document, defaults={"linked_by": actor})
+    if created:
+        refresh_task(task, today=today, cal=cal)
+        log_action(
+            actor=actor,
+            agency=task.agency,
+            action="task.evidence_linked",
+            obj=task,
+            changes={"evidence": [None, str(document)]},
+        )
+    return link
+
+
+@transaction.atomic
+def unlink_evidence(*, actor, task: Task, document: Document, today: dt.date, cal: WorkingCalendar) -> None:
+    deleted, _ = TaskEvidence.objects.filter(task=task, document=document).delete()
+    if deleted:
+        refresh_task(task, today=today, cal=cal)
+        log_action(
+            actor=actor,
+            agency=task.agency,
+            action="task.evidence_unlinked",
+            obj=task,
+            changes={"evidence": [str(document), None]},
+        )
+
+
+@transaction.atomic
+def add_finding(
+    *, actor, inspection: Inspection, text: str, plan, deadline: dt.date, today: dt.date, cal: WorkingCalendar
+) -> Finding:
+    """Every inspection finding becomes a remediation task of the inspected unit."""
+    finding = Finding.objects.create(inspection=inspection, text=text)
+    section = plan.sections.filter(par_domain=1).order_by("order").first()
+    code = f"KT{inspection.pk}.{finding.pk}"
+    task = Task.objects.create(
+        plan=plan,
+        agency=plan.agency,
+        section=section,
+        code=code,
+        title=f"Khắc phục: {text[:240]}",
+        description=f"{inspection.title}\n{text}",
+        par_domain=1,
+        lead_unit=inspection.inspected_unit,
+        start_date=today,
+        deadline=deadline,
+        expected_product="Báo cáo kết quả khắc phục tồn tại, hạn chế sau kiểm tra CCHC",
+    )
+    refresh_task(task, today=today, cal=cal)
+    finding.remediation_task = task
+    finding.save(update_fields=["remediation_task"])
+    log_action(actor=actor, agency=plan.agency, action="task.created", obj=task, note=inspection.title)
+    return finding
+
+
+def inspection_resolution(inspection_ids) -> dict[int, tuple[int, int]]:
+    """(resolved, total) findings per inspection: resolved = remediation task done."""
+    rows = (
+        Finding.objects.filter(inspection_id__in=inspection_ids)
+        .values("inspection_id")
+        .annotate(
+            total=Count("id"),
+            resolved=Count("id", filter=Q(remediation_task__status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE])),
+        )
+    )
+    return {r["inspection_id"]: (r["resolved"], r["total"]) for r in rows}

@@ -1,0 +1,77 @@
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import TaskStatus
+
+register = template.Library()
+
+FLAG_LABELS = {
+    "overdue": _("Overdue"),
+    "due_soon": _("Due soon"),
+    "at_risk": _("At risk"),
+    "stale": _("No recent update"),
+    "missing_evidence": _("Missing evidence"),
+    "awaiting_approval": _("Awaiting approval"),
+}
+REASON_LABELS = {
+    "overdue": _("past its deadline"),
+    "behind_schedule": _("progress lags the time elapsed by 25 points or more"),
+    "stale": _("no progress update for more than 10 working days"),
+    "missing_evidence": _("no evidence while due within 5 working days"),
+    "due_soon_low_progress": _("due within 3 working days with progress below 80 %"),
+}
+STATUS_LABELS = dict(TaskStatus.choices)
+
+
+@register.filter
+def status_badge(status: str):
+    return format_html('<span class="badge-status st-{}">{}</span>', status, STATUS_LABELS.get(status, status))
+
+
+@register.filter
+def flag_badge(flag: str):
+    return format_html('<span class="badge-status fl-{}">{}</span>', flag, FLAG_LABELS.get(flag, flag))
+
+
+@register.filter
+def flag_label(flag: str):
+    return FLAG_LABELS.get(flag, flag)
+
+
+@register.filter
+def reason_labels(reasons: str):
+    return [REASON_LABELS.get(r, r) for r in reasons.split(",") if r]
+
+
+@register.filter
+def percent_of(part, whole):
+    try:
+        return round(100 * part / whole, 1) if whole else 0
+    except (TypeError, ZeroDivisionError):
+        return 0
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context, key: str, label: str):
+    params = context["request"].GET.copy()
+    current = params.get("sort", "code")
+    params["sort"] = f"-{key}" if current == key else key
+    params.pop("page", None)
+    arrow = " ▲" if current == key else (" ▼" if current == f"-{key}" else "")
+    return format_html('<a href="?{}">{}{}</a>', params.urlencode(), label, arrow)
+
+
+@register.simple_tag(takes_context=True)
+def page_link(context, number: int):
+    params = context["request"].GET.copy()
+    params["page"] = number
+    return "?" + params.urlencode()
+
+
+@register.filter
+def bar_width(part, whole) -> str:
+    """A CSS percentage as a plain string (never localised: CSS needs a dot)."""
+    if not whole:
+        return "0"
+    return f"{100 * (part or 0) / whole:.1f}"

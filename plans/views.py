@@ -1,0 +1,549 @@
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.access import current_agency, scope_for
+from core.forms import DocumentForm
+from core.models import Document, Unit
+from core.services import history_for, load_calendar
+from core.text import fold
+from core.views import get_document_for_user, handle_document_upload
+from plans import excel, services
+from plans.access import can, get_plan_for_user, get_task_for_user, tasks_visible_to
+from plans.forms import (
+    CommentForm,
+    FindingForm,
+    ImportForm,
+    InspectionForm,
+    ObstacleForm,
+    ProgressForm,
+    ReasonForm,
+    ResolveForm,
+    TaskForm,
+)
+from plans.importing import ERROR_MESSAGES, commit_import
+from plans.models import Inspection, Obstacle, Occurrence, Plan, Task, TaskStatus
+from plans.selectors import (
+    FLAG_KEYS,
+    Thresholds,
+    filter_flag,
+    grouped,
+    summary,
+    task_flags,
+    year_end,
+)
+from plans.templatetags.plan_ui import FLAG_LABELS
+
+SORTS = {
+    "code": "code",
+    "deadline": "next_due",
+    "progress": "progress",
+    "unit": "lead_unit__name",
+    "status": "status",
+    "updated": "last_update_at",
+}
+
+
+def _agency_or_404(request):
+    agency = current_agency(request)
+    if agency is None:
+        raise Http404
+    return agency
+
+
+def _context_today():
+    cal = load_calendar()
+    today = timezone.localdate()
+    return today, cal, Thresholds.compute(today, cal)
+
+
+@login_required
+def dashboard(request):
+    agency = _agency_or_404(request)
+    today, cal, t = _context_today()
+    tasks = Task.objects.filter(agency=agency)
+    units = {u.pk: u for u in Unit.objects.filter(agency=agency)}
+    rows = [dict(r, unit=units.get(r["lead_unit"])) for r in grouped(tasks, t, "lead_unit")]
+    lists = {
+        key: filter_flag(tasks, key, t).select_related("lead_unit").order_by("next_due")[:8]
+        for key in ("overdue", "at_risk", "awaiting_approval")
+    }
+    context = {
+        "summary": summary(tasks, t),
+        "rows": rows,
+        "lists": lists,
+        "t": t,
+        "obstacles": Obstacle.objects.filter(task__agency=agency, status="open").select_related("task")[:8],
+        "plans": Plan.objects.filter(agency=agency),
+    }
+    return render(request, "plans/dashboard.html", context)
+
+
+def _filtered_tasks(request, base, t):
+    params = request.GET
+    tasks = base.select_related("lead_unit", "section")
+    if q := params.get("q", "").strip():
+        for word in fold(q).split():
+            tasks = tasks.filter(search_text__contains=word)
+    if unit := params.get("unit"):
+        tasks = tasks.filter(lead_unit_id=unit) if unit.isdigit() else tasks.none()
+    if status := params.get("status"):
+        tasks = tasks.filter(status=status)
+    if flag := params.get("flag"):
+        tasks = filter_flag(tasks, flag, t)
+    if section := params.get("section"):
+        tasks = tasks.filter(section__code=section)
+    sort = params.get("sort", "code")
+    order = SORTS.get(sort.lstrip("-"), "code")
+    return tasks.order_by(("-" if sort.startswith("-") else "") + order, "code")
+
+
+@login_required
+def task_list(request, mine: bool = False):
+    agency = _agency_or_404(request)
+    today, cal, t = _context_today()
+    base = tasks_visible_to(request.user).filter(agency=agency)
+    if mine:
+        scope = scope_for(request.user)
+        my_units = scope.units_with("officer", "unit_head")
+        base = base.filter(assignees=request.user) | base.filter(lead_unit_id__in=my_units)
+    tasks = _filtered_tasks(request, base.distinct(), t)
+    if request.GET.get("export") == "xlsx":
+        return _export(tasks, t)
+    page = Paginator(tasks, 50).get_page(request.GET.get("page"))
+    for task in page:
+        task.flags = task_flags(task, t)
+    context = {
+        "page": page,
+        "mine": mine,
+        "units": Unit.objects.filter(agency=agency),
+        "statuses": TaskStatus.choices,
+        "flags": FLAG_KEYS,
+        "params": request.GET,
+        "t": t,
+    }
+    template = "plans/_task_table.html" if request.headers.get("HX-Request") else "plans/task_list.html"
+    return render(request, template, context)
+
+
+def _export(tasks, t):
+    labels = dict(TaskStatus.choices)
+    rows = (
+        [
+            task.code,
+            task.section.code if task.section else "",
+            task.title,
+            task.lead_unit.name,
+            ", ".join(u.code for u in task.coordinating_units.all()),
+            task.start_date,
+            task.deadline,
+            task.get_recurrence_display() if task.recurrence else "",
+            task.expected_product,
+            task.target,
+            str(labels[task.status]),
+            task.progress,
+            task.next_due,
+            task.evidence_count,
+            ", ".join(str(FLAG_LABELS[f]) for f in task_flags(task, t)),
+            timezone.localtime(task.last_update_at) if task.last_update_at else None,
+        ]
+        for task in tasks.prefetch_related("coordinating_units")
+    )
+    response = HttpResponse(excel.export_tasks(rows), content_type=excel_mime())
+    response["Content-Disposition"] = 'attachment; filename="nhiem-vu.xlsx"'
+    return response
+
+
+def excel_mime():
+    return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def task_detail(request, pk: int):
+    task = get_task_for_user(request.user, pk)
+    today, cal, t = _context_today()
+    perms = {
+        action: can(request.user, action, task) for action in ("report", "approve", "obstacle", "comment", "manage")
+    }
+    context = {
+        "task": task,
+        "perms": perms,
+        "flags": task_flags(task, t),
+        "t": t,
+        "updates": task.updates.select_related("author")[:50],
+        "obstacles": task.obstacles.select_related("reported_by", "resolved_by"),
+        "comments": task.comments.select_related("author"),
+        "evidence": task.evidence_links.select_related("document").prefetch_related("document__versions"),
+        "occurrences": task.occurrences.all(),
+        "history": history_for(task)[:100],
+        "progress_form": ProgressForm(initial={"progress": task.progress}),
+        "obstacle_form": ObstacleForm(),
+        "comment_form": CommentForm(),
+        "document_form": DocumentForm(),
+        "reason_form": ReasonForm(),
+        "resolve_form": ResolveForm(),
+        "library": Document.objects.filter(agency=task.agency).exclude(task_links__task=task)[:100]
+        if perms["report"]
+        else [],
+    }
+    return render(request, "plans/task_detail.html", context)
+
+
+@login_required
+@require_POST
+def post_progress(request, pk: int):
+    task = get_task_for_user(request.user, pk, action="report")
+    form = ProgressForm(request.POST)
+    if task.is_closed:
+        form.add_error(None, _("This task is closed."))
+    if form.is_valid():
+        today, cal, _t = _context_today()
+        services.post_progress(
+            actor=request.user,
+            task=task,
+            today=today,
+            cal=cal,
+            can_approve=can(request.user, "approve", task),
+            **form.cleaned_data,
+        )
+        messages.success(request, _("Progress saved."))
+        return _redirect_to_task(request, pk)
+    if not request.headers.get("HX-Request"):
+        messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
+        return redirect("plans:task_detail", pk=pk)
+    # htmx swaps only 2xx responses: the form with its errors comes back with 200.
+    return render(request, "plans/task_detail.html#progress-form", {"task": task, "progress_form": form})
+
+
+def _redirect_to_task(request, pk: int):
+    url = reverse("plans:task_detail", args=[pk])
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+@login_required
+@require_POST
+def approve(request, pk: int):
+    task = get_task_for_user(request.user, pk, action="approve")
+    if task.completion_requested_at is None or task.is_closed:
+        messages.error(request, _("There is no completion to approve."))
+    else:
+        today, cal, _t = _context_today()
+        services.approve_completion(actor=request.user, task=task, today=today, cal=cal)
+        messages.success(request, _("Completion approved."))
+    return redirect("plans:task_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def return_task(request, pk: int):
+    task = get_task_for_user(request.user, pk, action="approve")
+    form = ReasonForm(request.POST)
+    if form.is_valid() and task.completion_requested_at:
+        today, cal, _t = _context_today()
+        services.return_for_rework(
+            actor=request.user, task=task, reason=form.cleaned_data["reason"], today=today, cal=cal
+        )
+        messages.success(request, _("Returned to the unit for rework."))
+    else:
+        messages.error(request, _("Give a reason to return the task."))
+    return redirect("plans:task_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def cancel(request, pk: int):
+    task = get_task_for_user(request.user, pk, action="manage")
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        today, cal, _t = _context_today()
+        services.cancel_task(actor=request.user, task=task, reason=form.cleaned_data["reason"], today=today, cal=cal)
+        messages.success(request, _("Task cancelled."))
+    else:
+        messages.error(request, _("Give a reason to cancel the task."))
+    return redirect("plans:task_detail", pk=pk)
+
+
+@login_required
+def edit_task(request, pk: int):
+    task = get_task_for_user(request.user, pk, action="manage")
+    form = TaskForm(request.POST or None, instance=task, agency=task.agency)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
+        today, cal, _t = _context_today()
+        fresh = Task.objects.get(pk=task.pk)
+        services.update_task(
+            actor=request.user, task=fresh, data=data, today=today, cal=cal, reason=form.cleaned_data.get("reason", "")
+        )
+        messages.success(request, _("Task saved."))
+        return redirect("plans:task_detail", pk=pk)
+    return render(request, "plans/task_form.html", {"form": form, "task": task}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def add_obstacle(request, pk: int):
+    task = get_task_for_user(request.user, pk, action="obstacle")
+    form = ObstacleForm(request.POST)
+    if form.is_valid():
+        services.report_obstacle(actor=request.user, task=task, **form.cleaned_data)
+        messages.success(request, _("Obstacle reported to the leaders."))
+    else:
+        messages.error(request, _("Describe the obstacle."))
+    return redirect("plans:task_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def resolve_obstacle(request, pk: int):
+    obstacle = get_object_or_404(Obstacle, pk=pk)
+    task = get_task_for_user(request.user, obstacle.task_id)
+    if not scope_for(request.user).is_manager(task.agency_id):
+        raise PermissionDenied
+    form = ResolveForm(request.POST)
+    if form.is_valid():
+        services.resolve_obstacle(actor=request.user, obstacle=obstacle, response=form.cleaned_data["response"])
+        messages.success(request, _("Direction recorded."))
+    else:
+        messages.error(request, _("Write the direction."))
+    return redirect("plans:task_detail", pk=task.pk)
+
+
+@login_required
+@require_POST
+def add_comment(request, pk: int):
+    task = get_task_for_user(request.user, pk, action="comment")
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.add_comment(actor=request.user, task=task, text=form.cleaned_data["text"])
+    else:
+        messages.error(request, _("The comment is empty."))
+    return redirect("plans:task_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def upload_evidence(request, pk: int):
+    task = get_task_for_user(request.user, pk, action="report")
+    form, document = handle_document_upload(request, task.agency, task.lead_unit)
+    if document is None:
+        errors = "; ".join(
+            f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}" for f, e in form.errors.items()
+        )
+        messages.error(request, _("The evidence was not saved: %(errors)s") % {"errors": errors})
+        return redirect("plans:task_detail", pk=pk)
+    today, cal, _t = _context_today()
+    services.link_evidence(actor=request.user, task=task, document=document, today=today, cal=cal)
+    messages.success(request, _("Evidence saved and linked to the task."))
+    return redirect("plans:task_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def link_evidence(request, pk: int):
+    task = get_task_for_user(request.user, pk, action="report")
+    document = get_document_for_user(request.user, int(request.POST.get("document") or 0))
+    today, cal, _t = _context_today()
+    try:
+        services.link_evidence(actor=request.user, task=task, document=document, today=today, cal=cal)
+    except ValueError as exc:
+        raise Http404 from exc
+    messages.success(request, _("Evidence linked to the task."))
+    return redirect("plans:task_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def unlink_evidence(request, pk: int, document_id: int):
+    task = get_task_for_user(request.user, pk, action="report")
+    document = get_document_for_user(request.user, document_id)
+    today, cal, _t = _context_today()
+    services.unlink_evidence(actor=request.user, task=task, document=document, today=today, cal=cal)
+    return redirect("plans:task_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def occurrence_done(request, pk: int):
+    occurrence = get_object_or_404(Occurrence, pk=pk)
+    get_task_for_user(request.user, occurrence.task_id, action="report")
+    if occurrence.done_on is None:
+        today, cal, _t = _context_today()
+        services.complete_occurrence(
+            actor=request.user, occurrence=occurrence, today=today, cal=cal, note=request.POST.get("note", "")[:2000]
+        )
+        messages.success(request, _("Period marked as done."))
+    return redirect("plans:task_detail", pk=occurrence.task_id)
+
+
+@login_required
+def plan_detail(request, pk: int):
+    plan = get_plan_for_user(request.user, pk)
+    sections = plan.sections.all()
+    tasks = plan.tasks.select_related("lead_unit", "section").order_by("section__order", "code")
+    today, cal, t = _context_today()
+    by_section: dict = {}
+    for task in tasks:
+        task.flags = task_flags(task, t)
+        by_section.setdefault(task.section_id, []).append(task)
+    tree = [(s, by_section.get(s.pk, [])) for s in sections]
+    return render(request, "plans/plan_detail.html", {"plan": plan, "tree": tree, "summary": summary(tasks, t)})
+
+
+@login_required
+def import_template(request, pk: int):
+    plan = get_plan_for_user(request.user, pk)
+    codes = list(Unit.objects.filter(agency=plan.agency).values_list("code", flat=True))
+    response = HttpResponse(excel.template_workbook(codes), content_type=excel_mime())
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-ke-hoach.xlsx"'
+    return response
+
+
+def _import_dir() -> Path:
+    path = settings.VAR_DIR / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@login_required
+def import_plan(request, pk: int):
+    plan = get_plan_for_user(request.user, pk, manage=True)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"plan": plan, "form": form}
+    if request.method == "POST" and "token" in request.POST:
+        token = request.POST["token"]
+        if not token.replace("-", "").isalnum():
+            raise Http404
+        path = _import_dir() / f"{token}.xlsx"
+        if not path.exists():
+            messages.error(request, _("The uploaded file has expired; upload it again."))
+            return redirect("plans:import", pk=pk)
+        today, cal, _t = _context_today()
+        result = commit_import(actor=request.user, plan=plan, data=path.read_bytes(), today=today, cal=cal)
+        path.unlink(missing_ok=True)
+        if result.errors:
+            context["parsed"] = result
+        else:
+            messages.success(request, _("%(n)s tasks imported.") % {"n": len(result.rows)})
+            return redirect("plans:plan_detail", pk=pk)
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["file"].read()
+        from plans.importing import preview
+
+        parsed = preview(plan=plan, data=data)
+        context["parsed"] = parsed
+        if parsed.ok:
+            token = uuid.uuid4().hex
+            (_import_dir() / f"{token}.xlsx").write_bytes(data)
+            context["token"] = token
+    if "parsed" in context:
+        context["error_messages"] = ERROR_MESSAGES
+    return render(
+        request, "plans/import.html", context, status=400 if context.get("parsed") and context["parsed"].errors else 200
+    )
+
+
+@login_required
+def province_dashboard(request):
+    scope = scope_for(request.user)
+    roles = set().union(*scope.roles_by_agency.values()) if scope.roles_by_agency else set()
+    if not scope.is_superuser and "appraiser" not in roles:
+        raise Http404
+    today, cal, t = _context_today()
+    province_ids = set(scope.province_by_agency.values())
+    tasks = Task.objects.all() if scope.is_superuser else Task.objects.filter(agency__province_id__in=province_ids)
+    from core.models import Agency
+
+    agencies = {a.pk: a for a in Agency.objects.filter(pk__in=tasks.values("agency_id"))}
+    rows = [dict(r, agency=agencies.get(r["agency"])) for r in grouped(tasks, t, "agency")]
+    return render(request, "plans/province.html", {"rows": rows, "summary": summary(tasks, t), "t": t})
+
+
+@login_required
+def obstacles(request):
+    agency = _agency_or_404(request)
+    items = Obstacle.objects.filter(task__agency=agency).select_related("task", "task__lead_unit", "reported_by")
+    return render(request, "plans/obstacles.html", {"items": items[:200]})
+
+
+@login_required
+def year_end_view(request):
+    agency = _agency_or_404(request)
+    tasks = Task.objects.filter(agency=agency)
+    units = {u.pk: u for u in Unit.objects.filter(agency=agency)}
+    by_unit = [dict(r, unit=units.get(r["lead_unit"])) for r in year_end(tasks, "lead_unit")]
+    from core.models import User
+
+    people = {u.pk: u for u in User.objects.filter(memberships__agency=agency).distinct()}
+    by_person = [dict(r, person=people.get(r["assignees"])) for r in year_end(tasks, "assignees") if r["assignees"]]
+    return render(request, "plans/year_end.html", {"by_unit": by_unit, "by_person": by_person})
+
+
+@login_required
+def inspections(request):
+    agency = _agency_or_404(request)
+    items = Inspection.objects.filter(agency=agency).select_related("inspected_unit")
+    form = InspectionForm(request.POST or None, agency=agency)
+    if request.method == "POST":
+        if not scope_for(request.user).is_manager(agency.pk):
+            raise PermissionDenied
+        if form.is_valid():
+            inspection = form.save(commit=False)
+            inspection.agency, inspection.created_by = agency, request.user
+            inspection.save()
+            return redirect("plans:inspection_detail", pk=inspection.pk)
+    resolution = services.inspection_resolution([i.pk for i in items])
+    for item in items:
+        item.resolved, item.total = resolution.get(item.pk, (0, 0))
+    return render(request, "plans/inspections.html", {"items": items, "form": form})
+
+
+@login_required
+def inspection_detail(request, pk: int):
+    inspection = get_object_or_404(Inspection.objects.select_related("agency", "inspected_unit"), pk=pk)
+    scope = scope_for(request.user)
+    if not scope.can_view_agency(inspection.agency_id):
+        raise Http404
+    form = FindingForm(request.POST or None)
+    if request.method == "POST":
+        if not scope.is_manager(inspection.agency_id):
+            raise PermissionDenied
+        plan = Plan.objects.filter(agency=inspection.agency).order_by("-year").first()
+        if plan is None:
+            form.add_error(None, _("The agency has no plan to hold remediation tasks."))
+        elif form.is_valid():
+            today, cal, _t = _context_today()
+            services.add_finding(
+                actor=request.user, inspection=inspection, plan=plan, today=today, cal=cal, **form.cleaned_data
+            )
+            return redirect("plans:inspection_detail", pk=pk)
+    findings = inspection.findings.select_related("remediation_task")
+    resolved, total = services.inspection_resolution([pk]).get(pk, (0, 0))
+    return render(
+        request,
+        "plans/inspection_detail.html",
+        {
+            "inspection": inspection,
+            "findings": findings,
+            "form": form,
+            "resolved": resolved,
+            "total": total,
+            "share": round(100 * resolved / total) if total else None,
+        },
+    )

@@ -1,0 +1,168 @@
+"""Walks every URL pattern for every role: invisible -> 404, read-only -> 403, anonymous -> log-in.
+
+A new URL pattern fails `test_every_url_is_in_the_matrix` until it is added here.
+"""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from core.services import create_document
+from plans import services
+from plans.models import Inspection
+
+ROLES = ["anon", "officer", "head", "other_officer", "office", "leader", "admin", "auditor", "appraiser", "outsider"]
+MEMBERS = {"officer", "head", "other_officer", "office", "leader", "admin", "auditor"}
+OK, REDIRECT, FORBIDDEN, MISSING = 200, 302, 403, 404
+
+
+def expect(allowed_ok, *, ok=OK, members_denied=FORBIDDEN, outsiders=MISSING, everyone_ok=False):
+    """Expected status per role: `allowed_ok` roles get `ok`, other members 403, outsiders 404."""
+    out = {"anon": REDIRECT}
+    for role in ROLES[1:]:
+        if everyone_ok or role in allowed_ok:
+            out[role] = ok
+        elif role in MEMBERS:
+            out[role] = members_denied
+        else:
+            out[role] = outsiders
+    return out
+
+
+VIEW_OBJECT = expect(MEMBERS)
+AGENCY_PAGE = expect(set(), everyone_ok=True)  # each user sees their own agency's page
+REPORTERS = {"officer", "head", "office", "admin"}
+MANAGERS = {"office", "leader", "admin"}
+APPROVERS = {"head", "leader"}  # the agency administrator manages accounts, not work
+OBSTACLE = {"head", "office"}
+COMMENTERS = MEMBERS - {"auditor"}
+WRITERS = MEMBERS - {"auditor"}
+
+# (url name, method) -> expected status per role
+MATRIX = {
+    ("home", "get"): {r: REDIRECT for r in ROLES},
+    ("login", "get"): {"anon": OK, **{r: REDIRECT for r in ROLES[1:]}},
+    ("logout", "post"): {r: REDIRECT for r in ROLES},
+    ("switch_agency", "post"): expect(MEMBERS, ok=REDIRECT),
+    ("notifications", "get"): AGENCY_PAGE,
+    ("notifications_read", "post"): expect(set(), ok=REDIRECT, everyone_ok=True),
+    ("evidence_library", "get"): AGENCY_PAGE,
+    ("evidence_upload", "get"): {**AGENCY_PAGE, "auditor": FORBIDDEN, "appraiser": FORBIDDEN},
+    ("evidence_detail", "get"): VIEW_OBJECT,
+    ("evidence_detail", "post"): expect(WRITERS, ok=REDIRECT),
+    ("evidence_file", "get"): VIEW_OBJECT,
+    ("plans:dashboard", "get"): AGENCY_PAGE,
+    ("plans:task_list", "get"): AGENCY_PAGE,
+    ("plans:my_tasks", "get"): AGENCY_PAGE,
+    ("plans:province", "get"): {**{r: MISSING for r in ROLES}, "anon": REDIRECT, "appraiser": OK},
+    ("plans:obstacles", "get"): AGENCY_PAGE,
+    ("plans:year_end", "get"): AGENCY_PAGE,
+    ("plans:inspections", "get"): AGENCY_PAGE,
+    ("plans:inspection_detail", "get"): VIEW_OBJECT,
+    ("plans:inspection_detail", "post"): expect(MANAGERS, ok=REDIRECT),
+    ("plans:plan_detail", "get"): VIEW_OBJECT,
+    ("plans:import", "get"): expect(MANAGERS),
+    ("plans:import_template", "get"): VIEW_OBJECT,
+    ("plans:task_detail", "get"): VIEW_OBJECT,
+    ("plans:edit_task", "get"): expect(MANAGERS),
+    ("plans:post_progress", "post"): expect(REPORTERS, ok=REDIRECT),
+    ("plans:approve", "post"): expect(APPROVERS, ok=REDIRECT),
+    ("plans:return", "post"): expect(APPROVERS, ok=REDIRECT),
+    ("plans:cancel", "post"): expect(MANAGERS, ok=REDIRECT),
+    ("plans:add_obstacle", "post"): expect(OBSTACLE, ok=REDIRECT),
+    ("plans:add_comment", "post"): expect(COMMENTERS, ok=REDIRECT),
+    ("plans:upload_evidence", "post"): expect(REPORTERS, ok=REDIRECT),
+    ("plans:link_evidence", "post"): expect(REPORTERS, ok=REDIRECT),
+    ("plans:unlink_evidence", "post"): expect(REPORTERS, ok=REDIRECT),
+    ("plans:resolve_obstacle", "post"): expect(MANAGERS, ok=REDIRECT),
+    ("plans:occurrence_done", "post"): expect(REPORTERS, ok=REDIRECT),
+}
+SKIP_PREFIXES = ("admin", "api")  # the admin is Django's; the API has its own matrix in test_api.py
+
+
+def url_names(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{pattern.namespace}:" if pattern.namespace else ""
+            if (pattern.namespace or "").startswith(SKIP_PREFIXES) or str(pattern.pattern).startswith(SKIP_PREFIXES):
+                continue
+            yield from url_names(pattern, prefix + ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield prefix + pattern.name
+
+
+def test_every_url_is_in_the_matrix():
+    covered = {name for name, _method in MATRIX}
+    assert set(url_names()) <= covered, set(url_names()) - covered
+
+
+@pytest.fixture
+def world(org, make_task, today, cal):
+    task = make_task(recurrence="quarterly", recurrence_day=20, deadline=None, start_date=dt.date(2026, 1, 1))
+    task.assignees.set([org.officer])
+    pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n")
+    doc = create_document(actor=org.office, agency=org.agency, unit=None, fileobj=pdf, filename="a.pdf",
+                          abstract="Báo cáo")
+    services.link_evidence(actor=org.office, task=task, document=doc, today=today, cal=cal)
+    obstacle = services.report_obstacle(actor=org.head, task=task, text="Thiếu kinh phí")
+    inspection = Inspection.objects.create(agency=org.agency, title="Kiểm tra", inspected_unit=org.unit_a,
+                                           inspected_on=today)
+    task.completion_requested_at = task.created_at
+    task.save()
+    kwargs = {
+        "evidence_detail": {"pk": doc.pk},
+        "evidence_file": {"pk": doc.versions.get().pk},
+        "plans:inspection_detail": {"pk": inspection.pk},
+        "plans:plan_detail": {"pk": task.plan_id},
+        "plans:import": {"pk": task.plan_id},
+        "plans:import_template": {"pk": task.plan_id},
+        "plans:resolve_obstacle": {"pk": obstacle.pk},
+        "plans:occurrence_done": {"pk": task.occurrences.first().pk},
+        "plans:unlink_evidence": {"pk": task.pk, "document_id": doc.pk},
+    }
+    data = {
+        "switch_agency": {"agency": org.agency.pk},
+        "plans:post_progress": {"progress": 30, "text": "Đang thực hiện"},
+        "plans:return": {"reason": "Thiếu tài liệu"},
+        "plans:cancel": {"reason": "Trùng"},
+        "plans:add_obstacle": {"text": "Vướng mắc"},
+        "plans:add_comment": {"text": "Ý kiến"},
+        "plans:resolve_obstacle": {"response": "Chỉ đạo"},
+        "plans:link_evidence": {"document": doc.pk},
+        "plans:inspection_detail": {"text": "Tồn tại", "deadline": "2026-12-30"},
+        "evidence_detail": {"file": lambda: SimpleUploadedFile("b.pdf", b"%PDF-1.5\n%%EOF\n")},
+        "plans:upload_evidence": {"abstract": "Quyết định", "file": lambda: SimpleUploadedFile("c.pdf", b"%PDF-1.6\n")},
+    }
+    return {"task": task, "kwargs": kwargs, "data": data}
+
+
+def people(org):
+    return {name: getattr(org, name) for name in ROLES[1:]}
+
+
+@pytest.mark.parametrize(("name", "method"), sorted(MATRIX))
+def test_access(name, method, org, world, client):
+    users = people(org)
+    for role in ROLES:
+        client.logout()
+        if role != "anon":
+            client.force_login(users[role])
+        kwargs = world["kwargs"].get(name, {"pk": world["task"].pk} if name.startswith("plans:") and _needs_pk(name)
+                                     else {})
+        url = reverse(name, kwargs=kwargs)
+        body = {k: (v() if callable(v) else v) for k, v in world["data"].get(name, {}).items()}
+        response = client.get(url) if method == "get" else client.post(url, body)
+        assert response.status_code == MATRIX[(name, method)][role], (name, method, role, response.status_code)
+
+
+def _needs_pk(name):
+    return any(p.pattern.converters for p in _patterns() if p.name == name.split(":")[1])
+
+
+def _patterns():
+    from plans import urls
+
+    return urls.urlpatterns

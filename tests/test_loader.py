@@ -1,0 +1,37 @@
+"""The seed plan (our appendices I and II) loads completely and idempotently."""
+
+import yaml
+from django.core.management import call_command
+
+from core.models import CalendarOverride
+from core.reference import DATA_DIR
+from plans.models import Plan, Task
+
+
+def test_seed_plan_covers_every_solution_section(db):
+    call_command("load_demo", quiet=True)
+    plan = Plan.objects.get(agency__code="BQLKKTCK", year=2026)
+    assert plan.status == "issued" and "252/KH-UBND" in plan.legal_basis
+    codes = set(plan.tasks.values_list("section__code", flat=True))
+    for section in ["II.1.a", "II.1.b", "II.1.c", "II.1.d", "II.1.dd", "II.1.e", "II.1.g", "II.2.a", "II.2.b", "III"]:
+        assert section in codes, section
+    for task in plan.tasks.all():
+        assert task.lead_unit.agency_id == plan.agency_id
+        assert task.expected_product
+        assert task.deadline or task.recurrence
+    recurring = plan.tasks.exclude(recurrence="")
+    assert recurring.filter(section__code="III").exists()
+    assert all(t.occurrences.exists() for t in recurring)
+
+
+def test_demo_load_is_idempotent(db):
+    call_command("load_demo", quiet=True)
+    counts = (Task.objects.count(), CalendarOverride.objects.count(), Plan.objects.count())
+    call_command("load_demo", quiet=True)
+    assert (Task.objects.count(), CalendarOverride.objects.count(), Plan.objects.count()) == counts
+
+
+def test_every_task_in_the_file_loads(db):
+    data = yaml.safe_load((DATA_DIR / "plans" / "plan_2026_bqlkktck.yaml").read_text(encoding="utf-8"))
+    call_command("load_demo", quiet=True)
+    assert Task.objects.filter(plan__source_key="plan_2026_bqlkktck").count() == len(data["tasks"])

@@ -1,0 +1,37 @@
+"""Production mode refuses to start without its secrets; DEBUG is off unless asked."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load(env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ENV"}}
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    return subprocess.run(  # noqa: S603 - fixed interpreter and code
+        [sys.executable, "-c", code], cwd=ROOT, env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True, text=True, check=False,
+    )
+
+
+def test_debug_is_off_by_default():
+    result = load({})
+    assert result.returncode == 0 and result.stdout.strip() == "False"
+
+
+def test_production_refuses_without_secret_key():
+    result = load({"DJANGO_ENV": "production", "ALLOWED_HOSTS": "cchc.example.vn"})
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_without_allowed_hosts():
+    result = load({"DJANGO_ENV": "production", "SECRET_KEY": "x" * 50})
+    assert result.returncode != 0 and "ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_starts_with_both():
+    result = load({"DJANGO_ENV": "production", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "cchc.example.vn"})
+    assert result.returncode == 0, result.stderr

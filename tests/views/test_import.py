@@ -1,0 +1,101 @@
+"""Plan import from Excel: template, preview with row-level errors, all-or-nothing commit."""
+
+import io
+
+import openpyxl
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from plans.excel import COLUMNS
+from plans.models import Task
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def workbook(rows):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([vi for _k, vi, _r, _w in COLUMNS])
+    keys = [k for k, *_ in COLUMNS]
+    for row in rows:
+        ws.append([row.get(k) for k in keys])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return SimpleUploadedFile("kh.xlsx", buf.getvalue(), content_type=XLSX)
+
+
+GOOD = {"code": "N01", "section": "II.1.c", "title": "Rà soát TTHC", "lead_unit": "QLDN",
+        "coordinating_units": "VP; KHTH", "start_date": "01/09/2026", "deadline": "30/12/2026",
+        "expected_product": "Báo cáo rà soát"}
+
+
+def test_template_downloads_with_headers(login, org, plan):
+    response = login(org.office).get(reverse("plans:import_template", args=[plan.pk]))
+    ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert ws["A1"].value.startswith("Mã nhiệm vụ") and ws["H1"].value.startswith("Đơn vị chủ trì")
+
+
+def test_preview_then_confirm_creates_tasks(login, org, plan):
+    client = login(org.office)
+    url = reverse("plans:import", args=[plan.pk])
+    recurring = {**GOOD, "code": "N02", "deadline": None, "recurrence": "hằng quý", "recurrence_day": 20}
+    preview = client.post(url, {"file": workbook([GOOD, recurring])})
+    assert preview.status_code == 200 and not Task.objects.exists()
+    token = preview.context["token"]
+    done = client.post(url, {"token": token})
+    assert done.status_code == 302
+    task = Task.objects.get(code="N01")
+    assert task.lead_unit == org.unit_a and {u.code for u in task.coordinating_units.all()} == {"VP", "KHTH"}
+    assert Task.objects.get(code="N02").occurrences.count() >= 1
+
+
+def test_bad_rows_are_listed_and_nothing_is_saved(login, org, plan):
+    rows = [
+        GOOD,
+        {**GOOD, "code": "N02", "lead_unit": "PHONG-MA", "deadline": "31/02/2026"},
+        {**GOOD, "code": "N01", "title": ""},
+    ]
+    response = login(org.office).post(reverse("plans:import", args=[plan.pk]), {"file": workbook(rows)})
+    assert response.status_code == 400
+    errors = {(e.row, e.column, e.reason) for e in response.context["parsed"].errors}
+    assert (3, "Đơn vị chủ trì", "unknown_unit") in errors
+    assert (3, "Thời hạn hoàn thành", "bad_date") in errors
+    assert (4, "Tên nhiệm vụ", "required") in errors
+    assert (4, "Mã nhiệm vụ", "duplicate_code") in errors
+    assert "token" not in response.context
+    assert not Task.objects.exists()
+    body = response.content.decode()
+    assert "PHONG-MA" in body
+
+
+def test_missing_required_column_is_reported(login, org, plan):
+    wb = openpyxl.Workbook()
+    wb.active.append(["Mã nhiệm vụ", "Tên nhiệm vụ"])
+    wb.active.append(["X1", "Tên"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    response = login(org.office).post(reverse("plans:import", args=[plan.pk]),
+                                      {"file": SimpleUploadedFile("x.xlsx", buf.getvalue())})
+    missing = {e.column for e in response.context["parsed"].errors if e.reason == "missing_column"}
+    assert missing == {"Đơn vị chủ trì", "Sản phẩm"}
+
+
+def test_not_an_excel_file(login, org, plan):
+    response = login(org.office).post(reverse("plans:import", args=[plan.pk]),
+                                      {"file": SimpleUploadedFile("x.xlsx", b"hello")})
+    assert [e.reason for e in response.context["parsed"].errors] == ["not_xlsx"]
+
+
+def test_reimport_updates_existing_tasks(login, org, plan, make_task):
+    make_task(code="N01", title="Cũ")
+    client = login(org.office)
+    url = reverse("plans:import", args=[plan.pk])
+    token = client.post(url, {"file": workbook([GOOD])}).context["token"]
+    client.post(url, {"token": token})
+    assert Task.objects.get(code="N01").title == "Rà soát TTHC"
+    assert Task.objects.count() == 1
+
+
+def test_officer_cannot_import(login, org, plan):
+    assert login(org.officer).post(reverse("plans:import", args=[plan.pk]), {"file": workbook([GOOD])}).status_code \
+        == 403
