@@ -7,12 +7,12 @@ import pytest
 from django.utils import timezone
 
 from core.models import Agency, Unit, User
-from core.reference import load_calendar_overrides, load_demo_organisation
+from core.reference import DEMO_PASSWORD, load_calendar_overrides, load_demo_organisation
 from core.services import load_calendar
 from plans.models import Plan, Section, Task
 from plans.services import ensure_occurrences, refresh_task
 
-PASSWORD = "CaiCach#2026"
+PASSWORD = DEMO_PASSWORD
 
 
 def pytest_configure(config):

@@ -4,10 +4,10 @@ Generates one province of N agencies (5 units, one 2026 plan and T tasks each, U
 per task) plus one extra agency with 10 x T tasks, with "today" fixed at 2026-11-27. Then measures,
 best of 5 runs, wall time and number of SQL queries of:
 
-- the Office dashboard figures of one agency (plans.selectors.summary + grouped by lead unit),
+- the Office dashboard figures of one agency (plans.selectors.grouped by lead unit, added up by totals),
   on a normal agency and on the big one: the query count must not depend on the number of tasks
   (the thresholds, load_calendar + Thresholds.compute, are timed on their own line);
-- the province dashboard figures (summary + grouped by agency over every task);
+- the province dashboard figures (grouped by agency over every task, added up);
 - a hand-written SQL aggregate computing the same figures, as the reference time;
 - the rendered Office dashboard page GET /plans/ through the test client (focal point user),
   with timezone.localdate patched to return the same fixed "today".
@@ -63,7 +63,7 @@ from django.utils import timezone  # noqa: E402
 from core.models import Agency, Membership, Province, Unit, User  # noqa: E402
 from core.services import load_calendar  # noqa: E402
 from plans.models import Plan, ProgressUpdate, Task  # noqa: E402
-from plans.selectors import Thresholds, grouped, summary  # noqa: E402
+from plans.selectors import Thresholds, grouped, totals  # noqa: E402
 
 TODAY = dt.date(2026, 11, 27)
 BATCH = 2000
@@ -146,19 +146,20 @@ def generate(n_agencies: int, n_tasks: int, n_updates: int) -> tuple[Agency, Age
 
 
 def orm_figures(tasks, t: Thresholds, by: str) -> tuple:
-    s, rows = summary(tasks, t), grouped(tasks, t, by)
+    rows = grouped(tasks, t, by)  # the pages add the rows up (totals) instead of a second query
+    s = totals(rows)
     return tuple(s[k] for k in KEYS), [(r[by], *(r[k] for k in KEYS)) for r in rows]
 
 
 def sql_figures(t: Thresholds, group_col: str, agency_id: int | None = None) -> tuple:
     ops = connection.ops
     today, soon, evidence, stale_day = map(
-        ops.adapt_datefield_value, (t.today, t.due_soon_until, t.evidence_until, t.stale_before)
+        ops.adapt_datefield_value, (t.today, t.due_soon_before, t.evidence_before, t.stale_before)
     )
     open_ = "status NOT IN (%s, %s, %s)"
     cond = {f"s_{s}": ("status = %s", [s]) for s in STATUSES}
     cond["overdue"] = (f"{open_} AND next_due < %s", [*CLOSED, today])
-    cond["due_soon"] = (f"{open_} AND next_due >= %s AND next_due <= %s", [*CLOSED, today, soon])
+    cond["due_soon"] = (f"{open_} AND next_due >= %s AND next_due < %s", [*CLOSED, today, soon])
     cond["at_risk"] = (f"{open_} AND at_risk = %s AND next_due >= %s", [*CLOSED, True, today])
     cond["stale"] = (
         f"{open_} AND (start_date IS NULL OR start_date <= %s) AND next_due >= %s"
@@ -166,7 +167,7 @@ def sql_figures(t: Thresholds, group_col: str, agency_id: int | None = None) -> 
         [*CLOSED, today, today, ops.adapt_datetimefield_value(t.stale_before_dt()), stale_day],
     )
     cond["missing_evidence"] = (
-        f"{open_} AND evidence_count = 0 AND next_due >= %s AND next_due <= %s",
+        f"{open_} AND evidence_count = 0 AND next_due >= %s AND next_due < %s",
         [*CLOSED, today, evidence],
     )
     cond["awaiting_approval"] = (f"{open_} AND completion_requested_at IS NOT NULL", [*CLOSED])

@@ -74,7 +74,7 @@ class Unit(models.Model):
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
-        ordering = ["agency", "order", "name"]
+        ordering = ["agency_id", "order", "name"]
         constraints = [models.UniqueConstraint(fields=["agency", "code"], name="unit_code_unique_in_agency")]
 
     def __str__(self) -> str:

@@ -74,7 +74,7 @@ class Plan(models.Model):
     class Meta:
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
-        ordering = ["-year", "agency"]
+        ordering = ["-year", "agency_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["agency", "source_key"], condition=~models.Q(source_key=""), name="plan_source_key_unique"
@@ -151,7 +151,7 @@ class Task(models.Model):
     class Meta:
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
-        ordering = ["plan", "code"]
+        ordering = ["plan_id", "code"]
         constraints = [models.UniqueConstraint(fields=["plan", "code"], name="task_code_unique_in_plan")]
         indexes = [models.Index(fields=["agency", "status"]), models.Index(fields=["lead_unit", "status"])]
 

@@ -16,19 +16,30 @@ from plans.services import rules
 
 @dataclass(frozen=True)
 class Thresholds:
+    """Date bounds that turn the working-day rules of plans.monitoring into SQL filters.
+
+    Upper bounds are exclusive: a task is "due soon" when today <= next_due < due_soon_before,
+    which is exactly "at most N working days left" (monitoring.assess), weekends included.
+    """
+
     today: dt.date
-    due_soon_until: dt.date
+    due_soon_days: int
+    due_soon_before: dt.date
     stale_before: dt.date
-    evidence_until: dt.date
+    evidence_before: dt.date
 
     @classmethod
     def compute(cls, today: dt.date, cal: WorkingCalendar) -> Thresholds:
         r = rules()
+        # The last working day on or before today is the first of the N + 1 working days that
+        # make a task stale (more than N working days in (last update, today]).
+        base = today if cal.is_working_day(today) else cal.previous_working_day(today)
         return cls(
             today=today,
-            due_soon_until=cal.add_working_days(today, r.due_soon_days),
-            stale_before=cal.add_working_days(today, -r.stale_days),
-            evidence_until=cal.add_working_days(today, r.evidence_window_days),
+            due_soon_days=r.due_soon_days,
+            due_soon_before=cal.add_working_days(today, r.due_soon_days + 1),
+            stale_before=cal.add_working_days(base, -r.stale_days),
+            evidence_before=cal.add_working_days(today, r.evidence_window_days + 1),
         )
 
     def stale_before_dt(self) -> dt.datetime:
@@ -40,13 +51,13 @@ def flag_filters(t: Thresholds) -> dict[str, Q]:
     started = Q(start_date__isnull=True) | Q(start_date__lte=t.today)
     return {
         "overdue": open_ & Q(next_due__lt=t.today),
-        "due_soon": open_ & Q(next_due__gte=t.today, next_due__lte=t.due_soon_until),
+        "due_soon": open_ & Q(next_due__gte=t.today, next_due__lt=t.due_soon_before),
         "at_risk": open_ & Q(at_risk=True) & Q(next_due__gte=t.today),
         "stale": open_
         & started
         & Q(next_due__gte=t.today)
         & (Q(last_update_at__lt=t.stale_before_dt()) | Q(last_update_at__isnull=True, start_date__lt=t.stale_before)),
-        "missing_evidence": open_ & Q(evidence_count=0, next_due__gte=t.today, next_due__lte=t.evidence_until),
+        "missing_evidence": open_ & Q(evidence_count=0, next_due__gte=t.today, next_due__lt=t.evidence_before),
         "awaiting_approval": open_ & Q(completion_requested_at__isnull=False),
     }
 
@@ -82,21 +93,35 @@ def filter_flag(tasks: QuerySet[Task], flag: str, t: Thresholds) -> QuerySet[Tas
 
 
 def task_flags(task: Task, t: Thresholds) -> list[str]:
-    """The same flags for one loaded task, for badges in lists (no query)."""
+    """The same flags as flag_filters for one loaded task, for badges in lists (no query)."""
     if task.status in CLOSED_STATUSES or task.next_due is None:
         return []
     if task.next_due < t.today:
         return ["overdue"]
     flags = []
-    if task.next_due <= t.due_soon_until:
+    if task.next_due < t.due_soon_before:
         flags.append("due_soon")
     if task.at_risk:
         flags.append("at_risk")
-    if "stale" in task.risk_reasons.split(","):
+    started = task.start_date is None or task.start_date <= t.today
+    since = timezone.localtime(task.last_update_at).date() if task.last_update_at else task.start_date
+    if started and since is not None and since < t.stale_before:
         flags.append("stale")
-    if task.evidence_count == 0 and task.next_due <= t.evidence_until:
+    if task.evidence_count == 0 and task.next_due < t.evidence_before:
         flags.append("missing_evidence")
     return flags
+
+
+def totals(rows: list[dict]) -> dict:
+    """The summary of grouped rows, added up in Python (saves a second query)."""
+    out: dict = {}
+    for row in rows:
+        for key, value in row.items():
+            if isinstance(value, int) and (key == "total" or key.startswith("s_") or key in FLAG_KEYS):
+                out[key] = out.get(key, 0) + value
+    for key in ["total", *(f"s_{k}" for k in STATUS_KEYS), *FLAG_KEYS]:
+        out.setdefault(key, 0)
+    return out
 
 
 def year_end(tasks: QuerySet[Task], by: str) -> list[dict]:

@@ -43,6 +43,7 @@ from plans.selectors import (
     grouped,
     summary,
     task_flags,
+    totals,
     year_end,
 )
 from plans.templatetags.plan_ui import FLAG_LABELS
@@ -82,7 +83,7 @@ def dashboard(request):
         for key in ("overdue", "at_risk", "awaiting_approval")
     }
     context = {
-        "summary": summary(tasks, t),
+        "summary": totals(rows),
         "rows": rows,
         "lists": lists,
         "t": t,
@@ -472,7 +473,7 @@ def province_dashboard(request):
 
     agencies = {a.pk: a for a in Agency.objects.filter(pk__in=tasks.values("agency_id"))}
     rows = [dict(r, agency=agencies.get(r["agency"])) for r in grouped(tasks, t, "agency")]
-    return render(request, "plans/province.html", {"rows": rows, "summary": summary(tasks, t), "t": t})
+    return render(request, "plans/province.html", {"rows": rows, "summary": totals(rows), "t": t})
 
 
 @login_required

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from core.reference import DATA_DIR, DEMO_PASSWORD, load_calendar_overrides, load_demo_organisation
 from core.services import load_calendar
+from plans.demo import load_demo_activity
 from plans.loader import load_plan_file
 
 
@@ -12,19 +13,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet", action="store_true")
+        parser.add_argument("--no-activity", action="store_true", help="load the plan without demo progress")
 
-    def handle(self, *args, quiet=False, **options):
+    def handle(self, *args, quiet=False, no_activity=False, **options):
         load_calendar_overrides()
         logins = load_demo_organisation()
         cal = load_calendar()
         today = timezone.localdate()
         created = 0
         for path in sorted((DATA_DIR / "plans").glob("*.yaml")):
-            _plan, n = load_plan_file(path, today=today, cal=cal)
+            plan, n = load_plan_file(path, today=today, cal=cal)
             created += n
+            if not no_activity:
+                load_demo_activity(plan, cal=cal)
         if quiet:
             return
-        self.stdout.write(f"tasks created: {created}")
+        self.stdout.write(_("Tasks created: %(n)s") % {"n": created})
         self.stdout.write(_("Demo log-ins (password for all: %(password)s)") % {"password": DEMO_PASSWORD})
         seen = set()
         for role, username, name in logins:
@@ -32,4 +36,4 @@ class Command(BaseCommand):
                 continue
             seen.add(role)
             self.stdout.write(f"  {role:<28} {username:<20} {name}")
-        self.stdout.write(f"  {'(' + _('other agency') + ')':<28} chuyenvien.sct")
+        self.stdout.write(f"  {'(' + _('officer of another agency') + ')':<28} {'chuyenvien.sct':<20}")
