@@ -46,7 +46,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check .
 
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages -l vi --no-obsolete --no-location --ignore=.venv --ignore=var
+	$(PY) manage.py makemessages -l vi --no-obsolete --no-location --ignore=.venv --ignore=var --ignore=bench --ignore=tests
 	$(PY) manage.py compilemessages -l vi --ignore=.venv
 
 check-messages: $(VENV)/.installed

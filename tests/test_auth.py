@@ -3,7 +3,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from conftest import PASSWORD
+from core.reference import DEMO_PASSWORD as PASSWORD
 
 
 def test_log_in_with_the_demo_password(client, org):

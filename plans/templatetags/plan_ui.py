@@ -75,3 +75,54 @@ def bar_width(part, whole) -> str:
     if not whole:
         return "0"
     return f"{100 * (part or 0) / whole:.1f}"
+
+
+ACTION_LABELS = {
+    "task.created": _("task created"),
+    "task.imported": _("updated from Excel"),
+    "task.updated": _("task edited"),
+    "task.progress": _("progress reported"),
+    "task.approved": _("completion approved"),
+    "task.returned": _("returned for rework"),
+    "task.cancelled": _("task cancelled"),
+    "task.occurrence_done": _("period done"),
+    "task.obstacle": _("obstacle reported"),
+    "task.obstacle_resolved": _("direction on an obstacle"),
+    "task.evidence_linked": _("evidence linked"),
+    "task.evidence_unlinked": _("evidence unlinked"),
+    "evidence.version_added": _("new file version"),
+}
+FIELD_LABELS = {
+    "status": _("status"),
+    "progress": _("progress (%)"),
+    "deadline": _("deadline"),
+    "next_due": _("next due date"),
+    "completed_on": _("completed on"),
+    "lead_unit_id": _("lead unit"),
+    "evidence": _("evidence"),
+    "version": _("version"),
+    "sha256": "SHA-256",
+}
+
+
+@register.filter
+def action_label(action: str):
+    return ACTION_LABELS.get(action, action)
+
+
+@register.filter
+def field_label(field: str):
+    return FIELD_LABELS.get(field, field)
+
+
+@register.simple_tag
+def change_value(field: str, value):
+    """A recorded value as the user knows it: status labels, dd/mm/yyyy dates."""
+    if value in (None, ""):
+        return "—"
+    if field == "status":
+        return STATUS_LABELS.get(value, value)
+    if field in ("deadline", "next_due", "completed_on") and isinstance(value, str) and len(value) == 10:
+        year, month, day = value.split("-")
+        return f"{day}/{month}/{year}"
+    return value

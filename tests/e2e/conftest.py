@@ -1,0 +1,68 @@
+"""Browser tests: Playwright driving Debian's Chromium (/usr/bin/chromium) against live_server."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from core.reference import DEMO_PASSWORD
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+SHOTS = Path(os.environ.get("E2E_SCREENSHOTS", Path(__file__).resolve().parents[2] / "var" / "screenshots"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make e2e`, which installs Debian's chromium")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def shot(page):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(name: str, full_page: bool = True):
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
+
+    return take
+
+
+@pytest.fixture
+def demo(transactional_db, settings, tmp_path):
+    from django.core.management import call_command
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("load_demo", quiet=True)
+
+
+@pytest.fixture
+def log_in(page, live_server):
+    def as_user(username: str, password: str = DEMO_PASSWORD):
+        page.context.clear_cookies()
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_load_state("networkidle")
+
+    return as_user
