@@ -51,6 +51,10 @@ def load_demo_activity(plan: Plan, *, cal: WorkingCalendar) -> bool:
         services.link_evidence(actor=users[user], task=Task.objects.get(pk=task.pk), document=doc, today=issued,
                                cal=cal)
 
+    for code, username in (("PL1.01", "chuyenvien.vp"), ("PL2.03", "chuyenvien.vp"), ("PL3.03", "chuyenvien.vp"),
+                           ("PL1.11", "chuyenvien.vp"), ("PL1.09", "chuyenvien.khth"), ("PL1.14", "chuyenvien.qldn"),
+                           ("PL1.15", "chuyenvien.qldn"), ("PL1.30", "chuyenvien.ttqlck")):
+        tasks[code].assignees.add(users[username])
     evidence("PL3.03", "chuyenvien.vp", "Biên bản hội nghị quán triệt Kế hoạch nâng cao PAR INDEX, SIPAS 2026",
              "15/BB-VP", D(2026, 8, 12))
     progress("PL3.03", "truongphong.vp", 100, "Đã tổ chức hội nghị quán triệt ngày 12/8/2026.", D(2026, 8, 12), True)
