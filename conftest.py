@@ -66,8 +66,9 @@ def cal(db):
 
 @pytest.fixture
 def plan(org):
-    plan = Plan.objects.create(agency=org.agency, year=2026, number="125/KH-BQLKKTCK", title="Kế hoạch 2026",
-                               status="issued")
+    plan = Plan.objects.create(
+        agency=org.agency, year=2026, number="125/KH-BQLKKTCK", title="Kế hoạch 2026", status="issued"
+    )
     parent = Section.objects.create(plan=plan, code="II.1", title="PAR", order=1)
     Section.objects.create(plan=plan, code="II.1.a", title="Chỉ đạo, điều hành", parent=parent, order=2, par_domain=1)
     Section.objects.create(plan=plan, code="II.1.c", title="Cải cách TTHC", parent=parent, order=3, par_domain=3)

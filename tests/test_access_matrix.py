@@ -104,12 +104,14 @@ def world(org, make_task, today, cal):
     task = make_task(recurrence="quarterly", recurrence_day=20, deadline=None, start_date=dt.date(2026, 1, 1))
     task.assignees.set([org.officer])
     pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n")
-    doc = create_document(actor=org.office, agency=org.agency, unit=None, fileobj=pdf, filename="a.pdf",
-                          abstract="Báo cáo")
+    doc = create_document(
+        actor=org.office, agency=org.agency, unit=None, fileobj=pdf, filename="a.pdf", abstract="Báo cáo"
+    )
     services.link_evidence(actor=org.office, task=task, document=doc, today=today, cal=cal)
     obstacle = services.report_obstacle(actor=org.head, task=task, text="Thiếu kinh phí")
-    inspection = Inspection.objects.create(agency=org.agency, title="Kiểm tra", inspected_unit=org.unit_a,
-                                           inspected_on=today)
+    inspection = Inspection.objects.create(
+        agency=org.agency, title="Kiểm tra", inspected_unit=org.unit_a, inspected_on=today
+    )
     task.completion_requested_at = task.created_at
     task.save()
     kwargs = {
@@ -150,8 +152,9 @@ def test_access(name, method, org, world, client):
         client.logout()
         if role != "anon":
             client.force_login(users[role])
-        kwargs = world["kwargs"].get(name, {"pk": world["task"].pk} if name.startswith("plans:") and _needs_pk(name)
-                                     else {})
+        kwargs = world["kwargs"].get(
+            name, {"pk": world["task"].pk} if name.startswith("plans:") and _needs_pk(name) else {}
+        )
         url = reverse(name, kwargs=kwargs)
         body = {k: (v() if callable(v) else v) for k, v in world["data"].get(name, {}).items()}
         response = client.get(url) if method == "get" else client.post(url, body)

@@ -52,8 +52,12 @@ def test_outsider_sees_nothing(client, org, task, token_for):
 
 
 def test_post_progress(client, org, task, token_for):
-    response = client.post(f"/api/v1/tasks/{task.pk}/progress", {"progress": 45, "text": "Qua API"},
-                           content_type="application/json", **auth(token_for(org.officer)))
+    response = client.post(
+        f"/api/v1/tasks/{task.pk}/progress",
+        {"progress": 45, "text": "Qua API"},
+        content_type="application/json",
+        **auth(token_for(org.officer)),
+    )
     assert response.status_code == 201
     assert response.json()["task_status"] == "in_progress"
     task.refresh_from_db()
@@ -61,14 +65,22 @@ def test_post_progress(client, org, task, token_for):
 
 
 def test_read_only_role_gets_403(client, org, task, token_for):
-    response = client.post(f"/api/v1/tasks/{task.pk}/progress", {"progress": 45, "text": "x"},
-                           content_type="application/json", **auth(token_for(org.auditor)))
+    response = client.post(
+        f"/api/v1/tasks/{task.pk}/progress",
+        {"progress": 45, "text": "x"},
+        content_type="application/json",
+        **auth(token_for(org.auditor)),
+    )
     assert response.status_code == 403
 
 
 def test_bad_progress_is_422_with_the_field(client, org, task, token_for):
-    response = client.post(f"/api/v1/tasks/{task.pk}/progress", {"progress": 101, "text": ""},
-                           content_type="application/json", **auth(token_for(org.officer)))
+    response = client.post(
+        f"/api/v1/tasks/{task.pk}/progress",
+        {"progress": 101, "text": ""},
+        content_type="application/json",
+        **auth(token_for(org.officer)),
+    )
     assert response.status_code == 422
     fields = {tuple(e["loc"]) for e in response.json()["detail"]}
     assert ("body", "payload", "progress") in fields

@@ -51,8 +51,13 @@ def test_official_2026_days(official, package_only, day, working, package_workin
 
 
 def test_days_off_in_2026_total_25_with_weekends(official):
-    spans = [(D(2026, 1, 1), D(2026, 1, 4)), (D(2026, 2, 14), D(2026, 2, 22)), (D(2026, 4, 25), D(2026, 4, 27)),
-             (D(2026, 4, 30), D(2026, 5, 3)), (D(2026, 8, 29), D(2026, 9, 2))]
+    spans = [
+        (D(2026, 1, 1), D(2026, 1, 4)),
+        (D(2026, 2, 14), D(2026, 2, 22)),
+        (D(2026, 4, 25), D(2026, 4, 27)),
+        (D(2026, 4, 30), D(2026, 5, 3)),
+        (D(2026, 8, 29), D(2026, 9, 2)),
+    ]
     days = [start + dt.timedelta(n) for start, end in spans for n in range((end - start).days + 1)]
     assert len(days) == 25
     assert not any(official.is_working_day(d) for d in days)

@@ -21,8 +21,14 @@ def cal():
 
 
 def facts(**kw):
-    base = {"start": D(2026, 10, 1), "due": D(2026, 12, 31), "progress": 50, "closed": False,
-            "last_update": D(2026, 11, 13), "evidence_count": 1}
+    base = {
+        "start": D(2026, 10, 1),
+        "due": D(2026, 12, 31),
+        "progress": 50,
+        "closed": False,
+        "last_update": D(2026, 11, 13),
+        "evidence_count": 1,
+    }
     base.update(kw)
     return m.TaskFacts(**base)
 
@@ -127,8 +133,18 @@ def test_stale_nudge_key_changes_only_with_a_new_update(cal):
         ("quarterly", 20, [("Q3/2026", D(2026, 9, 20)), ("Q4/2026", D(2026, 12, 20))]),
         ("semiannual", 31, [("H2/2026", D(2026, 12, 31))]),
         ("yearly", 15, [("2026", D(2026, 12, 15))]),
-        ("monthly", 31, [("07/2026", D(2026, 7, 31)), ("08/2026", D(2026, 8, 31)), ("09/2026", D(2026, 9, 30)),
-                         ("10/2026", D(2026, 10, 31)), ("11/2026", D(2026, 11, 30)), ("12/2026", D(2026, 12, 31))]),
+        (
+            "monthly",
+            31,
+            [
+                ("07/2026", D(2026, 7, 31)),
+                ("08/2026", D(2026, 8, 31)),
+                ("09/2026", D(2026, 9, 30)),
+                ("10/2026", D(2026, 10, 31)),
+                ("11/2026", D(2026, 11, 30)),
+                ("12/2026", D(2026, 12, 31)),
+            ],
+        ),
     ],
 )
 def test_occurrence_dates(recurrence, day, expected):
@@ -142,8 +158,11 @@ def test_unknown_recurrence_is_refused():
 
 @pytest.mark.parametrize(
     ("deadline", "completed", "status"),
-    [(D(2026, 9, 30), D(2026, 9, 30), "done"), (D(2026, 9, 30), D(2026, 10, 1), "done_late"),
-     (None, D(2026, 10, 1), "done")],
+    [
+        (D(2026, 9, 30), D(2026, 9, 30), "done"),
+        (D(2026, 9, 30), D(2026, 10, 1), "done_late"),
+        (None, D(2026, 10, 1), "done"),
+    ],
 )
 def test_completion_status(deadline, completed, status):
     assert m.completion_status(deadline, completed) == status

@@ -29,12 +29,16 @@ def random_tasks(make_task):
     tasks = []
     for _ in range(60):
         start = base + dt.timedelta(days=rng.randint(0, 330))
-        task = make_task(start_date=start, deadline=start + dt.timedelta(days=rng.randint(1, 40)),
-                         evidence_count=rng.choice([0, 0, 1]))
+        task = make_task(
+            start_date=start,
+            deadline=start + dt.timedelta(days=rng.randint(1, 40)),
+            evidence_count=rng.choice([0, 0, 1]),
+        )
         update = start + dt.timedelta(days=rng.randint(0, 40))
         Task.objects.filter(pk=task.pk).update(
             last_update_at=timezone.make_aware(dt.datetime.combine(update, dt.time(10)))
-            if rng.random() < 0.7 else None,
+            if rng.random() < 0.7
+            else None,
             evidence_count=rng.choice([0, 0, 1]),
         )
         tasks.append(task)

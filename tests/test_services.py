@@ -20,8 +20,7 @@ def pdf(name="bao-cao.pdf", data=PDF):
 
 
 def test_progress_update_moves_status_and_is_audited(task, org, today, cal):
-    services.post_progress(actor=org.officer, task=task, progress=40, text="Đã xây dựng dự thảo", today=today,
-                           cal=cal)
+    services.post_progress(actor=org.officer, task=task, progress=40, text="Đã xây dựng dự thảo", today=today, cal=cal)
     task.refresh_from_db()
     assert task.status == TaskStatus.IN_PROGRESS and task.progress == 40
     entry = AuditEntry.objects.get(object_type="plans.task", object_id=str(task.pk), action="task.progress")
@@ -41,8 +40,7 @@ def test_full_progress_waits_for_the_unit_head(task, org, today, cal):
 
 def test_approval_after_the_deadline_is_done_late(make_task, org, today, cal):
     task = make_task(deadline=today - dt.timedelta(days=3), start_date=today - dt.timedelta(days=40))
-    services.post_progress(actor=org.head, task=task, progress=100, text="Xong", today=today, cal=cal,
-                           can_approve=True)
+    services.post_progress(actor=org.head, task=task, progress=100, text="Xong", today=today, cal=cal, can_approve=True)
     task.refresh_from_db()
     assert task.status == TaskStatus.DONE_LATE
 
@@ -65,16 +63,25 @@ def test_deadline_change_needs_a_reason_and_is_recorded(task, org, today, cal):
     new = task.deadline + dt.timedelta(days=10)
     with pytest.raises(ValueError):
         services.update_task(actor=org.office, task=task, data={"deadline": new}, today=today, cal=cal)
-    services.update_task(actor=org.office, task=task, data={"deadline": new}, today=today, cal=cal,
-                         reason="UBND tỉnh lùi thời hạn")
+    services.update_task(
+        actor=org.office, task=task, data={"deadline": new}, today=today, cal=cal, reason="UBND tỉnh lùi thời hạn"
+    )
     entry = history_for(task).first()
     assert entry.changes["deadline"] == [str(task.deadline - dt.timedelta(days=10)), str(new)]
     assert entry.note == "UBND tỉnh lùi thời hạn"
 
 
 def test_evidence_has_hash_versions_and_counts_on_the_task(task, org, today, cal):
-    doc = create_document(actor=org.officer, agency=org.agency, unit=org.unit_a, fileobj=pdf(), filename="bc.pdf",
-                          abstract="Báo cáo kết quả", doc_number="05/BC-BQLKKTCK", issuer="BQL")
+    doc = create_document(
+        actor=org.officer,
+        agency=org.agency,
+        unit=org.unit_a,
+        fileobj=pdf(),
+        filename="bc.pdf",
+        abstract="Báo cáo kết quả",
+        doc_number="05/BC-BQLKKTCK",
+        issuer="BQL",
+    )
     v1 = doc.versions.get()
     import hashlib
 
@@ -89,8 +96,9 @@ def test_evidence_has_hash_versions_and_counts_on_the_task(task, org, today, cal
 
 def test_one_document_evidences_several_tasks(make_task, org, today, cal):
     a, b = make_task(), make_task()
-    doc = create_document(actor=org.office, agency=org.agency, unit=None, fileobj=pdf(), filename="x.pdf",
-                          abstract="Kế hoạch kiểm tra")
+    doc = create_document(
+        actor=org.office, agency=org.agency, unit=None, fileobj=pdf(), filename="x.pdf", abstract="Kế hoạch kiểm tra"
+    )
     for t in (a, b):
         services.link_evidence(actor=org.office, task=t, document=doc, today=today, cal=cal)
     assert doc.task_links.count() == 2
@@ -98,8 +106,14 @@ def test_one_document_evidences_several_tasks(make_task, org, today, cal):
 
 def test_rejected_file_leaves_nothing(org):
     with pytest.raises(FileRejected):
-        create_document(actor=org.officer, agency=org.agency, unit=None, fileobj=io.BytesIO(b"MZ" * 100),
-                        filename="virus.pdf", abstract="x")
+        create_document(
+            actor=org.officer,
+            agency=org.agency,
+            unit=None,
+            fileobj=io.BytesIO(b"MZ" * 100),
+            filename="virus.pdf",
+            abstract="x",
+        )
     assert not DocumentVersion.objects.exists()
     from core.models import Document
 
@@ -107,8 +121,9 @@ def test_rejected_file_leaves_nothing(org):
 
 
 def test_evidence_of_another_agency_cannot_be_linked(task, org, today, cal):
-    doc = create_document(actor=org.outsider, agency=org.other, unit=None, fileobj=pdf(), filename="x.pdf",
-                          abstract="SCT")
+    doc = create_document(
+        actor=org.outsider, agency=org.other, unit=None, fileobj=pdf(), filename="x.pdf", abstract="SCT"
+    )
     with pytest.raises(ValueError):
         services.link_evidence(actor=org.office, task=task, document=doc, today=today, cal=cal)
 
@@ -116,16 +131,38 @@ def test_evidence_of_another_agency_cannot_be_linked(task, org, today, cal):
 def test_inspection_findings_become_tasks_and_resolution_is_tracked(plan, org, today, cal):
     from plans.models import Inspection
 
-    insp = Inspection.objects.create(agency=org.agency, title="Kiểm tra CCHC 2026", inspected_unit=org.unit_a,
-                                     inspected_on=today)
-    f1 = services.add_finding(actor=org.office, inspection=insp, text="Chưa niêm yết TTHC", plan=plan,
-                              deadline=today + dt.timedelta(days=20), today=today, cal=cal)
-    services.add_finding(actor=org.office, inspection=insp, text="Sổ theo dõi chưa đầy đủ", plan=plan,
-                         deadline=today + dt.timedelta(days=20), today=today, cal=cal)
+    insp = Inspection.objects.create(
+        agency=org.agency, title="Kiểm tra CCHC 2026", inspected_unit=org.unit_a, inspected_on=today
+    )
+    f1 = services.add_finding(
+        actor=org.office,
+        inspection=insp,
+        text="Chưa niêm yết TTHC",
+        plan=plan,
+        deadline=today + dt.timedelta(days=20),
+        today=today,
+        cal=cal,
+    )
+    services.add_finding(
+        actor=org.office,
+        inspection=insp,
+        text="Sổ theo dõi chưa đầy đủ",
+        plan=plan,
+        deadline=today + dt.timedelta(days=20),
+        today=today,
+        cal=cal,
+    )
     assert f1.remediation_task.lead_unit == org.unit_a
     assert services.inspection_resolution([insp.pk]) == {insp.pk: (0, 2)}
-    services.post_progress(actor=org.head, task=f1.remediation_task, progress=100, text="Đã niêm yết",
-                           today=today, cal=cal, can_approve=True)
+    services.post_progress(
+        actor=org.head,
+        task=f1.remediation_task,
+        progress=100,
+        text="Đã niêm yết",
+        today=today,
+        cal=cal,
+        can_approve=True,
+    )
     assert services.inspection_resolution([insp.pk]) == {insp.pk: (1, 2)}
 
 

@@ -24,9 +24,16 @@ def workbook(rows):
     return SimpleUploadedFile("kh.xlsx", buf.getvalue(), content_type=XLSX)
 
 
-GOOD = {"code": "N01", "section": "II.1.c", "title": "Rà soát TTHC", "lead_unit": "QLDN",
-        "coordinating_units": "VP; KHTH", "start_date": "01/09/2026", "deadline": "30/12/2026",
-        "expected_product": "Báo cáo rà soát"}
+GOOD = {
+    "code": "N01",
+    "section": "II.1.c",
+    "title": "Rà soát TTHC",
+    "lead_unit": "QLDN",
+    "coordinating_units": "VP; KHTH",
+    "start_date": "01/09/2026",
+    "deadline": "30/12/2026",
+    "expected_product": "Báo cáo rà soát",
+}
 
 
 def test_template_downloads_with_headers(login, org, plan):
@@ -74,15 +81,17 @@ def test_missing_required_column_is_reported(login, org, plan):
     wb.active.append(["X1", "Tên"])
     buf = io.BytesIO()
     wb.save(buf)
-    response = login(org.office).post(reverse("plans:import", args=[plan.pk]),
-                                      {"file": SimpleUploadedFile("x.xlsx", buf.getvalue())})
+    response = login(org.office).post(
+        reverse("plans:import", args=[plan.pk]), {"file": SimpleUploadedFile("x.xlsx", buf.getvalue())}
+    )
     missing = {e.column for e in response.context["parsed"].errors if e.reason == "missing_column"}
     assert missing == {"Đơn vị chủ trì", "Sản phẩm"}
 
 
 def test_not_an_excel_file(login, org, plan):
-    response = login(org.office).post(reverse("plans:import", args=[plan.pk]),
-                                      {"file": SimpleUploadedFile("x.xlsx", b"hello")})
+    response = login(org.office).post(
+        reverse("plans:import", args=[plan.pk]), {"file": SimpleUploadedFile("x.xlsx", b"hello")}
+    )
     assert [e.reason for e in response.context["parsed"].errors] == ["not_xlsx"]
 
 
@@ -97,5 +106,6 @@ def test_reimport_updates_existing_tasks(login, org, plan, make_task):
 
 
 def test_officer_cannot_import(login, org, plan):
-    assert login(org.officer).post(reverse("plans:import", args=[plan.pk]), {"file": workbook([GOOD])}).status_code \
-        == 403
+    assert (
+        login(org.officer).post(reverse("plans:import", args=[plan.pk]), {"file": workbook([GOOD])}).status_code == 403
+    )

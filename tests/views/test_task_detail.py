@@ -75,8 +75,14 @@ def test_upload_evidence_links_it_and_wrong_type_is_explained(login, org, task):
     url = reverse("plans:upload_evidence", args=[task.pk])
     bad = client.post(url, {"abstract": "Ảnh", "file": SimpleUploadedFile("x.pdf", b"MZ not a pdf")}, follow=True)
     assert "PDF, DOCX, XLSX, JPEG" in bad.content.decode()
-    good = client.post(url, {"abstract": "Báo cáo quý", "doc_number": "12/BC-VP",
-                             "file": SimpleUploadedFile("bc.pdf", b"%PDF-1.4\n%%EOF\n")})
+    good = client.post(
+        url,
+        {
+            "abstract": "Báo cáo quý",
+            "doc_number": "12/BC-VP",
+            "file": SimpleUploadedFile("bc.pdf", b"%PDF-1.4\n%%EOF\n"),
+        },
+    )
     assert good.status_code == 302
     task.refresh_from_db()
     assert task.evidence_count == 1
@@ -86,9 +92,11 @@ def test_upload_evidence_links_it_and_wrong_type_is_explained(login, org, task):
 def test_evidence_over_the_size_limit_is_refused(login, org, task, settings):
     settings.EVIDENCE_MAX_BYTES = 1024
     client = login(org.officer)
-    response = client.post(reverse("plans:upload_evidence", args=[task.pk]),
-                           {"abstract": "Lớn", "file": SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * 4096)},
-                           follow=True)
+    response = client.post(
+        reverse("plans:upload_evidence", args=[task.pk]),
+        {"abstract": "Lớn", "file": SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * 4096)},
+        follow=True,
+    )
     assert "limit" in response.content.decode() or "giới hạn" in response.content.decode()
     task.refresh_from_db()
     assert task.evidence_count == 0
@@ -96,8 +104,10 @@ def test_evidence_over_the_size_limit_is_refused(login, org, task, settings):
 
 def test_evidence_file_is_served_only_after_an_access_check(login, org, task):
     client = login(org.officer)
-    client.post(reverse("plans:upload_evidence", args=[task.pk]),
-                {"abstract": "BC", "file": SimpleUploadedFile("bc.pdf", b"%PDF-1.4\n%%EOF\n")})
+    client.post(
+        reverse("plans:upload_evidence", args=[task.pk]),
+        {"abstract": "BC", "file": SimpleUploadedFile("bc.pdf", b"%PDF-1.4\n%%EOF\n")},
+    )
     version = task.evidence_links.get().document.versions.get()
     ok = client.get(reverse("evidence_file", args=[version.pk]))
     assert ok.status_code == 200 and ok["Content-Disposition"].startswith("attachment")
@@ -108,8 +118,15 @@ def test_evidence_file_is_served_only_after_an_access_check(login, org, task):
 def test_manager_edits_deadline_with_reason(login, org, task):
     client = login(org.office)
     url = reverse("plans:edit_task", args=[task.pk])
-    data = {"title": task.title, "lead_unit": org.unit_a.pk, "deadline": "2026-12-31", "expected_product": "BC",
-            "start_date": "", "recurrence": "", "reason": ""}
+    data = {
+        "title": task.title,
+        "lead_unit": org.unit_a.pk,
+        "deadline": "2026-12-31",
+        "expected_product": "BC",
+        "start_date": "",
+        "recurrence": "",
+        "reason": "",
+    }
     refused = client.post(url, data)
     assert refused.status_code == 400 and "reason" in refused.context["form"].errors
     data["reason"] = "Theo chỉ đạo của Lãnh đạo Ban"

@@ -36,4 +36,5 @@ class Command(BaseCommand):
                 continue
             seen.add(role)
             self.stdout.write(f"  {role:<28} {username:<20} {name}")
-        self.stdout.write(f"  {'(' + _('officer of another agency') + ')':<28} {'chuyenvien.sct':<20}")
+        other = "(" + _("officer of another agency") + ")"
+        self.stdout.write(f"  {other:<28} chuyenvien.sct")
