@@ -44,6 +44,7 @@ e2e: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l vi --no-obsolete --no-location --ignore=.venv --ignore=var --ignore=bench --ignore=tests

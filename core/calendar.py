@@ -33,7 +33,7 @@ class WorkingCalendar:
         unknown = {k for k in self.overrides.values() if k not in OVERRIDE_KINDS}
         if unknown:
             raise ValueError(f"unknown calendar override kind(s): {sorted(unknown)}")
-        self._package = holidays.Vietnam() if self.use_package else None
+        self._package = holidays.country_holidays("VN") if self.use_package else None
 
     def is_holiday(self, day: dt.date) -> bool:
         kind = self.overrides.get(day)

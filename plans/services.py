@@ -7,10 +7,13 @@ import datetime as dt
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Min, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.calendar import WorkingCalendar
-from core.models import Document
+from core.jobs import notify
+from core.models import Document, Membership, Notification, Role
 from core.services import diff, log_action
 from core.text import fold
 from plans import monitoring
@@ -232,8 +235,24 @@ def cancel_task(*, actor, task: Task, reason: str, today: dt.date, cal: WorkingC
 
 @transaction.atomic
 def report_obstacle(*, actor, task: Task, text: str, proposal: str = "") -> Obstacle:
+    """The unit head reports a difficulty; the agency's leaders and the Office are notified."""
     obstacle = Obstacle.objects.create(task=task, reported_by=actor, text=text, proposal=proposal)
     log_action(actor=actor, agency=task.agency, action="task.obstacle", obj=task, note=text[:500])
+    leaders = Membership.objects.filter(agency_id=task.agency_id, role__in=[Role.LEADER, Role.FOCAL_POINT])
+    title = _("Obstacle reported on %(task)s: %(text)s") % {"task": task.code, "text": text}
+    notify(
+        [
+            Notification(
+                user_id=user_id,
+                key=f"obstacle:{obstacle.pk}",
+                kind="obstacle",
+                title=title[:300],
+                url=reverse("plans:task_detail", args=[task.pk]),
+                for_date=timezone.localdate(),
+            )
+            for user_id in set(leaders.values_list("user_id", flat=True)) - {actor.pk}
+        ]
+    )
     return obstacle
 
 

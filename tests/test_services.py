@@ -191,3 +191,22 @@ def test_refresh_open_tasks_matches_the_pure_rules(make_task, org, today, cal):
     assert changed >= 1
     assert stale.at_risk and "stale" in stale.risk_reasons
     assert not fine.at_risk
+
+
+def test_obstacle_notifies_the_leaders_and_the_office(task, org):
+    from core.models import Notification
+
+    services.report_obstacle(actor=org.head, task=task, text="Chưa có kinh phí")
+    notified = set(Notification.objects.filter(kind="obstacle").values_list("user__username", flat=True))
+    assert notified == {"lanhdao", "vanphong"}
+
+
+def test_an_officer_with_two_units_reports_on_both(make_task, org, today, cal):
+    from plans.access import can
+
+    person = org.people["chuyenvien.vp"]  # officer of the Office and of the border-gate centre
+    office_task = make_task(lead_unit=org.units["VP"])
+    centre_task = make_task(lead_unit=org.units["TTQLCK"])
+    other_task = make_task(lead_unit=org.units["QHXD"])
+    assert can(person, "report", office_task) and can(person, "report", centre_task)
+    assert not can(person, "report", other_task)
