@@ -111,3 +111,20 @@ class FindingForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style(self)
+
+
+class NewTaskForm(TaskForm):
+    class Meta(TaskForm.Meta):
+        fields = ["code", "section", "appendix", "par_domain", "sipas_element", *TaskForm.Meta.fields]
+
+    def __init__(self, *args, plan, **kwargs):
+        self.plan = plan
+        super().__init__(*args, agency=plan.agency, **kwargs)
+        self.fields["section"].queryset = plan.sections.all()
+        self.fields["reason"].widget = forms.HiddenInput()
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if self.plan.tasks.filter(code=code).exists():
+            raise forms.ValidationError(_("The plan already has a task with this code."))
+        return code

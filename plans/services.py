@@ -138,8 +138,25 @@ def post_progress(
     task.save(update_fields=["progress", "last_update_at", "status", "completion_requested_at"])
     refresh_task(task, today=today, cal=cal)
     _record(actor, task, before, "task.progress", note=text[:500])
-    if progress == 100 and can_approve and not task.is_recurring:
-        approve_completion(actor=actor, task=task, today=today, cal=cal)
+    if progress == 100 and not task.is_recurring:
+        if can_approve:
+            approve_completion(actor=actor, task=task, today=today, cal=cal)
+        else:
+            heads = Membership.objects.filter(unit_id=task.lead_unit_id, role=Role.UNIT_HEAD)
+            title = _("Completion to approve: %(task)s") % {"task": task}
+            notify(
+                [
+                    Notification(
+                        user_id=user_id,
+                        key=f"approval:{update.pk}",
+                        kind="approval",
+                        title=title[:300],
+                        url=reverse("plans:task_detail", args=[task.pk]),
+                        for_date=today,
+                    )
+                    for user_id in heads.values_list("user_id", flat=True)
+                ]
+            )
     return update
 
 
@@ -198,6 +215,20 @@ def complete_occurrence(
     refresh_task(task, today=today, cal=cal)
     _record(actor, task, before, "task.occurrence_done", note=occurrence.period_label)
     return occurrence
+
+
+@transaction.atomic
+def create_task(*, actor, plan, data: dict, today: dt.date, cal: WorkingCalendar) -> Task:
+    """A new task added to a plan by the Office (outside the Excel import)."""
+    units = data.pop("coordinating_units", [])
+    assignees = data.pop("assignees", [])
+    task = Task.objects.create(plan=plan, agency=plan.agency, **data)
+    task.coordinating_units.set(units)
+    task.assignees.set(assignees)
+    ensure_occurrences(task)
+    refresh_task(task, today=today, cal=cal)
+    _record(actor, task, {}, "task.created")
+    return task
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/import/", views.import_plan, name="import"),
     path("plans/<int:pk>/template.xlsx", views.import_template, name="import_template"),
+    path("plans/<int:pk>/tasks/new/", views.new_task, name="new_task"),
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("tasks/<int:pk>/edit/", views.edit_task, name="edit_task"),
     path("tasks/<int:pk>/progress/", views.post_progress, name="post_progress"),

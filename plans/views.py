@@ -28,6 +28,7 @@ from plans.forms import (
     FindingForm,
     ImportForm,
     InspectionForm,
+    NewTaskForm,
     ObstacleForm,
     ProgressForm,
     ReasonForm,
@@ -295,6 +296,19 @@ def edit_task(request, pk: int):
         messages.success(request, _("Task saved."))
         return redirect("plans:task_detail", pk=pk)
     return render(request, "plans/task_form.html", {"form": form, "task": task}, status=400 if form.errors else 200)
+
+
+@login_required
+def new_task(request, pk: int):
+    plan = get_plan_for_user(request.user, pk, manage=True)
+    form = NewTaskForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
+        today, cal, _t = _context_today()
+        task = services.create_task(actor=request.user, plan=plan, data=data, today=today, cal=cal)
+        messages.success(request, _("Task created."))
+        return redirect("plans:task_detail", pk=task.pk)
+    return render(request, "plans/task_form.html", {"form": form, "plan": plan}, status=400 if form.errors else 200)
 
 
 @login_required

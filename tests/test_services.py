@@ -30,9 +30,12 @@ def test_progress_update_moves_status_and_is_audited(task, org, today, cal):
 
 
 def test_full_progress_waits_for_the_unit_head(task, org, today, cal):
+    from core.models import Notification
+
     services.post_progress(actor=org.officer, task=task, progress=100, text="Xong", today=today, cal=cal)
     task.refresh_from_db()
     assert task.status == TaskStatus.IN_PROGRESS and task.completion_requested_at is not None
+    assert list(Notification.objects.filter(kind="approval").values_list("user", flat=True)) == [org.head.pk]
     services.approve_completion(actor=org.head, task=task, today=today, cal=cal)
     task.refresh_from_db()
     assert task.status == TaskStatus.DONE and task.completed_on == today
