@@ -199,6 +199,7 @@ REMINDER_DAYS_BEFORE = [int(x) for x in env_list("REMINDER_DAYS_BEFORE", "7,3,1"
 STALE_AFTER_WORKING_DAYS = env_int("STALE_AFTER_WORKING_DAYS", 10)
 DUE_SOON_WORKING_DAYS = env_int("DUE_SOON_WORKING_DAYS", 7)
 WORKER_INTERVAL_SECONDS = env_int("WORKER_INTERVAL_SECONDS", 60)
+DIGEST_HOUR = env_int("DIGEST_HOUR", 7)  # local hour from which the daily e-mail digest goes out
 
 LOGGING = {
     "version": 1,

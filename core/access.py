@@ -95,3 +95,14 @@ def current_agency(request) -> Agency | None:
     agency = (agencies.filter(pk=chosen).first() if chosen else None) or agencies.first()
     request._current_agency = agency
     return agency
+
+
+def can_change_document(user, document) -> bool:
+    """New versions of an evidence document: its uploader, the officers and head of its unit,
+    and the agency's managers (leader, Office focal point, administrator)."""
+    scope = scope_for(user)
+    if not scope.can_view_agency(document.agency_id) or scope.is_read_only(document.agency_id):
+        return False
+    if scope.is_manager(document.agency_id) or document.created_by_id == scope.user_id:
+        return True
+    return bool(document.unit_id and scope.unit_roles(document.unit_id) & {Role.OFFICER, Role.UNIT_HEAD})

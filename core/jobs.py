@@ -73,35 +73,47 @@ def notify(items: list[Notification]) -> int:
     return Notification.objects.count() - before if items else 0
 
 
-def send_digests(*, today: dt.date) -> int:
-    """One e-mail per person per day with that day's notifications; returns how many were sent."""
-    user_ids = (
-        Notification.objects.filter(for_date=today, emailed_at__isnull=True)
-        .values_list("user_id", flat=True)
-        .distinct()
-    )
+def _claim_digest(user_id: int, day: dt.date, now: dt.datetime) -> DigestDelivery | None:
+    """Today's digest of one person, claimed by exactly one worker; a claim left unsent by a
+    worker that died (or whose mail server failed) is taken over after STALE_CLAIM."""
+    try:
+        with transaction.atomic():
+            return DigestDelivery.objects.create(user_id=user_id, day=day, claimed_at=now)
+    except IntegrityError:
+        pass
+    taken = DigestDelivery.objects.filter(
+        user_id=user_id, day=day, sent_at__isnull=True, claimed_at__lt=now - STALE_CLAIM
+    ).update(claimed_at=now)
+    return DigestDelivery.objects.get(user_id=user_id, day=day) if taken else None
+
+
+def send_digests(*, now: dt.datetime) -> int:
+    """One e-mail per person per day, from DIGEST_HOUR on, with every notification not yet
+    e-mailed (later ones wait for the next day's digest; all are in the app at once).
+    Returns how many e-mails were sent."""
+    local = timezone.localtime(now)
+    if local.hour < settings.DIGEST_HOUR:
+        return 0
+    today = local.date()
+    pending = Notification.objects.filter(emailed_at__isnull=True)
     sent = 0
-    for user_id in list(user_ids):
+    for user_id in list(pending.values_list("user_id", flat=True).distinct()):
+        delivery = _claim_digest(user_id, today, now)
+        if delivery is None:
+            continue  # another worker has it, or today's digest is already sent
+        items = list(pending.filter(user_id=user_id).select_related("user").order_by("kind", "title"))
+        user = items[0].user if items else None
         try:
-            with transaction.atomic():
-                delivery = DigestDelivery.objects.create(user_id=user_id, day=today)
-        except IntegrityError:
-            continue  # another worker (or an earlier run) owns today's digest for this person
-        items = list(
-            Notification.objects.filter(user_id=user_id, for_date=today, emailed_at__isnull=True)
-            .select_related("user")
-            .order_by("kind", "title")
-        )
-        user = items[0].user
-        if user.email:
-            with translation.override(settings.LANGUAGE_CODE):
-                body = render_to_string(
-                    "core/email/digest.txt", {"user": user, "items": items, "site_url": settings.SITE_URL, "day": today}
-                )
-                subject = render_to_string("core/email/digest_subject.txt", {"count": len(items), "day": today})
-            send_mail(subject.strip(), body, settings.DEFAULT_FROM_EMAIL, [user.email])
-            sent += 1
-        now = timezone.now()
+            if user is not None and user.email:
+                with translation.override(settings.LANGUAGE_CODE):
+                    context = {"user": user, "items": items, "site_url": settings.SITE_URL, "day": today}
+                    body = render_to_string("core/email/digest.txt", context)
+                    subject = render_to_string("core/email/digest_subject.txt", {"count": len(items), "day": today})
+                send_mail(subject.strip(), body, settings.DEFAULT_FROM_EMAIL, [user.email])
+                sent += 1
+        except Exception:  # the claim stays unsent and is retried after STALE_CLAIM
+            log.exception("digest for user %s failed", user_id)
+            continue
         Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=now)
         delivery.sent_at, delivery.item_count = now, len(items)
         delivery.save(update_fields=["sent_at", "item_count"])
@@ -112,5 +124,5 @@ def run_once(*, now: dt.datetime | None = None) -> dict:
     now = now or timezone.now()
     today = timezone.localdate(now)
     results = run_daily_jobs(today=today)
-    results["digests"] = send_digests(today=today)
+    results["digests"] = send_digests(now=now)
     return results

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q, QuerySet
 
 from core.calendar import WorkingCalendar
 from core.files import check_upload
@@ -48,8 +48,12 @@ def log_action(
     )
 
 
-def history_for(obj) -> Iterable[AuditEntry]:
-    return AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).select_related("actor")
+def history_for(*objs) -> QuerySet[AuditEntry]:
+    """Audit entries of one or several objects, newest first."""
+    condition = Q(pk__in=[])
+    for obj in objs:
+        condition |= Q(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+    return AuditEntry.objects.filter(condition).select_related("actor")
 
 
 def load_calendar() -> WorkingCalendar:
@@ -73,6 +77,8 @@ def add_document_version(*, actor, document: Document, fileobj, filename: str) -
     """Stores a new version of a document after checking type (by content) and size."""
     sha, size = _hash_and_size(fileobj)
     content_type = check_upload(fileobj, size, settings.EVIDENCE_MAX_BYTES)
+    # The document's row lock serialises concurrent uploads, so version numbers never collide.
+    list(Document.objects.select_for_update().filter(pk=document.pk).values_list("pk"))
     number = (document.versions.order_by("-version").values_list("version", flat=True).first() or 0) + 1
     version = DocumentVersion(
         document=document,

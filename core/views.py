@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.access import current_agency, scope_for
+from core.access import can_change_document, current_agency, scope_for
 from core.files import EXTENSIONS, FileRejected
 from core.forms import DocumentForm, VersionForm
 from core.models import Document, DocumentVersion
@@ -50,7 +50,7 @@ def get_document_for_user(user, pk: int, *, write: bool = False) -> Document:
     scope = scope_for(user)
     if document is None or not scope.can_view_agency(document.agency_id):
         raise Http404
-    if write and scope.is_read_only(document.agency_id):
+    if write and not can_change_document(user, document):
         raise PermissionDenied
     return document
 
@@ -85,9 +85,14 @@ def evidence_detail(request, pk: int):
                 return redirect("evidence_detail", pk=pk)
     versions = document.versions.select_related("uploaded_by")
     tasks = document.task_links.select_related("task")
-    return render(
-        request, "core/evidence_detail.html", {"document": document, "versions": versions, "tasks": tasks, "form": form}
-    )
+    context = {
+        "document": document,
+        "versions": versions,
+        "tasks": tasks,
+        "form": form,
+        "can_change": can_change_document(request.user, document),
+    }
+    return render(request, "core/evidence_detail.html", context)
 
 
 @login_required

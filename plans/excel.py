@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.text import fold
@@ -75,9 +76,18 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+def _header_key(cell) -> str:
+    """A header as matched against the aliases: folded, without the template's " *" marker."""
+    return fold(_text(cell).rstrip("*").strip())
+
+
 def _date(value) -> dt.date | None:
     if value in (None, ""):
         return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if not 1 <= value < 2958466:  # Excel's valid serial range
+            raise ValueError(str(value))
+        return from_excel(value).date()
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -107,7 +117,7 @@ def parse_plan_workbook(data: bytes, *, units: dict[str, int], sections: set[str
         return result
     index: dict[str, int] = {}
     for pos, cell in enumerate(header):
-        key = HEADER_ALIASES.get(fold(_text(cell)))
+        key = HEADER_ALIASES.get(_header_key(cell))
         if key:
             index[key] = pos
     labels = {key: vi for key, vi, _r, _w in COLUMNS}

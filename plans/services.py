@@ -30,7 +30,7 @@ from plans.models import (
     TaskStatus,
 )
 
-TRACKED = ("status", "progress", "deadline", "next_due", "completed_on", "lead_unit_id")
+TRACKED = ("status", "progress", "deadline", "next_due", "completed_on")
 
 
 def rules() -> monitoring.Rules:
@@ -42,7 +42,13 @@ def rules() -> monitoring.Rules:
 
 
 def snapshot(task: Task) -> dict:
-    return {name: getattr(task, name) for name in TRACKED}
+    """The audited fields of a task, with units and people by name."""
+    values = {name: getattr(task, name) for name in TRACKED}
+    if task.pk:
+        values["lead_unit"] = task.lead_unit.name
+        values["coordinating_units"] = ", ".join(sorted(u.name for u in task.coordinating_units.all()))
+        values["assignees"] = ", ".join(sorted(u.display_name for u in task.assignees.all()))
+    return values
 
 
 def task_search_text(task: Task) -> str:
@@ -82,15 +88,27 @@ def refresh_task(task: Task, *, today: dt.date, cal: WorkingCalendar, save: bool
 
 
 def refresh_open_tasks(*, today: dt.date, cal: WorkingCalendar, agency_ids=None) -> int:
-    """Daily refresh of risk flags for every open task (run by the worker)."""
+    """Daily refresh of the derived fields of every open task (run by the worker).
+
+    Each write is conditional on the task being as it was read: if a request changed it in
+    the meantime (and refreshed it itself), the worker leaves it alone."""
     qs = Task.objects.exclude(status__in=CLOSED_STATUSES).annotate(
         n_evidence=Count("evidence_links", distinct=True),
         open_due=Min("occurrences__due_date", filter=Q(occurrences__done_on__isnull=True)),
     )
     if agency_ids is not None:
         qs = qs.filter(agency_id__in=agency_ids)
-    changed = []
-    for task in qs.iterator(chunk_size=2000):
+    changed = 0
+    for task in qs.order_by("pk").iterator(chunk_size=2000):
+        read = {
+            "status": task.status,
+            "progress": task.progress,
+            "last_update_at": task.last_update_at,
+            "deadline": task.deadline,
+            "start_date": task.start_date,
+            "evidence_count": task.evidence_count,
+            "next_due": task.next_due,
+        }
         before = (task.next_due, task.evidence_count, task.at_risk, task.risk_reasons)
         task.next_due = task.open_due if task.is_recurring else task.deadline
         task.evidence_count = task.n_evidence
@@ -98,9 +116,13 @@ def refresh_open_tasks(*, today: dt.date, cal: WorkingCalendar, agency_ids=None)
         task.at_risk = assessment.at_risk and not assessment.overdue
         task.risk_reasons = ",".join(assessment.reasons)
         if before != (task.next_due, task.evidence_count, task.at_risk, task.risk_reasons):
-            changed.append(task)
-    Task.objects.bulk_update(changed, ["next_due", "evidence_count", "at_risk", "risk_reasons"], batch_size=1000)
-    return len(changed)
+            changed += Task.objects.filter(pk=task.pk, **read).update(
+                next_due=task.next_due,
+                evidence_count=task.evidence_count,
+                at_risk=task.at_risk,
+                risk_reasons=task.risk_reasons,
+            )
+    return changed
 
 
 def _record(actor, task: Task, before: dict, action: str, note: str = "") -> None:
@@ -109,12 +131,30 @@ def _record(actor, task: Task, before: dict, action: str, note: str = "") -> Non
 
 
 def ensure_occurrences(task: Task) -> None:
-    if not task.is_recurring:
-        return
-    year_end = dt.date(task.plan.year, 12, 31)
-    start = task.start_date or dt.date(task.plan.year, 1, 1)
-    for label, due in monitoring.occurrence_dates(task.recurrence, task.recurrence_day or 28, start, year_end):
-        Occurrence.objects.get_or_create(task=task, due_date=due, defaults={"period_label": label})
+    """Makes the open periods of a task match its recurrence; periods already done are kept."""
+    schedule: dict[dt.date, str] = {}
+    if task.is_recurring:
+        year_end = dt.date(task.plan.year, 12, 31)
+        start = task.start_date or dt.date(task.plan.year, 1, 1)
+        for label, due in monitoring.occurrence_dates(task.recurrence, task.recurrence_day or 28, start, year_end):
+            schedule[due] = label
+    task.occurrences.filter(done_on__isnull=True).exclude(due_date__in=list(schedule)).delete()
+    existing = set(task.occurrences.values_list("due_date", flat=True))
+    Occurrence.objects.bulk_create(
+        [
+            Occurrence(task=task, due_date=due, period_label=label)
+            for due, label in schedule.items()
+            if due not in existing
+        ]
+    )
+
+
+def locked(task: Task) -> Task:
+    """Takes the task's row lock and re-reads it in place, so that two requests cannot interleave
+    their writes (the caller's object sees the fresh state)."""
+    list(Task.objects.select_for_update().filter(pk=task.pk).values_list("pk"))
+    task.refresh_from_db()
+    return task
 
 
 @transaction.atomic
@@ -125,6 +165,7 @@ def post_progress(
     (or completes the task when the author may approve)."""
     if not 0 <= progress <= 100:
         raise ValueError("progress must be between 0 and 100")
+    task = locked(task)
     if task.status in CLOSED_STATUSES:
         raise ValueError("closed task")
     before = snapshot(task)
@@ -133,8 +174,8 @@ def post_progress(
     task.last_update_at = update.created_at
     if task.status == TaskStatus.NOT_STARTED:
         task.status = TaskStatus.IN_PROGRESS
-    if progress == 100 and not task.is_recurring:
-        task.completion_requested_at = update.created_at
+    # 100 % asks for approval; a lower figure withdraws a pending request.
+    task.completion_requested_at = update.created_at if progress == 100 and not task.is_recurring else None
     task.save(update_fields=["progress", "last_update_at", "status", "completion_requested_at"])
     refresh_task(task, today=today, cal=cal)
     _record(actor, task, before, "task.progress", note=text[:500])
@@ -162,9 +203,14 @@ def post_progress(
 
 @transaction.atomic
 def approve_completion(*, actor, task: Task, today: dt.date, cal: WorkingCalendar) -> Task:
+    """The task is done on the day the unit reported it complete (not the day of approval)."""
+    task = locked(task)
+    if task.status in CLOSED_STATUSES:
+        raise ValueError("closed task")
     before = snapshot(task)
-    task.completed_on = today
-    task.status = monitoring.completion_status(task.deadline, today)
+    requested = task.completion_requested_at
+    task.completed_on = timezone.localtime(requested).date() if requested else today
+    task.status = monitoring.completion_status(task.deadline, task.completed_on)
     task.progress = 100
     task.completion_requested_at = None
     task.save(update_fields=["completed_on", "status", "progress", "completion_requested_at"])
@@ -175,6 +221,7 @@ def approve_completion(*, actor, task: Task, today: dt.date, cal: WorkingCalenda
 
 @transaction.atomic
 def return_for_rework(*, actor, task: Task, reason: str, today: dt.date, cal: WorkingCalendar) -> Task:
+    task = locked(task)
     before = snapshot(task)
     task.completion_requested_at = None
     task.progress = min(task.progress, 90)
@@ -189,7 +236,9 @@ def return_for_rework(*, actor, task: Task, reason: str, today: dt.date, cal: Wo
 def complete_occurrence(
     *, actor, occurrence: Occurrence, today: dt.date, cal: WorkingCalendar, note: str = ""
 ) -> Occurrence:
-    task = occurrence.task
+    task = locked(occurrence.task)
+    if task.status in CLOSED_STATUSES:
+        raise ValueError("closed task")
     before = snapshot(task)
     occurrence.done_on = today
     occurrence.done_by = actor
@@ -234,6 +283,9 @@ def create_task(*, actor, plan, data: dict, today: dt.date, cal: WorkingCalendar
 @transaction.atomic
 def update_task(*, actor, task: Task, data: dict, today: dt.date, cal: WorkingCalendar, reason: str = "") -> Task:
     """Edits planning fields (manager only). A deadline change needs a reason."""
+    task = locked(task)
+    if task.status in CLOSED_STATUSES:
+        raise ValueError("closed task")
     before = snapshot(task)
     units = data.pop("coordinating_units", None)
     assignees = data.pop("assignees", None)
@@ -256,6 +308,9 @@ def update_task(*, actor, task: Task, data: dict, today: dt.date, cal: WorkingCa
 def cancel_task(*, actor, task: Task, reason: str, today: dt.date, cal: WorkingCalendar) -> Task:
     if not reason.strip():
         raise ValueError("a cancellation needs a reason")
+    task = locked(task)
+    if task.status in CLOSED_STATUSES:
+        raise ValueError("closed task")
     before = snapshot(task)
     task.status = TaskStatus.CANCELLED
     task.save(update_fields=["status"])

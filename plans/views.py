@@ -180,6 +180,7 @@ def task_detail(request, pk: int):
     perms = {
         action: can(request.user, action, task) for action in ("report", "approve", "obstacle", "comment", "manage")
     }
+    evidence = list(task.evidence_links.select_related("document").prefetch_related("document__versions"))
     context = {
         "task": task,
         "perms": perms,
@@ -188,9 +189,10 @@ def task_detail(request, pk: int):
         "updates": task.updates.select_related("author")[:50],
         "obstacles": task.obstacles.select_related("reported_by", "resolved_by"),
         "comments": task.comments.select_related("author"),
-        "evidence": task.evidence_links.select_related("document").prefetch_related("document__versions"),
+        "evidence": evidence,
         "occurrences": task.occurrences.all(),
-        "history": history_for(task)[:100],
+        # the task's own changes and new file versions of its evidence documents
+        "history": history_for(task, *(link.document for link in evidence))[:100],
         "progress_form": ProgressForm(initial={"progress": task.progress}),
         "obstacle_form": ObstacleForm(),
         "comment_form": CommentForm(),
@@ -257,7 +259,7 @@ def approve(request, pk: int):
 def return_task(request, pk: int):
     task = get_task_for_user(request.user, pk, action="approve")
     form = ReasonForm(request.POST)
-    if form.is_valid() and task.completion_requested_at:
+    if form.is_valid() and task.completion_requested_at and not task.is_closed:
         today, cal, _t = _context_today()
         services.return_for_rework(
             actor=request.user, task=task, reason=form.cleaned_data["reason"], today=today, cal=cal
@@ -273,7 +275,9 @@ def return_task(request, pk: int):
 def cancel(request, pk: int):
     task = get_task_for_user(request.user, pk, action="manage")
     form = ReasonForm(request.POST)
-    if form.is_valid():
+    if task.is_closed:
+        messages.error(request, _("This task is closed."))
+    elif form.is_valid():
         today, cal, _t = _context_today()
         services.cancel_task(actor=request.user, task=task, reason=form.cleaned_data["reason"], today=today, cal=cal)
         messages.success(request, _("Task cancelled."))
@@ -285,6 +289,9 @@ def cancel(request, pk: int):
 @login_required
 def edit_task(request, pk: int):
     task = get_task_for_user(request.user, pk, action="manage")
+    if task.is_closed:
+        messages.error(request, _("This task is closed."))
+        return redirect("plans:task_detail", pk=pk)
     form = TaskForm(request.POST or None, instance=task, agency=task.agency)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
@@ -332,7 +339,9 @@ def resolve_obstacle(request, pk: int):
     if not scope_for(request.user).is_manager(task.agency_id):
         raise PermissionDenied
     form = ResolveForm(request.POST)
-    if form.is_valid():
+    if obstacle.status != Obstacle.Status.OPEN:
+        messages.error(request, _("A direction was already recorded."))
+    elif form.is_valid():
         services.resolve_obstacle(actor=request.user, obstacle=obstacle, response=form.cleaned_data["response"])
         messages.success(request, _("Direction recorded."))
     else:
@@ -397,8 +406,10 @@ def unlink_evidence(request, pk: int, document_id: int):
 @require_POST
 def occurrence_done(request, pk: int):
     occurrence = get_object_or_404(Occurrence, pk=pk)
-    get_task_for_user(request.user, occurrence.task_id, action="report")
-    if occurrence.done_on is None:
+    task = get_task_for_user(request.user, occurrence.task_id, action="report")
+    if task.is_closed:
+        messages.error(request, _("This task is closed."))
+    elif occurrence.done_on is None:
         today, cal, _t = _context_today()
         services.complete_occurrence(
             actor=request.user, occurrence=occurrence, today=today, cal=cal, note=request.POST.get("note", "")[:2000]
@@ -418,6 +429,8 @@ def plan_detail(request, pk: int):
         task.flags = task_flags(task, t)
         by_section.setdefault(task.section_id, []).append(task)
     tree = [(s, by_section.get(s.pk, [])) for s in sections]
+    if None in by_section:  # tasks added without a section (Excel, new task form)
+        tree.append((None, by_section[None]))
     return render(request, "plans/plan_detail.html", {"plan": plan, "tree": tree, "summary": summary(tasks, t)})
 
 

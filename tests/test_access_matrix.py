@@ -51,7 +51,8 @@ MATRIX = {
     ("evidence_library", "get"): AGENCY_PAGE,
     ("evidence_upload", "get"): {**AGENCY_PAGE, "auditor": FORBIDDEN, "appraiser": FORBIDDEN},
     ("evidence_detail", "get"): VIEW_OBJECT,
-    ("evidence_detail", "post"): expect(WRITERS, ok=REDIRECT),
+    # the uploader (office), the document's unit (QLDN: officer, head) and the managers
+    ("evidence_detail", "post"): expect({"officer", "head", "office", "leader", "admin"}, ok=REDIRECT),
     ("evidence_file", "get"): VIEW_OBJECT,
     ("plans:dashboard", "get"): AGENCY_PAGE,
     ("plans:task_list", "get"): AGENCY_PAGE,
@@ -106,7 +107,7 @@ def world(org, make_task, today, cal):
     task.assignees.set([org.officer])
     pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n")
     doc = create_document(
-        actor=org.office, agency=org.agency, unit=None, fileobj=pdf, filename="a.pdf", abstract="Báo cáo"
+        actor=org.office, agency=org.agency, unit=org.unit_a, fileobj=pdf, filename="a.pdf", abstract="Báo cáo"
     )
     services.link_evidence(actor=org.office, task=task, document=doc, today=today, cal=cal)
     obstacle = services.report_obstacle(actor=org.head, task=task, text="Thiếu kinh phí")

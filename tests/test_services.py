@@ -213,3 +213,78 @@ def test_an_officer_with_two_units_reports_on_both(make_task, org, today, cal):
     other_task = make_task(lead_unit=org.units["QHXD"])
     assert can(person, "report", office_task) and can(person, "report", centre_task)
     assert not can(person, "report", other_task)
+
+
+def test_changing_the_recurrence_replaces_open_periods_and_keeps_done_ones(make_task, org, cal):
+    task = make_task(recurrence="monthly", recurrence_day=25, deadline=None, start_date=dt.date(2026, 7, 1))
+    july = task.occurrences.get(period_label="07/2026")
+    services.complete_occurrence(actor=org.officer, occurrence=july, today=dt.date(2026, 7, 24), cal=cal)
+    services.update_task(
+        actor=org.office,
+        task=task,
+        data={"recurrence": "quarterly", "recurrence_day": 20},
+        today=dt.date(2026, 8, 1),
+        cal=cal,
+    )
+    labels = list(task.occurrences.order_by("due_date").values_list("period_label", flat=True))
+    assert labels == ["07/2026", "Q3/2026", "Q4/2026"]
+    task.refresh_from_db()
+    assert task.next_due == dt.date(2026, 9, 20)
+    services.update_task(
+        actor=org.office,
+        task=task,
+        data={"recurrence": "", "deadline": dt.date(2026, 12, 1)},
+        today=dt.date(2026, 8, 1),
+        cal=cal,
+    )
+    assert list(task.occurrences.values_list("period_label", flat=True)) == ["07/2026"]
+    task.refresh_from_db()
+    assert task.next_due == dt.date(2026, 12, 1)
+
+
+def test_lower_progress_withdraws_a_completion_request(task, org, today, cal):
+    services.post_progress(actor=org.officer, task=task, progress=100, text="Xong", today=today, cal=cal)
+    services.post_progress(actor=org.officer, task=task, progress=40, text="Còn thiếu", today=today, cal=cal)
+    task.refresh_from_db()
+    assert task.completion_requested_at is None and task.progress == 40
+
+
+def test_done_on_time_when_reported_before_the_deadline_even_if_approved_after(make_task, org, cal):
+    from django.utils import timezone
+
+    task = make_task(start_date=dt.date(2026, 9, 1), deadline=dt.date(2026, 9, 30))
+    services.post_progress(actor=org.officer, task=task, progress=100, text="Xong", today=dt.date(2026, 9, 29), cal=cal)
+    from plans.models import Task
+
+    Task.objects.filter(pk=task.pk).update(completion_requested_at=timezone.make_aware(dt.datetime(2026, 9, 29, 16, 0)))
+    services.approve_completion(actor=org.head, task=task, today=dt.date(2026, 10, 2), cal=cal)
+    task.refresh_from_db()
+    assert task.status == TaskStatus.DONE and task.completed_on == dt.date(2026, 9, 29)
+
+
+def test_audit_names_units_and_people(task, org, today, cal):
+    services.update_task(
+        actor=org.office, task=task, data={"lead_unit": org.unit_b, "assignees": [org.officer]}, today=today, cal=cal
+    )
+    changes = history_for(task).first().changes
+    assert changes["lead_unit"] == ["Phòng Quản lý Doanh nghiệp", "Phòng Kế hoạch - Tổng hợp"]
+    assert changes["assignees"] == ["", "Vũ Quang Huy"]
+
+
+def test_daily_refresh_does_not_overwrite_a_concurrent_change(make_task, org, today, cal, monkeypatch):
+    from plans import monitoring
+    from plans.models import Task
+
+    task = make_task(start_date=today - dt.timedelta(days=60), deadline=today + dt.timedelta(days=60))
+    Task.objects.filter(pk=task.pk).update(at_risk=False, risk_reasons="")
+    real_assess = monitoring.assess
+
+    def assess_while_a_request_writes(*args, **kwargs):
+        # a request posts progress and refreshes the task between the worker's read and write
+        Task.objects.filter(pk=task.pk).update(progress=80, risk_reasons="fresh")
+        return real_assess(*args, **kwargs)
+
+    monkeypatch.setattr(monitoring, "assess", assess_while_a_request_writes)
+    assert services.refresh_open_tasks(today=today, cal=cal) == 0
+    task.refresh_from_db()
+    assert task.risk_reasons == "fresh" and task.progress == 80

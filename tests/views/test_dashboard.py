@@ -45,3 +45,9 @@ def test_province_overview_for_the_appraiser(login, org, make_task):
 def test_anonymous_is_sent_to_log_in(client):
     response = client.get(reverse("plans:dashboard"))
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_plan_page_lists_tasks_without_a_section(login, org, plan, make_task):
+    make_task(title="Nhiệm vụ chưa xếp mục", section=None)
+    body = login(org.office).get(reverse("plans:plan_detail", args=[plan.pk])).content.decode()
+    assert "Nhiệm vụ chưa xếp mục" in body

@@ -109,3 +109,21 @@ def test_officer_cannot_import(login, org, plan):
     assert (
         login(org.officer).post(reverse("plans:import", args=[plan.pk]), {"file": workbook([GOOD])}).status_code == 403
     )
+
+
+def test_the_downloaded_template_imports_as_it_is(login, org, plan):
+    client = login(org.office)
+    template = client.get(reverse("plans:import_template", args=[plan.pk])).content
+    response = client.post(
+        reverse("plans:import", args=[plan.pk]), {"file": SimpleUploadedFile("mau.xlsx", template, content_type=XLSX)}
+    )
+    parsed = response.context["parsed"]
+    assert parsed.errors == [] and [r["code"] for r in parsed.rows] == ["PL1.01"]
+
+
+def test_excel_serial_dates_are_read(login, org, plan):
+    import datetime as dt
+
+    row = {**GOOD, "deadline": 46386}  # 30/12/2026 as an Excel serial number
+    response = login(org.office).post(reverse("plans:import", args=[plan.pk]), {"file": workbook([row])})
+    assert response.context["parsed"].rows[0]["deadline"] == dt.date(2026, 12, 30)

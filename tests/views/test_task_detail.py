@@ -164,3 +164,25 @@ def test_office_adds_a_task_to_the_plan(login, org, plan):
     again = client.post(url, data)
     assert again.status_code == 400 and "code" in again.context["form"].errors
     assert login(org.officer).get(url).status_code == 403
+
+
+def test_new_file_version_shows_on_the_task_timeline(login, org, task):
+    client = login(org.officer)
+    client.post(
+        reverse("plans:upload_evidence", args=[task.pk]),
+        {"abstract": "BC", "file": SimpleUploadedFile("bc.pdf", b"%PDF-1.4\n%%EOF\n")},
+    )
+    document = task.evidence_links.get().document
+    client.post(
+        reverse("evidence_detail", args=[document.pk]),
+        {"file": SimpleUploadedFile("bc-v2.pdf", b"%PDF-1.4\n% v2\n%%EOF\n")},
+    )
+    assert document.versions.count() == 2
+    actions = [h.action for h in client.get(reverse("plans:task_detail", args=[task.pk])).context["history"]]
+    assert "evidence.version_added" in actions
+    assert (
+        login(org.other_officer)
+        .post(reverse("evidence_detail", args=[document.pk]), {"file": SimpleUploadedFile("x.pdf", b"%PDF-1.4\n")})
+        .status_code
+        == 403
+    )
