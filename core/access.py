@@ -26,6 +26,7 @@ class Scope:
     roles_by_agency: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
     roles_by_unit: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
     province_by_agency: dict[int, int] = field(default_factory=dict)
+    kind_by_agency: dict[int, str] = field(default_factory=dict)
 
     @property
     def agency_ids(self) -> set[int]:
@@ -42,6 +43,19 @@ class Scope:
 
     def is_manager(self, agency_id: int) -> bool:
         return self.is_superuser or bool(self.roles(agency_id) & MANAGER_ROLES)
+
+    def sees_whole_agency(self, agency_id: int) -> bool:
+        """Leaders, the Office, administrators, auditors and appraisers see every task of the agency;
+        officers and unit heads see the tasks of their units."""
+        return self.is_superuser or bool(self.roles(agency_id) & AGENCY_WIDE_ROLES)
+
+    def province_appraiser_of(self) -> set[int]:
+        """Provinces whose agencies this user appraises (an appraiser of a Sở Nội vụ)."""
+        return {
+            self.province_by_agency[agency_id]
+            for agency_id, roles in self.roles_by_agency.items()
+            if Role.APPRAISER in roles and self.kind_by_agency.get(agency_id) == "home_affairs"
+        }
 
     def is_read_only(self, agency_id: int) -> bool:
         roles = self.roles(agency_id)
@@ -60,11 +74,12 @@ def scope_for(user) -> Scope:
     else:
         scope = Scope(user_id=user.pk, is_superuser=user.is_superuser)
         rows = Membership.objects.filter(user_id=user.pk).values_list(
-            "agency_id", "unit_id", "role", "agency__province_id"
+            "agency_id", "unit_id", "role", "agency__province_id", "agency__kind"
         )
-        for agency_id, unit_id, role, province_id in rows:
+        for agency_id, unit_id, role, province_id, kind in rows:
             scope.roles_by_agency[agency_id].add(role)
             scope.province_by_agency[agency_id] = province_id
+            scope.kind_by_agency[agency_id] = kind
             if unit_id:
                 scope.roles_by_unit[unit_id].add(role)
         user._access_scope = scope

@@ -13,6 +13,15 @@ AREAS = [
 ]
 
 
+def security(request):
+    from django.conf import settings
+
+    return {
+        "login_failure_limit": settings.AXES_FAILURE_LIMIT,
+        "lockout_minutes": round(settings.AXES_COOLOFF_TIME * 60),
+    }
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

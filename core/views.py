@@ -24,7 +24,8 @@ def home(request):
 @login_required
 @require_POST
 def switch_agency(request):
-    agency_id = int(request.POST.get("agency", 0) or 0)
+    value = request.POST.get("agency", "")
+    agency_id = int(value) if value.isdigit() else 0
     if not scope_for(request.user).can_view_agency(agency_id):
         raise Http404
     request.session["agency_id"] = agency_id

@@ -1,6 +1,8 @@
 """Access rules for plans and tasks (see core.access for the shared Scope).
 
-- view: any member of the task's agency (and superusers);
+- view: leaders, the Office, administrators, auditors and appraisers of the task's agency see
+  every task; officers and unit heads see the tasks their units lead or coordinate, and tasks
+  assigned to them;
 - report (progress, evidence): officers and unit heads of the lead or a coordinating unit,
   assignees, the Office focal point, administrators;
 - approve (completion): the head of the lead unit, the agency leader;
@@ -12,7 +14,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from core.access import scope_for
@@ -33,6 +35,11 @@ def can(user, action: str, task: Task) -> bool:
         raise ValueError(action)
     scope = scope_for(user)
     if not scope.can_view_agency(task.agency_id):
+        return False
+    if not scope.sees_whole_agency(task.agency_id) and not (
+        any(scope.unit_roles(u) for u in task_unit_ids(task))
+        or any(a.pk == scope.user_id for a in task.assignees.all())
+    ):
         return False
     if scope.is_superuser or action == "view":
         return True
@@ -57,7 +64,16 @@ def can(user, action: str, task: Task) -> bool:
 def tasks_visible_to(user) -> QuerySet[Task]:
     scope = scope_for(user)
     qs = Task.objects.all()
-    return qs if scope.is_superuser else qs.filter(agency_id__in=scope.agency_ids)
+    if scope.is_superuser:
+        return qs
+    whole = [a for a in scope.agency_ids if scope.sees_whole_agency(a)]
+    units = list(scope.roles_by_unit)
+    coordinated = Task.coordinating_units.through.objects.filter(unit_id__in=units).values("task_id")
+    assigned = Task.assignees.through.objects.filter(user_id=scope.user_id).values("task_id")
+    return qs.filter(
+        Q(agency_id__in=whole) | Q(lead_unit_id__in=units) | Q(pk__in=coordinated) | Q(pk__in=assigned),
+        agency_id__in=scope.agency_ids,
+    )
 
 
 def plans_visible_to(user) -> QuerySet[Plan]:

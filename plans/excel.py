@@ -275,6 +275,19 @@ EXPORT_HEADERS = [
 ]
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def _as_text(ws, value: str):
+    """A cell that Excel shows as text even though it starts like a formula (no formula injection)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
 def export_tasks(rows) -> bytes:
     """rows: iterable of lists in EXPORT_HEADERS order (dates as date objects, numbers as numbers)."""
     wb = Workbook(write_only=True)
@@ -293,6 +306,8 @@ def export_tasks(rows) -> bytes:
                 cell = WriteOnlyCell(ws, value=value.replace(tzinfo=None) if isinstance(value, dt.datetime) else value)
                 cell.number_format = "DD/MM/YYYY HH:MM" if isinstance(value, dt.datetime) else "DD/MM/YYYY"
                 out.append(cell)
+            elif isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+                out.append(_as_text(ws, value))
             else:
                 out.append(value)
         ws.append(out)

@@ -121,7 +121,7 @@ class NewTaskForm(TaskForm):
         self.plan = plan
         super().__init__(*args, agency=plan.agency, **kwargs)
         self.fields["section"].queryset = plan.sections.all()
-        self.fields["reason"].widget = forms.HiddenInput()
+        del self.fields["reason"]  # a new task has no deadline to move
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()

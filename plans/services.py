@@ -395,6 +395,16 @@ def unlink_evidence(*, actor, task: Task, document: Document, today: dt.date, ca
 
 
 @transaction.atomic
+def create_inspection(*, actor, inspection: Inspection) -> Inspection:
+    inspection.created_by = actor
+    inspection.save()
+    log_action(
+        actor=actor, agency=inspection.agency, action="inspection.created", obj=inspection, note=inspection.title
+    )
+    return inspection
+
+
+@transaction.atomic
 def add_finding(
     *, actor, inspection: Inspection, text: str, plan, deadline: dt.date, today: dt.date, cal: WorkingCalendar
 ) -> Finding:
@@ -407,18 +417,19 @@ def add_finding(
         agency=plan.agency,
         section=section,
         code=code,
-        title=f"Khắc phục: {text[:240]}",
+        title=(_("Remedy: %(finding)s") % {"finding": text})[:300],
         description=f"{inspection.title}\n{text}",
         par_domain=1,
         lead_unit=inspection.inspected_unit,
         start_date=today,
         deadline=deadline,
-        expected_product="Báo cáo kết quả khắc phục tồn tại, hạn chế sau kiểm tra CCHC",
+        expected_product=_("Report on the remedy of the finding of the CCHC inspection"),
     )
     refresh_task(task, today=today, cal=cal)
     finding.remediation_task = task
     finding.save(update_fields=["remediation_task"])
     log_action(actor=actor, agency=plan.agency, action="task.created", obj=task, note=inspection.title)
+    log_action(actor=actor, agency=plan.agency, action="inspection.finding", obj=inspection, note=text[:500])
     return finding
 
 

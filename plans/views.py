@@ -76,7 +76,7 @@ def _context_today():
 def dashboard(request):
     agency = _agency_or_404(request)
     today, cal, t = _context_today()
-    tasks = Task.objects.filter(agency=agency)
+    tasks = tasks_visible_to(request.user).filter(agency=agency)
     units = {u.pk: u for u in Unit.objects.filter(agency=agency)}
     rows = [dict(r, unit=units.get(r["lead_unit"])) for r in grouped(tasks, t, "lead_unit")]
     lists = {
@@ -88,7 +88,7 @@ def dashboard(request):
         "rows": rows,
         "lists": lists,
         "t": t,
-        "obstacles": Obstacle.objects.filter(task__agency=agency, status="open").select_related("task")[:8],
+        "obstacles": Obstacle.objects.filter(task__in=tasks, status="open").select_related("task")[:8],
         "plans": Plan.objects.filter(agency=agency),
     }
     return render(request, "plans/dashboard.html", context)
@@ -422,7 +422,8 @@ def occurrence_done(request, pk: int):
 def plan_detail(request, pk: int):
     plan = get_plan_for_user(request.user, pk)
     sections = plan.sections.all()
-    tasks = plan.tasks.select_related("lead_unit", "section").order_by("section__order", "code")
+    visible = tasks_visible_to(request.user).filter(plan=plan)
+    tasks = visible.select_related("lead_unit", "section").order_by("section__order", "code")
     today, cal, t = _context_today()
     by_section: dict = {}
     for task in tasks:
@@ -490,11 +491,10 @@ def import_plan(request, pk: int):
 @login_required
 def province_dashboard(request):
     scope = scope_for(request.user)
-    roles = set().union(*scope.roles_by_agency.values()) if scope.roles_by_agency else set()
-    if not scope.is_superuser and "appraiser" not in roles:
+    province_ids = scope.province_appraiser_of()
+    if not scope.is_superuser and not province_ids:
         raise Http404
     today, cal, t = _context_today()
-    province_ids = set(scope.province_by_agency.values())
     tasks = Task.objects.all() if scope.is_superuser else Task.objects.filter(agency__province_id__in=province_ids)
     from core.models import Agency
 
@@ -506,14 +506,15 @@ def province_dashboard(request):
 @login_required
 def obstacles(request):
     agency = _agency_or_404(request)
-    items = Obstacle.objects.filter(task__agency=agency).select_related("task", "task__lead_unit", "reported_by")
+    visible = tasks_visible_to(request.user).filter(agency=agency)
+    items = Obstacle.objects.filter(task__in=visible).select_related("task", "task__lead_unit", "reported_by")
     return render(request, "plans/obstacles.html", {"items": items[:200]})
 
 
 @login_required
 def year_end_view(request):
     agency = _agency_or_404(request)
-    tasks = Task.objects.filter(agency=agency)
+    tasks = tasks_visible_to(request.user).filter(agency=agency)
     units = {u.pk: u for u in Unit.objects.filter(agency=agency)}
     by_unit = [dict(r, unit=units.get(r["lead_unit"])) for r in year_end(tasks, "lead_unit")]
     from core.models import User
@@ -533,8 +534,8 @@ def inspections(request):
             raise PermissionDenied
         if form.is_valid():
             inspection = form.save(commit=False)
-            inspection.agency, inspection.created_by = agency, request.user
-            inspection.save()
+            inspection.agency = agency
+            services.create_inspection(actor=request.user, inspection=inspection)
             return redirect("plans:inspection_detail", pk=inspection.pk)
     resolution = services.inspection_resolution([i.pk for i in items])
     for item in items:

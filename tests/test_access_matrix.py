@@ -18,17 +18,23 @@ MEMBERS = {"officer", "head", "other_officer", "office", "leader", "admin", "aud
 OK, REDIRECT, FORBIDDEN, MISSING = 200, 302, 403, 404
 
 
-def expect(allowed_ok, *, ok=OK, members_denied=FORBIDDEN, outsiders=MISSING, everyone_ok=False):
-    """Expected status per role: `allowed_ok` roles get `ok`, other members 403, outsiders 404."""
+def expect(allowed_ok, *, ok=OK, members_denied=FORBIDDEN, outsiders=MISSING, everyone_ok=False, hidden=()):
+    """Expected status per role: `allowed_ok` roles get `ok`, other members 403, outsiders and
+    the `hidden` members (who may not see the object) 404."""
     out = {"anon": REDIRECT}
     for role in ROLES[1:]:
         if everyone_ok or role in allowed_ok:
             out[role] = ok
-        elif role in MEMBERS:
+        elif role in MEMBERS and role not in hidden:
             out[role] = members_denied
         else:
             out[role] = outsiders
     return out
+
+
+def task_bound(allowed_ok, **kwargs):
+    """For a task's pages: an officer of another unit of the same agency does not see the task."""
+    return expect(allowed_ok - {"other_officer"}, hidden=("other_officer",), **kwargs)
 
 
 VIEW_OBJECT = expect(MEMBERS)
@@ -45,6 +51,8 @@ MATRIX = {
     ("home", "get"): {r: REDIRECT for r in ROLES},
     ("login", "get"): {"anon": OK, **{r: REDIRECT for r in ROLES[1:]}},
     ("logout", "post"): {r: REDIRECT for r in ROLES},
+    ("password_change", "get"): expect(set(), everyone_ok=True),
+    ("password_change_done", "get"): expect(set(), everyone_ok=True),
     ("switch_agency", "post"): expect(MEMBERS, ok=REDIRECT),
     ("notifications", "get"): AGENCY_PAGE,
     ("notifications_read", "post"): expect(set(), ok=REDIRECT, everyone_ok=True),
@@ -67,19 +75,19 @@ MATRIX = {
     ("plans:import", "get"): expect(MANAGERS),
     ("plans:new_task", "get"): expect(MANAGERS),
     ("plans:import_template", "get"): VIEW_OBJECT,
-    ("plans:task_detail", "get"): VIEW_OBJECT,
-    ("plans:edit_task", "get"): expect(MANAGERS),
-    ("plans:post_progress", "post"): expect(REPORTERS, ok=REDIRECT),
-    ("plans:approve", "post"): expect(APPROVERS, ok=REDIRECT),
-    ("plans:return", "post"): expect(APPROVERS, ok=REDIRECT),
-    ("plans:cancel", "post"): expect(MANAGERS, ok=REDIRECT),
-    ("plans:add_obstacle", "post"): expect(OBSTACLE, ok=REDIRECT),
-    ("plans:add_comment", "post"): expect(COMMENTERS, ok=REDIRECT),
-    ("plans:upload_evidence", "post"): expect(REPORTERS, ok=REDIRECT),
-    ("plans:link_evidence", "post"): expect(REPORTERS, ok=REDIRECT),
-    ("plans:unlink_evidence", "post"): expect(REPORTERS, ok=REDIRECT),
-    ("plans:resolve_obstacle", "post"): expect(MANAGERS, ok=REDIRECT),
-    ("plans:occurrence_done", "post"): expect(REPORTERS, ok=REDIRECT),
+    ("plans:task_detail", "get"): task_bound(MEMBERS),
+    ("plans:edit_task", "get"): task_bound(MANAGERS),
+    ("plans:post_progress", "post"): task_bound(REPORTERS, ok=REDIRECT),
+    ("plans:approve", "post"): task_bound(APPROVERS, ok=REDIRECT),
+    ("plans:return", "post"): task_bound(APPROVERS, ok=REDIRECT),
+    ("plans:cancel", "post"): task_bound(MANAGERS, ok=REDIRECT),
+    ("plans:add_obstacle", "post"): task_bound(OBSTACLE, ok=REDIRECT),
+    ("plans:add_comment", "post"): task_bound(COMMENTERS, ok=REDIRECT),
+    ("plans:upload_evidence", "post"): task_bound(REPORTERS, ok=REDIRECT),
+    ("plans:link_evidence", "post"): task_bound(REPORTERS, ok=REDIRECT),
+    ("plans:unlink_evidence", "post"): task_bound(REPORTERS, ok=REDIRECT),
+    ("plans:resolve_obstacle", "post"): task_bound(MANAGERS, ok=REDIRECT),
+    ("plans:occurrence_done", "post"): task_bound(REPORTERS, ok=REDIRECT),
 }
 SKIP_PREFIXES = ("admin", "api")  # the admin is Django's; the API has its own matrix in test_api.py
 

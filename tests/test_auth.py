@@ -32,3 +32,33 @@ def test_strong_password_is_accepted():
 def test_sessions_expire(settings):
     assert settings.SESSION_COOKIE_AGE <= 8 * 3600
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+def test_password_change_applies_the_rules(login, org):
+    client = login(org.officer)
+    weak = client.post(
+        reverse("password_change"), {"old_password": PASSWORD, "new_password1": "abc", "new_password2": "abc"}
+    )
+    assert weak.status_code == 200 and weak.context["form"].errors
+    strong = "Mua-Xuan-Dong-Dang-2027"
+    done = client.post(
+        reverse("password_change"), {"old_password": PASSWORD, "new_password1": strong, "new_password2": strong}
+    )
+    assert done.status_code == 302
+    org.officer.refresh_from_db()
+    assert org.officer.check_password(strong)
+
+
+def test_lock_out_follows_the_user_name_across_addresses(client, org, settings):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "lanhdao", "password": "x"}, REMOTE_ADDR=f"10.0.0.{n}")
+    locked = client.post(reverse("login"), {"username": "lanhdao", "password": PASSWORD}, REMOTE_ADDR="10.9.9.9")
+    assert locked.status_code == 429
+
+
+def test_demo_data_is_refused_in_production(db, settings):
+    from django.core.management import CommandError, call_command
+
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError):
+        call_command("load_demo", quiet=True)

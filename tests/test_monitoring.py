@@ -166,3 +166,22 @@ def test_unknown_recurrence_is_refused():
 )
 def test_completion_status(deadline, completed, status):
     assert m.completion_status(deadline, completed) == status
+
+
+@pytest.mark.parametrize(
+    ("label", "shown"),
+    [
+        ("Q3/2026", "Quý III/2026"),
+        ("H1/2026", "6 tháng đầu năm 2026"),
+        ("H2/2026", "6 tháng cuối năm 2026"),
+        ("07/2026", "Tháng 7/2026"),
+        ("2026", "Năm 2026"),
+    ],
+)
+def test_period_labels_read_as_people_say_them(label, shown):
+    from django.utils import translation
+
+    from plans.templatetags.plan_ui import period_display
+
+    with translation.override("vi"):
+        assert period_display(label) == shown

@@ -2,7 +2,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from plans.models import TaskStatus
+from plans.models import Recurrence, TaskStatus
 
 register = template.Library()
 
@@ -128,3 +128,26 @@ def change_value(field: str, value):
         year, month, day = value.split("-")
         return f"{day}/{month}/{year}"
     return value
+
+
+@register.filter
+def recurrence_label(value: str):
+    return dict(Recurrence.choices).get(value, value)
+
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+@register.filter
+def period_display(label: str):
+    """A period code of plans.monitoring ("Q3/2026", "H1/2026", "07/2026", "2026") for people."""
+    head, _sep, year = label.partition("/")
+    if not year:
+        return _("Year %(year)s") % {"year": head}
+    if head.startswith("Q") and head[1:].isdigit():
+        return _("Quarter %(q)s/%(year)s") % {"q": ROMAN.get(int(head[1:]), head[1:]), "year": year}
+    if head == "H1":
+        return _("First 6 months of %(year)s") % {"year": year}
+    if head == "H2":
+        return _("Last 6 months of %(year)s") % {"year": year}
+    return _("Month %(month)s/%(year)s") % {"month": head.lstrip("0"), "year": year}

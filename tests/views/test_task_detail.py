@@ -51,11 +51,20 @@ def test_officer_cannot_approve(login, org, task):
     assert login(org.officer).post(reverse("plans:approve", args=[task.pk])).status_code == 403
 
 
-def test_officer_of_another_unit_can_read_but_not_report(login, org, task):
+def test_officer_of_another_unit_does_not_see_the_task(login, org, task):
+    client = login(org.other_officer)
+    assert client.get(reverse("plans:task_detail", args=[task.pk])).status_code == 404
+    response = client.post(reverse("plans:post_progress", args=[task.pk]), {"progress": 10, "text": "x"})
+    assert response.status_code == 404
+    assert task.title not in client.get(reverse("plans:task_list")).content.decode()
+
+
+def test_coordinating_unit_reads_and_reports(login, org, make_task):
+    task = make_task(coordinating_units=[org.unit_b])
     client = login(org.other_officer)
     assert client.get(reverse("plans:task_detail", args=[task.pk])).status_code == 200
-    response = client.post(reverse("plans:post_progress", args=[task.pk]), {"progress": 10, "text": "x"})
-    assert response.status_code == 403
+    response = client.post(reverse("plans:post_progress", args=[task.pk]), {"progress": 10, "text": "Phối hợp"})
+    assert response.status_code == 302
 
 
 def test_outsider_gets_404_everywhere(login, org, task):

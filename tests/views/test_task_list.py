@@ -70,3 +70,12 @@ def test_outsider_list_is_empty(login, org, make_task):
     make_task(title="Bí mật của Ban")
     response = login(org.outsider).get(reverse("plans:task_list"), {"q": "bi mat"})
     assert list(response.context["page"]) == []
+
+
+def test_export_never_turns_a_title_into_a_formula(login, org, make_task):
+    make_task(title='=HYPERLINK("http://example.com","Bấm")')
+    response = login(org.office).get(reverse("plans:task_list"), {"export": "xlsx"})
+    import io
+
+    cell = openpyxl.load_workbook(io.BytesIO(response.content)).active["C2"]
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")

@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-activity", action="store_true", help="load the plan without demo progress")
 
     def handle(self, *args, quiet=False, no_activity=False, **options):
+        if settings.PRODUCTION:
+            raise CommandError("load_demo creates accounts with a published password: refused in production")
         load_calendar_overrides()
         logins = load_demo_organisation()
         cal = load_calendar()
