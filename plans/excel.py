@@ -32,6 +32,7 @@ COLUMNS = [
     ("expected_product", "Sản phẩm", True, 40),
     ("target", "Chỉ tiêu", False, 30),
     ("evidence_required", "Tài liệu kiểm chứng", False, 30),
+    ("change_reason", "Lý do điều chỉnh", False, 30),
 ]
 HEADER_ALIASES = {fold(vi): key for key, vi, _r, _w in COLUMNS} | {key: key for key, *_ in COLUMNS}
 RECURRENCE_ALIASES = {

@@ -86,7 +86,15 @@ class TaskForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
+    MAX_BYTES = 5 * 1024 * 1024
+
     file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB; a plan needs far less."))
+        return upload
 
 
 class InspectionForm(forms.ModelForm):

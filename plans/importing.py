@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
+import uuid
+from pathlib import Path
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +15,7 @@ from core.models import Unit
 from core.services import diff, log_action
 from core.text import fold
 from plans import excel
-from plans.models import Plan, Task
+from plans.models import CLOSED_STATUSES, Plan, Task
 from plans.services import ensure_occurrences, refresh_task, snapshot
 
 ERROR_MESSAGES = {
@@ -32,6 +35,8 @@ ERROR_MESSAGES = {
     "deadline_or_recurrence": _("A one-off task needs a deadline (or set a recurrence)."),
     "before_start": _("The deadline is before the start date."),
     "duplicate_code": _("This task code appears twice in the file."),
+    "closed_task": _("This task is already closed (done or cancelled) and cannot be changed by import."),
+    "reason_required": _("The deadline of an existing task changes: give the reason in the column Lý do điều chỉnh."),
 }
 
 
@@ -45,12 +50,45 @@ def _lookups(plan: Plan) -> tuple[dict[str, int], set[str]]:
 
 
 def preview(*, plan: Plan, data: bytes) -> excel.ParsedPlan:
+    """Parses the file and checks it against the plan: closed tasks are not changed by import,
+    and moving the deadline of an existing task needs a reason (as on the edit page)."""
     units, sections = _lookups(plan)
     parsed = excel.parse_plan_workbook(data, units=units, sections=sections)
-    existing = set(plan.tasks.values_list("code", flat=True))
+    existing = {t.code: t for t in plan.tasks.only("code", "status", "deadline")}
+    labels = {key: vi for key, vi, _r, _w in excel.COLUMNS}
     for row in parsed.rows:
-        row["exists"] = row["code"] in existing
+        task = existing.get(row["code"])
+        row["exists"] = task is not None
+        if task is None:
+            continue
+        if task.status in CLOSED_STATUSES:
+            parsed.errors.append(excel.RowError(row["row"], labels["code"], row["code"], "closed_task"))
+        elif task.deadline and row["deadline"] != task.deadline and not row["change_reason"]:
+            value = f"{row['deadline']:%d/%m/%Y}" if row["deadline"] else ""
+            parsed.errors.append(excel.RowError(row["row"], labels["deadline"], value, "reason_required"))
+    parsed.errors.sort(key=lambda e: e.row)
     return parsed
+
+
+def stash(data: bytes, *, directory: Path) -> str:
+    """Keeps a checked file until the user confirms it; files older than a day are removed."""
+    directory.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - 86400
+    for old in directory.glob("*.xlsx"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = uuid.uuid4().hex
+    (directory / f"{token}.xlsx").write_bytes(data)
+    return token
+
+
+def unstash(token: str, *, directory: Path) -> bytes | None:
+    path = directory / f"{token}.xlsx"
+    if not token.isalnum() or not path.exists():
+        return None
+    data = path.read_bytes()
+    path.unlink(missing_ok=True)
+    return data
 
 
 @transaction.atomic
@@ -84,6 +122,8 @@ def commit_import(*, actor, plan: Plan, data: bytes, today: dt.date, cal: Workin
             action = "task.created"
         else:
             before = snapshot(task)
+            if fields["section"] is None:
+                fields["section"] = task.section  # an empty cell keeps the task where it is
             for key, value in fields.items():
                 setattr(task, key, value)
             task.save()
@@ -91,7 +131,7 @@ def commit_import(*, actor, plan: Plan, data: bytes, today: dt.date, cal: Workin
         task.coordinating_units.set(row["coordinating_unit_ids"])
         ensure_occurrences(task)
         refresh_task(task, today=today, cal=cal)
-        log_action(
-            actor=actor, agency=plan.agency, action=action, obj=task, changes=diff(before, snapshot(task)), note="Excel"
-        )
+        note = " · ".join(filter(None, ["Excel", row["change_reason"]]))
+        changes = diff(before, snapshot(task))
+        log_action(actor=actor, agency=plan.agency, action=action, obj=task, changes=changes, note=note)
     return parsed

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -35,7 +34,7 @@ from plans.forms import (
     ResolveForm,
     TaskForm,
 )
-from plans.importing import ERROR_MESSAGES, commit_import
+from plans.importing import ERROR_MESSAGES, commit_import, preview, stash, unstash
 from plans.models import Inspection, Obstacle, Occurrence, Plan, Task, TaskStatus
 from plans.selectors import (
     FLAG_KEYS,
@@ -432,7 +431,13 @@ def plan_detail(request, pk: int):
     tree = [(s, by_section.get(s.pk, [])) for s in sections]
     if None in by_section:  # tasks added without a section (Excel, new task form)
         tree.append((None, by_section[None]))
-    return render(request, "plans/plan_detail.html", {"plan": plan, "tree": tree, "summary": summary(tasks, t)})
+    context = {
+        "plan": plan,
+        "tree": tree,
+        "summary": summary(tasks, t),
+        "can_manage": scope_for(request.user).is_manager(plan.agency_id),
+    }
+    return render(request, "plans/plan_detail.html", context)
 
 
 @login_required
@@ -445,47 +450,36 @@ def import_template(request, pk: int):
 
 
 def _import_dir() -> Path:
-    path = settings.VAR_DIR / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return Path(settings.VAR_DIR) / "imports"
 
 
 @login_required
 def import_plan(request, pk: int):
+    """Upload -> checked preview (nothing saved) -> confirm (all rows or none)."""
     plan = get_plan_for_user(request.user, pk, manage=True)
     form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"plan": plan, "form": form}
+    context = {"plan": plan, "form": form, "error_messages": ERROR_MESSAGES}
+    pending = request.session.get("plan_imports", {})
     if request.method == "POST" and "token" in request.POST:
         token = request.POST["token"]
-        if not token.replace("-", "").isalnum():
-            raise Http404
-        path = _import_dir() / f"{token}.xlsx"
-        if not path.exists():
+        data = unstash(token, directory=_import_dir()) if pending.get(token) == plan.pk else None
+        request.session["plan_imports"] = {k: v for k, v in pending.items() if k != token}
+        if data is None:
             messages.error(request, _("The uploaded file has expired; upload it again."))
             return redirect("plans:import", pk=pk)
         today, cal, _t = _context_today()
-        result = commit_import(actor=request.user, plan=plan, data=path.read_bytes(), today=today, cal=cal)
-        path.unlink(missing_ok=True)
-        if result.errors:
-            context["parsed"] = result
-        else:
-            messages.success(request, _("%(n)s tasks imported.") % {"n": len(result.rows)})
+        context["parsed"] = commit_import(actor=request.user, plan=plan, data=data, today=today, cal=cal)
+        if not context["parsed"].errors:
+            messages.success(request, _("%(n)s tasks imported.") % {"n": len(context["parsed"].rows)})
             return redirect("plans:plan_detail", pk=pk)
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data["file"].read()
-        from plans.importing import preview
-
-        parsed = preview(plan=plan, data=data)
-        context["parsed"] = parsed
-        if parsed.ok:
-            token = uuid.uuid4().hex
-            (_import_dir() / f"{token}.xlsx").write_bytes(data)
-            context["token"] = token
-    if "parsed" in context:
-        context["error_messages"] = ERROR_MESSAGES
-    return render(
-        request, "plans/import.html", context, status=400 if context.get("parsed") and context["parsed"].errors else 200
-    )
+        context["parsed"] = preview(plan=plan, data=data)
+        if context["parsed"].ok:
+            context["token"] = stash(data, directory=_import_dir())
+            request.session["plan_imports"] = {**pending, context["token"]: plan.pk}
+    failed = bool(context.get("parsed") and context["parsed"].errors) or bool(form.errors)
+    return render(request, "plans/import.html", context, status=400 if failed else 200)
 
 
 @login_required
@@ -540,7 +534,8 @@ def inspections(request):
     resolution = services.inspection_resolution([i.pk for i in items])
     for item in items:
         item.resolved, item.total = resolution.get(item.pk, (0, 0))
-    return render(request, "plans/inspections.html", {"items": items, "form": form})
+    context = {"items": items, "form": form, "can_manage": scope_for(request.user).is_manager(agency.pk)}
+    return render(request, "plans/inspections.html", context)
 
 
 @login_required
@@ -574,5 +569,6 @@ def inspection_detail(request, pk: int):
             "resolved": resolved,
             "total": total,
             "share": round(100 * resolved / total) if total else None,
+            "can_manage": scope.is_manager(inspection.agency_id),
         },
     )

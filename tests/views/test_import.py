@@ -99,10 +99,48 @@ def test_reimport_updates_existing_tasks(login, org, plan, make_task):
     make_task(code="N01", title="Cũ")
     client = login(org.office)
     url = reverse("plans:import", args=[plan.pk])
-    token = client.post(url, {"file": workbook([GOOD])}).context["token"]
+    moved = {**GOOD, "change_reason": "Theo Công văn 12/UBND-KT"}
+    token = client.post(url, {"file": workbook([moved])}).context["token"]
     client.post(url, {"token": token})
-    assert Task.objects.get(code="N01").title == "Rà soát TTHC"
-    assert Task.objects.count() == 1
+    task = Task.objects.get(code="N01")
+    assert task.title == "Rà soát TTHC" and Task.objects.count() == 1
+    from core.services import history_for
+
+    assert "Theo Công văn 12/UBND-KT" in history_for(task).first().note
+
+
+def test_moving_a_deadline_by_import_needs_a_reason(login, org, plan, make_task):
+    make_task(code="N01")
+    response = login(org.office).post(reverse("plans:import", args=[plan.pk]), {"file": workbook([GOOD])})
+    assert [(e.row, e.reason) for e in response.context["parsed"].errors] == [(2, "reason_required")]
+
+
+def test_closed_tasks_are_not_changed_by_import(login, org, plan, make_task):
+    make_task(code="N01", status="done", deadline=None, recurrence="")
+    response = login(org.office).post(reverse("plans:import", args=[plan.pk]), {"file": workbook([GOOD])})
+    assert [e.reason for e in response.context["parsed"].errors] == ["closed_task"]
+
+
+def test_a_confirm_token_works_once_and_only_for_its_plan(login, org, plan):
+    from plans.models import Plan
+
+    other_plan = Plan.objects.create(agency=org.agency, year=2027, title="Kế hoạch 2027")
+    client = login(org.office)
+    token = client.post(reverse("plans:import", args=[plan.pk]), {"file": workbook([GOOD])}).context["token"]
+    wrong = client.post(reverse("plans:import", args=[other_plan.pk]), {"token": token})
+    assert wrong.status_code == 302 and not Task.objects.exists()
+    again = client.post(reverse("plans:import", args=[plan.pk]), {"token": token})
+    assert again.status_code == 302 and not Task.objects.exists()  # the token was spent by the wrong try
+    token = client.post(reverse("plans:import", args=[plan.pk]), {"file": workbook([GOOD])}).context["token"]
+    other_client = login(org.leader)
+    assert other_client.post(reverse("plans:import", args=[plan.pk]), {"token": token}).status_code == 302
+    assert not Task.objects.exists()  # another session cannot confirm it
+
+
+def test_oversized_file_is_refused_with_a_message(login, org, plan):
+    big = SimpleUploadedFile("big.xlsx", b"0" * (5 * 1024 * 1024 + 1))
+    response = login(org.office).post(reverse("plans:import", args=[plan.pk]), {"file": big})
+    assert response.status_code == 400 and "5 MB" in response.content.decode()
 
 
 def test_officer_cannot_import(login, org, plan):
