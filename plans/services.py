@@ -125,6 +125,14 @@ def refresh_open_tasks(*, today: dt.date, cal: WorkingCalendar, agency_ids=None)
     return changed
 
 
+def notify_about(task: Task, user_ids, *, key: str, kind: str, title: str, day: dt.date) -> int:
+    """In-app notifications (and tomorrow's digest) about a task; idempotent by key."""
+    url = reverse("plans:task_detail", args=[task.pk])
+    return notify(
+        [Notification(user_id=u, key=key, kind=kind, title=title[:300], url=url, for_date=day) for u in user_ids]
+    )
+
+
 def _record(actor, task: Task, before: dict, action: str, note: str = "") -> None:
     changes = diff(before, snapshot(task))
     log_action(actor=actor, agency=task.agency, action=action, obj=task, changes=changes, note=note)
@@ -185,18 +193,13 @@ def post_progress(
         else:
             heads = Membership.objects.filter(unit_id=task.lead_unit_id, role=Role.UNIT_HEAD)
             title = _("Completion to approve: %(task)s") % {"task": task}
-            notify(
-                [
-                    Notification(
-                        user_id=user_id,
-                        key=f"approval:{update.pk}",
-                        kind="approval",
-                        title=title[:300],
-                        url=reverse("plans:task_detail", args=[task.pk]),
-                        for_date=today,
-                    )
-                    for user_id in heads.values_list("user_id", flat=True)
-                ]
+            notify_about(
+                task,
+                heads.values_list("user_id", flat=True),
+                key=f"approval:{update.pk}",
+                kind="approval",
+                title=title,
+                day=today,
             )
     return update
 
@@ -326,19 +329,8 @@ def report_obstacle(*, actor, task: Task, text: str, proposal: str = "") -> Obst
     log_action(actor=actor, agency=task.agency, action="task.obstacle", obj=task, note=text[:500])
     leaders = Membership.objects.filter(agency_id=task.agency_id, role__in=[Role.LEADER, Role.FOCAL_POINT])
     title = _("Obstacle reported on %(task)s: %(text)s") % {"task": task.code, "text": text}
-    notify(
-        [
-            Notification(
-                user_id=user_id,
-                key=f"obstacle:{obstacle.pk}",
-                kind="obstacle",
-                title=title[:300],
-                url=reverse("plans:task_detail", args=[task.pk]),
-                for_date=timezone.localdate(),
-            )
-            for user_id in set(leaders.values_list("user_id", flat=True)) - {actor.pk}
-        ]
-    )
+    user_ids = set(leaders.values_list("user_id", flat=True)) - {actor.pk}
+    notify_about(task, user_ids, key=f"obstacle:{obstacle.pk}", kind="obstacle", title=title, day=timezone.localdate())
     return obstacle
 
 
