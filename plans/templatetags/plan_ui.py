@@ -124,6 +124,8 @@ def change_value(field: str, value):
         return "—"
     if field == "status":
         return STATUS_LABELS.get(value, value)
+    if field == "sha256":
+        return f"{value[:12]}…"
     if field in ("deadline", "next_due", "completed_on") and isinstance(value, str) and len(value) == 10:
         year, month, day = value.split("-")
         return f"{day}/{month}/{year}"
