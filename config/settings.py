@@ -136,9 +136,8 @@ LOGOUT_REDIRECT_URL = "login"
 # Lock-out after repeated failures (django-axes): per user name and client address.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("LOGIN_LOCKOUT_MINUTES", 15) / 60  # hours
-# Per user name, whatever the address (rotating addresses do not help, and behind a proxy every
-# client would share one address).
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Locked per user name whatever the address (rotating addresses does not help), and per address.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)

@@ -188,7 +188,8 @@ def post_progress(
     refresh_task(task, today=today, cal=cal)
     _record(actor, task, before, "task.progress", note=text[:500])
     if progress == 100 and not task.is_recurring:
-        if can_approve:
+        if can_approve:  # the approver reports it done: done today, no request to wait on
+            Task.objects.filter(pk=task.pk).update(completion_requested_at=None)
             approve_completion(actor=actor, task=task, today=today, cal=cal)
         else:
             heads = Membership.objects.filter(unit_id=task.lead_unit_id, role=Role.UNIT_HEAD)
