@@ -209,6 +209,11 @@ def _parse_row(number, raw, labels, units, sections):
     return row, errors
 
 
+def _column_range(key: str, rows: int = 2000) -> str:
+    letter = get_column_letter([k for k, *_ in COLUMNS].index(key) + 1)
+    return f"{letter}2:{letter}{rows}"
+
+
 def template_workbook(unit_codes: list[str]) -> bytes:
     wb = Workbook()
     ws = wb.active
@@ -244,13 +249,11 @@ def template_workbook(unit_codes: list[str]) -> bytes:
             cell.number_format = "DD/MM/YYYY"
     rec = DataValidation(type="list", formula1='"hằng tháng,hằng quý,6 tháng,hằng năm"', allow_blank=True)
     ws.add_data_validation(rec)
-    rec.add("L2:L2000")
+    rec.add(_column_range("recurrence"))
     if unit_codes:
         units = DataValidation(type="list", formula1='"' + ",".join(unit_codes) + '"', allow_blank=False)
         ws.add_data_validation(units)
-        units.add("H2:H2000")
-    header_key = [c for c in COLUMNS if c[0] == "title"][0]
-    del header_key
+        units.add(_column_range("lead_unit"))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
