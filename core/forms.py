@@ -3,6 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Document
 
+# Django 6.1's label of the empty choice in selects; its own Vietnamese catalogue lacks it, so the
+# same msgid here puts it in ours (project catalogues take precedence over Django's).
+EMPTY_CHOICE = _("- Select an option -")
+
 
 def style(form: forms.BaseForm) -> None:
     """Bootstrap classes on every widget, so templates can render fields as they are."""

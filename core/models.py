@@ -41,7 +41,9 @@ class Agency(models.Model):
         COMMUNE = "commune", _("Commune People's Committee")
         HOME_AFFAIRS = "home_affairs", _("Department of Home Affairs")
 
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="agencies")
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="agencies", verbose_name=_("province")
+    )
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
@@ -64,8 +66,10 @@ class Unit(models.Model):
         CENTRE = "centre", _("Centre")
         LEADERSHIP = "leadership", _("Leadership")
 
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="units")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="units", verbose_name=_("agency"))
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
+    )
     code = models.CharField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=255)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DIVISION)
@@ -102,9 +106,13 @@ class User(AbstractUser):
 class Membership(models.Model):
     """A role held by a person in an agency, optionally tied to one unit. A person may hold several."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("agency"))
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("unit")
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
 
     class Meta:
@@ -121,7 +129,9 @@ class Membership(models.Model):
 class ApiToken(models.Model):
     """A bearer token for the JSON API; only its SHA-256 is stored."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
     name = models.CharField(_("name"), max_length=100)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -138,9 +148,16 @@ class ApiToken(models.Model):
 class AuditEntry(models.Model):
     """Who changed what, when, with the values before and after."""
 
-    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("agency")
+    )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     action = models.CharField(_("action"), max_length=60)
@@ -185,14 +202,18 @@ class CalendarOverride(models.Model):
 class Document(models.Model):
     """An evidence document (tài liệu kiểm chứng) with official-document metadata; files are versions."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="documents")
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="documents")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="documents", verbose_name=_("agency"))
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="documents", verbose_name=_("unit")
+    )
     doc_number = models.CharField(_("number and symbol"), max_length=100, blank=True)
     issued_on = models.DateField(_("date issued"), null=True, blank=True)
     issuer = models.CharField(_("issuing body"), max_length=255, blank=True)
     abstract = models.CharField(_("abstract"), max_length=500)
     search_text = models.TextField(editable=False, default="")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -212,14 +233,18 @@ def evidence_path(instance: DocumentVersion, filename: str) -> str:
 
 
 class DocumentVersion(models.Model):
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="versions", verbose_name=_("document")
+    )
     version = models.PositiveIntegerField(_("version"))
-    file = models.FileField(upload_to=evidence_path, max_length=300)
+    file = models.FileField(upload_to=evidence_path, max_length=300, verbose_name=_("file"))
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField(_("size"))
     sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("uploaded by")
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -235,7 +260,9 @@ class DocumentVersion(models.Model):
 class Notification(models.Model):
     """An in-app message; `key` makes creation idempotent across worker restarts and processes."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
+    )
     key = models.CharField(max_length=200)
     kind = models.CharField(max_length=40)
     title = models.CharField(max_length=300)
@@ -256,7 +283,9 @@ class Notification(models.Model):
 class DigestDelivery(models.Model):
     """One e-mail digest per person per day; the unique row is the claim that prevents a second send."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
     day = models.DateField()
     claimed_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)

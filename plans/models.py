@@ -59,7 +59,7 @@ class SipasElement(models.TextChoices):
 
 
 class Plan(models.Model):
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="plans")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="plans", verbose_name=_("agency"))
     year = models.PositiveIntegerField(_("year"))
     number = models.CharField(_("number and symbol"), max_length=100, blank=True)
     title = models.CharField(_("title"), max_length=500)
@@ -86,8 +86,10 @@ class Plan(models.Model):
 
 
 class Section(models.Model):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections", verbose_name=_("plan"))
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children", verbose_name=_("parent")
+    )
     code = models.CharField(_("code"), max_length=20)
     title = models.CharField(_("title"), max_length=300)
     order = models.PositiveIntegerField(default=0)
@@ -105,10 +107,12 @@ class Section(models.Model):
 
 
 class Task(models.Model):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("plan"))
     # Denormalised from plan for scoped, index-friendly queries on dashboards.
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="tasks")
-    section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("agency"))
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks", verbose_name=_("section")
+    )
     code = models.CharField(_("code"), max_length=30)
     appendix = models.CharField(_("appendix"), max_length=5, blank=True)
     title = models.CharField(_("title"), max_length=300)
@@ -177,11 +181,13 @@ class Task(models.Model):
 class Occurrence(models.Model):
     """One due date of a recurring task (e.g. the Q3 report due 20/09)."""
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="occurrences")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="occurrences", verbose_name=_("task"))
     period_label = models.CharField(_("period"), max_length=40)
     due_date = models.DateField(_("due date"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("done by")
+    )
 
     class Meta:
         verbose_name = _("occurrence")
@@ -194,9 +200,13 @@ class Occurrence(models.Model):
 
 
 class ProgressUpdate(models.Model):
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="updates")
-    occurrence = models.ForeignKey(Occurrence, null=True, blank=True, on_delete=models.SET_NULL)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="updates", verbose_name=_("task"))
+    occurrence = models.ForeignKey(
+        Occurrence, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("period")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("author")
+    )
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), validators=[MaxValueValidator(100)])
     text = models.TextField(_("content"))
@@ -215,15 +225,22 @@ class Obstacle(models.Model):
         OPEN = "open", _("Open")
         RESOLVED = "resolved", _("Resolved")
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="obstacles")
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="obstacles", verbose_name=_("task"))
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("reported by")
+    )
     reported_at = models.DateTimeField(_("reported"), auto_now_add=True)
     text = models.TextField(_("difficulty or obstacle"))
     proposal = models.TextField(_("proposal"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     response = models.TextField(_("direction from the leaders"), blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("resolved by"),
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
 
@@ -237,8 +254,10 @@ class Obstacle(models.Model):
 
 
 class Comment(models.Model):
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="comments", verbose_name=_("task"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("author")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     text = models.TextField(_("comment"))
 
@@ -250,9 +269,13 @@ class Comment(models.Model):
 
 
 class TaskEvidence(models.Model):
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="evidence_links")
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="task_links")
-    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="evidence_links", verbose_name=_("task"))
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="task_links", verbose_name=_("document")
+    )
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("linked by")
+    )
     linked_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -265,14 +288,16 @@ class TaskEvidence(models.Model):
 class Inspection(models.Model):
     """A CCHC inspection (kiểm tra CCHC, plan II.1.a) and its findings."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="inspections")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="inspections", verbose_name=_("agency"))
     title = models.CharField(_("title"), max_length=300)
     decision_number = models.CharField(_("decision number"), max_length=100, blank=True)
     inspected_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, verbose_name=_("inspected unit"))
     inspected_on = models.DateField(_("inspection date"))
     team_lead = models.CharField(_("team lead"), max_length=200, blank=True)
     conclusion = models.TextField(_("conclusion"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
+    )
 
     class Meta:
         verbose_name = _("CCHC inspection")
@@ -284,7 +309,9 @@ class Inspection(models.Model):
 
 
 class Finding(models.Model):
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="findings", verbose_name=_("inspection")
+    )
     text = models.TextField(_("finding"))
     remediation_task = models.OneToOneField(
         Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="finding"

@@ -30,6 +30,7 @@ def browser():
                 "--disable-background-networking",
                 "--disable-component-update",
                 "--disable-sync",
+                "--lang=vi-VN",
             ],
         )
         yield browser

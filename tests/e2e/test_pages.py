@@ -1,0 +1,56 @@
+"""Every page of the foundation opened in Chromium by the role that uses it, with a screenshot
+(var/screenshots/pages-*.png) and a check that it rendered in Vietnamese without an error."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from core.models import Document
+from plans.models import Inspection, Plan, Task
+
+pytestmark = pytest.mark.e2e
+
+
+def test_every_page_renders_for_its_role(page, live_server, demo, log_in, shot):
+    plan = Plan.objects.get(source_key="plan_2026_bqlkktck")
+    task = Task.objects.get(code="PL1.09")
+    pages = {
+        "vanphong": [
+            ("dashboard", "/plans/"),
+            ("plan", f"/plans/plans/{plan.pk}/"),
+            ("import", f"/plans/plans/{plan.pk}/import/"),
+            ("new-task", f"/plans/plans/{plan.pk}/tasks/new/"),
+            ("edit-task", f"/plans/tasks/{Task.objects.get(code='PL1.14').pk}/edit/"),
+            ("tasks-overdue", "/plans/tasks/?flag=overdue"),
+            ("obstacles", "/plans/obstacles/"),
+            ("inspections", "/plans/inspections/"),
+            ("inspection", f"/plans/inspections/{Inspection.objects.get().pk}/"),
+            ("year-end", "/plans/year-end/"),
+            ("evidence-library", "/evidence/"),
+            ("evidence", f"/evidence/{Document.objects.first().pk}/"),
+            ("evidence-upload", "/evidence/new/"),
+            ("notifications", "/notifications/"),
+            ("password", "/password/"),
+        ],
+        "truongphong.khth": [("approval", f"/plans/tasks/{task.pk}/"), ("my-tasks", "/plans/my/")],
+        "thamdinh": [("province", "/plans/province/")],
+    }
+    for username, visits in pages.items():
+        log_in(username)
+        for name, path in visits:
+            response = page.goto(f"{live_server.url}{path}")
+            assert response.status == 200, (username, path, response.status)
+            expect(page.locator("h1").first).to_be_visible()
+            assert page.locator("html").get_attribute("lang") == "vi"
+            shot(f"pages-{name}")
+
+
+def test_unit_head_approves_in_the_browser(page, live_server, demo, log_in):
+    task = Task.objects.get(code="PL1.09")  # reported complete by the KHTH officer in the demo
+    log_in("truongphong.khth")
+    page.goto(f"{live_server.url}/plans/tasks/{task.pk}/")
+    page.get_by_role("button", name=re.compile("Phê duyệt hoàn thành")).click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    task.refresh_from_db()
+    assert task.status in {"done", "done_late"}
