@@ -140,17 +140,18 @@ def get_task(request, task_id: int):
 @api.post("/tasks/{task_id}/progress", response={201: ProgressOut}, tags=["tasks"])
 def post_progress(request, task_id: int, payload: ProgressIn):
     task = get_task_for_user(request.user, task_id, action="report")
-    if task.is_closed:
-        raise HttpError(409, "the task is closed")
-    update = services.post_progress(
-        actor=request.user,
-        task=task,
-        progress=payload.progress,
-        text=payload.text,
-        today=timezone.localdate(),
-        cal=load_calendar(),
-        can_approve=can(request.user, "approve", task),
-    )
+    try:
+        update = services.post_progress(
+            actor=request.user,
+            task=task,
+            progress=payload.progress,
+            text=payload.text,
+            today=timezone.localdate(),
+            cal=load_calendar(),
+            can_approve=can(request.user, "approve", task),
+        )
+    except services.WorkflowError as exc:
+        raise HttpError(409, str(exc)) from exc
     body = {
         "id": update.pk,
         "task_id": task.pk,

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Min, Q
+from django.db.models import Count, F, Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +31,11 @@ from plans.models import (
 )
 
 TRACKED = ("status", "progress", "deadline", "next_due", "completed_on")
+
+
+class WorkflowError(ValueError):
+    """A step that the task's current state does not allow (checked under the row lock);
+    the message is for the user."""
 
 
 def rules() -> monitoring.Rules:
@@ -139,22 +144,49 @@ def _record(actor, task: Task, before: dict, action: str, note: str = "") -> Non
 
 
 def ensure_occurrences(task: Task) -> None:
-    """Makes the open periods of a task match its recurrence; periods already done are kept."""
-    schedule: dict[dt.date, str] = {}
+    """Makes the periods of a task match its recurrence, period by period: a period already done
+    is kept as it is, an open one follows the new due date, an open one no longer in the
+    schedule is removed (all of them when the task becomes one-off)."""
+    schedule: dict[str, dt.date] = {}
     if task.is_recurring:
         year_end = dt.date(task.plan.year, 12, 31)
         start = task.start_date or dt.date(task.plan.year, 1, 1)
         for label, due in monitoring.occurrence_dates(task.recurrence, task.recurrence_day or 28, start, year_end):
-            schedule[due] = label
-    task.occurrences.filter(done_on__isnull=True).exclude(due_date__in=list(schedule)).delete()
-    existing = set(task.occurrences.values_list("due_date", flat=True))
-    Occurrence.objects.bulk_create(
-        [
-            Occurrence(task=task, due_date=due, period_label=label)
-            for due, label in schedule.items()
-            if due not in existing
-        ]
-    )
+            schedule[label] = due
+    task.occurrences.filter(done_on__isnull=True).exclude(period_label__in=list(schedule)).delete()
+    existing = {o.period_label: o for o in task.occurrences.all()}
+    taken = {o.due_date for o in existing.values()}
+    for label, due in schedule.items():
+        occurrence = existing.get(label)
+        if occurrence is None:
+            if due not in taken:  # a period already done on that date covers it
+                Occurrence.objects.create(task=task, due_date=due, period_label=label)
+                taken.add(due)
+        elif occurrence.done_on is None and occurrence.due_date != due and due not in taken:
+            taken.discard(occurrence.due_date)
+            occurrence.due_date = due
+            occurrence.save(update_fields=["due_date"])
+            taken.add(due)
+    if task.is_recurring and task.pk:
+        recount_periods(task)
+
+
+def recount_periods(task: Task) -> None:
+    """Progress and status of a recurring task follow its periods."""
+    if task.status == TaskStatus.CANCELLED:
+        return
+    total = task.occurrences.count()
+    done = task.occurrences.filter(done_on__isnull=False).count()
+    task.progress = (100 * done) // total if total else 0
+    if total and done == total:
+        late = task.occurrences.filter(done_on__gt=F("due_date")).exists()
+        task.status = TaskStatus.DONE_LATE if late else TaskStatus.DONE
+        task.completed_on = task.occurrences.aggregate(d=Max("done_on"))["d"]
+    elif done:
+        task.status, task.completed_on = TaskStatus.IN_PROGRESS, None
+    elif task.status in CLOSED_STATUSES:
+        task.status, task.completed_on = TaskStatus.NOT_STARTED, None
+    task.save(update_fields=["progress", "status", "completed_on"])
 
 
 def locked(task: Task) -> Task:
@@ -175,7 +207,9 @@ def post_progress(
         raise ValueError("progress must be between 0 and 100")
     task = locked(task)
     if task.status in CLOSED_STATUSES:
-        raise ValueError("closed task")
+        raise WorkflowError(_("This task is closed."))
+    if task.is_recurring:
+        raise WorkflowError(_("A recurring task progresses by its periods: mark each period done."))
     before = snapshot(task)
     update = ProgressUpdate.objects.create(task=task, author=actor, progress=progress, text=text)
     task.progress = progress
@@ -183,16 +217,18 @@ def post_progress(
     if task.status == TaskStatus.NOT_STARTED:
         task.status = TaskStatus.IN_PROGRESS
     # 100 % asks for approval; a lower figure withdraws a pending request.
-    task.completion_requested_at = update.created_at if progress == 100 and not task.is_recurring else None
+    task.completion_requested_at = update.created_at if progress == 100 else None
     task.save(update_fields=["progress", "last_update_at", "status", "completion_requested_at"])
     refresh_task(task, today=today, cal=cal)
     _record(actor, task, before, "task.progress", note=text[:500])
-    if progress == 100 and not task.is_recurring:
+    if progress == 100:
         if can_approve:  # the approver reports it done: done today, no request to wait on
             Task.objects.filter(pk=task.pk).update(completion_requested_at=None)
-            approve_completion(actor=actor, task=task, today=today, cal=cal)
+            approve_completion(actor=actor, task=task, today=today, cal=cal, requested=False)
         else:
             heads = Membership.objects.filter(unit_id=task.lead_unit_id, role=Role.UNIT_HEAD)
+            if not heads.exists():  # no unit head: the agency's leaders approve
+                heads = Membership.objects.filter(agency_id=task.agency_id, role=Role.LEADER)
             title = _("Completion to approve: %(task)s") % {"task": task}
             notify_about(
                 task,
@@ -206,11 +242,12 @@ def post_progress(
 
 
 @transaction.atomic
-def approve_completion(*, actor, task: Task, today: dt.date, cal: WorkingCalendar) -> Task:
-    """The task is done on the day the unit reported it complete (not the day of approval)."""
+def approve_completion(*, actor, task: Task, today: dt.date, cal: WorkingCalendar, requested: bool = True) -> Task:
+    """The task is done on the day the unit reported it complete (not the day of approval).
+    `requested=False` when the approver reports it done themself."""
     task = locked(task)
-    if task.status in CLOSED_STATUSES:
-        raise ValueError("closed task")
+    if task.status in CLOSED_STATUSES or (requested and task.completion_requested_at is None):
+        raise WorkflowError(_("There is no completion to approve."))
     before = snapshot(task)
     requested = task.completion_requested_at
     task.completed_on = timezone.localtime(requested).date() if requested else today
@@ -226,6 +263,8 @@ def approve_completion(*, actor, task: Task, today: dt.date, cal: WorkingCalenda
 @transaction.atomic
 def return_for_rework(*, actor, task: Task, reason: str, today: dt.date, cal: WorkingCalendar) -> Task:
     task = locked(task)
+    if task.status in CLOSED_STATUSES or task.completion_requested_at is None:
+        raise WorkflowError(_("There is no completion to return."))
     before = snapshot(task)
     task.completion_requested_at = None
     task.progress = min(task.progress, 90)
@@ -241,23 +280,16 @@ def complete_occurrence(
     *, actor, occurrence: Occurrence, today: dt.date, cal: WorkingCalendar, note: str = ""
 ) -> Occurrence:
     task = locked(occurrence.task)
-    if task.status in CLOSED_STATUSES:
-        raise ValueError("closed task")
+    occurrence.refresh_from_db()
+    if task.status in CLOSED_STATUSES or occurrence.done_on is not None:
+        raise WorkflowError(_("This period is already done."))
     before = snapshot(task)
     occurrence.done_on = today
     occurrence.done_by = actor
     occurrence.save(update_fields=["done_on", "done_by"])
-    total = task.occurrences.count()
-    done = task.occurrences.filter(done_on__isnull=False).count()
-    task.progress = (100 * done) // total if total else 100
     task.last_update_at = timezone.now()
-    if done == total:
-        task.completed_on = today
-        late = task.occurrences.filter(done_on__gt=F("due_date")).exists()
-        task.status = TaskStatus.DONE_LATE if late else TaskStatus.DONE
-    elif task.status == TaskStatus.NOT_STARTED:
-        task.status = TaskStatus.IN_PROGRESS
-    task.save(update_fields=["progress", "last_update_at", "completed_on", "status"])
+    task.save(update_fields=["last_update_at"])
+    recount_periods(task)
     ProgressUpdate.objects.create(
         task=task,
         occurrence=occurrence,
@@ -289,7 +321,7 @@ def update_task(*, actor, task: Task, data: dict, today: dt.date, cal: WorkingCa
     """Edits planning fields (manager only). A deadline change needs a reason."""
     task = locked(task)
     if task.status in CLOSED_STATUSES:
-        raise ValueError("closed task")
+        raise WorkflowError(_("This task is closed."))
     before = snapshot(task)
     units = data.pop("coordinating_units", None)
     assignees = data.pop("assignees", None)
@@ -314,7 +346,7 @@ def cancel_task(*, actor, task: Task, reason: str, today: dt.date, cal: WorkingC
         raise ValueError("a cancellation needs a reason")
     task = locked(task)
     if task.status in CLOSED_STATUSES:
-        raise ValueError("closed task")
+        raise WorkflowError(_("This task is closed."))
     before = snapshot(task)
     task.status = TaskStatus.CANCELLED
     task.save(update_fields=["status"])
@@ -337,6 +369,9 @@ def report_obstacle(*, actor, task: Task, text: str, proposal: str = "") -> Obst
 
 @transaction.atomic
 def resolve_obstacle(*, actor, obstacle: Obstacle, response: str) -> Obstacle:
+    obstacle = Obstacle.objects.select_for_update().select_related("task__agency").get(pk=obstacle.pk)
+    if obstacle.status != Obstacle.Status.OPEN:
+        raise WorkflowError(_("A direction was already recorded."))
     obstacle.status = Obstacle.Status.RESOLVED
     obstacle.response = response
     obstacle.resolved_by = actor

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -56,6 +58,24 @@ SORTS = {
     "status": "status",
     "updated": "last_update_at",
 }
+
+
+def refuses_politely(view):
+    """A step the task's state no longer allows (e.g. approved by someone else a moment ago)
+    becomes a message on the page the user came from, not an error page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except services.WorkflowError as exc:
+            messages.error(request, str(exc))
+            back = request.headers.get("Referer", "")
+            if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+                back = reverse("plans:dashboard")
+            return redirect(back)
+
+    return wrapper
 
 
 def _agency_or_404(request):
@@ -207,6 +227,7 @@ def task_detail(request, pk: int):
 
 @login_required
 @require_POST
+@refuses_politely
 def post_progress(request, pk: int):
     task = get_task_for_user(request.user, pk, action="report")
     form = ProgressForm(request.POST)
@@ -242,6 +263,7 @@ def _redirect_to_task(request, pk: int):
 
 @login_required
 @require_POST
+@refuses_politely
 def approve(request, pk: int):
     task = get_task_for_user(request.user, pk, action="approve")
     if task.completion_requested_at is None or task.is_closed:
@@ -255,6 +277,7 @@ def approve(request, pk: int):
 
 @login_required
 @require_POST
+@refuses_politely
 def return_task(request, pk: int):
     task = get_task_for_user(request.user, pk, action="approve")
     form = ReasonForm(request.POST)
@@ -271,6 +294,7 @@ def return_task(request, pk: int):
 
 @login_required
 @require_POST
+@refuses_politely
 def cancel(request, pk: int):
     task = get_task_for_user(request.user, pk, action="manage")
     form = ReasonForm(request.POST)
@@ -286,6 +310,7 @@ def cancel(request, pk: int):
 
 
 @login_required
+@refuses_politely
 def edit_task(request, pk: int):
     task = get_task_for_user(request.user, pk, action="manage")
     if task.is_closed:
@@ -305,6 +330,7 @@ def edit_task(request, pk: int):
 
 
 @login_required
+@refuses_politely
 def new_task(request, pk: int):
     plan = get_plan_for_user(request.user, pk, manage=True)
     form = NewTaskForm(request.POST or None, plan=plan)
@@ -319,6 +345,7 @@ def new_task(request, pk: int):
 
 @login_required
 @require_POST
+@refuses_politely
 def add_obstacle(request, pk: int):
     task = get_task_for_user(request.user, pk, action="obstacle")
     form = ObstacleForm(request.POST)
@@ -332,6 +359,7 @@ def add_obstacle(request, pk: int):
 
 @login_required
 @require_POST
+@refuses_politely
 def resolve_obstacle(request, pk: int):
     obstacle = get_object_or_404(Obstacle, pk=pk)
     task = get_task_for_user(request.user, obstacle.task_id)
@@ -362,6 +390,7 @@ def add_comment(request, pk: int):
 
 @login_required
 @require_POST
+@refuses_politely
 def upload_evidence(request, pk: int):
     task = get_task_for_user(request.user, pk, action="report")
     form, document = handle_document_upload(request, task.agency, task.lead_unit)
@@ -379,6 +408,7 @@ def upload_evidence(request, pk: int):
 
 @login_required
 @require_POST
+@refuses_politely
 def link_evidence(request, pk: int):
     task = get_task_for_user(request.user, pk, action="report")
     document = get_document_for_user(request.user, int(request.POST.get("document") or 0))
@@ -393,6 +423,7 @@ def link_evidence(request, pk: int):
 
 @login_required
 @require_POST
+@refuses_politely
 def unlink_evidence(request, pk: int, document_id: int):
     task = get_task_for_user(request.user, pk, action="report")
     document = get_document_for_user(request.user, document_id)
@@ -403,6 +434,7 @@ def unlink_evidence(request, pk: int, document_id: int):
 
 @login_required
 @require_POST
+@refuses_politely
 def occurrence_done(request, pk: int):
     occurrence = get_object_or_404(Occurrence, pk=pk)
     task = get_task_for_user(request.user, occurrence.task_id, action="report")
