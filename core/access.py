@@ -6,12 +6,14 @@ Invisible -> Http404, visible but read-only -> PermissionDenied (403).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from core.models import Agency, Membership, Role
+from core.models import Agency, Document, Membership, Role
 
 AGENCY_WIDE_ROLES = {Role.ADMINISTRATOR, Role.LEADER, Role.FOCAL_POINT, Role.AUDITOR, Role.APPRAISER}
 MANAGER_ROLES = {Role.ADMINISTRATOR, Role.LEADER, Role.FOCAL_POINT}
@@ -121,3 +123,28 @@ def can_change_document(user, document) -> bool:
     if scope.is_manager(document.agency_id) or document.created_by_id == scope.user_id:
         return True
     return bool(document.unit_id and scope.unit_roles(document.unit_id) & {Role.OFFICER, Role.UNIT_HEAD})
+
+
+# Domain apps say which evidence documents a person may see through their objects (e.g. the
+# documents of the tasks they see) and where a document is used; registered in AppConfig.ready.
+DOCUMENT_VISIBILITY: list[Callable[..., Q]] = []
+DOCUMENT_USES: list[Callable[..., list[tuple[str, str]]]] = []
+
+
+def documents_visible_to(user) -> QuerySet[Document]:
+    """Agency-wide roles see the agency's whole evidence library; officers and unit heads see
+    their units' documents, their own uploads and the evidence of objects they can see."""
+    scope = scope_for(user)
+    qs = Document.objects.all()
+    if scope.is_superuser:
+        return qs
+    whole = [a for a in scope.agency_ids if scope.sees_whole_agency(a)]
+    condition = Q(agency_id__in=whole) | Q(unit_id__in=list(scope.roles_by_unit)) | Q(created_by_id=scope.user_id)
+    for hook in DOCUMENT_VISIBILITY:
+        condition |= hook(user)
+    return qs.filter(condition, agency_id__in=scope.agency_ids)
+
+
+def document_uses(user, document) -> list[tuple[str, str]]:
+    """(label, url) of the objects this document evidences that the user may see."""
+    return [use for hook in DOCUMENT_USES for use in hook(user, document)]

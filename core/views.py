@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.access import can_change_document, current_agency, scope_for
+from core.access import can_change_document, current_agency, document_uses, documents_visible_to, scope_for
 from core.files import EXTENSIONS, FileRejected
 from core.forms import DocumentForm, VersionForm
 from core.models import Document, DocumentVersion
@@ -47,9 +47,8 @@ def notifications_read(request):
 
 
 def get_document_for_user(user, pk: int, *, write: bool = False) -> Document:
-    document = Document.objects.select_related("agency", "unit").filter(pk=pk).first()
-    scope = scope_for(user)
-    if document is None or not scope.can_view_agency(document.agency_id):
+    document = documents_visible_to(user).select_related("agency", "unit").filter(pk=pk).first()
+    if document is None:
         raise Http404
     if write and not can_change_document(user, document):
         raise PermissionDenied
@@ -61,7 +60,13 @@ def evidence_library(request):
     agency = current_agency(request)
     if agency is None:
         raise Http404
-    docs = Document.objects.filter(agency=agency).select_related("unit").prefetch_related("versions")
+    docs = (
+        documents_visible_to(request.user)
+        .filter(agency=agency)
+        .select_related("unit")
+        .prefetch_related("versions")
+        .order_by("-created_at")
+    )
     query = request.GET.get("q", "").strip()
     if query:
         docs = docs.filter(search_text__contains=fold(query))
@@ -85,11 +90,11 @@ def evidence_detail(request, pk: int):
                 messages.success(request, _("New version saved."))
                 return redirect("evidence_detail", pk=pk)
     versions = document.versions.select_related("uploaded_by")
-    tasks = document.task_links.select_related("task")
+    uses = document_uses(request.user, document)
     context = {
         "document": document,
         "versions": versions,
-        "tasks": tasks,
+        "uses": uses,
         "form": form,
         "can_change": can_change_document(request.user, document),
     }

@@ -106,3 +106,17 @@ def get_plan_for_user(user, pk: int, *, manage: bool = False) -> Plan:
     if manage and not scope.is_manager(plan.agency_id):
         raise PermissionDenied
     return plan
+
+
+def documents_of_visible_tasks(user) -> Q:
+    """Evidence of the tasks a person may see (registered with core.access)."""
+    from plans.models import TaskEvidence
+
+    return Q(pk__in=TaskEvidence.objects.filter(task__in=tasks_visible_to(user)).values("document_id"))
+
+
+def tasks_using_document(user, document) -> list[tuple[str, str]]:
+    from django.urls import reverse
+
+    tasks = tasks_visible_to(user).filter(evidence_links__document=document).order_by("code")
+    return [(t.code, reverse("plans:task_detail", args=[t.pk])) for t in tasks]

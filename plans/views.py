@@ -16,9 +16,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.access import current_agency, scope_for
+from core.access import current_agency, documents_visible_to, scope_for
 from core.forms import DocumentForm
-from core.models import Document, Unit
+from core.models import Unit
 from core.services import history_for, load_calendar
 from core.text import fold
 from core.views import get_document_for_user, handle_document_upload
@@ -218,7 +218,10 @@ def task_detail(request, pk: int):
         "document_form": DocumentForm(),
         "reason_form": ReasonForm(),
         "resolve_form": ResolveForm(),
-        "library": Document.objects.filter(agency=task.agency).exclude(task_links__task=task)[:100]
+        "library": documents_visible_to(request.user)
+        .filter(agency=task.agency)
+        .exclude(task_links__task=task)
+        .order_by("-created_at")[:100]
         if perms["report"]
         else [],
     }

@@ -58,10 +58,10 @@ MATRIX = {
     ("notifications_read", "post"): expect(set(), ok=REDIRECT, everyone_ok=True),
     ("evidence_library", "get"): AGENCY_PAGE,
     ("evidence_upload", "get"): {**AGENCY_PAGE, "auditor": FORBIDDEN, "appraiser": FORBIDDEN},
-    ("evidence_detail", "get"): VIEW_OBJECT,
+    ("evidence_detail", "get"): task_bound(MEMBERS),  # evidence of a task the KHTH officer cannot see
     # the uploader (office), the document's unit (QLDN: officer, head) and the managers
-    ("evidence_detail", "post"): expect({"officer", "head", "office", "leader", "admin"}, ok=REDIRECT),
-    ("evidence_file", "get"): VIEW_OBJECT,
+    ("evidence_detail", "post"): task_bound({"officer", "head", "office", "leader", "admin"}, ok=REDIRECT),
+    ("evidence_file", "get"): task_bound(MEMBERS),
     ("plans:dashboard", "get"): AGENCY_PAGE,
     ("plans:task_list", "get"): AGENCY_PAGE,
     ("plans:my_tasks", "get"): AGENCY_PAGE,

@@ -93,3 +93,14 @@ def test_no_or_wrong_token_is_401(client, task):
 
 def test_session_auth_works_for_logged_in_users(login, org, task):
     assert login(org.office).get("/api/v1/tasks").status_code == 200
+
+
+def test_progress_on_a_recurring_task_is_409(client, org, make_task, token_for):
+    task = make_task(recurrence="quarterly", recurrence_day=20, deadline=None)
+    response = client.post(
+        f"/api/v1/tasks/{task.pk}/progress",
+        {"progress": 50, "text": "x"},
+        content_type="application/json",
+        **auth(token_for(org.officer)),
+    )
+    assert response.status_code == 409

@@ -288,3 +288,47 @@ def test_daily_refresh_does_not_overwrite_a_concurrent_change(make_task, org, to
     assert services.refresh_open_tasks(today=today, cal=cal) == 0
     task.refresh_from_db()
     assert task.risk_reasons == "fresh" and task.progress == 80
+
+
+def test_moving_the_due_day_keeps_done_periods_once(make_task, org, cal):
+    task = make_task(recurrence="monthly", recurrence_day=10, deadline=None, start_date=dt.date(2026, 1, 1))
+    for occurrence in task.occurrences.order_by("due_date")[:3]:
+        services.complete_occurrence(actor=org.officer, occurrence=occurrence, today=occurrence.due_date, cal=cal)
+    services.update_task(actor=org.office, task=task, data={"recurrence_day": 20}, today=dt.date(2026, 4, 1), cal=cal)
+    labels = list(task.occurrences.values_list("period_label", flat=True))
+    assert len(labels) == len(set(labels)) == 12
+    task.refresh_from_db()
+    assert task.next_due == dt.date(2026, 4, 20) and task.progress == 25
+
+
+def test_steps_are_checked_again_under_the_lock(task, org, today, cal):
+    services.post_progress(actor=org.officer, task=task, progress=100, text="Xong", today=today, cal=cal)
+    services.return_for_rework(actor=org.head, task=task, reason="Thiếu", today=today, cal=cal)
+    with pytest.raises(services.WorkflowError):
+        services.approve_completion(actor=org.leader, task=task, today=today, cal=cal)
+    with pytest.raises(services.WorkflowError):
+        services.return_for_rework(actor=org.head, task=task, reason="Lần nữa", today=today, cal=cal)
+
+
+def test_a_period_cannot_be_done_twice(make_task, org, cal):
+    task = make_task(recurrence="quarterly", recurrence_day=20, deadline=None, start_date=dt.date(2026, 7, 1))
+    occurrence = task.occurrences.first()
+    services.complete_occurrence(actor=org.officer, occurrence=occurrence, today=dt.date(2026, 9, 1), cal=cal)
+    with pytest.raises(services.WorkflowError):
+        services.complete_occurrence(actor=org.officer, occurrence=occurrence, today=dt.date(2026, 9, 2), cal=cal)
+    assert task.updates.count() == 1
+
+
+def test_recurring_tasks_take_no_progress_figure(make_task, org, today, cal):
+    task = make_task(recurrence="quarterly", recurrence_day=20, deadline=None)
+    with pytest.raises(services.WorkflowError):
+        services.post_progress(actor=org.officer, task=task, progress=100, text="Xong", today=today, cal=cal)
+
+
+def test_without_a_unit_head_the_leader_is_asked_to_approve(make_task, org, today, cal):
+    from core.models import Membership, Notification
+
+    Membership.objects.filter(unit=org.unit_a, role="unit_head").delete()
+    task = make_task()
+    services.post_progress(actor=org.officer, task=task, progress=100, text="Xong", today=today, cal=cal)
+    assert list(Notification.objects.filter(kind="approval").values_list("user", flat=True)) == [org.leader.pk]

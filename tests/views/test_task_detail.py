@@ -193,5 +193,16 @@ def test_new_file_version_shows_on_the_task_timeline(login, org, task):
         login(org.other_officer)
         .post(reverse("evidence_detail", args=[document.pk]), {"file": SimpleUploadedFile("x.pdf", b"%PDF-1.4\n")})
         .status_code
-        == 403
+        == 404  # evidence of a task that unit does not see
     )
+
+
+def test_a_step_no_longer_allowed_is_refused_with_a_message(login, org, task):
+    client = login(org.officer)
+    client.post(reverse("plans:post_progress", args=[task.pk]), {"progress": 100, "text": "Xong"})
+    head = login(org.head)
+    head.post(reverse("plans:return", args=[task.pk]), {"reason": "Thiếu"})
+    url = reverse("plans:task_detail", args=[task.pk])
+    response = head.post(reverse("plans:return", args=[task.pk]), {"reason": "Lần nữa"}, HTTP_REFERER=url, follow=True)
+    assert response.redirect_chain[-1][0] == url
+    assert response.status_code == 200
