@@ -136,8 +136,11 @@ LOGOUT_REDIRECT_URL = "login"
 # Lock-out after repeated failures (django-axes): per user name and client address.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("LOGIN_LOCKOUT_MINUTES", 15) / 60  # hours
-# Locked per user name whatever the address (rotating addresses does not help), and per address.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Locked per user name, whatever the address: rotating addresses does not help, and a whole office
+# (or every client behind a proxy) sharing one address is not locked out by one person's typos.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for the address as well, which would lock out a shared address; see above.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)

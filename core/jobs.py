@@ -97,7 +97,8 @@ def send_digests(*, now: dt.datetime) -> int:
     today = local.date()
     pending = Notification.objects.filter(emailed_at__isnull=True)
     sent = 0
-    for user_id in list(pending.values_list("user_id", flat=True).distinct()):
+    done_today = DigestDelivery.objects.filter(day=today, sent_at__isnull=False).values("user_id")
+    for user_id in list(pending.exclude(user_id__in=done_today).values_list("user_id", flat=True).distinct()):
         delivery = _claim_digest(user_id, today, now)
         if delivery is None:
             continue  # another worker has it, or today's digest is already sent

@@ -492,7 +492,8 @@ def _import_dir() -> Path:
 def import_plan(request, pk: int):
     """Upload -> checked preview (nothing saved) -> confirm (all rows or none)."""
     plan = get_plan_for_user(request.user, pk, manage=True)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    uploading = request.method == "POST" and "token" not in request.POST
+    form = ImportForm(request.POST, request.FILES) if uploading else ImportForm()
     context = {"plan": plan, "form": form, "error_messages": ERROR_MESSAGES}
     pending = request.session.get("plan_imports", {})
     if request.method == "POST" and "token" in request.POST:
@@ -507,7 +508,7 @@ def import_plan(request, pk: int):
         if not context["parsed"].errors:
             messages.success(request, _("%(n)s tasks imported.") % {"n": len(context["parsed"].rows)})
             return redirect("plans:plan_detail", pk=pk)
-    elif request.method == "POST" and form.is_valid():
+    elif uploading and form.is_valid():
         data = form.cleaned_data["file"].read()
         context["parsed"] = preview(plan=plan, data=data)
         if context["parsed"].ok:
@@ -592,7 +593,10 @@ def inspection_detail(request, pk: int):
                 actor=request.user, inspection=inspection, plan=plan, today=today, cal=cal, **form.cleaned_data
             )
             return redirect("plans:inspection_detail", pk=pk)
-    findings = inspection.findings.select_related("remediation_task")
+    findings = list(inspection.findings.select_related("remediation_task__lead_unit"))
+    visible = set(tasks_visible_to(request.user).filter(finding__inspection=inspection).values_list("pk", flat=True))
+    for finding in findings:  # other units' remediation tasks show as a status only, without a link
+        finding.task_visible = finding.remediation_task_id in visible
     resolved, total = services.inspection_resolution([pk]).get(pk, (0, 0))
     return render(
         request,

@@ -62,3 +62,10 @@ def test_demo_data_is_refused_in_production(db, settings):
     settings.PRODUCTION = True
     with pytest.raises(CommandError):
         call_command("load_demo", quiet=True)
+
+
+def test_one_persons_failures_do_not_lock_out_the_office(client, org, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "vanphong", "password": "wrong"})
+    other = client.post(reverse("login"), {"username": "lanhdao", "password": PASSWORD})
+    assert other.status_code == 302  # same address, another person

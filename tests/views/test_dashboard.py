@@ -51,3 +51,27 @@ def test_plan_page_lists_tasks_without_a_section(login, org, plan, make_task):
     make_task(title="Nhiệm vụ chưa xếp mục", section=None)
     body = login(org.office).get(reverse("plans:plan_detail", args=[plan.pk])).content.decode()
     assert "Nhiệm vụ chưa xếp mục" in body
+
+
+def test_inspection_page_links_only_visible_remediation_tasks(login, org, plan, today, cal):
+    import datetime as dt
+
+    from plans import services
+    from plans.models import Inspection
+
+    inspection = Inspection.objects.create(
+        agency=org.agency, title="Kiểm tra", inspected_unit=org.unit_a, inspected_on=today
+    )
+    finding = services.add_finding(
+        actor=org.office,
+        inspection=inspection,
+        plan=plan,
+        text="Tồn tại",
+        deadline=today + dt.timedelta(days=10),
+        today=today,
+        cal=cal,
+    )
+    link = reverse("plans:task_detail", args=[finding.remediation_task_id])
+    url = reverse("plans:inspection_detail", args=[inspection.pk])
+    assert link in login(org.officer).get(url).content.decode()
+    assert link not in login(org.other_officer).get(url).content.decode()

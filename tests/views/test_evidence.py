@@ -13,10 +13,22 @@ def pdf():
 
 def test_library_is_scoped_to_what_the_person_may_see(login, org, make_task, today, cal):
     qldn_task = make_task(lead_unit=org.unit_a)
-    khth_doc = create_document(actor=org.other_officer, agency=org.agency, unit=org.unit_b, fileobj=pdf(),
-                               filename="a.pdf", abstract="Tài liệu của KHTH")
-    qldn_doc = create_document(actor=org.office, agency=org.agency, unit=None, fileobj=pdf(), filename="b.pdf",
-                               abstract="Tài liệu của nhiệm vụ QLDN")
+    create_document(
+        actor=org.other_officer,
+        agency=org.agency,
+        unit=org.unit_b,
+        fileobj=pdf(),
+        filename="a.pdf",
+        abstract="Tài liệu của KHTH",
+    )
+    qldn_doc = create_document(
+        actor=org.office,
+        agency=org.agency,
+        unit=None,
+        fileobj=pdf(),
+        filename="b.pdf",
+        abstract="Tài liệu của nhiệm vụ QLDN",
+    )
     services.link_evidence(actor=org.office, task=qldn_task, document=qldn_doc, today=today, cal=cal)
 
     def library(user):
@@ -32,8 +44,14 @@ def test_library_is_scoped_to_what_the_person_may_see(login, org, make_task, tod
 def test_evidence_page_lists_only_tasks_the_person_may_see(login, org, make_task, today, cal):
     mine = make_task(code="QL01", lead_unit=org.unit_b)
     hidden = make_task(code="QL02", lead_unit=org.unit_a)
-    doc = create_document(actor=org.other_officer, agency=org.agency, unit=org.unit_b, fileobj=pdf(),
-                          filename="a.pdf", abstract="Dùng chung")
+    doc = create_document(
+        actor=org.other_officer,
+        agency=org.agency,
+        unit=org.unit_b,
+        fileobj=pdf(),
+        filename="a.pdf",
+        abstract="Dùng chung",
+    )
     for task in (mine, hidden):
         services.link_evidence(actor=org.office, task=task, document=doc, today=today, cal=cal)
     uses = login(org.other_officer).get(reverse("evidence_detail", args=[doc.pk])).context["uses"]
@@ -43,11 +61,18 @@ def test_evidence_page_lists_only_tasks_the_person_may_see(login, org, make_task
 
 
 def test_upload_page_saves_a_document_with_its_metadata(login, org):
-    response = login(org.officer).post(reverse("evidence_upload"), {
-        "abstract": "Quyết định kiện toàn", "doc_number": "12/QĐ-BQLKKTCK", "issued_on": "2026-10-01",
-        "issuer": "BQL", "file": pdf(),
-    })
+    response = login(org.officer).post(
+        reverse("evidence_upload"),
+        {
+            "abstract": "Quyết định kiện toàn",
+            "doc_number": "12/QĐ-BQLKKTCK",
+            "issued_on": "2026-10-01",
+            "issuer": "BQL",
+            "file": pdf(),
+        },
+    )
     assert response.status_code == 302
-    bad = login(org.officer).post(reverse("evidence_upload"), {"abstract": "x", "file": SimpleUploadedFile(
-        "x.pdf", b"not a pdf")})
+    bad = login(org.officer).post(
+        reverse("evidence_upload"), {"abstract": "x", "file": SimpleUploadedFile("x.pdf", b"not a pdf")}
+    )
     assert bad.status_code == 200 and bad.context["form"].errors["file"]
