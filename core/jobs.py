@@ -67,10 +67,14 @@ def run_daily_jobs(*, today: dt.date, cal: WorkingCalendar | None = None) -> dic
 
 
 def notify(items: list[Notification]) -> int:
-    """Creates notifications, ignoring ones already created (same user and key)."""
-    before = Notification.objects.count() if items else 0
+    """Creates notifications, ignoring ones already created (same user and key); returns how
+    many are new. Only the rows with these keys are counted, never the whole table."""
+    if not items:
+        return 0
+    mine = Notification.objects.filter(key__in={n.key for n in items}, user_id__in={n.user_id for n in items})
+    before = mine.count()
     Notification.objects.bulk_create(items, ignore_conflicts=True, batch_size=500)
-    return Notification.objects.count() - before if items else 0
+    return mine.count() - before
 
 
 def _claim_digest(user_id: int, day: dt.date, now: dt.datetime) -> DigestDelivery | None:

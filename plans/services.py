@@ -73,6 +73,13 @@ def facts_of(task: Task) -> monitoring.TaskFacts:
     )
 
 
+def apply_risk(task: Task, *, today: dt.date, cal: WorkingCalendar, r: monitoring.Rules) -> None:
+    """Sets the stored risk flags from the pure rules (overdue is its own state, not "at risk")."""
+    assessment = monitoring.assess(facts_of(task), today, cal, r)
+    task.at_risk = assessment.at_risk and not assessment.overdue
+    task.risk_reasons = ",".join(assessment.reasons)
+
+
 def refresh_task(task: Task, *, today: dt.date, cal: WorkingCalendar, save: bool = True) -> Task:
     """Recomputes the derived fields: next due date, evidence count, risk flags."""
     if task.is_recurring:
@@ -83,9 +90,7 @@ def refresh_task(task: Task, *, today: dt.date, cal: WorkingCalendar, save: bool
         task.next_due = task.deadline
     if task.pk:
         task.evidence_count = task.evidence_links.count()
-    assessment = monitoring.assess(facts_of(task), today, cal, rules())
-    task.at_risk = assessment.at_risk and not assessment.overdue
-    task.risk_reasons = ",".join(assessment.reasons)
+    apply_risk(task, today=today, cal=cal, r=rules())
     task.search_text = task_search_text(task)
     if save:
         task.save(update_fields=["next_due", "evidence_count", "at_risk", "risk_reasons", "search_text"])
@@ -103,7 +108,7 @@ def refresh_open_tasks(*, today: dt.date, cal: WorkingCalendar, agency_ids=None)
     )
     if agency_ids is not None:
         qs = qs.filter(agency_id__in=agency_ids)
-    changed = 0
+    changed, r = 0, rules()
     for task in qs.order_by("pk").iterator(chunk_size=2000):
         read = {
             "status": task.status,
@@ -117,9 +122,7 @@ def refresh_open_tasks(*, today: dt.date, cal: WorkingCalendar, agency_ids=None)
         before = (task.next_due, task.evidence_count, task.at_risk, task.risk_reasons)
         task.next_due = task.open_due if task.is_recurring else task.deadline
         task.evidence_count = task.n_evidence
-        assessment = monitoring.assess(facts_of(task), today, cal, rules())
-        task.at_risk = assessment.at_risk and not assessment.overdue
-        task.risk_reasons = ",".join(assessment.reasons)
+        apply_risk(task, today=today, cal=cal, r=r)
         if before != (task.next_due, task.evidence_count, task.at_risk, task.risk_reasons):
             changed += Task.objects.filter(pk=task.pk, **read).update(
                 next_due=task.next_due,
