@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import current_agency, documents_visible_to, scope_for
 from core.forms import DocumentForm
-from core.models import Unit
+from core.models import Agency, Unit, User
 from core.services import history_for, load_calendar
 from core.text import fold
 from core.views import get_document_for_user, handle_document_upload
@@ -140,7 +141,9 @@ def task_list(request, mine: bool = False):
     if mine:
         scope = scope_for(request.user)
         my_units = scope.units_with("officer", "unit_head")
-        base = base.filter(assignees=request.user) | base.filter(lead_unit_id__in=my_units)
+        base = base.filter(
+            Q(assignees=request.user) | Q(lead_unit_id__in=my_units) | Q(coordinating_units__in=my_units)
+        )
     tasks = _filtered_tasks(request, base.distinct(), t)
     if request.GET.get("export") == "xlsx":
         return _export(tasks, t)
@@ -526,8 +529,6 @@ def province_dashboard(request):
         raise Http404
     today, cal, t = _context_today()
     tasks = Task.objects.all() if scope.is_superuser else Task.objects.filter(agency__province_id__in=province_ids)
-    from core.models import Agency
-
     agencies = {a.pk: a for a in Agency.objects.filter(pk__in=tasks.values("agency_id"))}
     rows = [dict(r, agency=agencies.get(r["agency"])) for r in grouped(tasks, t, "agency")]
     return render(request, "plans/province.html", {"rows": rows, "summary": totals(rows), "t": t})
@@ -547,8 +548,6 @@ def year_end_view(request):
     tasks = tasks_visible_to(request.user).filter(agency=agency)
     units = {u.pk: u for u in Unit.objects.filter(agency=agency)}
     by_unit = [dict(r, unit=units.get(r["lead_unit"])) for r in year_end(tasks, "lead_unit")]
-    from core.models import User
-
     people = {u.pk: u for u in User.objects.filter(memberships__agency=agency).distinct()}
     by_person = [dict(r, person=people.get(r["assignees"])) for r in year_end(tasks, "assignees") if r["assignees"]]
     return render(request, "plans/year_end.html", {"by_unit": by_unit, "by_person": by_person})

@@ -79,3 +79,9 @@ def test_export_never_turns_a_title_into_a_formula(login, org, make_task):
 
     cell = openpyxl.load_workbook(io.BytesIO(response.content)).active["C2"]
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+
+
+def test_my_tasks_include_what_my_unit_coordinates(login, org, make_task):
+    make_task(title="KHTH chủ trì, QLDN phối hợp", lead_unit=org.unit_b, coordinating_units=[org.unit_a])
+    response = login(org.officer).get(reverse("plans:my_tasks"))
+    assert [t.title for t in response.context["page"]] == ["KHTH chủ trì, QLDN phối hợp"]
