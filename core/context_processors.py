@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.access import current_agency, scope_for, visible_agencies
+from core.access import current_agency, visible_agencies
 
 AREAS = [
     ("plans", _("Plan"), "plans:dashboard"),
@@ -14,8 +15,6 @@ AREAS = [
 
 
 def security(request):
-    from django.conf import settings
-
     return {
         "login_failure_limit": settings.AXES_FAILURE_LIMIT,
         "lockout_minutes": round(settings.AXES_COOLOFF_TIME * 60),
@@ -28,11 +27,9 @@ def navigation(request):
         return {}
     agency = current_agency(request)
     areas = [{"key": key, "label": label, "url": reverse(name) if name else None} for key, label, name in AREAS]
-    scope = scope_for(user)
     return {
         "nav_areas": areas,
         "current_agency": agency,
         "my_agencies": visible_agencies(user).order_by("name")[:50],
-        "is_manager": bool(agency and scope.is_manager(agency.pk)),
         "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
     }
