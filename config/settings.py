@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "axes",
     "core",
     "plans",
+    "scorecards",
     "api",
 ]
 
