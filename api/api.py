@@ -161,3 +161,85 @@ def post_progress(request, task_id: int, payload: ProgressIn):
         "task_status": task.status,
     }
     return Status(201, body)
+
+
+# --- PAR INDEX ----------------------------------------------------------------------------------
+
+
+class RoundOut(Schema):
+    id: int
+    name: str
+    year: int
+    phase: str
+    organizer: str = Field(alias="organizer.code")
+    criteria_set: str = Field(alias="criteria_set.code")
+    criteria_version: int = Field(alias="criteria_set.version")
+    decision_number: str
+    decision_date: dt.date | None
+
+
+class RankingRow(Schema):
+    agency: str
+    rank: int | None
+    total: str | None
+    max: str | None
+    index_percent: str | None
+    classification: str
+
+
+@api.get("/par/rounds", response=list[RoundOut], tags=["par"])
+def list_rounds(request):
+    from scorecards.access import rounds_visible_to
+
+    return rounds_visible_to(request.user).select_related("organizer", "criteria_set").order_by("-year", "id")
+
+
+@api.get("/par/rounds/{round_id}/ranking", response=list[RankingRow], tags=["par"])
+def round_ranking(request, round_id: int, column: str = "final"):
+    """Agencies by index (only submitted self-assessments are ranked). Before publication,
+    participants see only their own row, without a rank; after it, the final column."""
+    from core.access import scope_for
+    from scorecards import services as par
+    from scorecards.access import get_round_for_user, is_organiser
+
+    if column not in par.COLUMNS:
+        raise HttpError(422, f"column must be one of {', '.join(par.COLUMNS)}")
+    round_ = get_round_for_user(request.user, round_id)
+    organiser = is_organiser(request.user, round_)
+    scope = scope_for(request.user)
+    if not organiser and round_.is_published and column != "final":
+        raise HttpError(403, "after publication, participants see the final column")
+    rows = par.ranking(round_, column)
+    if not organiser and not round_.is_published:
+        rows = [r for r in rows if scope.can_view_agency(r["agency"].pk)]
+    return [
+        {
+            "agency": r["agency"].code,
+            "rank": r["rank"] if organiser or round_.is_published else None,
+            "total": r["data"].get("total"),
+            "max": r["data"].get("max"),
+            "index_percent": r["data"].get("index"),
+            "classification": r["data"].get("classification", ""),
+        }
+        for r in rows
+    ]
+
+
+@api.get("/par/scorecards/{scorecard_id}", tags=["par"])
+def scorecard_results(request, scorecard_id: int) -> dict:
+    """Every node's points and applicable maximum in the four columns (self, a1, a2, final),
+    in the `par_score --format json` shape; decimals as strings."""
+    from scorecards import services as par
+    from scorecards.access import get_scorecard_for_user
+
+    card = get_scorecard_for_user(request.user, scorecard_id)
+    cset = card.round.criteria_set.parsed()
+    results = par.compute(cset, list(card.scores.all()))
+    return {
+        "id": card.pk,
+        "agency": card.agency.code,
+        "round": card.round_id,
+        "phase": card.round.phase,
+        "status": card.status,
+        "columns": {column: result.as_data(cset) for column, result in results.items()},
+    }

@@ -19,6 +19,7 @@ urlpatterns = [
     path("evidence/<int:pk>/", core_views.evidence_detail, name="evidence_detail"),
     path("evidence/files/<int:pk>/", core_views.evidence_file, name="evidence_file"),
     path("plans/", include("plans.urls")),
+    path("par/", include("scorecards.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -129,6 +129,9 @@ def can_change_document(user, document) -> bool:
 # documents of the tasks they see) and where a document is used; registered in AppConfig.ready.
 DOCUMENT_VISIBILITY: list[Callable[..., Q]] = []
 DOCUMENT_USES: list[Callable[..., list[tuple[str, str]]]] = []
+# Documents of other agencies a person may see through their work (e.g. the evidence of a
+# scorecard submitted to the appraisers of a Sở Nội vụ).
+DOCUMENT_GRANTS: list[Callable[..., Q]] = []
 
 
 def documents_visible_to(user) -> QuerySet[Document]:
@@ -142,7 +145,10 @@ def documents_visible_to(user) -> QuerySet[Document]:
     condition = Q(agency_id__in=whole) | Q(unit_id__in=list(scope.roles_by_unit)) | Q(created_by_id=scope.user_id)
     for hook in DOCUMENT_VISIBILITY:
         condition |= hook(user)
-    return qs.filter(condition, agency_id__in=scope.agency_ids)
+    condition &= Q(agency_id__in=scope.agency_ids)
+    for hook in DOCUMENT_GRANTS:
+        condition |= hook(user)
+    return qs.filter(condition)
 
 
 def document_uses(user, document) -> list[tuple[str, str]]:

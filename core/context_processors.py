@@ -6,7 +6,7 @@ from core.access import current_agency, visible_agencies
 
 AREAS = [
     ("plans", _("Plan"), "plans:dashboard"),
-    ("scorecards", _("PAR index"), None),
+    ("scorecards", _("PAR index"), "scorecards:home"),
     ("procedures", _("Procedure dossiers"), None),
     ("surveys", _("Surveys"), None),
     ("feedback", _("Feedback and petitions"), None),
@@ -29,6 +29,7 @@ def navigation(request):
     areas = [{"key": key, "label": label, "url": reverse(name) if name else None} for key, label, name in AREAS]
     return {
         "nav_areas": areas,
+        "active_area": getattr(getattr(request, "resolver_match", None), "app_name", "") or "plans",
         "current_agency": agency,
         "my_agencies": visible_agencies(user).order_by("name")[:50],
         "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),

@@ -8,8 +8,9 @@ class PlansConfig(AppConfig):
 
     def ready(self):
         from core.access import DOCUMENT_USES, DOCUMENT_VISIBILITY
-        from plans import reminders  # noqa: F401  (registers the daily job)
+        from plans import metrics, reminders  # noqa: F401  (registers the daily job)
         from plans.access import documents_of_visible_tasks, tasks_using_document
 
         DOCUMENT_VISIBILITY.append(documents_of_visible_tasks)
         DOCUMENT_USES.append(tasks_using_document)
+        metrics.register()

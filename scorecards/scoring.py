@@ -17,7 +17,7 @@ from core.text import fold
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
-ZERO = Decimal(0)
+ZERO = Decimal("0.00")
 
 RULE_TYPES = ("binary", "levels", "bands", "proportional", "per_item", "deduction", "percent", "manual")
 SOURCES = ("self", "survey", "external")
@@ -205,7 +205,9 @@ class _Parser:
     def fail(self, where: str, message: str) -> None:
         self.problems.append(Problem(where, message))
 
-    def number(self, data: Mapping, key: str, where: str, *, minimum: Decimal | None = ZERO, positive=False):
+    def number(
+        self, data: Mapping[str, Any], key: str, where: str, *, minimum: Decimal | None = ZERO, positive: bool = False
+    ) -> Decimal | None:
         if key not in data:
             self.fail(where, f"`{key}` is missing")
             return None
@@ -220,7 +222,7 @@ class _Parser:
             self.fail(where, f"`{key}` must be at least {minimum}, got {value}")
         return value
 
-    def text(self, data: Mapping, key: str, where: str, *, required: bool = True) -> str:
+    def text(self, data: Mapping[str, Any], key: str, where: str, *, required: bool = True) -> str:
         value = data.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
@@ -243,7 +245,7 @@ class _Parser:
         name = self.text(data, "name", top)
         year = 0
         try:
-            year = int(data.get("year"))
+            year = int(data.get("year"))  # type: ignore[arg-type]  # None: TypeError, refused below
             if not 2000 <= year <= 2100:
                 raise ValueError
         except (TypeError, ValueError):
@@ -363,7 +365,7 @@ class _Parser:
         )
 
     @staticmethod
-    def optional_text(data: Mapping) -> str:
+    def optional_text(data: Mapping[str, Any]) -> str:
         value = data.get("guidance")
         return str(value).strip() if value is not None else ""
 
@@ -542,7 +544,7 @@ EXPECTED = {
 }
 
 
-def _single(raw: Mapping, key: str, *, integer: bool = False, upper: Decimal | None = None) -> Decimal:
+def _single(raw: Mapping[str, Any], key: str, *, integer: bool = False, upper: Decimal | None = None) -> Decimal:
     try:
         value = to_decimal(raw[key])
     except ValueError:
@@ -759,7 +761,7 @@ class Result:
                     "nominal_max": str(q2(by_code[code].max)),
                     "status": res.status,
                 }
-                for code, res in self.nodes.items()
+                for code, res in ((node.code, self.nodes[node.code]) for node, _depth in cset.walk())
             },
         }
 

@@ -38,6 +38,7 @@ def task_bound(allowed_ok, **kwargs):
 
 
 VIEW_OBJECT = expect(MEMBERS)
+PAR_VIEW = expect(MEMBERS)  # a draft scorecard: the agency only (its appraisers once submitted)
 AGENCY_PAGE = expect(set(), everyone_ok=True)  # each user sees their own agency's page
 REPORTERS = {"officer", "head", "office", "admin"}
 MANAGERS = {"office", "leader", "admin"}
@@ -88,6 +89,27 @@ MATRIX = {
     ("plans:unlink_evidence", "post"): task_bound(REPORTERS, ok=REDIRECT),
     ("plans:resolve_obstacle", "post"): task_bound(MANAGERS, ok=REDIRECT),
     ("plans:occurrence_done", "post"): task_bound(REPORTERS, ok=REDIRECT),
+    # PAR INDEX: the round is organised by the Sở Nội vụ (appraiser) for the Ban only
+    ("scorecards:home", "get"): AGENCY_PAGE,
+    ("scorecards:criteria_list", "get"): AGENCY_PAGE,
+    ("scorecards:criteria_detail", "get"): AGENCY_PAGE,
+    ("scorecards:criteria_export", "get"): AGENCY_PAGE,
+    ("scorecards:criteria_upload", "get"): expect({"appraiser"}, outsiders=FORBIDDEN),
+    ("scorecards:round_new", "get"): expect({"appraiser"}, outsiders=FORBIDDEN),
+    ("scorecards:round_detail", "get"): expect(MEMBERS | {"appraiser"}),
+    ("scorecards:round_step", "post"): {**expect({"appraiser"}, ok=REDIRECT)},
+    ("scorecards:scorecard", "get"): PAR_VIEW,
+    ("scorecards:save_row", "post"): expect(MANAGERS, ok=REDIRECT),
+    ("scorecards:row_evidence", "get"): PAR_VIEW,
+    ("scorecards:assignments", "get"): PAR_VIEW,
+    ("scorecards:results", "get"): PAR_VIEW,
+    ("scorecards:points_lost", "get"): PAR_VIEW,
+    ("scorecards:improvement_task", "post"): expect(MANAGERS, ok=REDIRECT),
+    ("scorecards:card_step", "post"): expect(MANAGERS, ok=REDIRECT),
+    ("scorecards:assignment_step", "post"): expect(MANAGERS | {"officer", "head"}, ok=REDIRECT),
+    ("scorecards:forecast", "get"): AGENCY_PAGE,
+    ("scorecards:series_list", "get"): AGENCY_PAGE,
+    ("scorecards:series_detail", "get"): VIEW_OBJECT,
 }
 SKIP_PREFIXES = ("admin", "api")  # the admin is Django's; the API has its own matrix in test_api.py
 
@@ -124,6 +146,7 @@ def world(org, make_task, today, cal):
     )
     task.completion_requested_at = task.created_at
     task.save()
+    par = par_world(org, today)
     kwargs = {
         "evidence_detail": {"pk": doc.pk},
         "evidence_file": {"pk": doc.versions.get().pk},
@@ -135,6 +158,7 @@ def world(org, make_task, today, cal):
         "plans:resolve_obstacle": {"pk": obstacle.pk},
         "plans:occurrence_done": {"pk": task.occurrences.first().pk},
         "plans:unlink_evidence": {"pk": task.pk, "document_id": doc.pk},
+        **par["kwargs"],
     }
     data = {
         "switch_agency": {"agency": org.agency.pk},
@@ -148,8 +172,49 @@ def world(org, make_task, today, cal):
         "plans:inspection_detail": {"text": "Tồn tại", "deadline": "2026-12-30"},
         "evidence_detail": {"file": lambda: SimpleUploadedFile("b.pdf", b"%PDF-1.5\n%%EOF\n")},
         "plans:upload_evidence": {"abstract": "Quyết định", "file": lambda: SimpleUploadedFile("c.pdf", b"%PDF-1.6\n")},
+        "scorecards:save_row": {"action": "declare", "value": "true"},
+        "scorecards:improvement_task": {"plan": task.plan_id, "lead_unit": org.unit_a.pk, "deadline": "2027-03-31"},
     }
     return {"task": task, "kwargs": kwargs, "data": data}
+
+
+def par_world(org, today):
+    from core.models import Agency
+    from scorecards import services as par
+    from scorecards.loader import DEMO_SET, load_criteria_file
+    from scorecards.models import MetricSeries
+
+    snv = Agency.objects.get(code="SNV")
+    stored, _ = load_criteria_file(DEMO_SET, province=snv.province, publish=True)
+    round_ = par.create_round(
+        actor=None, organizer=snv, criteria_set=stored, agencies=[org.agency], name="R", year=2026, today=today
+    )
+    par.advance_phase(actor=None, round_=round_)
+    card = round_.scorecards.get()
+    score = card.scores.get(code="1.1.1")
+    assignment = par.assign_block(actor=None, scorecard=card, code="3", unit=org.unit_a)
+    series = MetricSeries.objects.create(
+        agency=org.agency, key="k", name="Giải ngân", kind="percent", frequency="quarterly", owner_unit=org.unit_b
+    )
+    card_pk = {"pk": card.pk}
+    return {
+        "kwargs": {
+            "scorecards:criteria_detail": {"pk": stored.pk},
+            "scorecards:criteria_export": {"pk": stored.pk, "fmt": "yaml"},
+            "scorecards:round_detail": {"pk": round_.pk},
+            "scorecards:round_step": {"pk": round_.pk, "step": "advance"},
+            "scorecards:scorecard": card_pk,
+            "scorecards:save_row": {"pk": card.pk, "score_id": score.pk},
+            "scorecards:row_evidence": {"pk": card.pk, "score_id": score.pk},
+            "scorecards:assignments": card_pk,
+            "scorecards:results": card_pk,
+            "scorecards:points_lost": card_pk,
+            "scorecards:improvement_task": {"pk": card.pk, "code": "1.2"},
+            "scorecards:card_step": {"pk": card.pk, "step": "metrics"},
+            "scorecards:assignment_step": {"pk": assignment.pk, "step": "submit"},
+            "scorecards:series_detail": {"pk": series.pk},
+        }
+    }
 
 
 def people(org):

@@ -29,6 +29,9 @@ class Command(BaseCommand):
             created += n
             if not no_activity:
                 load_demo_activity(plan, cal=cal)
+        from scorecards.loader import load_par_demo
+
+        load_par_demo(today=today)
         if quiet:
             return
         self.stdout.write(_("Tasks created: %(n)s") % {"n": created})
