@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.calendar import WorkingCalendar
 from core.metrics import METRICS, MetricValue, compute_metric
-from core.models import Agency, Document, Province, Unit
+from core.models import Agency, Document, Province, Role, Unit
 from core.services import diff, log_action
 from scorecards import scoring
 from scorecards.models import (
@@ -43,6 +43,28 @@ ZERO = Decimal(0)
 
 class ScoreError(ValueError):
     """A step the round's phase or the scorecard's state does not allow, said in plain words."""
+
+
+# --- notifications ------------------------------------------------------------------------------
+
+
+def _tell(agency_ids, roles, *, key: str, title: str, scorecard: Scorecard) -> int:
+    """In-app notifications (and the daily digest) to the holders of some roles; idempotent by key."""
+    from django.urls import reverse
+
+    from core.jobs import notify
+    from core.models import Membership, Notification
+
+    users = set(
+        Membership.objects.filter(agency_id__in=list(agency_ids), role__in=list(roles)).values_list(
+            "user_id", flat=True
+        )
+    )
+    url = reverse("scorecards:scorecard", args=[scorecard.pk])
+    today = timezone.localdate()
+    return notify(
+        [Notification(user_id=u, key=key, kind="par", title=title[:300], url=url, for_date=today) for u in users]
+    )
 
 
 # --- criteria sets ------------------------------------------------------------------------------
@@ -471,6 +493,20 @@ def advance_phase(*, actor, round_: Round) -> Round:
     before = round_.phase
     round_.phase = PHASE_ORDER[index + 1]
     round_.save(update_fields=["phase"])
+    if round_.phase == Phase.EXPLANATION:
+        # the agencies with criteria to explain are told, with the deadline
+        for card in round_.scorecards.filter(scores__explanation_requested=True).distinct().select_related("agency"):
+            closes = round_.closes_on(Phase.EXPLANATION)
+            _tell(
+                [card.agency_id],
+                [Role.FOCAL_POINT, Role.LEADER],
+                key=f"par:{card.pk}:explain:{round_.pk}",
+                title=(
+                    _("Explanations requested on the PAR INDEX self-assessment, due %(date)s")
+                    % {"date": f"{closes:%d/%m/%Y}" if closes else "—"}
+                ),
+                scorecard=card,
+            )
     log_action(
         actor=actor,
         agency=round_.organizer,
@@ -489,15 +525,8 @@ def reopen_phase(*, actor, round_: Round, phase: str, closes_on: dt.date | None,
         raise ScoreError(_("The results are published and can no longer change."))
     if not reason.strip():
         raise ScoreError(_("Give the reason for reopening."))
-    if (
-        phase not in PHASE_ORDER
-        or PHASE_ORDER.index(phase) > PHASE_ORDER.index(round_.phase)
-        or phase
-        in (
-            Phase.SETUP,
-            Phase.PUBLISHED,
-        )
-    ):
+    reopenable = phase in PHASE_DEADLINES and PHASE_ORDER.index(phase) <= PHASE_ORDER.index(round_.phase)
+    if not reopenable:
         raise ScoreError(_("Only the current or an earlier phase can be reopened."))
     field = PHASE_DEADLINES[phase]
     before = {"phase": round_.phase, field: getattr(round_, field)}
@@ -512,9 +541,8 @@ def reopen_phase(*, actor, round_: Round, phase: str, closes_on: dt.date | None,
         changes=diff(before, {"phase": phase, field: closes_on}),
         note=reason,
     )
-    if phase == Phase.SELF:
-        for card in round_.scorecards.filter(status=Scorecard.Status.SUBMITTED).select_related("agency"):
-            _set_status(actor, card, Scorecard.Status.DRAFT, "scorecard.returned", note=reason)
+    # Submitted self-assessments stay submitted (a reopening is usually for a late agency); the
+    # leader or the Office returns one to draft if it must change.
     if phase == Phase.EXPLANATION:
         for card in round_.scorecards.filter(explanation_submitted_at__isnull=False).select_related("agency"):
             card.explanation_submitted_at = None
@@ -799,7 +827,15 @@ def send_for_approval(*, actor, scorecard: Scorecard, today: dt.date) -> Scoreca
             _("Attach evidence or write an explanation for the criteria scored without evidence: %(codes)s.")
             % {"codes": ", ".join(missing)}
         )
-    return _set_status(actor, scorecard, Scorecard.Status.AWAITING_APPROVAL, "scorecard.sent_for_approval")
+    _set_status(actor, scorecard, Scorecard.Status.AWAITING_APPROVAL, "scorecard.sent_for_approval")
+    _tell(
+        [scorecard.agency_id],
+        [Role.LEADER],
+        key=f"par:{scorecard.pk}:approve:{timezone.now():%Y%m%d%H%M}",
+        title=_("PAR INDEX self-assessment awaiting your approval: %(round)s") % {"round": scorecard.round},
+        scorecard=scorecard,
+    )
+    return scorecard
 
 
 @transaction.atomic
@@ -809,7 +845,15 @@ def approve_and_submit(*, actor, scorecard: Scorecard, today: dt.date) -> Scorec
     if scorecard.status != Scorecard.Status.AWAITING_APPROVAL:
         raise ScoreError(_("Only a self-assessment awaiting approval can be approved."))
     refresh_results(scorecard)
-    return _set_status(actor, scorecard, Scorecard.Status.SUBMITTED, "scorecard.submitted")
+    _set_status(actor, scorecard, Scorecard.Status.SUBMITTED, "scorecard.submitted")
+    _tell(
+        [scorecard.round.organizer_id],
+        [Role.APPRAISER],
+        key=f"par:{scorecard.pk}:submitted:{timezone.now():%Y%m%d%H%M}",
+        title=_("%(agency)s submitted its PAR INDEX self-assessment") % {"agency": scorecard.agency},
+        scorecard=scorecard,
+    )
+    return scorecard
 
 
 @transaction.atomic

@@ -422,12 +422,20 @@ def _row(code, node, depth, score, results, card, organiser, self_open, editable
         and not card.explanation_submitted_at
     )
     row["survey_entry"] = organiser and phase == Phase.COUNCIL and phase_open and not block and node.source == "survey"
+    if row["survey_entry"]:
+        row["appraise_column"] = None  # the council enters the survey result itself
     evidence = list(score.evidence_links.all())
     row["evidence"] = evidence
     row["evidence_flags"] = evidence_flags([link.document for link in evidence], card.round.year)
     row["inputs"] = _inputs(score.declared)
     self_points = res["self"].points if res["self"] else (row.get("items") or {}).get("self")
-    row["needs_note"] = bool(self_points) and not evidence and not score.metric and not score.note.strip()
+    # as services.missing_evidence: a replaced system figure needs a document, other points a
+    # document or an explanation
+    row["needs_note"] = (
+        bool(self_points)
+        and not evidence
+        and (score.metric_overridden or (not score.metric and not score.note.strip()))
+    )
     return row
 
 

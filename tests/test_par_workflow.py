@@ -232,6 +232,9 @@ def test_full_round_appraisal_explanation_council_publication(par, org, login, t
     assert score_of(card, "1.1.1").a2_points is None
     services.advance_phase(actor=org.appraiser, round_=round_)  # -> council
     sipas = score_of(card, "8.2")
+    page = appraiser.get(reverse("scorecards:scorecard", args=[card.pk])).content.decode()
+    survey_row = re.search(rf'<tr id="row-{sipas.pk}".*?</tr>', page, re.S).group(0)
+    assert re.findall(r'name="action" value="(\w+)"', survey_row) == ["survey"]
     appraiser.post(
         reverse("scorecards:save_row", args=[card.pk, sipas.pk]),
         {"action": "survey", "percent": "80"},
@@ -639,3 +642,27 @@ def test_yearly_figure_is_asked_for_in_january(org):
     assert labels == ["Năm 2026"]
     services.enter_metric(actor=None, series=series, period_end=dt.date(2026, 12, 31), value=Decimal(12))
     assert services.missing_periods(series, dt.date(2027, 1, 10)) == []
+
+
+def test_leader_appraisers_and_the_office_are_told_when_it_is_their_turn(par, org, today):
+    from core.models import Notification
+
+    round_, card = par
+    services.save_declared(actor=org.office, score=score_of(card, "1.1.1"), raw=True, note="KH", today=today)
+    services.send_for_approval(actor=org.office, scorecard=card, today=today)
+    assert Notification.objects.filter(user=org.leader, kind="par").count() == 1
+    services.approve_and_submit(actor=org.leader, scorecard=card, today=today)
+    assert Notification.objects.filter(user=org.appraiser, kind="par").count() == 1
+    services.advance_phase(actor=org.appraiser, round_=round_)
+    services.appraise(
+        actor=org.appraiser,
+        score=score_of(card, "1.1.1"),
+        column="a1",
+        points=Decimal(0),
+        reason="Trễ",
+        request_explanation=True,
+        today=today,
+    )
+    services.advance_phase(actor=org.appraiser, round_=round_)
+    assert Notification.objects.filter(user=org.office, kind="par").count() == 1
+    assert not Notification.objects.filter(user=org.outsider).exists()
