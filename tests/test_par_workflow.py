@@ -666,3 +666,20 @@ def test_leader_appraisers_and_the_office_are_told_when_it_is_their_turn(par, or
     services.advance_phase(actor=org.appraiser, round_=round_)
     assert Notification.objects.filter(user=org.office, kind="par").count() == 1
     assert not Notification.objects.filter(user=org.outsider).exists()
+
+
+def test_large_ids_are_not_written_with_thousand_separators(par, org, login, today):
+    """Vietnamese formats 5000 as 5.000: ids in forms and element ids must stay plain."""
+    round_, card = par
+    Document.objects.create(pk=5000, agency=org.agency, abstract="Kế hoạch CCHC", created_by=org.office)
+    row = score_of(card, "1.1.1")
+    client = login(org.office)
+    page = client.get(reverse("scorecards:row_evidence", args=[card.pk, row.pk])).content.decode()
+    assert 'value="5000"' in page and "5.000" not in page
+    client.post(reverse("scorecards:row_evidence", args=[card.pk, row.pk]), {"document": "5000"})
+    assert row.evidence.get().pk == 5000
+    # the scoring table's row ids and inputs too
+    NodeScore.objects.filter(pk=row.pk).delete()
+    row = NodeScore.objects.create(pk=7000, scorecard=card, code="1.1.1")
+    page = client.get(reverse("scorecards:scorecard", args=[card.pk])).content.decode()
+    assert 'id="row-7000"' in page and 'id="value-7000"' in page
