@@ -544,17 +544,27 @@ EXPECTED = {
 }
 
 
+class ValueProblem(ValueError):
+    """A declared value the rule refuses. `str()` is the English message of the command line and
+    the files; `kind` and `params` let the web say it in the user's language."""
+
+    def __init__(self, kind: str, message: str, **params: Any):
+        super().__init__(message)
+        self.kind = kind
+        self.params = params
+
+
 def _single(raw: Mapping[str, Any], key: str, *, integer: bool = False, upper: Decimal | None = None) -> Decimal:
     try:
         value = to_decimal(raw[key])
     except ValueError:
-        raise ValueError(f"`{key}` must be a number, got {raw[key]!r}") from None
+        raise ValueProblem("not_number", f"`{key}` must be a number, got {raw[key]!r}", key=key, got=raw[key]) from None
     if value < 0:
-        raise ValueError(f"`{key}` cannot be negative, got {value}")
+        raise ValueProblem("negative", f"`{key}` cannot be negative, got {value}", key=key, got=value)
     if integer and value != value.to_integral_value():
-        raise ValueError(f"`{key}` must be a whole number, got {value}")
+        raise ValueProblem("not_whole", f"`{key}` must be a whole number, got {value}", key=key, got=value)
     if upper is not None and value > upper:
-        raise ValueError(f"`{key}` cannot exceed {upper}, got {value}")
+        raise ValueProblem("too_big", f"`{key}` cannot exceed {upper}, got {value}", key=key, got=value, upper=upper)
     return value
 
 
@@ -567,7 +577,7 @@ def parse_value(node: Node, raw: Any) -> Value | None:
     kind = node.rule.type
     if isinstance(raw, str) and fold(raw) in {"na", "n/a", "khong ap dung", "khong phat sinh"}:
         if not node.na:
-            raise ValueError("this criterion cannot be declared not applicable (the set gives it no `na`)")
+            raise ValueProblem("no_na", "this criterion cannot be declared not applicable (the set gives it no `na`)")
         return Value(kind="na")
     if kind == "binary":
         if isinstance(raw, bool):
@@ -576,33 +586,40 @@ def parse_value(node: Node, raw: Any) -> Value | None:
             return Value(kind="bool", flag=bool(raw))
         if isinstance(raw, str) and fold(raw) in TRUE_WORDS | FALSE_WORDS:
             return Value(kind="bool", flag=fold(raw) in TRUE_WORDS)
-        raise ValueError(f"expected {EXPECTED[kind]}, got {raw!r}")
+        raise ValueProblem("expected", f"expected {EXPECTED[kind]}, got {raw!r}", rule=kind, got=raw)
     if kind == "levels":
         if isinstance(raw, str):
             for level in node.rule.levels:
                 if fold(level.label) == fold(raw):
                     return Value(kind="level", label=level.label)
         labels = "; ".join(level.label for level in node.rule.levels)
-        raise ValueError(f"unknown level {raw!r}; expected one of: {labels}")
+        raise ValueProblem("unknown_level", f"unknown level {raw!r}; expected one of: {labels}", got=raw, labels=labels)
     if not isinstance(raw, Mapping):
-        raise ValueError(f"expected {EXPECTED[kind]}, got {raw!r}")
+        raise ValueProblem("expected", f"expected {EXPECTED[kind]}, got {raw!r}", rule=kind, got=raw)
     if kind in ("bands", "proportional"):
         if "numerator" in raw or "denominator" in raw:
             if "numerator" not in raw or "denominator" not in raw:
-                raise ValueError("give both `numerator` and `denominator`")
+                raise ValueProblem("both", "give both `numerator` and `denominator`")
             numerator = _single(raw, "numerator")
             denominator = _single(raw, "denominator")
             if denominator == 0:
-                raise ValueError("`denominator` must be greater than 0 (declare `na` if nothing arose)")
+                raise ValueProblem(
+                    "zero_denominator", "`denominator` must be greater than 0 (declare `na` if nothing arose)"
+                )
             if numerator > denominator:
-                raise ValueError(f"`numerator` {numerator} exceeds `denominator` {denominator}")
+                raise ValueProblem(
+                    "exceeds",
+                    f"`numerator` {numerator} exceeds `denominator` {denominator}",
+                    numerator=numerator,
+                    denominator=denominator,
+                )
             return Value(kind="ratio", number=numerator, denominator=denominator)
         if "percent" in raw:
             return Value(kind="percent", number=_single(raw, "percent", upper=HUNDRED))
-        raise ValueError(f"expected {EXPECTED[kind]}")
+        raise ValueProblem("expected", f"expected {EXPECTED[kind]}", rule=kind, got="")
     key = {"per_item": "count", "deduction": "violations", "percent": "percent", "manual": "points"}[kind]
     if key not in raw:
-        raise ValueError(f"expected {EXPECTED[kind]}")
+        raise ValueProblem("expected", f"expected {EXPECTED[kind]}", rule=kind, got="")
     upper = HUNDRED if kind == "percent" else node.max if kind == "manual" else None
     value = _single(raw, key, integer=kind in ("per_item", "deduction"), upper=upper)
     return Value(kind={"count": "count", "violations": "violations"}.get(key, key), number=value)
@@ -708,9 +725,11 @@ def check_item_points(item: Item, raw: Any) -> Decimal:
     try:
         points = to_decimal(raw)
     except ValueError:
-        raise ValueError(f"points must be a number, got {raw!r}") from None
+        raise ValueProblem("not_number", f"points must be a number, got {raw!r}", key="points", got=raw) from None
     if points < 0 or points > item.max:
-        raise ValueError(f"points must be between 0 and {item.max}, got {points}")
+        raise ValueProblem(
+            "item_range", f"points must be between 0 and {item.max}, got {points}", upper=item.max, got=points
+        )
     return q2(points)
 
 

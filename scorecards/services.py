@@ -45,6 +45,56 @@ class ScoreError(ValueError):
     """A step the round's phase or the scorecard's state does not allow, said in plain words."""
 
 
+def _field_names() -> dict[str, str]:
+    return {
+        "numerator": _("the number achieved"),
+        "denominator": _("the total"),
+        "percent": _("the percentage"),
+        "count": _("the number of items"),
+        "violations": _("the number of violations"),
+        "points": _("the points"),
+    }
+
+
+def _expected_forms() -> dict[str, str]:
+    return {
+        "binary": _("Achieved or Not achieved"),
+        "levels": _("one of the levels"),
+        "bands": _("the number achieved and the total, or a percentage"),
+        "proportional": _("the number achieved and the total, or a percentage"),
+        "per_item": _("the number of items"),
+        "deduction": _("the number of violations"),
+        "percent": _("a percentage"),
+        "manual": _("the points"),
+    }
+
+
+def value_message(exc: ValueError) -> str:
+    """A refused declared value said in the user's language (scoring speaks English)."""
+    if not isinstance(exc, scoring.ValueProblem):
+        return str(exc)
+    p = dict(exc.params)
+    if "key" in p:
+        p["key"] = _field_names().get(p["key"], p["key"])
+    if "rule" in p:
+        p["rule"] = _expected_forms().get(p["rule"], p["rule"])
+    templates = {
+        "not_number": _("%(key)s must be a number (got “%(got)s”)."),
+        "negative": _("%(key)s cannot be negative."),
+        "not_whole": _("%(key)s must be a whole number."),
+        "too_big": _("%(key)s cannot exceed %(upper)s."),
+        "no_na": _("This criterion cannot be declared not applicable."),
+        "expected": _("Enter %(rule)s."),
+        "unknown_level": _("“%(got)s” is not a level of this criterion; choose one of: %(labels)s."),
+        "both": _("Enter both the number achieved and the total (or a percentage)."),
+        "zero_denominator": _("The total must be greater than 0; declare “not applicable” if nothing arose."),
+        "exceeds": _("The number achieved (%(numerator)s) exceeds the total (%(denominator)s)."),
+        "item_range": _("Points must be between 0 and %(upper)s."),
+    }
+    template = templates.get(exc.kind)
+    return template % p if template else str(exc)
+
+
 # --- notifications ------------------------------------------------------------------------------
 
 
@@ -656,7 +706,7 @@ def save_declared(*, actor, score: NodeScore, raw: Any, note: str | None, today:
             try:
                 points = scoring.check_item_points(item, raw.get("points") if isinstance(raw, dict) else raw)
             except ValueError as exc:
-                raise ScoreError(str(exc)) from None
+                raise ScoreError(value_message(exc)) from None
             score.declared = {"points": str(points)}
     else:
         node = cset.by_code()[score.code]
@@ -667,7 +717,7 @@ def save_declared(*, actor, score: NodeScore, raw: Any, note: str | None, today:
         try:
             value = scoring.parse_value(node, raw)
         except ValueError as exc:
-            raise ScoreError(str(exc)) from None
+            raise ScoreError(value_message(exc)) from None
         score.declared = None if value is None else value.to_data()
     if note is not None:
         score.note = note
@@ -689,7 +739,7 @@ def override_metric(
     try:
         value = scoring.parse_value(node, raw)
     except ValueError as exc:
-        raise ScoreError(str(exc)) from None
+        raise ScoreError(value_message(exc)) from None
     before = _score_state(score)
     score.declared = None if value is None else value.to_data()
     score.metric_overridden = True
@@ -987,7 +1037,7 @@ def enter_survey(*, actor, score: NodeScore, raw: Any, today: dt.date) -> NodeSc
     try:
         value = scoring.parse_value(node, raw)
     except ValueError as exc:
-        raise ScoreError(str(exc)) from None
+        raise ScoreError(value_message(exc)) from None
     before = _score_state(score)
     score.declared = None if value is None else value.to_data()
     return _save_and_log(actor, score, before, "score.survey")

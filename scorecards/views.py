@@ -483,7 +483,7 @@ def _raw_from_post(node, post) -> object:
     }[rule]
     data = {k: post.get(k, "").strip().replace(",", ".") for k in keys if post.get(k, "").strip()}
     if ("numerator" in data) != ("denominator" in data) and "percent" not in data:
-        raise services.ScoreError(_("Enter both the numerator and the denominator (or a percentage)."))
+        raise services.ScoreError(_("Enter both the number achieved and the total (or a percentage)."))
     if rule in ("bands", "proportional") and "percent" in data and ("numerator" in data or "denominator" in data):
         data.pop("percent")
     return data or None

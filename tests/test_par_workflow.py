@@ -98,12 +98,16 @@ def test_bad_value_gets_a_specific_error_and_keeps_the_input(par, org, login):
     client = login(org.office)
     response = post_row(client, card, "1.1.2", {"numerator": "12", "denominator": "10"})
     html = response.content.decode()
-    assert "exceeds" in alert(response) and 'value="12"' in html
+    assert alert(response) == "Số đạt (12) lớn hơn tổng số (10)." and 'value="12"' in html
     assert score_of(card, "1.1.2").declared is None
     response = post_row(client, card, "1.1.2", {"numerator": "8"})
-    assert "mẫu số" in alert(response)
+    assert alert(response) == "Nhập cả số đạt và tổng số (hoặc tỷ lệ phần trăm)."
     response = post_row(client, card, "1.3", {"value": "Không có mức này"})
-    assert "unknown level" in alert(response)
+    assert alert(response).startswith("“Không có mức này” không phải là mức của tiêu chí này; chọn một trong: Đủ")
+    response = post_row(client, card, "1.1.2", {"percent": "120"})
+    assert alert(response) == "Ô “tỷ lệ phần trăm” không được lớn hơn 100."
+    response = post_row(client, card, "1.2", {"violations": "1,5"})
+    assert alert(response) == "Ô “số vi phạm” phải là số nguyên."
 
 
 def test_external_criterion_takes_the_plan_metric_and_override_needs_a_reason(par, org, login, make_task, today):
