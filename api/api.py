@@ -163,6 +163,37 @@ def post_progress(request, task_id: int, payload: ProgressIn):
     return Status(201, body)
 
 
+# --- calendar -----------------------------------------------------------------------------------
+
+
+class DueOut(Schema):
+    day0: dt.date | None = Field(description="effective reception day (None for hour limits)")
+    due_date: dt.date
+    due_time: str | None = Field(description="HH:MM for hour limits")
+    due_at: dt.datetime = Field(description="end of the due date, local time: on-time checks use it")
+
+
+@api.get("/calendar/due-date", response=DueOut, tags=["calendar"])
+def due_date(
+    request,
+    received: dt.datetime,
+    limit: int,
+    unit: str = "working_days",
+    cutoff: str = "15:00",
+    office_hours: str = "",
+):
+    """Due date of a dossier received at `received` (ISO 8601; local time without an offset) with a
+    time limit in `working_days`, `days`, `months` or `hours`; `cutoff` HH:MM or `none`."""
+    from core.deadlines import OfficeHours, due, parse_cutoff
+
+    try:
+        office = OfficeHours.parse(office_hours) if office_hours else OfficeHours()
+        result = due(received, limit, unit, load_calendar(), cutoff=parse_cutoff(cutoff), office=office)
+    except ValueError as exc:
+        raise HttpError(422, str(exc)) from exc
+    return result.as_data()
+
+
 # --- PAR INDEX ----------------------------------------------------------------------------------
 
 
