@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "core",
     "plans",
     "scorecards",
+    "procedures",
     "api",
 ]
 

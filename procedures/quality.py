@@ -1,0 +1,211 @@
+"""Decision 766 service-quality indicators for a period (service_quality_766.md §2, §3, §5).
+
+Pure: records in, figures out; used by the `service_quality` command (from a file, without the
+database) and, later, by the dossier register's dashboard and the API.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from core.deadlines import END_OF_DAY, local
+
+ENDED = frozenset({"finished", "returned", "rejected", "stopped", "withdrawn"})
+STATUSES = ("received", "processing", "supplement_requested", *sorted(ENDED))
+CHANNELS = ("direct", "online", "postal")
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+
+def q2(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """One dossier as the indicators need it. Times are local (naive) or aware."""
+
+    code: str
+    received_at: dt.datetime
+    due_date: dt.date
+    status: str
+    channel: str = "direct"
+    finished_at: dt.datetime | None = None
+    supplement_count: int = 0
+    supplement_requested_at: dt.datetime | None = None
+    supplement_completed_at: dt.datetime | None = None
+    paper_result: bool = False
+    e_result: bool = False
+    digitized: bool = False
+    reused_data: bool = False
+    fee_bearing: bool = False
+    paid_online: bool = False
+    complaint: bool = False
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    max_points: Decimal
+    threshold: Decimal  # percent
+
+
+# Defaults of service_quality_766.md §2 (settings may replace them).
+DEFAULT_INDICATORS = (
+    Indicator("on_time_rate", Decimal(20), Decimal(100)),
+    Indicator("online_rate", Decimal(4), Decimal(50)),
+    Indicator("online_payment_rate", Decimal(5), Decimal(100)),
+    Indicator("e_result_rate", Decimal("4.4"), Decimal(100)),
+    Indicator("digitization_rate", Decimal("4.4"), Decimal(80)),
+    Indicator("reuse_rate", Decimal("4.4"), Decimal(80)),
+    Indicator("complaint_rate", Decimal(0), Decimal(100)),
+    Indicator("tthc_satisfaction", Decimal(6), Decimal(90)),
+)
+
+
+def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[from 00:00:00, to 23:59:59] local."""
+    return dt.datetime.combine(start, dt.time.min), dt.datetime.combine(end, END_OF_DAY)
+
+
+def end_of(d: Dossier, period_end: dt.datetime) -> dt.datetime:
+    if d.status in ENDED and d.finished_at is not None:
+        return local(d.finished_at)
+    waiting = (
+        d.status == "supplement_requested"
+        and d.supplement_count == 1
+        and d.supplement_requested_at is not None
+        and d.supplement_completed_at is None
+    )
+    if waiting:
+        assert d.supplement_requested_at is not None
+        return local(d.supplement_requested_at)
+    return period_end
+
+
+def progress(d: Dossier, start: dt.date, end: dt.date) -> str | None:
+    """early, on_time or late for a dossier in the progress scope of the period; None outside it."""
+    period_start, period_end = period_bounds(start, end)
+    finish = end_of(d, period_end)
+    if local(d.received_at) > period_end or finish < period_start:
+        return None
+    pause = dt.timedelta(0)
+    if d.supplement_requested_at is not None and d.supplement_completed_at is not None:
+        pause = local(d.supplement_completed_at) - local(d.supplement_requested_at)
+    adjusted = finish - pause
+    due_end = dt.datetime.combine(d.due_date, END_OF_DAY)
+    if d.supplement_count > 1 or adjusted > due_end:
+        return "late"
+    return "early" if adjusted.date() < d.due_date else "on_time"
+
+
+@dataclass
+class Figure:
+    key: str
+    numerator: Decimal
+    denominator: Decimal
+    rate: Decimal | None
+    points: Decimal | None
+    max_points: Decimal
+    threshold: Decimal
+
+    def as_data(self) -> dict[str, str | None]:
+        return {
+            "numerator": str(self.numerator),
+            "denominator": str(self.denominator),
+            "rate": None if self.rate is None else str(q2(self.rate)),
+            "points": None if self.points is None else str(q2(self.points)),
+            "max_points": str(self.max_points),
+            "threshold": str(self.threshold),
+        }
+
+
+@dataclass
+class Quality:
+    start: dt.date
+    end: dt.date
+    counts: dict[str, int]
+    figures: dict[str, Figure] = field(default_factory=dict)
+    codes: dict[str, list[str]] = field(default_factory=dict)  # drill-down: codes behind each count
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "counts": self.counts,
+            "indicators": {key: figure.as_data() for key, figure in self.figures.items()},
+            "total_points": str(q2(sum((f.points or Decimal(0) for f in self.figures.values()), Decimal(0)))),
+        }
+
+
+def _rate(numerator: int | Decimal, denominator: int | Decimal) -> Decimal | None:
+    return Decimal(numerator) * HUNDRED / Decimal(denominator) if denominator else None
+
+
+def compute(
+    dossiers: Iterable[Dossier],
+    start: dt.date,
+    end: dt.date,
+    indicators: Iterable[Indicator] = DEFAULT_INDICATORS,
+) -> Quality:
+    counts = {"in_scope": 0, "early": 0, "on_time": 0, "late": 0, "received": 0}
+    codes: dict[str, list[str]] = {"early": [], "on_time": [], "late": []}
+    ratios = {
+        "online_rate": [0, 0],
+        "online_payment_rate": [0, 0],
+        "e_result_rate": [0, 0],
+        "digitization_rate": [0, 0],
+        "reuse_rate": [0, 0],
+        "complaint_rate": [0, 0],
+    }
+    for d in dossiers:
+        outcome = progress(d, start, end)
+        if outcome is not None:
+            counts["in_scope"] += 1
+            counts[outcome] += 1
+            codes[outcome].append(d.code)
+        if not start <= local(d.received_at).date() <= end:
+            continue
+        counts["received"] += 1
+        electronic_result = not d.paper_result or d.e_result
+        for key, hit, counted in (
+            ("online_rate", d.channel == "online" and electronic_result, True),
+            ("online_payment_rate", d.paid_online, d.fee_bearing),
+            ("e_result_rate", d.e_result, d.paper_result),
+            ("digitization_rate", d.digitized and electronic_result, True),
+            ("reuse_rate", d.reused_data, True),
+            ("complaint_rate", d.complaint, True),
+        ):
+            if counted:
+                ratios[key][1] += 1
+                ratios[key][0] += int(bool(hit))
+    raw: dict[str, tuple[Decimal, Decimal, Decimal | None]] = {
+        "on_time_rate": (
+            Decimal(counts["early"] + counts["on_time"]),
+            Decimal(counts["in_scope"]),
+            _rate(counts["early"] + counts["on_time"], counts["in_scope"]),
+        )
+    }
+    for key, (numerator, denominator) in ratios.items():
+        raw[key] = (Decimal(numerator), Decimal(denominator), _rate(numerator, denominator))
+    on_time, complaint = raw["on_time_rate"][2], raw["complaint_rate"][2]
+    satisfaction = (
+        max(Decimal(0), HUNDRED - (HUNDRED - on_time) - complaint)
+        if on_time is not None and complaint is not None
+        else None
+    )
+    raw["tthc_satisfaction"] = (Decimal(0), Decimal(0), satisfaction)
+    result = Quality(start=start, end=end, counts=counts, codes=codes)
+    for indicator in indicators:
+        top, bottom, rate = raw[indicator.key]
+        points = None
+        if rate is not None:
+            points = indicator.max_points * min(rate / indicator.threshold, Decimal(1))
+        result.figures[indicator.key] = Figure(
+            indicator.key, top, bottom, rate, points, indicator.max_points, indicator.threshold
+        )
+    return result
