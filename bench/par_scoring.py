@@ -34,33 +34,17 @@ holds agencies, and leaves its generated data in it (drop the database afterward
 
 import argparse
 import datetime as dt
-import os
 import random
 import re
-import shutil
 import sys
-import tempfile
 import time
 from collections import Counter, defaultdict
 from decimal import ROUND_DOWN, Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ["DEBUG"] = "false"
-VAR_DIR = tempfile.mkdtemp(prefix="cchc-bench-")
-os.environ["VAR_DIR"] = VAR_DIR
-os.makedirs(os.path.join(VAR_DIR, "static"))  # STATIC_ROOT, so that WhiteNoise does not warn
-if not os.environ.get("DATABASE_URL"):
-    os.environ["DATABASE_URL"] = f"sqlite:///{VAR_DIR}/bench.sqlite3"
+import _harness
 
-import django  # noqa: E402
+_harness.setup()
 
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -392,15 +376,6 @@ def check_columns(results: dict) -> str:
     return ", ".join(f"{a}≠{b} on {n}" for (a, b), n in differ.items())
 
 
-def best_of(fn, runs: int = RUNS) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, result
-
-
 def normalise(sql: str) -> str:
     """The shape of a query: literals and lists of literals replaced, so repeats can be counted."""
     sql = re.sub(r"'(?:[^']|'')*'", "?", sql)
@@ -425,7 +400,7 @@ def page(client: Client, card: Scorecard) -> tuple[float, list[str], int]:
     if shown != expected:
         sys.exit(f"GET /par/cards/{card.pk}/ shows {shown} score rows, not {expected}")
     sql = [q["sql"] for q in ctx.captured_queries]  # read now: each request empties connection.queries
-    seconds, _ = best_of(lambda: get_page(client, card))
+    seconds, _ = _harness.best_of(lambda: get_page(client, card), RUNS)
     return seconds * 1000, sql, len(response.content)
 
 
@@ -441,15 +416,7 @@ def main() -> None:
     parser.add_argument("--page-sizes", default="40,400", help="other set sizes for the scoring screen")
     parser.add_argument("--sql", action="store_true", help="print the SQL of the scoring screen (main set)")
     args = parser.parse_args()
-    if "testserver" not in settings.ALLOWED_HOSTS:
-        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    if settings.DEBUG:
-        sys.exit("DEBUG must be off for a benchmark")
-    call_command("migrate", verbosity=0)
-    if Agency.objects.exists():
-        sys.exit("The database already holds agencies: give the benchmark an empty, throwaway database.")
-
-    print(f"Database: {connection.vendor} {connection.settings_dict['NAME']}")
+    _harness.prepare_database()
     sizes = sorted({args.nodes, *(int(s) for s in args.page_sizes.split(",") if s.strip())})
     start = time.perf_counter()
     rounds = generate(args.agencies, sizes, args.nodes)
@@ -478,7 +445,7 @@ def main() -> None:
         fresh = Round.objects.select_related("criteria_set").get(pk=main_round.pk)
         with CaptureQueriesContext(connection) as ctx:
             rows = services.ranking(fresh, column)
-        seconds, _ = best_of(lambda fresh=fresh, column=column: services.ranking(fresh, column))
+        seconds, _ = _harness.best_of(lambda fresh=fresh, column=column: services.ranking(fresh, column), RUNS)
         total += seconds
         top = rows[0]
         print(
@@ -525,8 +492,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    finally:
-        connection.close()
-        shutil.rmtree(VAR_DIR, ignore_errors=True)
+    _harness.run(main)
