@@ -14,17 +14,21 @@ DATA_DIR = Path(settings.BASE_DIR) / "data"
 DEMO_PASSWORD = "CaiCach#2026"
 
 
+def calendar_rows(path: Path | None = None) -> list[dict]:
+    """The rows of the official calendar data file."""
+    return yaml.safe_load((path or DATA_DIR / "calendar.yaml").read_text(encoding="utf-8"))
+
+
 def shipped_calendar(path: Path | None = None):
     """The official calendar from the data file, without the database (for file commands)."""
     from core.calendar import WorkingCalendar
 
-    rows = yaml.safe_load((path or DATA_DIR / "calendar.yaml").read_text(encoding="utf-8"))
-    return WorkingCalendar(overrides={row["date"]: row["kind"] for row in rows})
+    return WorkingCalendar(overrides={row["date"]: row["kind"] for row in calendar_rows(path)})
 
 
 @transaction.atomic
 def load_calendar_overrides(path: Path | None = None) -> int:
-    rows = yaml.safe_load((path or DATA_DIR / "calendar.yaml").read_text(encoding="utf-8"))
+    rows = calendar_rows(path)
     created = 0
     for row in rows:
         _, was_created = CalendarOverride.objects.get_or_create(

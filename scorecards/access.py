@@ -21,12 +21,14 @@ from core.access import scope_for
 from core.models import Role
 from scorecards.models import Assignment, Round, Scorecard
 
+# Who runs a round in the organising Sở Nội vụ.
+ORGANISER_ROLES = {Role.APPRAISER, Role.ADMINISTRATOR}
 OPEN_ASSIGNMENT = {Assignment.Status.ASSIGNED, Assignment.Status.CHANGES_REQUESTED}
 
 
 def is_organiser(user, round_: Round) -> bool:
     scope = scope_for(user)
-    return scope.is_superuser or bool(scope.roles(round_.organizer_id) & {Role.APPRAISER, Role.ADMINISTRATOR})
+    return scope.is_superuser or bool(scope.roles(round_.organizer_id) & ORGANISER_ROLES)
 
 
 def can_view_scorecard(user, scorecard: Scorecard) -> bool:

@@ -6,14 +6,14 @@ from django.db.models import Q
 from django.urls import reverse
 
 from core.access import scope_for
-from core.models import Role
+from scorecards.access import ORGANISER_ROLES
 from scorecards.models import Scorecard, ScoreEvidence
 
 
 def appraised_documents(user) -> Q:
     """The appraisers of a Sở Nội vụ see the evidence of scorecards submitted to them."""
     scope = scope_for(user)
-    organisers = [a for a in scope.agency_ids if scope.roles(a) & {Role.APPRAISER, Role.ADMINISTRATOR}]
+    organisers = [a for a in scope.agency_ids if scope.roles(a) & ORGANISER_ROLES]
     if not organisers:
         return Q(pk__in=[])
     linked = ScoreEvidence.objects.filter(

@@ -11,7 +11,7 @@ from core.models import Agency, Province, Unit
 from core.reference import DATA_DIR
 from scorecards import services
 from scorecards.files import read_yaml
-from scorecards.models import CriteriaSet, MetricSeries, Round, TaskLink
+from scorecards.models import MetricSeries, Round, TaskLink
 from scorecards.scoring import CriteriaError, Problem
 
 CRITERIA_DIR = DATA_DIR / "criteria"
@@ -103,7 +103,3 @@ def load_par_demo(*, today: dt.date) -> Round | None:
         )
         services.advance_phase(actor=None, round_=round_)
     return round_
-
-
-def published_sets(province: Province):
-    return CriteriaSet.objects.filter(province=province, status=CriteriaSet.Status.PUBLISHED)

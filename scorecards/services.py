@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.calendar import WorkingCalendar
-from core.metrics import METRICS, MetricValue, compute_metric
+from core.metrics import MetricValue, compute_metric
 from core.models import Agency, Document, Province, Role, Unit
 from core.services import diff, log_action
 from scorecards import scoring
@@ -209,11 +209,6 @@ def metric_for(key: str, *, agency: Agency, year: int, today: dt.date) -> Metric
     return compute_metric(key, agency=agency, year=year, today=today)
 
 
-def metric_label(key: str) -> str:
-    metric = METRICS.get(key)
-    return str(metric.label) if metric else key
-
-
 def period_ends(frequency: str, year: int) -> list[tuple[dt.date, dt.date, str]]:
     """(start, end, label) of every period of a year."""
     step = PERIOD_DAYS[frequency]
@@ -291,8 +286,11 @@ def missing_periods(series: MetricSeries, today: dt.date) -> list[tuple[dt.date,
 # --- columns and results ------------------------------------------------------------------------
 
 
-def _points(value: Decimal | None) -> Decimal | None:
-    return None if value is None else scoring.q2(Decimal(value))
+def appraised_override(row: NodeScore, column: str) -> Decimal | None:
+    """The appraisers' points that stand in a column: the latest of appraisal 1, appraisal 2 and
+    the council up to that column (None: the declared value stands)."""
+    layers = [row.a1_points, row.a2_points, row.final_points][: COLUMNS.index(column)]
+    return next((p for p in reversed(layers) if p is not None), None)
 
 
 def declared_for(cset: scoring.CriteriaSet, scores: list[NodeScore], column: str) -> scoring.Declared:
@@ -300,13 +298,11 @@ def declared_for(cset: scoring.CriteriaSet, scores: list[NodeScore], column: str
     order (appraisal 1, then 2, then the council) replace them where set. Survey results,
     entered at the council, count in the final column only."""
     nodes = cset.by_code()
-    depth = COLUMNS.index(column)
     values: dict[str, scoring.Value | None] = {}
     blocks: dict[str, dict[str, Decimal]] = {"bonus": {}, "penalty": {}}
     overrides: dict[str, Decimal] = {}
     for row in scores:
-        layers = [row.a1_points, row.a2_points, row.final_points][:depth]
-        override = next((p for p in reversed(layers) if p is not None), None)
+        override = appraised_override(row, column)
         if row.block:
             base = _declared_points(row.declared)
             points = override if override is not None else base
@@ -653,24 +649,23 @@ def _score_state(score: NodeScore) -> dict:
     }
 
 
-def _node_points(scorecard: Scorecard, score: NodeScore) -> dict[str, str]:
-    """The row's points in each column, as text."""
-    scores = list(scorecard.scores.all())
-    current = next(s for s in scores if s.pk == score.pk)
-    if score.block:
-        return {column: str(_item_points(current, column)) for column in COLUMNS}
-    results = compute(scorecard.round.criteria_set.parsed(), scores)
-    return {column: str(results[column].nodes[score.code].points) for column in COLUMNS}
+def _row_points(row: NodeScore, results: dict[str, scoring.Result]) -> dict[str, str]:
+    """A row's points in each column, as text."""
+    if row.block:
+        return {column: str(_item_points(row, column)) for column in COLUMNS}
+    return {column: str(results[column].nodes[row.code].points) for column in COLUMNS}
 
 
 def _save_and_log(actor, score: NodeScore, before: dict, action: str, note: str = "") -> NodeScore:
-    points_before = _node_points(score.scorecard, score)
+    stored = list(score.scorecard.scores.all())  # the state before this change
+    stored_row = next(row for row in stored if row.pk == score.pk)
+    points_before = _row_points(stored_row, compute(score.scorecard.round.criteria_set.parsed(), stored))
     score.updated_by = actor
     score.save()
     changes = diff(before, _score_state(score))
-    refresh_results(score.scorecard)
+    results = refresh_results(score.scorecard)
     if changes:
-        points_after = _node_points(score.scorecard, score)
+        points_after = _row_points(score, results)
         for column in COLUMNS:
             if points_before[column] != points_after[column]:
                 changes[f"{column}_points"] = [points_before[column], points_after[column]]
@@ -1020,8 +1015,7 @@ def appraise(
 
 
 def _item_points(score: NodeScore, column: str) -> Decimal:
-    layers = [score.a1_points, score.a2_points, score.final_points][: COLUMNS.index(column)]
-    override = next((p for p in reversed(layers) if p is not None), None)
+    override = appraised_override(score, column)
     value = override if override is not None else _declared_points(score.declared)
     return scoring.q2(Decimal(value or 0))
 
@@ -1306,7 +1300,3 @@ def scorecard_rows(scorecard: Scorecard):
             Prefetch("evidence_links", queryset=ScoreEvidence.objects.select_related("document").order_by("linked_at"))
         )
     )
-
-
-def get_block_for(scorecard: Scorecard) -> dict[str, Assignment]:
-    return {a.code: a for a in scorecard.assignments.select_related("unit")}

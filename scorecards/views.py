@@ -67,7 +67,7 @@ def _organiser_agencies(user):
     qs = Agency.objects.filter(kind=Agency.Kind.HOME_AFFAIRS)
     if scope.is_superuser:
         return qs
-    return qs.filter(pk__in=[a for a in scope.agency_ids if scope.roles(a) & {Role.APPRAISER, Role.ADMINISTRATOR}])
+    return qs.filter(pk__in=[a for a in scope.agency_ids if scope.roles(a) & access.ORGANISER_ROLES])
 
 
 @login_required
@@ -324,15 +324,12 @@ def _table(request, card: Scorecard):
     phase_open = closes is None or today <= closes
     self_open = phase == Phase.SELF and phase_open and card.status == Scorecard.Status.DRAFT
 
-    def assigned_unit(code: str):
-        return access.assignment_for(code, assignments)
-
     rows = []
     for node, depth in cset.walk():
         score = by_code.get(("", node.code)) if node.is_leaf else None
         rows.append(_row(node.code, node, depth, score, results, card, organiser, self_open, editable, phase_open))
         if node.is_leaf:
-            rows[-1]["assignment"] = assigned_unit(node.code)
+            rows[-1]["assignment"] = access.assignment_for(node.code, assignments)
     adjustments = []
     for block in ("bonus", "penalty"):
         adjustment = getattr(cset, block)

@@ -3,15 +3,13 @@
 import datetime as dt
 
 import pytest
-import yaml
 
 from core.calendar import WorkingCalendar
 from core.deadlines import LOCAL, OfficeHours, add_office_hours, day_zero, due, parse_cutoff
-from core.reference import DATA_DIR
+from core.reference import shipped_calendar
 
-SHIPPED = {row["date"]: row["kind"] for row in yaml.safe_load((DATA_DIR / "calendar.yaml").read_text("utf-8"))}
-OFFICIAL = WorkingCalendar(overrides={**SHIPPED, dt.date(2026, 11, 24): "holiday"})  # §8: 24/11 off
-AS_SHIPPED = WorkingCalendar(overrides=SHIPPED)  # 24/11 a working day until the law is amended
+AS_SHIPPED = shipped_calendar()  # 24/11 a working day until the law is amended
+OFFICIAL = WorkingCalendar(overrides={**AS_SHIPPED.overrides, dt.date(2026, 11, 24): "holiday"})  # §8: 24/11 off
 PACKAGE_ONLY = WorkingCalendar()
 
 D = dt.date
