@@ -54,3 +54,47 @@ def test_unit_head_approves_in_the_browser(page, live_server, demo, log_in):
     expect(page.locator(".alert-success")).to_be_visible()
     task.refresh_from_db()
     assert task.status in {"done", "done_late"}
+
+
+ENGLISH_UI = re.compile(
+    r"\b(Points lost|Points at risk|Criteria sets?|Periodic figures|Assignments|Results|Ranking|Scorecard|"
+    r"Evidence|Declared value|Self-scoring|Appraisal|Load a criteria set|New round|Not declared)\b"
+)
+
+
+def test_every_par_index_page_renders_in_vietnamese(page, live_server, demo, log_in, shot):
+    from scorecards.models import CriteriaSet, MetricSeries, Round, Scorecard
+
+    round_ = Round.objects.get()
+    card = Scorecard.objects.get(round=round_, agency__code="BQLKKTCK")
+    score = card.scores.get(code="1.1.1")
+    pages = {
+        "vanphong": [
+            ("par-home", "/par/"),
+            ("par-scorecard", f"/par/cards/{card.pk}/"),
+            ("par-assignments", f"/par/cards/{card.pk}/assignments/"),
+            ("par-row-evidence", f"/par/cards/{card.pk}/rows/{score.pk}/evidence/"),
+            ("par-results", f"/par/cards/{card.pk}/results/"),
+            ("par-points-lost", f"/par/cards/{card.pk}/lost/"),
+            ("par-forecast", "/par/forecast/"),
+            ("par-series", "/par/metrics/"),
+            ("par-series-detail", f"/par/metrics/{MetricSeries.objects.get().pk}/"),
+            ("par-criteria", "/par/criteria/"),
+            ("par-criteria-detail", f"/par/criteria/{CriteriaSet.objects.get().pk}/"),
+        ],
+        "thamdinh": [
+            ("par-round", f"/par/rounds/{round_.pk}/"),
+            ("par-round-new", "/par/rounds/new/"),
+            ("par-criteria-upload", "/par/criteria/upload/"),
+        ],
+    }
+    for username, visits in pages.items():
+        log_in(username)
+        for name, path in visits:
+            response = page.goto(f"{live_server.url}{path}")
+            assert response.status == 200, (username, path, response.status)
+            expect(page.locator("h1").first).to_be_visible()
+            assert page.locator("html").get_attribute("lang") == "vi"
+            visible = page.locator("main").inner_text()
+            assert not ENGLISH_UI.search(visible), (path, ENGLISH_UI.search(visible).group(0))
+            shot(f"pages-{name}")
