@@ -56,6 +56,7 @@ check-messages: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) bench/plan_dashboard.py
 	$(PY) bench/par_scoring.py
+	$(PY) bench/dossiers.py
 
 clean:
 	rm -rf var/db.sqlite3* var/media var/imports

@@ -39,6 +39,9 @@ api = NinjaAPI(
 )
 
 
+api.add_router("", "procedures.api.router")
+
+
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(request, {"detail": "Not found"}, status=404)

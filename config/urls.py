@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from api.api import api
 from core import views as core_views
+from procedures import views as procedure_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -20,6 +21,8 @@ urlpatterns = [
     path("evidence/files/<int:pk>/", core_views.evidence_file, name="evidence_file"),
     path("plans/", include("plans.urls")),
     path("par/", include("scorecards.urls")),
+    path("tthc/", include("procedures.urls")),
+    path("tra-cuu/ho-so/<str:code>/", procedure_views.public_status, name="dossier_status"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -7,7 +7,7 @@ from core.access import current_agency, visible_agencies
 AREAS = [
     ("plans", _("Plan"), "plans:dashboard"),
     ("scorecards", _("PAR index"), "scorecards:home"),
-    ("procedures", _("Procedure dossiers"), None),
+    ("procedures", _("Procedure dossiers"), "procedures:register"),
     ("surveys", _("Surveys"), None),
     ("feedback", _("Feedback and petitions"), None),
     ("reports", _("Reports"), None),

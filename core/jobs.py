@@ -23,6 +23,9 @@ from core.services import load_calendar
 
 log = logging.getLogger(__name__)
 DAILY_JOBS: dict[str, Callable[..., dict]] = {}
+# Queued work (e.g. dossier file imports) polled every few seconds; each handler claims its own rows
+# and returns how many items it finished.
+QUEUE_HANDLERS: dict[str, Callable[[], int]] = {}
 STALE_CLAIM = dt.timedelta(minutes=30)
 
 
@@ -125,9 +128,28 @@ def send_digests(*, now: dt.datetime) -> int:
     return sent
 
 
+def queue_handler(name: str):
+    def register(func: Callable[[], int]) -> Callable[[], int]:
+        QUEUE_HANDLERS[name] = func
+        return func
+
+    return register
+
+
+def run_queues() -> dict[str, int]:
+    results = {}
+    for name, func in QUEUE_HANDLERS.items():
+        with translation.override(settings.LANGUAGE_CODE):
+            done = func()
+        if done:
+            results[name] = done
+    return results
+
+
 def run_once(*, now: dt.datetime | None = None) -> dict:
     now = now or timezone.now()
     today = timezone.localdate(now)
     results = run_daily_jobs(today=today)
+    results.update(run_queues())
     results["digests"] = send_digests(now=now)
     return results

@@ -49,6 +49,12 @@ class Agency(models.Model):
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)
     symbol = models.CharField(_("document symbol"), max_length=40, blank=True)
+    electronic_id = models.CharField(
+        _("electronic identifier"), max_length=40, blank=True, help_text=_("Mã định danh điện tử, e.g. H38.15")
+    )
+    parent_body = models.CharField(
+        _("governing body"), max_length=200, blank=True, help_text=_("e.g. UBND TỈNH LẠNG SƠN")
+    )
 
     class Meta:
         verbose_name = _("agency")

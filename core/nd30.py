@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from docx import Document as new_document
 from docx.enum.section import WD_ORIENT
@@ -72,6 +74,10 @@ class AdminDocument:
     signer_authority: str = ""  # e.g. KT. TRƯỞNG BAN
     signer_title: str = ""  # e.g. PHÓ TRƯỞNG BAN
     signer_name: str = ""
+    # tables, images and other blocks after the body paragraphs (called with the python-docx document)
+    after_body: Callable[[Any], None] | None = None
+    # a second signature on the left instead of "Nơi nhận" (e.g. NGƯỜI NỘP HỒ SƠ on a receipt)
+    left_signer: str = ""
 
 
 def _fonts(element, size: float | None = None, bold: bool | None = None, italic: bool | None = None) -> None:
@@ -207,19 +213,24 @@ def render(document: AdminDocument) -> bytes:
         fmt.space_after = Pt(6)
         fmt.line_spacing = 1.15
         _run(paragraph, item.text, size=14, bold=item.bold or item.heading, italic=item.italic)
+    if document.after_body is not None:
+        document.after_body(doc)
     if doc.paragraphs:
         doc.paragraphs[-1].paragraph_format.keep_with_next = True
     # Nơi nhận | signature
     closing = _borderless_table(doc, (Cm(7.5), Cm(9)))
     recipients, signature = closing.rows[0].cells
-    heading = recipients.add_paragraph()
-    heading.paragraph_format.space_after = Pt(0)
-    _run(heading, "Nơi nhận:", size=12, bold=True, italic=True)
-    lines = [f"- {name};" for name in document.recipients] + [f"- Lưu: {document.archive}."]
-    for line in lines:
-        paragraph = recipients.add_paragraph()
-        paragraph.paragraph_format.space_after = Pt(0)
-        _run(paragraph, line, size=11)
+    if document.left_signer:
+        _centred(recipients, document.left_signer.upper(), size=13, bold=True)
+    else:
+        heading = recipients.add_paragraph()
+        heading.paragraph_format.space_after = Pt(0)
+        _run(heading, "Nơi nhận:", size=12, bold=True, italic=True)
+        lines = [f"- {name};" for name in document.recipients] + [f"- Lưu: {document.archive}."]
+        for line in lines:
+            paragraph = recipients.add_paragraph()
+            paragraph.paragraph_format.space_after = Pt(0)
+            _run(paragraph, line, size=11)
     for text in (document.signer_authority, document.signer_title):
         if text:
             _centred(signature, text.upper(), size=14, bold=True)
@@ -230,3 +241,28 @@ def render(document: AdminDocument) -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def add_line(container, text: str, *, size: float = 13, bold: bool = False, italic: bool = False, centred=False):
+    """A paragraph of one run in the document font, for blocks built in `after_body`."""
+    if centred:
+        return _centred(container, text, size=size, bold=bold, italic=italic)
+    paragraph = container.add_paragraph()
+    paragraph.paragraph_format.space_after = Pt(2)
+    _run(paragraph, text, size=size, bold=bold, italic=italic)
+    return paragraph
+
+
+def add_grid(doc, header: list[str], rows: list[list[str]], widths: list[Cm], *, size: float = 12):
+    """A bordered table with a bold header row, every cell in the document font."""
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cells in ([header], rows):
+        for values in cells:
+            row = table.rows[0] if values is header else table.add_row()
+            for cell, value, width in zip(row.cells, values, widths, strict=True):
+                cell.width = width
+                paragraph = cell.paragraphs[0]
+                _run(paragraph, str(value), size=size, bold=values is header)
+    return table

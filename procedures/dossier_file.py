@@ -1,9 +1,13 @@
-"""Reading dossier files (CSV, UTF-8 with or without BOM) into `quality.Dossier` records, with
-every problem located by row, column and value (the first 100 are reported).
+"""Reading dossier files (CSV, UTF-8 with or without BOM, or XLSX) row by row, with every problem
+located by row, column and value (the first 100 are reported).
 
-Canonical columns and their Vietnamese aliases are those of the issue and docs/dossier-import.md
-(to come with the register); dates are ISO 8601 or dd/mm/yyyy[ HH:MM[:SS]], local time
-Asia/Ho_Chi_Minh. A missing `due_at` is computed from `limit` and `limit_unit` (one_stop.md §7).
+Canonical columns and their Vietnamese aliases: docs/dossier-import.md. Dates are ISO 8601 or
+dd/mm/yyyy[ HH:MM[:SS]], local time Asia/Ho_Chi_Minh. A missing `due_at` is computed from the
+procedure catalogue, else from `limit` and `limit_unit` (one_stop.md §7).
+
+The reader streams: `DossierReader.rows()` yields parsed rows one at a time, so a file of a
+million rows never sits in memory; `read_dossiers()` is the small-file convenience used by the
+`service_quality` command.
 """
 
 from __future__ import annotations
@@ -11,10 +15,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
 
 from core.calendar import WorkingCalendar
-from core.deadlines import UNITS, due, local
+from core.deadlines import DEFAULT_CUTOFF, UNITS, due, local
 from core.text import fold
 from procedures.quality import CHANNELS, ENDED, STATUSES, Dossier
 
@@ -68,7 +77,7 @@ CHANNEL_CODES = {
     "buu chinh": "postal",
 }
 UNIT_LABELS = {"ngay lam viec": "working_days", "ngay": "days", "gio": "hours", "thang": "months"}
-DATE_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
+VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,9 @@ class FileProblem:
         value = f" {self.value!r}" if self.value else ""
         return f"{where}:{value} {self.reason}"
 
+    def as_data(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
+
 
 class DossierFileError(ValueError):
     def __init__(self, problems: list[FileProblem], total: int):
@@ -91,136 +103,339 @@ class DossierFileError(ValueError):
         self.total = total
 
 
-def parse_moment(text: str) -> dt.datetime:
-    text = text.strip()
+def parse_moment(value: Any) -> dt.datetime:
+    """A local (naive) wall-clock time from ISO 8601, dd/mm/yyyy[ HH:MM[:SS]] or a spreadsheet date."""
+    if isinstance(value, dt.datetime):
+        return local(value)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time.min)
+    text = str(value).strip()
+    match = VN_DATE.fullmatch(text)
     try:
+        if match:
+            day, month, year, hour, minute, second = match.groups()
+            return dt.datetime(  # noqa: DTZ001  (local wall-clock time, by definition)
+                int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
+            )
         return local(dt.datetime.fromisoformat(text))
     except ValueError:
         pass
-    for fmt in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt)  # noqa: DTZ007  (local wall-clock time, by definition)
-        except ValueError:
-            continue
-    raise ValueError("not a date: use ISO 8601 or dd/mm/yyyy[ HH:MM[:SS]]")
+    raise ValueError(_("not a date: use ISO 8601 or dd/mm/yyyy[ HH:MM[:SS]]"))
 
 
-def _header_map(fields: list[str]) -> dict[str, str]:
-    """Canonical name -> the header used in the file."""
-    wanted = {fold(k): k for k in ALIASES} | {fold(v): k for k, v in ALIASES.items()}
-    found = {}
-    for name in fields:
-        key = wanted.get(fold(name.strip()))
-        if key and key not in found:
-            found[key] = name
-    return found
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
-def read_dossiers(data: bytes | str, cal: WorkingCalendar) -> list[Dossier]:
-    """All rows or a DossierFileError listing the first problems (nothing half-read)."""
-    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.lstrip("\ufeff")
-    reader = csv.DictReader(io.StringIO(text))
-    columns = _header_map(reader.fieldnames or [])
-    problems: list[FileProblem] = []
-    total = 0
+@dataclass
+class Row:
+    """One valid row, times local and naive; `unit_id` and `procedure_id` resolved when known."""
 
-    def problem(row: int, column: str, value: str, reason: str) -> None:
-        nonlocal total
-        total += 1
-        if len(problems) < MAX_PROBLEMS:
-            problems.append(FileProblem(row, column, value, reason))
+    number: int
+    code: str
+    procedure_code: str
+    unit: str
+    unit_id: int | None
+    procedure_id: int | None
+    channel: str
+    received_at: dt.datetime
+    due_date: dt.date
+    due_time: dt.time | None
+    limit: int | None
+    limit_unit: str
+    status: str
+    finished_at: dt.datetime | None
+    returned_at: dt.datetime | None
+    supplement_count: int
+    supplement_requested_at: dt.datetime | None
+    supplement_completed_at: dt.datetime | None
+    flags: dict[str, bool]
 
-    for name in REQUIRED:
-        if name not in columns:
-            problem(1, name, "", "required column missing (header row)")
-    if "due_at" not in columns and "limit" not in columns:
-        problem(1, "due_at", "", "give due_at, or limit and limit_unit to compute it")
-    if total:
-        raise DossierFileError(problems, total)
-    records: list[Dossier] = []
-    seen: dict[str, int] = {}
-    for number, row in enumerate(reader, start=2):
+    def as_dossier(self) -> Dossier:
+        return Dossier(
+            code=self.code,
+            received_at=self.received_at,
+            due_date=self.due_date,
+            status=self.status,
+            channel=self.channel,
+            finished_at=self.finished_at,
+            supplement_count=self.supplement_count,
+            supplement_requested_at=self.supplement_requested_at,
+            supplement_completed_at=self.supplement_completed_at,
+            **self.flags,
+        )
 
-        def cell(name: str, row: dict = row) -> str:
-            header = columns.get(name)
-            return (row.get(header) or "").strip() if header else ""
 
-        def moment(name: str, required: bool = False, number: int = number) -> dt.datetime | None:
-            value = cell(name)
-            if not value:
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """What the reader needs of a procedure in the catalogue."""
+
+    id: int
+    limit: int
+    limit_unit: str
+    apply_cutoff: bool
+
+
+@dataclass
+class DossierReader:
+    """Checks rows against the rules of docs/dossier-import.md. Problems accumulate in `problems`
+    (the first MAX_PROBLEMS) and `total`; rows with a problem are not yielded. `units` maps folded
+    unit codes and names to ids (None: the column is kept as text, unchecked); `procedures` maps
+    procedure codes to the catalogue."""
+
+    cal: WorkingCalendar
+    units: dict[str, int] | None = None
+    procedures: dict[str, CatalogueEntry] = field(default_factory=dict)
+    problems: list[FileProblem] = field(default_factory=list)
+    total: int = 0
+    rows_read: int = 0
+    _columns: dict[str, int] = field(default_factory=dict)
+    _seen: dict[str, int] = field(default_factory=dict)
+    _due_cache: dict[tuple, dt.date] = field(default_factory=dict)
+    _folds: dict[str, str] = field(default_factory=dict)
+
+    def fold(self, text: str) -> str:
+        """fold() of the few distinct labels of a file (units, statuses, channels), memoised."""
+        folded = self._folds.get(text)
+        if folded is None:
+            folded = fold(text)
+            if len(self._folds) < 10_000:
+                self._folds[text] = folded
+        return folded
+
+    def problem(self, row: int, column: str, value: Any, reason: str) -> None:
+        self.total += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(FileProblem(row, column, _text(value), str(reason)))
+
+    def header(self, names: Iterable[Any]) -> bool:
+        """Maps the header row; False (with problems) when required columns are missing."""
+        wanted = {fold(k): k for k in ALIASES} | {fold(v): k for k, v in ALIASES.items()}
+        for index, name in enumerate(names):
+            key = wanted.get(fold(_text(name)))
+            if key and key not in self._columns:
+                self._columns[key] = index
+        before = self.total
+        for name in REQUIRED:
+            if name not in self._columns:
+                self.problem(1, name, "", _("required column missing (header row)"))
+        if not {"due_at", "limit"} & set(self._columns) and not (self.procedures and "procedure_code" in self._columns):
+            self.problem(1, "due_at", "", _("give due_at, or limit and limit_unit to compute it"))
+        return self.total == before
+
+    def _due(self, received: dt.datetime, limit: int, unit: str, cutoff: bool) -> tuple[dt.date, dt.time | None]:
+        if unit == "hours":
+            result = due(received, limit, unit, self.cal)
+            return result.date, result.time
+        late = cutoff and received.time() >= DEFAULT_CUTOFF
+        key = (received.date(), late, limit, unit)
+        cached = self._due_cache.get(key)
+        if cached is None:
+            cached = due(received, limit, unit, self.cal, cutoff=DEFAULT_CUTOFF if cutoff else None).date
+            if len(self._due_cache) < 200_000:
+                self._due_cache[key] = cached
+        return cached, None
+
+    def parse(self, number: int, values: list[Any] | tuple[Any, ...]) -> Row | None:  # noqa: C901, PLR0912, PLR0915
+        self.rows_read += 1
+        width = len(values)
+        cells: dict[str, Any] = {}
+        for name, index in self._columns.items():
+            if index < width:
+                value = values[index]
+                if type(value) is str:
+                    value = value.strip()
+                    if value:
+                        cells[name] = value
+                elif value is not None:
+                    cells[name] = value
+
+        def raw(name: str) -> Any:
+            return cells.get(name)
+
+        def cell(name: str) -> str:
+            value = cells.get(name, "")
+            return value if type(value) is str else _text(value)
+
+        before = self.total
+
+        def moment(name: str, required: bool = False) -> dt.datetime | None:
+            value = cells.get(name)
+            if value is None:
                 if required:
-                    problem(number, name, "", "required")
+                    self.problem(number, name, "", _("required"))
                 return None
             try:
                 return parse_moment(value)
-            except ValueError as exc:
-                problem(number, name, value, str(exc))
+            except (ValueError, OverflowError) as exc:
+                self.problem(number, name, value, str(exc))
                 return None
 
-        before = total
         code = cell("dossier_code")
         if not code:
-            problem(number, "dossier_code", "", "required")
-        elif code in seen:
-            problem(number, "dossier_code", code, f"duplicate of row {seen[code]}")
+            self.problem(number, "dossier_code", "", _("required"))
+        elif len(code) > 60:
+            self.problem(number, "dossier_code", code, _("longer than 60 characters"))
+        elif code in self._seen:
+            self.problem(number, "dossier_code", code, _("duplicate of row %(row)s") % {"row": self._seen[code]})
         else:
-            seen[code] = number
+            self._seen[code] = number
         raw_status = cell("status")
-        status = raw_status if raw_status in STATUSES else STATUS_LABELS.get(fold(raw_status), "")
+        status = raw_status if raw_status in STATUSES else STATUS_LABELS.get(self.fold(raw_status), "")
         if not status:
-            problem(number, "status", raw_status, f"unknown status; use one of {', '.join(STATUSES)}")
+            self.problem(
+                number, "status", raw_status, _("unknown status; use one of %(list)s") % {"list": ", ".join(STATUSES)}
+            )
         raw_channel = cell("channel") or "direct"
-        channel = raw_channel if raw_channel in CHANNELS else CHANNEL_CODES.get(fold(raw_channel), "")
+        channel = raw_channel if raw_channel in CHANNELS else CHANNEL_CODES.get(self.fold(raw_channel), "")
         if not channel:
-            problem(number, "channel", raw_channel, "use direct, online, postal (or 1, 2, 3)")
+            self.problem(number, "channel", raw_channel, _("use direct, online, postal (or 1, 2, 3)"))
         received = moment("received_at", required=True)
         finished = moment("finished_at")
+        returned = moment("returned_at")
         requested = moment("supplement_requested_at")
         completed = moment("supplement_completed_at")
         flags = {}
         for name in FLAGS:
-            value = cell(name)
+            value = cells.get(name, "")
             if value not in ("", "0", "1"):
-                problem(number, name, value, "use 0 or 1")
+                value = _text(value)
+            if value not in ("", "0", "1"):
+                self.problem(number, name, value, _("use 0 or 1"))
             flags[name] = value == "1"
         supplements = cell("supplement_count") or "0"
-        if not supplements.isdigit():
-            problem(number, "supplement_count", supplements, "not a whole number")
-        due_date = None
+        if not supplements.isdigit() or int(supplements) > 99:
+            self.problem(number, "supplement_count", supplements, _("not a whole number"))
+            supplements = "0"
+        unit_text, unit_id = cell("unit"), None
+        if unit_text and self.units is not None:
+            unit_id = self.units.get(self.fold(unit_text))
+            if unit_id is None:
+                self.problem(number, "unit", unit_text, _("no unit of the agency has this code or name"))
+        procedure_code = cell("procedure_code")
+        entry = self.procedures.get(procedure_code) if procedure_code else None
+        limit_text, unit_given = cell("limit"), cell("limit_unit")
+        limit: int | None = None
+        limit_unit = ""
+        if limit_text:
+            limit_unit = unit_given or "working_days"
+            limit_unit = limit_unit if limit_unit in UNITS else UNIT_LABELS.get(fold(limit_unit), limit_unit)
+            if not limit_text.isdigit() or int(limit_text) > 3650:
+                self.problem(number, "limit", limit_text, _("not a whole number of days or hours"))
+            elif limit_unit not in UNITS:
+                self.problem(number, "limit_unit", unit_given, _("use one of %(list)s") % {"list": ", ".join(UNITS)})
+            else:
+                limit = int(limit_text)
+        elif entry is not None:
+            limit, limit_unit = entry.limit, entry.limit_unit
+        due_date: dt.date | None = None
+        due_time: dt.time | None = None
         if cell("due_at"):
             due_moment = moment("due_at")
-            due_date = due_moment.date() if due_moment else None
+            if due_moment is not None:
+                due_date = due_moment.date()
+                due_time = due_moment.time() if limit_unit == "hours" else None
         elif received is not None:
-            limit, unit = cell("limit"), cell("limit_unit") or "working_days"
-            unit = unit if unit in UNITS else UNIT_LABELS.get(fold(unit), unit)
-            if not limit.isdigit():
-                problem(number, "limit", limit, "no due_at: give the time limit as a whole number")
-            elif unit not in UNITS:
-                problem(number, "limit_unit", cell("limit_unit"), f"use one of {', '.join(UNITS)}")
-            else:
-                due_date = due(received, int(limit), unit, cal).date
+            if limit is not None and limit_unit in UNITS:
+                cutoff = entry.apply_cutoff if entry is not None else True
+                due_date, due_time = self._due(received, limit, limit_unit, cutoff)
+            elif not limit_text:
+                self.problem(
+                    number,
+                    "due_at",
+                    "",
+                    _("no due date: give due_at, a procedure of the catalogue, or limit and limit_unit"),
+                )
         if status in ENDED and finished is None and not cell("finished_at"):
-            problem(number, "finished_at", "", f"required for status {status}")
+            self.problem(number, "finished_at", "", _("required for status %(status)s") % {"status": status})
         if received and finished and finished < received:
-            problem(number, "finished_at", cell("finished_at"), "before received_at")
+            self.problem(number, "finished_at", cell("finished_at"), _("before received_at"))
+        if received and due_date and due_date < received.date():
+            self.problem(number, "due_at", cell("due_at"), _("before received_at"))
         if requested and completed and completed < requested:
-            problem(number, "supplement_completed_at", cell("supplement_completed_at"), "before the request")
-        if total > before or received is None or due_date is None:
-            continue
-        records.append(
-            Dossier(
-                code=code,
-                received_at=received,
-                due_date=due_date,
-                status=status,
-                channel=channel,
-                finished_at=finished,
-                supplement_count=int(supplements),
-                supplement_requested_at=requested,
-                supplement_completed_at=completed,
-                **flags,
-            )
+            self.problem(number, "supplement_completed_at", cell("supplement_completed_at"), _("before the request"))
+        if completed and not requested:
+            self.problem(number, "supplement_requested_at", "", _("required when the supplement is completed"))
+        if self.total > before or received is None or due_date is None:
+            return None
+        return Row(
+            number=number,
+            code=code,
+            procedure_code=procedure_code,
+            unit=unit_text,
+            unit_id=unit_id,
+            procedure_id=entry.id if entry else None,
+            channel=channel,
+            received_at=received,
+            due_date=due_date,
+            due_time=due_time,
+            limit=limit,
+            limit_unit=limit_unit if limit is not None else "",
+            status=status,
+            finished_at=finished,
+            returned_at=returned,
+            supplement_count=int(supplements),
+            supplement_requested_at=requested,
+            supplement_completed_at=completed,
+            flags=flags,
         )
-    if total:
-        raise DossierFileError(problems, total)
+
+    def rows(self, records: Iterator[list[Any] | tuple[Any, ...]]) -> Iterator[Row]:
+        """Header first, then the rows; stops early when the header is unusable."""
+        header = next(records, None)
+        if header is None:
+            self.problem(1, "", "", _("the file is empty"))
+            return
+        if not self.header(header):
+            return
+        for number, values in enumerate(records, start=2):
+            if not any(v not in (None, "") for v in values):
+                continue  # blank lines
+            row = self.parse(number, values)
+            if row is not None:
+                yield row
+        if self.rows_read == 0:
+            self.problem(2, "", "", _("the file has a header but no rows"))
+
+    def error(self) -> DossierFileError:
+        return DossierFileError(self.problems, self.total)
+
+
+def csv_records(stream: IO[bytes]) -> Iterator[list[str]]:
+    """Rows of a UTF-8 CSV (BOM or not), streamed; the delimiter (',' or ';') from the header."""
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    first = text.readline()
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    yield next(csv.reader([first], delimiter=delimiter), [])
+    yield from csv.reader(text, delimiter=delimiter)
+
+
+def xlsx_records(stream: IO[bytes]) -> Iterator[tuple[Any, ...]]:
+    """Rows of the first sheet of a workbook, streamed (read-only mode)."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(stream, read_only=True, data_only=True)
+    try:
+        yield from workbook.worksheets[0].iter_rows(values_only=True)
+    finally:
+        workbook.close()
+
+
+def is_xlsx(head: bytes) -> bool:
+    return head[:4] == b"PK\x03\x04"
+
+
+def read_dossiers(data: bytes | str, cal: WorkingCalendar) -> list[Dossier]:
+    """All rows of a small CSV file or a DossierFileError listing the first problems."""
+    raw = data.encode() if isinstance(data, str) else data
+    reader = DossierReader(cal)
+    records = [row.as_dossier() for row in reader.rows(csv_records(io.BytesIO(raw)))]
+    if reader.total:
+        raise reader.error()
     return records

@@ -25,7 +25,7 @@ def q2(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Dossier:
     """One dossier as the indicators need it. Times are local (naive) or aware."""
 
@@ -89,7 +89,10 @@ def end_of(d: Dossier, period_end: dt.datetime) -> dt.datetime:
 
 def progress(d: Dossier, start: dt.date, end: dt.date) -> str | None:
     """early, on_time or late for a dossier in the progress scope of the period; None outside it."""
-    period_start, period_end = period_bounds(start, end)
+    return _progress(d, *period_bounds(start, end))
+
+
+def _progress(d: Dossier, period_start: dt.datetime, period_end: dt.datetime) -> str | None:
     finish = end_of(d, period_end)
     if local(d.received_at) > period_end or finish < period_start:
         return None
@@ -142,6 +145,47 @@ class Quality:
         }
 
 
+def ratio_tests(d: Dossier) -> tuple[tuple[str, bool, bool], ...]:
+    """(indicator, in the numerator, in the denominator) for a dossier received in the period."""
+    electronic_result = not d.paper_result or d.e_result
+    return (
+        ("online_rate", d.channel == "online" and electronic_result, True),
+        ("online_payment_rate", d.paid_online, d.fee_bearing),
+        ("e_result_rate", d.e_result, d.paper_result),
+        ("digitization_rate", d.digitized and electronic_result, True),
+        ("reuse_rate", d.reused_data, True),
+        ("complaint_rate", d.complaint, True),
+    )
+
+
+RATIO_KEYS = (
+    "online_rate",
+    "online_payment_rate",
+    "e_result_rate",
+    "digitization_rate",
+    "reuse_rate",
+    "complaint_rate",
+)
+PROGRESS_PARTS = ("in_scope", "early", "on_time", "late")
+
+
+def members(dossiers: Iterable[Dossier], start: dt.date, end: dt.date, key: str, part: str) -> Iterable[str]:
+    """Codes of the dossiers behind a number (drill-down): `key` is `progress` with a part of
+    PROGRESS_PARTS, or a ratio indicator with `numerator` or `denominator`."""
+    bounds = period_bounds(start, end)
+    for d in dossiers:
+        if key == "progress":
+            outcome = _progress(d, *bounds)
+            if outcome is not None and part in ("in_scope", outcome):
+                yield d.code
+            continue
+        if not start <= local(d.received_at).date() <= end:
+            continue
+        for name, hit, counted in ratio_tests(d):
+            if name == key and counted and (part == "denominator" or hit):
+                yield d.code
+
+
 def _rate(numerator: int | Decimal, denominator: int | Decimal) -> Decimal | None:
     return Decimal(numerator) * HUNDRED / Decimal(denominator) if denominator else None
 
@@ -162,8 +206,9 @@ def compute(
         "reuse_rate": [0, 0],
         "complaint_rate": [0, 0],
     }
+    bounds = period_bounds(start, end)
     for d in dossiers:
-        outcome = progress(d, start, end)
+        outcome = _progress(d, *bounds)
         if outcome is not None:
             counts["in_scope"] += 1
             counts[outcome] += 1
@@ -171,15 +216,7 @@ def compute(
         if not start <= local(d.received_at).date() <= end:
             continue
         counts["received"] += 1
-        electronic_result = not d.paper_result or d.e_result
-        for key, hit, counted in (
-            ("online_rate", d.channel == "online" and electronic_result, True),
-            ("online_payment_rate", d.paid_online, d.fee_bearing),
-            ("e_result_rate", d.e_result, d.paper_result),
-            ("digitization_rate", d.digitized and electronic_result, True),
-            ("reuse_rate", d.reused_data, True),
-            ("complaint_rate", d.complaint, True),
-        ):
+        for key, hit, counted in ratio_tests(d):
             if counted:
                 ratios[key][1] += 1
                 ratios[key][0] += int(bool(hit))

@@ -46,6 +46,7 @@ APPROVERS = {"head", "leader"}  # the agency administrator manages accounts, not
 OBSTACLE = {"head", "office"}
 COMMENTERS = MEMBERS - {"auditor"}
 WRITERS = MEMBERS - {"auditor"}
+DOSSIER_HANDLERS = {"officer", "head", "office", "leader", "admin"}
 
 # (url name, method) -> expected status per role
 MATRIX = {
@@ -110,6 +111,31 @@ MATRIX = {
     ("scorecards:forecast", "get"): AGENCY_PAGE,
     ("scorecards:series_list", "get"): AGENCY_PAGE,
     ("scorecards:series_detail", "get"): VIEW_OBJECT,
+    # Procedures: the dossier is handled by unit QLDN (officer, head); KHTH's officer does not see it
+    ("procedures:register", "get"): AGENCY_PAGE,
+    ("procedures:at_risk", "get"): AGENCY_PAGE,
+    ("procedures:receive", "get"): {**AGENCY_PAGE, "auditor": FORBIDDEN, "appraiser": FORBIDDEN},
+    ("procedures:dossier", "get"): task_bound(MEMBERS),
+    ("procedures:handover", "post"): task_bound(DOSSIER_HANDLERS, ok=REDIRECT),
+    ("procedures:supplement", "post"): task_bound(DOSSIER_HANDLERS, ok=REDIRECT),
+    ("procedures:supplement_done", "post"): task_bound(DOSSIER_HANDLERS, ok=REDIRECT),
+    ("procedures:finish", "post"): task_bound(DOSSIER_HANDLERS, ok=REDIRECT),
+    ("procedures:return_result", "post"): task_bound(DOSSIER_HANDLERS, ok=REDIRECT),
+    ("procedures:apology", "post"): task_bound(DOSSIER_HANDLERS, ok=REDIRECT),
+    ("procedures:receipt", "get"): task_bound(MEMBERS),
+    ("procedures:apology_docx", "get"): task_bound(MEMBERS),
+    ("procedures:control_slip", "get"): task_bound(MEMBERS),
+    ("procedures:catalogue", "get"): AGENCY_PAGE,
+    ("procedures:procedure", "get"): VIEW_OBJECT,
+    ("procedures:catalogue_import", "get"): expect(MANAGERS, outsiders=FORBIDDEN),
+    ("procedures:catalogue_template", "get"): AGENCY_PAGE,
+    ("procedures:imports", "get"): expect(MANAGERS, outsiders=FORBIDDEN),
+    ("procedures:import_detail", "get"): expect(MANAGERS, outsiders=FORBIDDEN),
+    ("procedures:import_progress", "get"): expect(MANAGERS, outsiders=FORBIDDEN),
+    ("procedures:quality", "get"): AGENCY_PAGE,
+    ("procedures:quality_drill", "get"): AGENCY_PAGE,
+    ("procedures:official_score", "post"): expect(MANAGERS, ok=REDIRECT, outsiders=FORBIDDEN),
+    ("dossier_status", "get"): {r: OK for r in ROLES},
 }
 SKIP_PREFIXES = ("admin", "api")  # the admin is Django's; the API has its own matrix in test_api.py
 
@@ -147,6 +173,7 @@ def world(org, make_task, today, cal):
     task.completion_requested_at = task.created_at
     task.save()
     par = par_world(org, today)
+    tthc = procedures_world(org, cal)
     kwargs = {
         "evidence_detail": {"pk": doc.pk},
         "evidence_file": {"pk": doc.versions.get().pk},
@@ -159,6 +186,7 @@ def world(org, make_task, today, cal):
         "plans:occurrence_done": {"pk": task.occurrences.first().pk},
         "plans:unlink_evidence": {"pk": task.pk, "document_id": doc.pk},
         **par["kwargs"],
+        **tthc["kwargs"],
     }
     data = {
         "switch_agency": {"agency": org.agency.pk},
@@ -174,6 +202,11 @@ def world(org, make_task, today, cal):
         "plans:upload_evidence": {"abstract": "Quyết định", "file": lambda: SimpleUploadedFile("c.pdf", b"%PDF-1.6\n")},
         "scorecards:save_row": {"action": "declare", "value": "true"},
         "scorecards:improvement_task": {"plan": task.plan_id, "lead_unit": org.unit_a.pk, "deadline": "2027-03-31"},
+        "procedures:handover": {"receiver": "Phòng QLDN"},
+        "procedures:supplement": {"items": "Bản sao giấy phép"},
+        "procedures:finish": {"outcome": "finished"},
+        "procedures:apology": {"reason": "Chờ ý kiến", "new_date": "2027-01-05"},
+        "procedures:official_score": {"indicator": "on_time_rate", "points": "18.5"},
     }
     return {"task": task, "kwargs": kwargs, "data": data}
 
@@ -213,6 +246,39 @@ def par_world(org, today):
             "scorecards:card_step": {"pk": card.pk, "step": "metrics"},
             "scorecards:assignment_step": {"pk": assignment.pk, "step": "submit"},
             "scorecards:series_detail": {"pk": series.pk},
+        }
+    }
+
+
+def procedures_world(org, cal):
+    from procedures import services as tthc
+    from procedures.models import DossierImport, Procedure
+
+    procedure = Procedure.objects.create(agency=org.agency, code="1.001", name="Cấp phép", limit=5)
+    received = dt.datetime(2026, 3, 9, 9, tzinfo=dt.UTC)
+    dossier = tthc.receive(
+        actor=org.office, agency=org.agency, procedure=procedure, received_at=received, cal=cal, unit=org.unit_a
+    )
+    with_apology = tthc.receive(
+        actor=org.office, agency=org.agency, procedure=procedure, received_at=received, cal=cal, unit=org.unit_a
+    )
+    tthc.apologise(with_apology, actor=org.office, reason="Chờ ý kiến", new_date=dt.date(2026, 3, 20), cal=cal)
+    item = DossierImport.objects.create(agency=org.agency, original_name="hs.csv", state="done")
+    pk = {"pk": dossier.pk}
+    return {
+        "kwargs": {
+            **{
+                f"procedures:{name}": pk
+                for name in ("dossier", "handover", "supplement", "supplement_done", "finish", "return_result")
+            },
+            "procedures:apology": pk,
+            "procedures:receipt": pk,
+            "procedures:control_slip": pk,
+            "procedures:apology_docx": {"pk": with_apology.pk},
+            "procedures:procedure": {"pk": procedure.pk},
+            "procedures:import_detail": {"pk": item.pk},
+            "procedures:import_progress": {"pk": item.pk},
+            "dossier_status": {"code": dossier.code},
         }
     }
 

@@ -5,13 +5,13 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from core.jobs import run_once
+from core.jobs import run_once, run_queues
 
 log = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
-    help = "Background worker: daily monitoring, reminders and e-mail digests. Safe to run several."
+    help = "Background worker: daily monitoring, reminders, e-mail digests and queued imports. Safe to run several."
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="run one cycle and exit")
@@ -34,7 +34,12 @@ class Command(BaseCommand):
                 log.exception("worker cycle failed")
             if once or stop["now"]:
                 return
-            for _ in range(interval):
+            for second in range(interval):
                 if stop["now"]:
                     return
                 time.sleep(1)
+                if second % 3 == 2:  # queued imports start within seconds, not at the next cycle
+                    try:
+                        run_queues()
+                    except Exception:
+                        log.exception("queued work failed")

@@ -32,6 +32,9 @@ class Command(BaseCommand):
         from scorecards.loader import load_par_demo
 
         load_par_demo(today=today)
+        from procedures.demo import load_procedures_demo
+
+        load_procedures_demo(today=today, cal=cal)
         if quiet:
             return
         self.stdout.write(_("Tasks created: %(n)s") % {"n": created})

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.utils import translation
 
 from core.reference import shipped_calendar
 from procedures.dossier_file import DossierFileError, read_dossiers
@@ -41,7 +42,8 @@ class Command(BaseCommand):
         except OSError as exc:
             self._fail([f"{path}: {exc.strerror or exc}"])
         try:
-            records = read_dossiers(data, shipped_calendar())
+            with translation.override("en"):  # one language on the console, as the other messages
+                records = read_dossiers(data, shipped_calendar())
         except UnicodeDecodeError:
             self._fail([f"{path}: not UTF-8 text"])
         except DossierFileError as exc:

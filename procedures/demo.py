@@ -1,0 +1,109 @@
+"""ILLUSTRATIVE demo data for the register: the catalogue of data/procedures/catalogue-demo.yaml and
+a year of generated dossiers (deterministic), with a few due tomorrow so the warnings show."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import yaml
+from django.db import transaction
+
+from core.calendar import WorkingCalendar
+from core.deadlines import LOCAL
+from core.models import Agency, Unit
+from core.reference import DATA_DIR
+from core.text import fold
+from procedures.models import Dossier, Procedure
+from procedures.services import compute_due
+
+
+@transaction.atomic
+def load_procedures_demo(*, today: dt.date, cal: WorkingCalendar, count: int = 400) -> int:
+    agency = Agency.objects.get(code="BQLKKTCK")
+    if not agency.electronic_id:
+        agency.electronic_id = "H38.15"  # illustrative
+        agency.parent_body = agency.parent_body or "UBND TỈNH LẠNG SƠN"
+        agency.save(update_fields=["electronic_id", "parent_body"])
+    units = {u.code: u for u in Unit.objects.filter(agency=agency)}
+    procedures = []
+    for entry in yaml.safe_load((DATA_DIR / "procedures" / "catalogue-demo.yaml").read_text(encoding="utf-8")):
+        unit = entry.pop("unit")
+        procedure, _created = Procedure.objects.update_or_create(
+            agency=agency,
+            code=entry["code"],
+            defaults={
+                **entry,
+                "fee_bearing": entry.get("fees", "Không") != "Không",
+                "where": "Bộ phận Một cửa, Trung tâm Phục vụ hành chính công tỉnh Lạng Sơn",
+                "responsible": agency.name,
+                "search_text": fold(f"{entry['code']} {entry['name']} {entry.get('field', '')}"),
+            },
+        )
+        procedures.append((procedure, units.get(unit)))
+    if Dossier.objects.filter(agency=agency).exists():
+        return 0
+    rng = random.Random(2026)  # noqa: S311  (demo data, not security)
+    start = dt.date(today.year, 1, 2)
+    span = max((today - start).days, 1)
+    rows = []
+    for n in range(count):
+        procedure, unit = procedures[n % len(procedures)]
+        day = start + dt.timedelta(days=rng.randrange(span + 1))
+        received = dt.datetime.combine(day, dt.time(rng.randrange(7, 17), rng.randrange(60)), tzinfo=LOCAL)
+        due_date, due_time = compute_due(received, procedure, cal)
+        online = rng.random() < 0.45
+        dossier = Dossier(
+            agency=agency,
+            unit=unit,
+            procedure=procedure,
+            procedure_code=procedure.code,
+            code=f"{agency.electronic_id}-{day:%y%m%d}-{9000 + n:04d}",
+            channel="online" if online else rng.choice(["direct", "direct", "postal"]),
+            source="import",
+            received_at=received,
+            due_date=due_date,
+            due_time=due_time,
+            limit=procedure.limit,
+            limit_unit=procedure.limit_unit,
+            fee_bearing=procedure.fee_bearing,
+            paper_result=procedure.paper_result,
+            paid_online=procedure.fee_bearing and online and rng.random() < 0.6,
+            digitized=rng.random() < 0.7,
+            reused_data=rng.random() < 0.2,
+            complaint=rng.random() < 0.02,
+            applicant_name=rng.choice(
+                [
+                    "Công ty TNHH Thương mại Đồng Đăng",
+                    "Nguyễn Văn An",
+                    "Công ty CP Logistics Tân Thanh",
+                    "Hoàng Thị Mai",
+                ]
+            ),
+        )
+        due_end = dt.datetime.combine(due_date, dt.time(17), tzinfo=LOCAL)
+        now = dt.datetime.combine(today, dt.time(8), tzinfo=LOCAL)
+        if due_end < now or rng.random() < 0.6:
+            late = rng.random() < 0.06
+            end = (
+                due_end + dt.timedelta(days=rng.randrange(1, 4))
+                if late
+                else received + (due_end - received) * rng.uniform(0.3, 0.98)
+            )
+            if end < now:
+                dossier.status = rng.choice(["finished", "returned", "returned"])
+                dossier.finished_at = end
+                dossier.e_result = rng.random() < 0.8
+                if dossier.status == "returned":
+                    dossier.returned_at = end + dt.timedelta(hours=2)
+            else:
+                dossier.status = "processing"
+        else:
+            dossier.status = "processing"
+        rows.append(dossier)
+    # two dossiers due on the next working day without a result: the warnings have something to show
+    for dossier in rows[:2]:
+        dossier.status, dossier.finished_at, dossier.returned_at = "processing", None, None
+        dossier.due_date = cal.next_working_day(today)
+    Dossier.objects.bulk_create(rows, batch_size=500)
+    return len(rows)

@@ -1,0 +1,301 @@
+"""Dossier workflows (one_stop.md §3-§5): counter reception with the dossier code, hand-overs,
+supplement requests, the ending steps and the apology (Mẫu 04). Every change is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.calendar import WorkingCalendar
+from core.deadlines import DEFAULT_CUTOFF, LOCAL, due, local
+from core.models import Agency, Unit
+from core.services import diff, log_action
+from procedures.models import (
+    ENDED_STATUSES,
+    Dossier,
+    DossierCounter,
+    DossierStatus,
+    Handover,
+    Procedure,
+    SupplementRequest,
+)
+
+TRACKED = (
+    "status",
+    "unit_id",
+    "due_date",
+    "finished_at",
+    "returned_at",
+    "supplement_count",
+    "supplement_requested_at",
+    "supplement_completed_at",
+    "paper_result",
+    "e_result",
+    "digitized",
+    "reused_data",
+    "paid_online",
+    "apology_date",
+    "apology_reason",
+    "note",
+)
+
+# one_stop.md §3 (from `received` on; the ending steps carry the end time)
+TRANSITIONS = {
+    "received": {"processing", "rejected", "stopped", "withdrawn", "finished"},
+    "processing": {"supplement_requested", "finished", "rejected", "stopped", "withdrawn"},
+    "supplement_requested": {"processing", "stopped", "withdrawn"},
+    "finished": {"returned"},
+}
+
+
+class WorkflowError(ValueError):
+    """A step the dossier's current state does not allow; the message is for the user."""
+
+
+def snapshot(dossier: Dossier) -> dict[str, Any]:
+    return {name: getattr(dossier, name) for name in TRACKED}
+
+
+def _locked(dossier: Dossier) -> Dossier:
+    return Dossier.objects.select_for_update().get(pk=dossier.pk)
+
+
+def _save(dossier: Dossier, before: dict, *, actor, action: str, note: str = "") -> Dossier:
+    dossier.save()
+    log_action(
+        actor=actor,
+        agency=dossier.agency,
+        action=action,
+        obj=dossier,
+        changes=diff(before, snapshot(dossier)),
+        note=note,
+    )
+    return dossier
+
+
+def _move(dossier: Dossier, target: str) -> None:
+    if target not in TRANSITIONS.get(dossier.status, set()):
+        raise WorkflowError(
+            _("A dossier that is “%(status)s” cannot become “%(target)s”.")
+            % {"status": dossier.get_status_display(), "target": DossierStatus(target).label}
+        )
+    dossier.status = target
+
+
+def code_prefix(agency: Agency) -> str:
+    return agency.electronic_id or agency.code
+
+
+def next_code(agency: Agency, day: dt.date) -> str:
+    """`{agency ID}-{YYMMDD}-{NNNN}`: the day's sequence under a row lock, never reused (§4)."""
+    prefix = code_prefix(agency)
+    counter, _created = DossierCounter.objects.select_for_update().get_or_create(prefix=prefix, day=day)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{prefix}-{day:%y%m%d}-{counter.last:04d}"
+
+
+def compute_due(received: dt.datetime, procedure: Procedure, cal: WorkingCalendar) -> tuple[dt.date, dt.time | None]:
+    result = due(
+        received, procedure.limit, procedure.limit_unit, cal, cutoff=DEFAULT_CUTOFF if procedure.apply_cutoff else None
+    )
+    return result.date, result.time
+
+
+@transaction.atomic
+def receive(
+    *, actor, agency: Agency, procedure: Procedure, received_at: dt.datetime, cal: WorkingCalendar, **fields: Any
+) -> Dossier:
+    """A dossier received at the counter: its code, its due date from the catalogue, the audit entry."""
+    moment = received_at if timezone.is_aware(received_at) else received_at.replace(tzinfo=LOCAL)
+    due_date, due_time = compute_due(moment, procedure, cal)
+    dossier = Dossier(
+        agency=agency,
+        procedure=procedure,
+        procedure_code=procedure.code,
+        code=next_code(agency, local(moment).date()),
+        received_at=moment,
+        due_date=due_date,
+        due_time=due_time,
+        limit=procedure.limit,
+        limit_unit=procedure.limit_unit,
+        fee_bearing=procedure.fee_bearing,
+        paper_result=procedure.paper_result,
+        source="counter",
+        created_by=actor,
+        **fields,
+    )
+    dossier.save()
+    log_action(
+        actor=actor,
+        agency=agency,
+        action="dossier.received",
+        obj=dossier,
+        changes=diff(
+            {}, {k: v for k, v in {"code": dossier.code, **snapshot(dossier)}.items() if v not in (None, "", 0)}
+        ),
+    )
+    return dossier
+
+
+@transaction.atomic
+def hand_over(
+    dossier: Dossier,
+    *,
+    actor,
+    giver: str,
+    receiver: str,
+    to_unit: Unit | None,
+    step_due: dt.date | None = None,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> Handover:
+    """A row of the control slip (Mẫu 06); the first hand-over starts the processing."""
+    dossier = _locked(dossier)
+    if dossier.status in ENDED_STATUSES and dossier.status != "finished":
+        raise WorkflowError(_("This dossier is closed."))
+    before = snapshot(dossier)
+    handover = Handover.objects.create(
+        dossier=dossier,
+        handed_at=at or timezone.now(),
+        giver=giver,
+        receiver=receiver,
+        to_unit=to_unit,
+        step_due=step_due,
+        note=note,
+        recorded_by=actor,
+    )
+    if dossier.status == "received":
+        dossier.status = "processing"
+    if to_unit is not None and dossier.status != "finished":
+        dossier.unit = to_unit
+    _save(dossier, before, actor=actor, action="dossier.handed_over", note=f"{giver} → {receiver}")
+    return handover
+
+
+@transaction.atomic
+def request_supplement(
+    dossier: Dossier, *, actor, items: str, reason: str = "", at: dt.datetime | None = None
+) -> Dossier:
+    """Mẫu 02: the clock pauses. A second request needs a reason and makes the dossier late (766)."""
+    dossier = _locked(dossier)
+    if not items.strip():
+        raise WorkflowError(_("List every item to add or correct, with its reason."))
+    if dossier.supplement_count >= 1 and not reason.strip():
+        raise WorkflowError(_("A second supplement request needs a reason; it makes the dossier late."))
+    before = snapshot(dossier)
+    if dossier.status == "received":
+        dossier.status = "processing"
+    _move(dossier, "supplement_requested")
+    moment = at or timezone.now()
+    SupplementRequest.objects.create(
+        dossier=dossier, requested_at=moment, items=items, second_reason=reason, requested_by=actor
+    )
+    dossier.supplement_count += 1
+    if dossier.supplement_count == 1:
+        dossier.supplement_requested_at = moment
+    return _save(dossier, before, actor=actor, action="dossier.supplement_requested", note=reason or items[:200])
+
+
+@transaction.atomic
+def complete_supplement(dossier: Dossier, *, actor, at: dt.datetime | None = None) -> Dossier:
+    dossier = _locked(dossier)
+    before = snapshot(dossier)
+    _move(dossier, "processing")
+    moment = at or timezone.now()
+    request = dossier.supplements.filter(completed_at__isnull=True).order_by("-requested_at").first()
+    if request is not None:
+        if moment < request.requested_at:
+            raise WorkflowError(_("The supplement cannot be completed before it was requested."))
+        request.completed_at = moment
+        request.save(update_fields=["completed_at"])
+    if dossier.supplement_count == 1:
+        dossier.supplement_completed_at = moment
+    return _save(dossier, before, actor=actor, action="dossier.supplement_completed")
+
+
+@transaction.atomic
+def finish(
+    dossier: Dossier,
+    *,
+    actor,
+    outcome: str,
+    at: dt.datetime | None = None,
+    note: str = "",
+    flags: dict[str, bool] | None = None,
+) -> Dossier:
+    """finished (result issued), rejected, stopped or withdrawn: the end time of the 766 rules."""
+    if outcome not in ("finished", "rejected", "stopped", "withdrawn"):
+        raise WorkflowError(_("Unknown outcome."))
+    dossier = _locked(dossier)
+    if outcome != "finished" and not note.strip():
+        raise WorkflowError(_("Give the reason (it goes to the applicant)."))
+    before = snapshot(dossier)
+    _move(dossier, outcome)
+    moment = at or timezone.now()
+    if moment < dossier.received_at:
+        raise WorkflowError(_("The end time is before the reception."))
+    dossier.finished_at = moment
+    for name, value in (flags or {}).items():
+        setattr(dossier, name, value)
+    if note:
+        dossier.note = "\n".join(filter(None, [dossier.note, note]))
+    return _save(dossier, before, actor=actor, action=f"dossier.{outcome}", note=note)
+
+
+@transaction.atomic
+def return_result(dossier: Dossier, *, actor, at: dt.datetime | None = None) -> Dossier:
+    dossier = _locked(dossier)
+    before = snapshot(dossier)
+    _move(dossier, "returned")
+    dossier.returned_at = at or timezone.now()
+    return _save(dossier, before, actor=actor, action="dossier.returned")
+
+
+def apology_deadline(dossier: Dossier, cal: WorkingCalendar) -> dt.date:
+    """Mẫu 04 goes out no later than the end of the working day before the due date (§5)."""
+    return cal.previous_working_day(dossier.due_date)
+
+
+@transaction.atomic
+def apologise(dossier: Dossier, *, actor, reason: str, new_date: dt.date, cal: WorkingCalendar) -> Dossier:
+    """Records the apology and its new date, once; the 766 due date stays the original one."""
+    dossier = _locked(dossier)
+    if dossier.apology_date is not None:
+        raise WorkflowError(
+            _("The new date was already set on %(date)s; it can be set only once.")
+            % {"date": f"{dossier.apology_date:%d/%m/%Y}"}
+        )
+    if not dossier.is_open:
+        raise WorkflowError(_("Only a dossier still being processed can get an apology letter."))
+    if not reason.strip():
+        raise WorkflowError(_("Give the reason for the delay."))
+    if new_date <= dossier.due_date:
+        raise WorkflowError(
+            _("The new date must be after the due date (%(date)s).") % {"date": f"{dossier.due_date:%d/%m/%Y}"}
+        )
+    if not cal.is_working_day(new_date):
+        raise WorkflowError(_("The new date must be a working day."))
+    before = snapshot(dossier)
+    dossier.apology_date, dossier.apology_reason = new_date, reason.strip()
+    dossier.apology_at, dossier.apology_by = timezone.now(), actor
+    return _save(dossier, before, actor=actor, action="dossier.apology", note=reason)
+
+
+def adjusted_due(dossier: Dossier) -> dt.datetime:
+    """The due moment shifted by the completed supplement pause (what staff see, §7)."""
+    end = dt.datetime.combine(dossier.due_date, dt.time(23, 59, 59), tzinfo=LOCAL)
+    if dossier.supplement_requested_at and dossier.supplement_completed_at:
+        end += dossier.supplement_completed_at - dossier.supplement_requested_at
+    return end
+
+
+def at_risk(qs, *, today: dt.date, cal: WorkingCalendar):
+    """Dossiers without a result due by the end of the next working day (overdue ones included)."""
+    horizon = cal.next_working_day(today)
+    return qs.filter(status__in=("received", "processing"), due_date__lte=horizon)
