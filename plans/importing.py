@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
-import uuid
-from pathlib import Path
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -68,27 +65,6 @@ def preview(*, plan: Plan, data: bytes) -> excel.ParsedPlan:
             parsed.errors.append(excel.RowError(row["row"], labels["deadline"], value, "reason_required"))
     parsed.errors.sort(key=lambda e: e.row)
     return parsed
-
-
-def stash(data: bytes, *, directory: Path) -> str:
-    """Keeps a checked file until the user confirms it; files older than a day are removed."""
-    directory.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - 86400
-    for old in directory.glob("*.xlsx"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = uuid.uuid4().hex
-    (directory / f"{token}.xlsx").write_bytes(data)
-    return token
-
-
-def unstash(token: str, *, directory: Path) -> bytes | None:
-    path = directory / f"{token}.xlsx"
-    if not token.isalnum() or not path.exists():
-        return None
-    data = path.read_bytes()
-    path.unlink(missing_ok=True)
-    return data
 
 
 @transaction.atomic

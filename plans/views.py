@@ -1,9 +1,7 @@
 from __future__ import annotations
 
 from functools import wraps
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import uploads
 from core.access import current_agency, documents_visible_to, scope_for
 from core.forms import DocumentForm
 from core.models import Agency, Unit, User
@@ -37,7 +36,7 @@ from plans.forms import (
     ResolveForm,
     TaskForm,
 )
-from plans.importing import ERROR_MESSAGES, commit_import, preview, stash, unstash
+from plans.importing import ERROR_MESSAGES, commit_import, preview
 from plans.models import Inspection, Obstacle, Occurrence, Plan, Task, TaskStatus
 from plans.selectors import (
     FLAG_KEYS,
@@ -487,10 +486,6 @@ def import_template(request, pk: int):
     return response
 
 
-def _import_dir() -> Path:
-    return Path(settings.VAR_DIR) / "imports"
-
-
 @login_required
 def import_plan(request, pk: int):
     """Upload -> checked preview (nothing saved) -> confirm (all rows or none)."""
@@ -498,11 +493,9 @@ def import_plan(request, pk: int):
     uploading = request.method == "POST" and "token" not in request.POST
     form = ImportForm(request.POST, request.FILES) if uploading else ImportForm()
     context = {"plan": plan, "form": form, "error_messages": ERROR_MESSAGES}
-    pending = request.session.get("plan_imports", {})
+    purpose = f"plan:{plan.pk}"
     if request.method == "POST" and "token" in request.POST:
-        token = request.POST["token"]
-        data = unstash(token, directory=_import_dir()) if pending.get(token) == plan.pk else None
-        request.session["plan_imports"] = {k: v for k, v in pending.items() if k != token}
+        data = uploads.release(request, request.POST["token"], purpose=purpose)
         if data is None:
             messages.error(request, _("The uploaded file has expired; upload it again."))
             return redirect("plans:import", pk=pk)
@@ -515,8 +508,7 @@ def import_plan(request, pk: int):
         data = form.cleaned_data["file"].read()
         context["parsed"] = preview(plan=plan, data=data)
         if context["parsed"].ok:
-            context["token"] = stash(data, directory=_import_dir())
-            request.session["plan_imports"] = {**pending, context["token"]: plan.pk}
+            context["token"] = uploads.hold(request, data, purpose=purpose)
     failed = bool(context.get("parsed") and context["parsed"].errors) or bool(form.errors)
     return render(request, "plans/import.html", context, status=400 if failed else 200)
 

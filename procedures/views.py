@@ -3,9 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from functools import wraps
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,12 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import uploads
 from core.access import current_agency
 from core.deadlines import LOCAL
 from core.models import Unit
 from core.services import diff, history_for, load_calendar, log_action
 from core.text import fold
-from plans.importing import stash, unstash
 from procedures import catalogue, documents, services
 from procedures.access import (
     can_handle,
@@ -379,10 +377,10 @@ def catalogue_detail(request, pk):
 @login_required
 def catalogue_import(request):
     agency = require_manager(request.user, current_agency(request))
-    directory = _stash_dir()
+    purpose = f"catalogue:{agency.pk}"
     context = {"form": FileForm(), "agency": agency}
     if request.method == "POST" and request.POST.get("token"):
-        data = unstash(request.POST["token"], directory=directory)
+        data = uploads.release(request, request.POST["token"], purpose=purpose)
         if data is None:
             messages.error(request, _("The checked file has expired; upload it again."))
             return redirect("procedures:catalogue_import")
@@ -399,12 +397,8 @@ def catalogue_import(request):
             parsed = catalogue.preview(agency=agency, data=data)
             context["parsed"] = parsed
             if not parsed.errors:
-                context["token"] = stash(data, directory=directory)
+                context["token"] = uploads.hold(request, data, purpose=purpose)
     return render(request, "procedures/catalogue_import.html", context)
-
-
-def _stash_dir():
-    return Path(settings.VAR_DIR) / "imports" / "catalogue"
 
 
 @login_required

@@ -143,6 +143,24 @@ def test_catalogue_import_page(client, org):
     assert client.get(reverse("procedures:catalogue"), {"q": "giay phep lao dong"}).context["procedures"].count() == 1
 
 
+def test_a_checked_catalogue_is_committed_only_by_the_session_that_checked_it(client, org):
+    from django.test import Client
+
+    client.force_login(org.office)
+    data = workbook([HEADER, ["2.001", "Cấp giấy phép lao động", "Lao động", 5, "", "", "", ""]])
+    token = client.post(reverse("procedures:catalogue_import"), {"file": SimpleUploadedFile("c.xlsx", data)}).context[
+        "token"
+    ]
+    stranger = Client()
+    stranger.force_login(org.office)  # same account, another session
+    assert stranger.post(reverse("procedures:catalogue_import"), {"token": token}).status_code == 302
+    assert not Procedure.objects.exists()
+    client.post(reverse("procedures:catalogue_import"), {"token": token})
+    assert Procedure.objects.get().code == "2.001"
+    assert client.post(reverse("procedures:catalogue_import"), {"token": token}).status_code == 302  # spent
+    assert Procedure.objects.count() == 1
+
+
 # --- counter reception and the lifecycle ---------------------------------------------------------
 
 
