@@ -18,7 +18,7 @@ from core.models import Agency
 from core.services import load_calendar, log_action
 from procedures.access import can_receive, dossiers_visible_to
 from procedures.dossier_file import ALIASES
-from procedures.importing import Writer, reader_for
+from procedures.importing import Writer, item, reader_for
 from procedures.models import Dossier
 from procedures.selectors import quality
 
@@ -104,7 +104,6 @@ def push_dossier(request, payload: DossierIn):
     data: dict[str, Any] = payload.dict()
     names = list(ALIASES)
     values = [data.get(name) for name in names]
-    values[names.index("dossier_code")] = payload.dossier_code
     reader = reader_for(agency, load_calendar())
     reader.header(names)
     row = reader.parse(1, values)
@@ -112,7 +111,7 @@ def push_dossier(request, payload: DossierIn):
         return Status(422, {"detail": "invalid dossier", "problems": [p.as_data() for p in reader.problems]})
     with transaction.atomic():
         writer = Writer(agency=agency, actor=request.user, source="api")
-        writer.write([row])
+        writer.write([item(row)])
         dossier = Dossier.objects.select_related("agency", "unit").get(agency=agency, code=row.code)
         applicant = {k: data[k] for k in APPLICANT if data[k] and getattr(dossier, k) != data[k]}
         if applicant:

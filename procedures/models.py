@@ -6,11 +6,14 @@ Lifecycle and forms: one_stop.md §2-§5; indicators: service_quality_766.md.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Agency, Unit
+from procedures import quality
 
 
 class LimitUnit(models.TextChoices):
@@ -100,7 +103,13 @@ class ResultDelivery(models.TextChoices):
 
 
 class Dossier(models.Model):
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="dossiers", verbose_name=_("agency"))
+    # A register holds millions of rows and every index and foreign-key check is paid on each
+    # insert: the agency's own index is covered by the composite indexes below, which lead with
+    # it; the import batch is a provenance note (SET_NULL is applied by Django) that is not
+    # checked by the database row by row.
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="dossiers", verbose_name=_("agency"), db_index=False
+    )
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers", verbose_name=_("unit")
     )
@@ -154,12 +163,19 @@ class Dossier(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     import_batch = models.ForeignKey(
-        "DossierImport", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "DossierImport", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_constraint=False
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # The 766 progress rule worked out when the dossier is written (procedures.quality.Facts), so
+    # the indicators of a period are counted in the database. Kept in step by save() and by the
+    # importer; never edited.
+    progress_ended_on = models.DateField(null=True, blank=True, editable=False)
+    progress_outcome = models.CharField(max_length=8, blank=True, editable=False)
+    early_through = models.DateField(null=True, blank=True, editable=False)
+    late_from = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("dossier")
@@ -167,16 +183,81 @@ class Dossier(models.Model):
         ordering = ["-received_at"]
         constraints = [models.UniqueConstraint(fields=["agency", "code"], name="dossier_code_per_agency")]
         indexes = [
-            models.Index(fields=["agency", "received_at"], name="dossier_agency_received"),
+            # Covers the 766 counts of a period (selectors.quality reads only this index, in
+            # reception order) and the register's newest-first list.
+            models.Index(
+                fields=[
+                    "agency",
+                    "received_at",
+                    "progress_ended_on",
+                    "progress_outcome",
+                    "early_through",
+                    "late_from",
+                    "unit",
+                    "channel",
+                    "paper_result",
+                    "e_result",
+                    "digitized",
+                    "reused_data",
+                    "fee_bearing",
+                    "paid_online",
+                    "complaint",
+                ],
+                name="dossier_period_facts",
+            ),
             models.Index(fields=["agency", "status", "due_date"], name="dossier_agency_open_due"),
         ]
 
     def __str__(self) -> str:
         return self.code
 
+    def save(self, *args, **kwargs) -> None:
+        if self.received_at is not None and self.due_date is not None:
+            for name, value in progress_facts(self.as_record()).items():
+                setattr(self, name, value)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], *FACT_FIELDS}
+        super().save(*args, **kwargs)
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def as_record(self) -> quality.Dossier:
+        return quality.Dossier(*(getattr(self, name) for name in RECORD_FIELDS))
+
+
+# The quality.Dossier fields, in its order.
+RECORD_FIELDS = (
+    "code",
+    "received_at",
+    "due_date",
+    "status",
+    "channel",
+    "finished_at",
+    "supplement_count",
+    "supplement_requested_at",
+    "supplement_completed_at",
+    "paper_result",
+    "e_result",
+    "digitized",
+    "reused_data",
+    "fee_bearing",
+    "paid_online",
+    "complaint",
+)
+FACT_FIELDS = ("progress_ended_on", "progress_outcome", "early_through", "late_from")
+
+
+def progress_facts(record: quality.Dossier) -> dict[str, Any]:
+    """The FACT_FIELDS of a dossier."""
+    facts = quality.facts(record)
+    return {
+        "progress_ended_on": facts.ended_on,
+        "progress_outcome": facts.outcome,
+        "early_through": facts.early_through,
+        "late_from": facts.late_from,
+    }
 
 
 class Handover(models.Model):

@@ -1,7 +1,8 @@
 """Decision 766 service-quality indicators for a period (service_quality_766.md §2, §3, §5).
 
 Pure: records in, figures out; used by the `service_quality` command (from a file, without the
-database) and, later, by the dossier register's dashboard and the API.
+database). The register's dashboard and the API count the same rule in the database over the
+Facts stored with each dossier (procedures.selectors), and both end in summarise().
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from core.deadlines import END_OF_DAY, local
 
@@ -67,12 +68,9 @@ DEFAULT_INDICATORS = (
 )
 
 
-def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """[from 00:00:00, to 23:59:59] local."""
-    return dt.datetime.combine(start, dt.time.min), dt.datetime.combine(end, END_OF_DAY)
-
-
-def end_of(d: Dossier, period_end: dt.datetime) -> dt.datetime:
+def fixed_end(d: Progressing) -> dt.datetime | None:
+    """The end that does not depend on the period (local): finished_at for an ended dossier, the
+    request time for one waiting on its only supplement request; None while it is open."""
     if d.status in ENDED and d.finished_at is not None:
         return local(d.finished_at)
     waiting = (
@@ -81,29 +79,89 @@ def end_of(d: Dossier, period_end: dt.datetime) -> dt.datetime:
         and d.supplement_requested_at is not None
         and d.supplement_completed_at is None
     )
-    if waiting:
-        assert d.supplement_requested_at is not None
-        return local(d.supplement_requested_at)
-    return period_end
+    return local(d.supplement_requested_at) if waiting and d.supplement_requested_at is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the progress rule needs of a dossier, worked out once when it is written, so the
+    register can count a period in the database. A period ends at 23:59:59 of its last day E.
+
+    `ended_on` is the date of the fixed end (fixed_end), None while the dossier is open: it is in
+    the scope of a period that starts on or before that date. `outcome` is early/on_time/late
+    when it does not depend on the period (a fixed end, or a second supplement request: late
+    whatever happens). Otherwise it is "" and E decides, the end of an open dossier being the
+    period's end less the supplement time: early when E <= `early_through`, late when
+    E >= `late_from`, else on time."""
+
+    ended_on: dt.date | None
+    outcome: str
+    early_through: dt.date
+    late_from: dt.date
+
+
+class Progressing(Protocol):
+    """What facts() reads: a Dossier, or a row of a dossier file."""
+
+    @property
+    def due_date(self) -> dt.date: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def finished_at(self) -> dt.datetime | None: ...
+    @property
+    def supplement_count(self) -> int: ...
+    @property
+    def supplement_requested_at(self) -> dt.datetime | None: ...
+    @property
+    def supplement_completed_at(self) -> dt.datetime | None: ...
+
+
+DAY = dt.timedelta(days=1)
+LAST_SECOND = dt.timedelta(hours=23, minutes=59, seconds=59)
+
+
+def facts(d: Progressing) -> Facts:
+    pause = dt.timedelta(0)
+    if d.supplement_requested_at is not None and d.supplement_completed_at is not None:
+        pause = local(d.supplement_completed_at) - local(d.supplement_requested_at)
+    due_start = dt.datetime.combine(d.due_date, dt.time.min)
+    end = fixed_end(d)
+    outcome = ""
+    if d.supplement_count > 1:
+        outcome = "late"
+    elif end is not None:
+        adjusted = end - pause
+        outcome = "late" if adjusted > due_start + LAST_SECOND else "early" if adjusted < due_start else "on_time"
+    # Open: the end is E 23:59:59 - pause. Late when that passes the due date's 23:59:59, i.e.
+    # E (midnight) > due_start + pause; early when it is before due_start, i.e.
+    # E (midnight) < due_start + pause - 23:59:59.
+    late = due_start + pause
+    early = due_start + pause - LAST_SECOND
+    early_through = early.date() if early.time() != dt.time.min else early.date() - DAY
+    return Facts(end.date() if end is not None else None, outcome, early_through, late.date() + DAY)
+
+
+def outcome_at(f: Facts, end: dt.date) -> str:
+    """The outcome in a period ending on `end`."""
+    if f.outcome:
+        return f.outcome
+    if end >= f.late_from:
+        return "late"
+    return "early" if end <= f.early_through else "on_time"
+
+
+def in_scope(f: Facts, received_at: dt.datetime, start: dt.date, end: dt.date) -> bool:
+    """Received by the period's end (23:59:59 of its last day) and not ended before its start."""
+    return local(received_at) <= dt.datetime.combine(end, END_OF_DAY) and (f.ended_on is None or f.ended_on >= start)
 
 
 def progress(d: Dossier, start: dt.date, end: dt.date) -> str | None:
     """early, on_time or late for a dossier in the progress scope of the period; None outside it."""
-    return _progress(d, *period_bounds(start, end))
-
-
-def _progress(d: Dossier, period_start: dt.datetime, period_end: dt.datetime) -> str | None:
-    finish = end_of(d, period_end)
-    if local(d.received_at) > period_end or finish < period_start:
+    f = facts(d)
+    if not in_scope(f, d.received_at, start, end):
         return None
-    pause = dt.timedelta(0)
-    if d.supplement_requested_at is not None and d.supplement_completed_at is not None:
-        pause = local(d.supplement_completed_at) - local(d.supplement_requested_at)
-    adjusted = finish - pause
-    due_end = dt.datetime.combine(d.due_date, END_OF_DAY)
-    if d.supplement_count > 1 or adjusted > due_end:
-        return "late"
-    return "early" if adjusted.date() < d.due_date else "on_time"
+    return outcome_at(f, end)
 
 
 @dataclass
@@ -169,23 +227,6 @@ RATIO_KEYS = (
 PROGRESS_PARTS = ("in_scope", "early", "on_time", "late")
 
 
-def members(dossiers: Iterable[Dossier], start: dt.date, end: dt.date, key: str, part: str) -> Iterable[str]:
-    """Codes of the dossiers behind a number (drill-down): `key` is `progress` with a part of
-    PROGRESS_PARTS, or a ratio indicator with `numerator` or `denominator`."""
-    bounds = period_bounds(start, end)
-    for d in dossiers:
-        if key == "progress":
-            outcome = _progress(d, *bounds)
-            if outcome is not None and part in ("in_scope", outcome):
-                yield d.code
-            continue
-        if not start <= local(d.received_at).date() <= end:
-            continue
-        for name, hit, counted in ratio_tests(d):
-            if name == key and counted and (part == "denominator" or hit):
-                yield d.code
-
-
 def _rate(numerator: int | Decimal, denominator: int | Decimal) -> Decimal | None:
     return Decimal(numerator) * HUNDRED / Decimal(denominator) if denominator else None
 
@@ -206,9 +247,8 @@ def compute(
         "reuse_rate": [0, 0],
         "complaint_rate": [0, 0],
     }
-    bounds = period_bounds(start, end)
     for d in dossiers:
-        outcome = _progress(d, *bounds)
+        outcome = progress(d, start, end)
         if outcome is not None:
             counts["in_scope"] += 1
             counts[outcome] += 1
@@ -220,6 +260,20 @@ def compute(
             if counted:
                 ratios[key][1] += 1
                 ratios[key][0] += int(bool(hit))
+    result = summarise(start, end, counts, {key: (top, bottom) for key, (top, bottom) in ratios.items()}, indicators)
+    result.codes = codes
+    return result
+
+
+def summarise(
+    start: dt.date,
+    end: dt.date,
+    counts: dict[str, int],
+    ratios: dict[str, tuple[int, int]],
+    indicators: Iterable[Indicator] = DEFAULT_INDICATORS,
+) -> Quality:
+    """The figures from the counts: `counts` has in_scope, early, on_time, late and received;
+    `ratios` (numerator, denominator) for each of RATIO_KEYS."""
     raw: dict[str, tuple[Decimal, Decimal, Decimal | None]] = {
         "on_time_rate": (
             Decimal(counts["early"] + counts["on_time"]),
@@ -236,7 +290,7 @@ def compute(
         else None
     )
     raw["tthc_satisfaction"] = (Decimal(0), Decimal(0), satisfaction)
-    result = Quality(start=start, end=end, counts=counts, codes=codes)
+    result = Quality(start=start, end=end, counts=counts)
     for indicator in indicators:
         top, bottom, rate = raw[indicator.key]
         points = None

@@ -1,5 +1,6 @@
-"""Reading the register for the 766 dashboard: periods, the indicators from the database through
-the pure module, and the dossiers behind each number."""
+"""Reading the register for the 766 dashboard: periods, the indicators counted by the database over
+the progress facts stored with each dossier (procedures.quality.Facts), and the dossiers behind
+each number. tests/test_procedures.py checks that they agree with the pure module."""
 
 from __future__ import annotations
 
@@ -7,13 +8,13 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.deadlines import END_OF_DAY, LOCAL
-from procedures.models import Dossier
+from procedures.models import RECORD_FIELDS, Dossier
 from procedures.quality import Dossier as Record
-from procedures.quality import Quality, compute, members
+from procedures.quality import Quality, summarise
 
 PERIODS = {
     "month": _("Month"),
@@ -22,24 +23,6 @@ PERIODS = {
     "nine": _("9 months"),
     "year": _("Year"),
 }
-RECORD_FIELDS = (
-    "code",
-    "received_at",
-    "due_date",
-    "status",
-    "channel",
-    "finished_at",
-    "supplement_count",
-    "supplement_requested_at",
-    "supplement_completed_at",
-    "paper_result",
-    "e_result",
-    "digitized",
-    "reused_data",
-    "fee_bearing",
-    "paid_online",
-    "complaint",
-)
 
 
 @dataclass(frozen=True)
@@ -78,24 +61,79 @@ def period(kind: str, year: int, number: int = 1) -> Period:
     return Period(kind, year, number, start, end)
 
 
+def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime, dt.datetime]:
+    """The period's first moment, its last (23:59:59, as quality.in_scope) and the next day's
+    first moment, local time."""
+    return (
+        dt.datetime.combine(start, dt.time.min, tzinfo=LOCAL),
+        dt.datetime.combine(end, END_OF_DAY, tzinfo=LOCAL),
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=LOCAL),
+    )
+
+
+def conditions(start: dt.date, end: dt.date) -> tuple[dict[str, Q], Q, dict[str, tuple[Q, Q]]]:
+    """The period's rules as conditions for the database: the progress parts (quality.in_scope
+    and quality.outcome_at over the stored facts), received in the period, and each ratio's
+    (numerator, denominator) among those received (quality.ratio_tests)."""
+    first, last, following = _bounds(start, end)
+    scope = Q(received_at__lte=last) & (Q(progress_ended_on__isnull=True) | Q(progress_ended_on__gte=start))
+    open_ = Q(progress_outcome="")
+    progress = {
+        "in_scope": scope,
+        "early": scope & (Q(progress_outcome="early") | (open_ & Q(early_through__gte=end))),
+        "on_time": scope & (Q(progress_outcome="on_time") | (open_ & Q(early_through__lt=end, late_from__gt=end))),
+        "late": scope & (Q(progress_outcome="late") | (open_ & Q(late_from__lte=end))),
+    }
+    received = Q(received_at__gte=first, received_at__lt=following)
+    electronic = Q(paper_result=False) | Q(e_result=True)
+    tests = {
+        "online_rate": (Q(channel="online") & electronic, Q()),
+        "online_payment_rate": (Q(paid_online=True), Q(fee_bearing=True)),
+        "e_result_rate": (Q(e_result=True), Q(paper_result=True)),
+        "digitization_rate": (Q(digitized=True) & electronic, Q()),
+        "reuse_rate": (Q(reused_data=True), Q()),
+        "complaint_rate": (Q(complaint=True), Q()),
+    }
+    ratios = {key: (counted & hit, counted) for key, (hit, counted) in tests.items()}
+    return progress, received, ratios
+
+
 def scope_queryset(qs: QuerySet[Dossier], start: dt.date, end: dt.date) -> QuerySet[Dossier]:
     """The dossiers that can count in the period: received by its end, not ended before its start."""
-    first = dt.datetime.combine(start, dt.time.min, tzinfo=LOCAL)
-    last = dt.datetime.combine(end, END_OF_DAY, tzinfo=LOCAL)
-    return qs.filter(received_at__lte=last).filter(
-        Q(finished_at__isnull=True) | Q(finished_at__gte=first) | Q(received_at__gte=first)
+    first, _last, following = _bounds(start, end)
+    return qs.filter(received_at__lt=following).filter(
+        Q(progress_ended_on__isnull=True) | Q(progress_ended_on__gte=start) | Q(received_at__gte=first)
     )
 
 
 def records(qs: QuerySet[Dossier], start: dt.date, end: dt.date) -> Iterator[Record]:
+    """The dossiers of the period as the pure module reads them."""
     rows = scope_queryset(qs, start, end).order_by().values_list(*RECORD_FIELDS)
     for values in rows.iterator(chunk_size=5000):
         yield Record(*values)
 
 
 def quality(qs: QuerySet[Dossier], start: dt.date, end: dt.date) -> Quality:
-    return compute(records(qs, start, end), start, end)
+    """The indicators of the period, counted by the database over the stored facts: one pass for
+    progress, one over the dossiers received in the period for the ratios."""
+    progress, received, ratios = conditions(start, end)
+    counts = (
+        scope_queryset(qs, start, end)
+        .order_by()
+        .aggregate(**{key: Count("pk", filter=condition) for key, condition in progress.items()})
+    )
+    wanted = {"received": Count("pk")}
+    for key, (numerator, denominator) in ratios.items():
+        wanted[f"{key}__n"] = Count("pk", filter=numerator)
+        wanted[f"{key}__d"] = Count("pk", filter=denominator) if denominator else Count("pk")
+    counted = qs.filter(received).order_by().aggregate(**wanted)
+    counts["received"] = counted["received"]
+    return summarise(start, end, counts, {key: (counted[f"{key}__n"], counted[f"{key}__d"]) for key in ratios})
 
 
-def drill(qs: QuerySet[Dossier], start: dt.date, end: dt.date, key: str, part: str) -> list[str]:
-    return list(members(records(qs, start, end), start, end, key, part))
+def drill(qs: QuerySet[Dossier], start: dt.date, end: dt.date, key: str, part: str) -> QuerySet[Dossier]:
+    """The dossiers behind a number: `key` is `progress` with a part of quality.PROGRESS_PARTS, or
+    a ratio indicator with `numerator` or `denominator`."""
+    progress, received, ratios = conditions(start, end)
+    condition = progress[part] if key == "progress" else received & ratios[key][part == "denominator"]
+    return qs.filter(condition).order_by("received_at", "pk")

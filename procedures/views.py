@@ -542,9 +542,10 @@ def quality_drill(request):
     )
     if not valid:
         raise Http404
-    codes = drill(qs, chosen.start, chosen.end, key, part)
-    page = Paginator(codes, 50).get_page(request.GET.get("page"))
-    dossiers = qs.filter(code__in=list(page.object_list)).select_related("unit", "procedure").order_by("received_at")
+    page = Paginator(drill(qs, chosen.start, chosen.end, key, part).select_related("unit", "procedure"), 50).get_page(
+        request.GET.get("page")
+    )
+    dossiers = page.object_list
     query = request.GET.copy()
     query.pop("page", None)
     return render(

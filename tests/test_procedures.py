@@ -16,7 +16,7 @@ from core.models import AuditEntry, Notification
 from procedures import catalogue, documents, importing, services
 from procedures.models import Dossier, DossierImport, OfficialScore, Procedure
 from procedures.quality import compute
-from procedures.selectors import period, quality, records
+from procedures.selectors import drill, period, quality, records
 
 T = dt.datetime
 D = dt.date
@@ -610,3 +610,123 @@ def test_unit_scoped_register(client, org, quarter):
     export = client.get(reverse("procedures:register"), {"format": "xlsx", "status": "finished"})
     rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
     assert sorted(r[1] for r in rows[3:]) == ["carried", "early", "old"]
+
+
+# --- the indicators counted by the database agree with the pure module ---------------------------
+
+STATUSES = ["received", "processing", "supplement_requested", "finished", "returned", "rejected", "withdrawn"]
+
+
+def random_dossier(rng, n):
+    received = T(2026, 1, 1, tzinfo=LOCAL) + dt.timedelta(seconds=rng.randrange(0, 181 * 86400))
+    if n % 17 == 0:  # the last instant of a day: a period's edge
+        received = received.replace(hour=23, minute=59, second=59, microsecond=rng.randrange(1, 999_999))
+    fields = {
+        "code": f"R{n}",
+        "received_at": received,
+        "due_date": received.date() + dt.timedelta(days=rng.randrange(0, 25)),
+        "status": rng.choice(STATUSES),
+        "channel": rng.choice(["direct", "online", "postal"]),
+        "supplement_count": rng.choice([0, 0, 0, 1, 1, 2]),
+        **{flag: rng.random() < 0.5 for flag in ("paper_result", "e_result", "digitized", "reused_data")},
+        **{flag: rng.random() < 0.4 for flag in ("fee_bearing", "paid_online", "complaint")},
+    }
+    if fields["supplement_count"]:
+        fields["supplement_requested_at"] = received + dt.timedelta(hours=rng.randrange(1, 200))
+        if rng.random() < 0.6:
+            fields["supplement_completed_at"] = fields["supplement_requested_at"] + dt.timedelta(
+                hours=rng.randrange(1, 300)
+            )
+    if fields["status"] in ("finished", "returned", "rejected", "withdrawn"):
+        fields["finished_at"] = received + dt.timedelta(hours=rng.randrange(1, 40 * 24))
+    return fields
+
+
+def test_the_database_counts_agree_with_the_pure_module(org):
+    import random
+
+    rng = random.Random(766)
+    for n in range(400):
+        Dossier.objects.create(agency=org.agency, **random_dossier(rng, n))
+    qs = Dossier.objects.filter(agency=org.agency)
+    checked = 0
+    periods = [period("month", 2026, m) for m in range(1, 9)] + [
+        period("quarter", 2026, 1),
+        period("half", 2026),
+        period("year", 2026),
+        period("year", 2025),
+    ]
+    for chosen in periods:
+        ours = quality(qs, chosen.start, chosen.end)
+        pure = compute(records(qs, chosen.start, chosen.end), chosen.start, chosen.end)
+        assert ours.counts == pure.counts, chosen
+        assert ours.as_data() == pure.as_data(), chosen
+        for part in ("in_scope", "early", "on_time", "late"):
+            behind = drill(qs, chosen.start, chosen.end, "progress", part)
+            assert behind.count() == pure.counts[part]
+            if part != "in_scope":
+                assert sorted(behind.values_list("code", flat=True)) == sorted(pure.codes[part])
+        checked += pure.counts["in_scope"]
+    assert checked > 400  # the periods overlap: every kind of dossier was counted somewhere
+    assert {"early", "on_time", "late"} <= set(qs.values_list("progress_outcome", flat=True))
+    assert qs.filter(progress_outcome="").exists()  # open dossiers: decided by the period's end
+
+
+def test_progress_facts_follow_every_change(org, dossier):
+    assert (dossier.progress_outcome, dossier.progress_ended_on) == ("", None)
+    assert (dossier.early_through, dossier.late_from) == (D(2026, 3, 22), D(2026, 3, 24))
+    services.finish(dossier, actor=org.office, outcome="finished", at=at(2026, 3, 24, 9))
+    dossier.refresh_from_db()
+    assert (dossier.progress_outcome, dossier.progress_ended_on) == ("late", D(2026, 3, 24))
+
+
+def test_large_files_are_parsed_in_a_second_process(org, procedure, cal, monkeypatch):
+    monkeypatch.setattr(importing, "PARALLEL_FROM", 0)
+    good = "".join(f"P{n},1.001,QLDN,1,09/03/2026 09:00,,,finished,24/03/2026 09:00,0,0,0,0\n" for n in range(5000))
+    odd = '"P\\\t1","A\\B\tC\r\nD",QLDN,1,09/03/2026 09:00,3,ngày,finished,24/03/2026 09:00,0,0,0,0\n'
+    item = upload(org, CSV + odd + good)
+    assert importing._in_parallel(importing.import_dir() / item.file)
+    item = importing.run_import(item, cal=cal)
+    assert item.state == "done" and (item.created, item.processed) == (5001, 5001)
+    assert set(Dossier.objects.values_list("progress_outcome", flat=True)) == {"late"}  # due 23/03
+    stored = Dossier.objects.get(code="P\\\t1")  # tabs, backslashes and line breaks survive COPY
+    assert stored.procedure_code == "A\\B\tC\r\nD" and stored.received_at == at(2026, 3, 9, 9)
+    assert stored.import_batch == item and stored.source == "import"
+    bad = good.replace("P4000,1.001,QLDN,1,", "P4000,1.001,QLDN,7,").replace("P", "Q")  # row 4002
+    refused = importing.run_import(upload(org, CSV + bad), cal=cal)
+    assert refused.state == "refused" and refused.problem_total == 1 and refused.processed == 5000
+    assert refused.problems[0]["row"] == 4002
+    assert refused.problems == [
+        {"row": 4002, "column": "channel", "value": "7", "reason": refused.problems[0]["reason"]}
+    ]
+    assert "direct" in refused.problems[0]["reason"]
+    assert not Dossier.objects.filter(code__startswith="Q").exists()
+    broken = importing.run_import(upload(org, b"PK\x03\x04 not really a workbook", "x.xlsx"), cal=cal)
+    assert broken.state == "failed" and broken.error
+    assert Dossier.objects.count() == 5001
+
+
+def test_the_migration_works_out_the_facts_of_registered_dossiers(transactional_db):
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from core.models import Agency
+    from core.reference import load_demo_organisation
+
+    load_demo_organisation()
+    agency = Agency.objects.get(code="BQLKKTCK")
+    before, after = [("procedures", "0001_initial")], [("procedures", "0002_progress_facts")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    OldDossier = old.get_model("procedures", "Dossier")
+    common = {"agency_id": agency.pk, "received_at": at(2026, 3, 9, 9), "due_date": D(2026, 3, 23)}
+    OldDossier.objects.create(code="OPEN", status="processing", **common)
+    OldDossier.objects.create(code="LATE", status="finished", finished_at=at(2026, 3, 24, 9), **common)
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+    call_command("migrate", verbosity=0)  # the rest, for the next tests
+    facts = {d.code: (d.progress_outcome, d.progress_ended_on, d.late_from) for d in Dossier.objects.all()}
+    assert facts == {"OPEN": ("", None, D(2026, 3, 24)), "LATE": ("late", D(2026, 3, 24), D(2026, 3, 24))}

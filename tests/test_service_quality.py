@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from core.reference import shipped_calendar
-from procedures.dossier_file import DossierFileError, read_dossiers
+from procedures.dossier_file import DossierFileError, parse_moment, read_dossiers
 from procedures.quality import Dossier, compute, progress
 
 D = dt.date
@@ -207,3 +207,82 @@ def test_service_quality_command(tmp_path):
             "service_quality", "--dossiers", str(bad), "--from", "2026-01-01", "--to", "2026-03-31", stderr=err
         )
     assert exit_.value.code == 2 and "row 2, column status: 'xong' unknown status" in err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("09/03/2026 09:05:07", T(2026, 3, 9, 9, 5, 7)),
+        ("09/03/2026T09:05:07", T(2026, 3, 9, 9, 5, 7)),
+        (" 09/03/2026 23:59:59 ", T(2026, 3, 9, 23, 59, 59)),
+        (" 9/3/2026 09:05:07 ", T(2026, 3, 9, 9, 5, 7)),
+        ("9/3/2026 9:05", T(2026, 3, 9, 9, 5)),
+        ("09/03/2026", T(2026, 3, 9)),
+        ("31/04/2026", None),
+        ("0a/03/2026", None),
+        ("2026-03-09T09:05:07+07:00", T(2026, 3, 9, 9, 5, 7)),
+        ("2026-03-09T02:05:07Z", T(2026, 3, 9, 9, 5, 7)),
+        ("31/02/2026 10:00:00", None),
+        ("09/03/2026 24:00:00", None),
+        ("+9/03/2026 09:05:07", None),
+        ("09/03/2026-09:05:07", None),
+        ("hôm qua", None),
+        ("09/03/2026 09:05+07", None),
+        ("09/03/2026 9:5:07Z", None),
+    ],
+)
+def test_moments_in_every_accepted_form(text, expected):
+    if expected is None:
+        with pytest.raises(ValueError, match="dd/mm/yyyy"):
+            parse_moment(text)
+    else:
+        assert parse_moment(text) == expected
+
+
+def reference_progress(d, start, end):
+    """service_quality_766.md §3 written out directly, moment by moment: the oracle for the
+    stored facts (quality.facts), which turn it into dates."""
+    first, last = T.combine(start, dt.time.min), T.combine(end, dt.time(23, 59, 59))
+    if d.status in ("finished", "returned", "rejected", "stopped", "withdrawn") and d.finished_at:
+        finish = d.finished_at
+    elif d.status == "supplement_requested" and d.supplement_count == 1 and not d.supplement_completed_at:
+        finish = d.supplement_requested_at
+    else:
+        finish = last
+    if d.received_at > last or finish < first:
+        return None
+    pause = dt.timedelta(0)
+    if d.supplement_requested_at and d.supplement_completed_at:
+        pause = d.supplement_completed_at - d.supplement_requested_at
+    adjusted = finish - pause
+    if d.supplement_count > 1 or adjusted > T.combine(d.due_date, dt.time(23, 59, 59)):
+        return "late"
+    return "early" if adjusted.date() < d.due_date else "on_time"
+
+
+def test_the_stored_facts_give_the_rule_for_any_period():
+    import random
+
+    rng = random.Random(148)
+    seen = set()
+    for n in range(3000):
+        received = T(2026, 3, 1) + dt.timedelta(
+            seconds=rng.randrange(0, 40 * 86400), microseconds=rng.randrange(0, 10**6)
+        )
+        fields = {"received_at": received, "due_date": received.date() + dt.timedelta(days=rng.randrange(0, 15))}
+        fields["status"] = rng.choice(["processing", "supplement_requested", "finished", "withdrawn"])
+        fields["supplement_count"] = rng.choice([0, 1, 1, 2])
+        if fields["supplement_count"]:
+            fields["supplement_requested_at"] = received + dt.timedelta(seconds=rng.randrange(0, 10 * 86400))
+            if rng.random() < 0.6:  # whole days, half days and odd seconds of pause
+                pause = rng.choice([86400, 43200, 86399, rng.randrange(1, 20 * 86400)])
+                fields["supplement_completed_at"] = fields["supplement_requested_at"] + dt.timedelta(seconds=pause)
+        if fields["status"] in ("finished", "withdrawn"):
+            fields["finished_at"] = received + dt.timedelta(seconds=rng.randrange(0, 30 * 86400))
+        d = dossier(f"F{n}", **fields)
+        start = D(2026, 3, 1) + dt.timedelta(days=rng.randrange(0, 60))
+        end = start + dt.timedelta(days=rng.randrange(0, 40))
+        expected = reference_progress(d, start, end)
+        assert progress(d, start, end) == expected, (fields, start, end)
+        seen.add(expected)
+    assert seen == {None, "early", "on_time", "late"}
