@@ -105,5 +105,7 @@ def load_procedures_demo(*, today: dt.date, cal: WorkingCalendar, count: int = 4
     for dossier in rows[:2]:
         dossier.status, dossier.finished_at, dossier.returned_at = "processing", None, None
         dossier.due_date = cal.next_working_day(today)
+    for dossier in rows:
+        dossier.refresh_facts()  # bulk_create does not call save()
     Dossier.objects.bulk_create(rows, batch_size=500)
     return len(rows)

@@ -28,6 +28,7 @@ from core.text import fold
 from procedures.quality import CHANNELS, ENDED, STATUSES, Dossier
 
 MAX_PROBLEMS = 100
+YEARS = (1990, 2100)  # a date outside them is a typing mistake
 
 ALIASES = {
     "dossier_code": "Mã hồ sơ",
@@ -293,10 +294,19 @@ class DossierReader:
                     self.problem(number, name, "", _("required"))
                 return None
             try:
-                return parse_moment(value)
+                parsed = parse_moment(value)
             except (ValueError, OverflowError) as exc:
                 self.problem(number, name, value, str(exc))
                 return None
+            if not YEARS[0] <= parsed.year <= YEARS[1]:
+                self.problem(
+                    number,
+                    name,
+                    value,
+                    _("not a year between %(first)s and %(last)s") % {"first": YEARS[0], "last": YEARS[1]},
+                )
+                return None
+            return parsed
 
         code = cell("dossier_code")
         if not code:

@@ -342,9 +342,11 @@ class Writer:
             changed = [key for key, value in after.items() if before.get(key) != value]
             shown = [key for key in changed if key not in FACT_FIELDS]  # the facts follow from the rest
             changes = diff({k: before.get(k) for k in shown}, {k: after[k] for k in shown})
-            if not changes:
-                continue
             changed_fields = {k: after[k] for k in changed}
+            if not changes:
+                if changed_fields:  # facts written before the rule changed: brought up to date, quietly
+                    Dossier.objects.filter(pk=before["pk"]).update(**changed_fields)
+                continue
             Dossier.objects.filter(pk=before["pk"]).update(**changed_fields, updated_at=now)
             self.updated += 1
             audits.append(
@@ -454,9 +456,16 @@ def _parse(path: Path, reader: DossierReader) -> Iterator[tuple[int, list[Item]]
     yield reader.rows_read, []
 
 
-def _parse_into(path: Path, reader: DossierReader, writer: Writer, pipe) -> None:
+def _parse_into(path: Path, reader: DossierReader, writer: Writer, pipe, other_end) -> None:
     """The parsing process: batches go to the writing process through the pipe, prepared for the
     database as far as can be, then the end."""
+    # Let go of what the fork copied and this process must not hold: the pipe's reading end (so a
+    # writing process that dies breaks the pipe and this one ends instead of waiting forever) and
+    # the database socket (so the server sees the connection close with its owner).
+    other_end.close()
+    if connection.connection is not None:
+        with contextlib.suppress(Exception):
+            os.close(connection.connection.fileno())
     try:
         for rows_read, chunk in _parse(path, reader):
             pipe.send(("rows", rows_read, writer.prepare(chunk)))
@@ -479,7 +488,7 @@ def _parsed_elsewhere(path: Path, reader: DossierReader, writer: Writer) -> Iter
     file runs beside the database writes. The reader's counts come back at the end."""
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
-    process = context.Process(target=_parse_into, args=(path, reader, writer, sending), daemon=True)
+    process = context.Process(target=_parse_into, args=(path, reader, writer, sending, receiving), daemon=True)
     process.start()
     sending.close()
     try:

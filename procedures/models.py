@@ -212,12 +212,18 @@ class Dossier(models.Model):
         return self.code
 
     def save(self, *args, **kwargs) -> None:
-        if self.received_at is not None and self.due_date is not None:
-            for name, value in progress_facts(self.as_record()).items():
-                setattr(self, name, value)
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], *FACT_FIELDS}
+        if self.refresh_facts() and kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *FACT_FIELDS}
         super().save(*args, **kwargs)
+
+    def refresh_facts(self) -> bool:
+        """Works the FACT_FIELDS out from the fields they follow (save() does; call it before a
+        bulk_create). False while the dossier has no reception time or due date yet."""
+        if self.received_at is None or self.due_date is None:
+            return False
+        for name, value in progress_facts(self.as_record()).items():
+            setattr(self, name, value)
+        return True
 
     @property
     def is_open(self) -> bool:

@@ -36,6 +36,15 @@ def test_demo_load_is_idempotent(db):
     assert [m.objects.count() for m in models] == counts
 
 
+def test_demo_dossiers_carry_their_766_facts(db):
+    from procedures.models import Dossier
+
+    call_command("load_demo", quiet=True)
+    dossiers = Dossier.objects.all()
+    assert dossiers.exists() and not dossiers.filter(late_from__isnull=True).exists()
+    assert {"early", "on_time", "late", ""} <= set(dossiers.values_list("progress_outcome", flat=True))
+
+
 def test_every_task_in_the_file_loads(db):
     data = yaml.safe_load((DATA_DIR / "plans" / "plan_2026_bqlkktck.yaml").read_text(encoding="utf-8"))
     call_command("load_demo", quiet=True)

@@ -286,3 +286,15 @@ def test_the_stored_facts_give_the_rule_for_any_period():
         assert progress(d, start, end) == expected, (fields, start, end)
         seen.add(expected)
     assert seen == {None, "early", "on_time", "late"}
+
+
+def test_dates_outside_plausible_years_are_row_problems():
+    text = (
+        "dossier_code,received_at,due_at,status\n"
+        "A,09/03/1900 09:00,,processing\n"
+        "B,09/03/2026 09:00,31/12/9999,processing\n"
+    )
+    with pytest.raises(DossierFileError) as refused:
+        read_dossiers(text, shipped_calendar())
+    assert [(p.row, p.column) for p in refused.value.problems] == [(2, "received_at"), (3, "due_at")]
+    assert "1990" in refused.value.problems[0].reason
