@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "plans",
     "scorecards",
     "procedures",
+    "surveys",
     "api",
 ]
 
