@@ -295,7 +295,14 @@ def adjusted_due(dossier: Dossier) -> dt.datetime:
     return end
 
 
+AT_RISK_STATUSES = ("received", "processing")
+
+
 def at_risk(qs, *, today: dt.date, cal: WorkingCalendar):
     """Dossiers without a result due by the end of the next working day (overdue ones included)."""
-    horizon = cal.next_working_day(today)
-    return qs.filter(status__in=("received", "processing"), due_date__lte=horizon)
+    return qs.filter(status__in=AT_RISK_STATUSES, due_date__lte=cal.next_working_day(today))
+
+
+def is_at_risk(dossier: Dossier, *, today: dt.date, cal: WorkingCalendar) -> bool:
+    """at_risk() for one dossier."""
+    return dossier.status in AT_RISK_STATUSES and dossier.due_date <= cal.next_working_day(today)

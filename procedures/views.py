@@ -211,7 +211,7 @@ def dossier_detail(request, pk):
             "history": history_for(dossier)[:50],
             "adjusted_due": services.adjusted_due(dossier),
             "apology_deadline": services.apology_deadline(dossier, cal),
-            "at_risk": dossier.status in ("received", "processing") and dossier.due_date <= cal.next_working_day(today),
+            "at_risk": services.is_at_risk(dossier, today=today, cal=cal),
             "overdue": dossier.is_open and dossier.due_date < today,
             "handover_form": HandoverForm(agency=agency),
             "supplement_form": SupplementForm(),

@@ -298,6 +298,9 @@ def test_at_risk_list_and_daily_alert(org, procedure, cal, client):
     services.request_supplement(paused, actor=org.officer, items="Bổ sung")
     risky = set(services.at_risk(Dossier.objects.all(), today=today, cal=cal))
     assert due_monday in risky and later not in risky and paused not in risky
+    paused.refresh_from_db()
+    for one in (due_monday, later, paused):  # the dossier page's flag says the same
+        assert services.is_at_risk(one, today=today, cal=cal) == (one in risky)
     result = at_risk_alerts(today=today, cal=cal)
     notified = set(Notification.objects.filter(kind="dossier_due").values_list("user__username", flat=True))
     assert result["notifications"] >= 3 and {"chuyenvien.qldn", "truongphong.qldn", "vanphong"} <= notified
