@@ -125,13 +125,20 @@ def parse(data: Any, source: str = "questionnaire") -> Form:  # noqa: C901, PLR0
         if not CODE.fullmatch(str(expectation)) or expectation in item_text:
             problems.append(f"{source}: expectation {expectation!r} badly formed or the code of an item")
     profile: dict[str, tuple[str, dict[str, str]]] = {}
-    for key, question in (data.get("profile") or {}).items():
+    raw_profile = data.get("profile") or {}
+    if not isinstance(raw_profile, dict):
+        problems.append(f"{source}: profile: a mapping of question code to its title and choices")
+        raw_profile = {}
+    for key, question in raw_profile.items():
         choices = question.get("choices") if isinstance(question, dict) else None
         if not isinstance(choices, dict) or not choices or any(v is None for v in choices.values()):
             problems.append(f"{source}: profile.{key}: give a title and choices (code: label)")
             continue
         profile[str(key)] = (str(question.get("title", key)), {str(k): str(v) for k, v in choices.items()})
     comment = data.get("comment") or {}
+    if not isinstance(comment, dict) or not str(comment.get("max_length", 2000)).isdigit():
+        problems.append(f"{source}: comment: a title and a max_length (a whole number)")
+        comment = {}
     if problems:
         raise QuestionnaireError(problems)
     return Form(

@@ -148,6 +148,9 @@ def test_a_bad_questionnaire_lists_its_problems():
         "profile.gender",
     ):
         assert part in problems
+    with pytest.raises(QuestionnaireError) as refused:
+        parse({"code": "x", "scale": "?", "elements": "?", "profile": ["?"], "comment": "?"}, "odd.yaml")
+    assert {p.split(": ")[1] for p in refused.value.problems} >= {"profile", "comment", "elements", "scale"}
     with pytest.raises(QuestionnaireError, match="not a questionnaire code"):
         load("../secrets")
 
