@@ -10,20 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, Protocol
 
 from core.deadlines import END_OF_DAY, local
+from core.numbers import HUNDRED, q2
 
 ENDED = frozenset({"finished", "returned", "rejected", "stopped", "withdrawn"})
 STATUSES = ("received", "processing", "supplement_requested", *sorted(ENDED))
 CHANNELS = ("direct", "online", "postal")
-HUNDRED = Decimal(100)
-CENT = Decimal("0.01")
-
-
-def q2(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(slots=True)

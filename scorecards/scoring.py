@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from core.numbers import HUNDRED, q2
 from core.text import fold
 
-CENT = Decimal("0.01")
-HUNDRED = Decimal(100)
 ZERO = Decimal("0.00")
 
 RULE_TYPES = ("binary", "levels", "bands", "proportional", "per_item", "deduction", "percent", "manual")
@@ -27,11 +26,6 @@ NA = "na"
 TOP_KEYS = {"code", "name", "year", "scale", "classification", "nodes", "adjustments"}
 OPTIONAL_TOP_KEYS = {"rescale_missing_survey", "total_cap", "description", "legal_basis", "unit_group"}
 NODE_KEYS = {"code", "name", "max", "children", "source", "rule", "na", "evidence", "guidance", "metric"}
-
-
-def q2(value: Decimal) -> Decimal:
-    """Points and percentages: 2 decimals, half-up."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

@@ -12,17 +12,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_CEILING, Decimal, localcontext
 from typing import Any
 
-HUNDRED = Decimal(100)
-CENT = Decimal("0.01")
+from core.numbers import HUNDRED, q2
+
 Z95 = Decimal("1.96")
 SMALL_SAMPLE = 30  # fewer valid answers: "low precision" (sipas.md §7)
-
-
-def q2(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
