@@ -24,10 +24,10 @@ from django.utils.translation import gettext as _
 
 from core.calendar import WorkingCalendar
 from core.deadlines import DEFAULT_CUTOFF, UNITS, due, local
+from core.file_problems import FileError, ProblemLog
 from core.text import fold
 from procedures.quality import CHANNELS, ENDED, STATUSES, Dossier
 
-MAX_PROBLEMS = 100
 YEARS = (1990, 2100)  # a date outside them is a typing mistake
 
 ALIASES = {
@@ -82,27 +82,8 @@ UNIT_LABELS = {"ngay lam viec": "working_days", "ngay": "days", "gio": "hours", 
 VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 
 
-@dataclass(frozen=True)
-class FileProblem:
-    row: int
-    column: str
-    value: str
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
-        value = f" {self.value!r}" if self.value else ""
-        return f"{where}:{value} {self.reason}"
-
-    def as_data(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
-
-
-class DossierFileError(ValueError):
-    def __init__(self, problems: list[FileProblem], total: int):
-        super().__init__(f"{total} problem(s)")
-        self.problems = problems
-        self.total = total
+class DossierFileError(FileError):
+    """A refused dossier file."""
 
 
 def parse_moment(value: Any) -> dt.datetime:
@@ -199,7 +180,7 @@ class CatalogueEntry:
 
 
 @dataclass
-class DossierReader:
+class DossierReader(ProblemLog):
     """Checks rows against the rules of docs/dossier-import.md. Problems accumulate in `problems`
     (the first MAX_PROBLEMS) and `total`; rows with a problem are not yielded. `units` maps folded
     unit codes and names to ids (None: the column is kept as text, unchecked); `procedures` maps
@@ -208,8 +189,6 @@ class DossierReader:
     cal: WorkingCalendar
     units: dict[str, int] | None = None
     procedures: dict[str, CatalogueEntry] = field(default_factory=dict)
-    problems: list[FileProblem] = field(default_factory=list)
-    total: int = 0
     rows_read: int = 0
     _columns: dict[str, int] = field(default_factory=dict)
     _last_column: int = -1
@@ -227,9 +206,7 @@ class DossierReader:
         return folded
 
     def problem(self, row: int, column: str, value: Any, reason: str) -> None:
-        self.total += 1
-        if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(FileProblem(row, column, _text(value), str(reason)))
+        self.add(row, column, _text(value), str(reason))
 
     def header(self, names: Iterable[Any]) -> bool:
         """Maps the header row; False (with problems) when required columns are missing."""

@@ -10,34 +10,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
+from core.file_problems import FileError, ProblemLog
 from surveys.index import Questionnaire
 
-MAX_PROBLEMS = 100
 CHANNELS = ("online", "direct", "paper")
 
 
-@dataclass(frozen=True)
-class Problem:
-    row: int
-    column: str
-    value: str
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
-        return f"{where}: {self.value!r} {self.reason}" if self.value else f"{where}: {self.reason}"
-
-    def as_data(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
-
-
-class ResponsesFileError(ValueError):
-    def __init__(self, problems: list[Problem], total: int):
-        super().__init__(f"{total} problem(s)")
-        self.problems, self.total = problems, total
+class ResponsesFileError(FileError):
+    """A refused response file."""
 
 
 @dataclass
@@ -50,17 +32,6 @@ class Response:
     date: dt.date | None = None
 
 
-@dataclass
-class _Problems:
-    kept: list[Problem] = field(default_factory=list)
-    total: int = 0
-
-    def add(self, row: int, column: str, value: str, reason: str) -> None:
-        self.total += 1
-        if len(self.kept) < MAX_PROBLEMS:
-            self.kept.append(Problem(row, column, value, reason))
-
-
 def _date(text: str) -> dt.date:
     if len(text) == 10 and text[2] == "/" == text[5]:
         return dt.date(int(text[6:]), int(text[3:5]), int(text[:2]))
@@ -71,14 +42,14 @@ def read_responses(data: bytes | str, questionnaire: Questionnaire) -> list[Resp
     """Every response of the file, or ResponsesFileError with the first problems."""
     text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.removeprefix("\ufeff")
     rows = csv.reader(io.StringIO(text, newline=""))
-    problems = _Problems()
+    problems = ProblemLog()
     header = [name.strip() for name in next(rows, [])]
     columns = {name: index for index, name in enumerate(header) if name}
     for name in ("response_id", *questionnaire.items):
         if name not in columns:
             problems.add(1, name, "", "required column missing (header row)")
     if problems.total:
-        raise ResponsesFileError(problems.kept, problems.total)
+        raise ResponsesFileError(problems.problems, problems.total)
     scales = {code: 5 for code in questionnaire.items} | {
         code: 3 for code in questionnaire.expectations if code in columns
     }
@@ -121,5 +92,5 @@ def read_responses(data: bytes | str, questionnaire: Questionnaire) -> list[Resp
         if problems.total == before:
             responses.append(Response(response_id, answers, cell("unit"), cell("procedure_code"), channel, day))
     if problems.total:
-        raise ResponsesFileError(problems.kept, problems.total)
+        raise ResponsesFileError(problems.problems, problems.total)
     return responses

@@ -47,10 +47,7 @@ class Command(BaseCommand):
         except UnicodeDecodeError:
             self._fail([f"{path}: not UTF-8 text"])
         except DossierFileError as exc:
-            lines = [f"{path}: {p}" for p in exc.problems]
-            if exc.total > len(exc.problems):
-                lines.append(f"{path}: … and {exc.total - len(exc.problems)} more")
-            self._fail(lines)
+            self._fail(exc.lines(str(path)))
         result = compute(records, first, last)
         if format == "json":
             self.stdout.write(json.dumps(result.as_data(), ensure_ascii=False, indent=2))

@@ -40,10 +40,7 @@ class Command(BaseCommand):
         except UnicodeDecodeError:
             self._fail([f"{path}: not UTF-8 text"])
         except ResponsesFileError as exc:
-            lines = [f"{path}: {p}" for p in exc.problems]
-            if exc.total > len(exc.problems):
-                lines.append(f"{path}: … and {exc.total - len(exc.problems)} more")
-            self._fail(lines)
+            self._fail(exc.lines(str(path)))
         result = compute((row.answers for row in rows), form.questionnaire)
         if format == "json":
             self.stdout.write(json.dumps({"questionnaire": form.code, **result.as_data()}, indent=2))
