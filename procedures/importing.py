@@ -302,31 +302,32 @@ class Writer:
         if existing:
             self._update([i for i in items if i[0] in existing], existing)
 
-    def _copy(self, text: str) -> None:
-        table = connection.ops.quote_name(Dossier._meta.db_table)
+    @property
+    def _target(self) -> str:
+        """The table and its columns in the order of the written values."""
         names = ", ".join(connection.ops.quote_name(c) for c in [*self.row_columns, *self.fixed_columns])
+        return f"{connection.ops.quote_name(Dossier._meta.db_table)} ({names})"
+
+    def _copy(self, text: str) -> None:
         with connection.cursor() as cursor:
-            cursor.execute("SHOW TimeZone")
-            zone = cursor.fetchone()[0]
-            # SET LOCAL ends with the transaction, should the copy fail
+            # Local time while copying, then back to the zone Django gave the connection; like SET
+            # LOCAL, set_config(..., true) also ends with the transaction should the copy fail.
             cursor.execute("SELECT set_config('TimeZone', %s, true)", [str(LOCAL)])
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {self._target} FROM STDIN") as copy:
                 copy.write(text)
-            cursor.execute("SELECT set_config('TimeZone', %s, true)", [zone])
+            cursor.execute("SELECT set_config('TimeZone', %s, true)", [connection.timezone_name])
 
     def _insert(self, data: list[list[Any]]) -> None:
         """Rows of _db_row: with the constant columns on PostgreSQL (COPY), without them on SQLite
         (the statement carries them as literals, so they are not bound a million times)."""
-        table = connection.ops.quote_name(Dossier._meta.db_table)
-        names = ", ".join(connection.ops.quote_name(c) for c in [*self.row_columns, *self.fixed_columns])
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                with cursor.cursor.copy(f"COPY {self._target} FROM STDIN") as copy:
                     for values in data:
                         copy.write_row(values)
             else:
                 marks = ", ".join(["?"] * len(self.row_columns) + self.fixed_literals)
-                sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608  (names from the model, quoted)
+                sql = f"INSERT INTO {self._target} VALUES ({marks})"  # noqa: S608  (names from the model, quoted)
                 cursor.cursor.executemany(sql, data)
 
     def _update(self, items: list[Item], existing: dict[str, int]) -> None:

@@ -5,15 +5,13 @@ each number. tests/test_procedures.py checks that they agree with the pure modul
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.deadlines import END_OF_DAY, LOCAL
-from procedures.models import RECORD_FIELDS, Dossier
-from procedures.quality import Dossier as Record
+from procedures.models import Dossier
 from procedures.quality import Quality, summarise
 
 PERIODS = {
@@ -104,13 +102,6 @@ def scope_queryset(qs: QuerySet[Dossier], start: dt.date, end: dt.date) -> Query
     return qs.filter(received_at__lt=following).filter(
         Q(progress_ended_on__isnull=True) | Q(progress_ended_on__gte=start) | Q(received_at__gte=first)
     )
-
-
-def records(qs: QuerySet[Dossier], start: dt.date, end: dt.date) -> Iterator[Record]:
-    """The dossiers of the period as the pure module reads them."""
-    rows = scope_queryset(qs, start, end).order_by().values_list(*RECORD_FIELDS)
-    for values in rows.iterator(chunk_size=5000):
-        yield Record(*values)
 
 
 def quality(qs: QuerySet[Dossier], start: dt.date, end: dt.date) -> Quality:
