@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test e2e lint demo migrate messages check-messages clean bench
+.PHONY: run test e2e lint demo migrate messages check-messages clean bench bench-load
 
 $(BIN)/activate:
 	@PYTHON_BIN=$$(scripts/find-python) && echo "Using $$PYTHON_BIN" && $$PYTHON_BIN -m venv $(VENV)
@@ -57,6 +57,11 @@ bench: $(VENV)/.installed
 	$(PY) bench/plan_dashboard.py
 	$(PY) bench/par_scoring.py
 	$(PY) bench/dossiers.py
+
+# The public survey under load: gunicorn on PostgreSQL (DATABASE_URL names the server; the script
+# creates and drops its own database).
+bench-load: $(VENV)/.installed
+	$(PY) bench/survey_load.py
 
 clean:
 	rm -rf var/db.sqlite3* var/media var/imports

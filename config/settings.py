@@ -209,10 +209,22 @@ DUE_SOON_WORKING_DAYS = env_int("DUE_SOON_WORKING_DAYS", 7)
 WORKER_INTERVAL_SECONDS = env_int("WORKER_INTERVAL_SECONDS", 60)
 DIGEST_HOUR = env_int("DIGEST_HOUR", 7)  # local hour from which the daily e-mail digest goes out
 
+# SIPAS survey (docs/sipas.md): receipt tokens are derived with this secret (default SECRET_KEY);
+# the open link takes at most SIPAS_OPEN_LIMIT answers per client per window. The count lives in
+# the cache (Django's default, per process: several app processes each count apart).
+SURVEY_TOKEN_SECRET = env("SURVEY_TOKEN_SECRET", "")
+SIPAS_OPEN_LIMIT = env_int("SIPAS_OPEN_LIMIT", 10)
+SIPAS_OPEN_WINDOW_SECONDS = env_int("SIPAS_OPEN_WINDOW_SECONDS", 3600)
+SIPAS_VISIT_SECONDS = env_int("SIPAS_VISIT_SECONDS", 4 * 3600)  # a receipt link's visit, opened to sent
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"survey_query": {"()": "surveys.logs.DropSurveyQuery"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["survey_query"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

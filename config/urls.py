@@ -5,6 +5,7 @@ from django.urls import include, path
 from api.api import api
 from core import views as core_views
 from procedures import views as procedure_views
+from surveys import public as survey_pages
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -22,7 +23,13 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("par/", include("scorecards.urls")),
     path("tthc/", include("procedures.urls")),
+    path("sipas/", include("surveys.urls")),
     path("tra-cuu/ho-so/<str:code>/", procedure_views.public_status, name="dossier_status"),
+    path("khao-sat/", survey_pages.start, name="survey_start"),
+    path("khao-sat/phieu/", survey_pages.form, name="survey_form"),
+    path("khao-sat/cam-on/", survey_pages.thanks, name="survey_thanks"),
+    path("khao-sat/mo/<str:key>/", survey_pages.open_form, name="survey_open"),
+    path("khao-sat/mo/<str:key>/<int:unit>/", survey_pages.open_form, name="survey_counter"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

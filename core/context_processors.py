@@ -8,7 +8,7 @@ AREAS = [
     ("plans", _("Plan"), "plans:dashboard"),
     ("scorecards", _("PAR index"), "scorecards:home"),
     ("procedures", _("Procedure dossiers"), "procedures:register"),
-    ("surveys", _("Surveys"), None),
+    ("surveys", _("SIPAS surveys"), "surveys:dashboard"),
     ("feedback", _("Feedback and petitions"), None),
     ("reports", _("Reports"), None),
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import segno
 from django.conf import settings
@@ -31,6 +31,11 @@ STATUS_VI = {
     "stopped": "Dừng giải quyết",
     "withdrawn": "Rút hồ sơ",
 }
+
+
+# Further links a receipt carries as QR codes, as (label, url) for a dossier (e.g. the SIPAS
+# survey); registered by the apps that own them.
+RECEIPT_LINKS: list[Callable[[Dossier], tuple[str, str]]] = []
 
 
 def status_url(dossier: Dossier) -> str:
@@ -80,6 +85,7 @@ def receipt(dossier: Dossier) -> bytes:
         "Vào Sổ theo dõi hồ sơ, Quyển số: ……, Số thứ tự: ……",
     ]
     components = [c.strip() for c in dossier.components.splitlines() if c.strip()]
+    extra = [hook(dossier) for hook in RECEIPT_LINKS]
 
     def blocks(doc) -> None:
         if components:
@@ -90,9 +96,10 @@ def receipt(dossier: Dossier) -> bytes:
                 [[str(i), name] for i, name in enumerate(components, start=1)],
                 [Cm(1.2), Cm(15)],
             )
-        add_line(doc, "Tra cứu tình trạng hồ sơ: quét mã QR hoặc truy cập", italic=True, size=12)
-        add_line(doc, url, size=11)
-        doc.add_picture(io.BytesIO(qr_png(url)), width=Cm(3))
+        for label, link in [("Tra cứu tình trạng hồ sơ", url), *extra]:
+            add_line(doc, f"{label}: quét mã QR hoặc truy cập", italic=True, size=12)
+            add_line(doc, link, size=11)
+            doc.add_picture(io.BytesIO(qr_png(link)), width=Cm(3))
 
     document = AdminDocument(
         parent_body=parent,

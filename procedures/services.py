@@ -5,6 +5,7 @@ supplement requests, the ending steps and the apology (Mẫu 04). Every change i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -51,6 +52,10 @@ TRANSITIONS = {
     "supplement_requested": {"processing", "stopped", "withdrawn"},
     "finished": {"returned"},
 }
+
+
+# Called with a dossier whose handling unit changed (e.g. the SIPAS invitation follows it).
+UNIT_CHANGED: list[Callable[[Dossier], None]] = []
 
 
 class WorkflowError(ValueError):
@@ -172,9 +177,12 @@ def hand_over(
     )
     if dossier.status == "received":
         dossier.status = "processing"
-    if to_unit is not None and dossier.status != "finished":
+    moved = to_unit is not None and dossier.status != "finished" and dossier.unit_id != to_unit.pk
+    if moved:
         dossier.unit = to_unit
     _save(dossier, before, actor=actor, action="dossier.handed_over", note=f"{giver} → {receiver}")
+    for hook in UNIT_CHANGED if moved else ():
+        hook(dossier)
     return handover
 
 

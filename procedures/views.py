@@ -218,6 +218,8 @@ def dossier_detail(request, pk):
             "finish_form": FinishForm(initial={"e_result": dossier.e_result, "digitized": dossier.digitized}),
             "apology_form": ApologyForm(initial={"new_date": cal.add_working_days(max(dossier.due_date, today), 3)}),
             "status_url": documents.status_url(dossier),
+            # links printed on the receipt (the single-use survey link): for the counter staff only
+            "receipt_links": [hook(dossier) for hook in documents.RECEIPT_LINKS] if handle else [],
         },
     )
 

@@ -502,7 +502,7 @@ def refresh_metrics(*, actor, scorecard: Scorecard, today: dt.date) -> int:
     changed = 0
     for row in scorecard.scores.filter(block="", metric_overridden=False):
         node = nodes.get(row.code)
-        if node is None or node.source != "external" or not node.metric:
+        if node is None or node.source not in ("external", "survey") or not node.metric:
             continue
         value = metric_for(node.metric, agency=scorecard.agency, year=scorecard.round.year, today=today)
         if value is None:
@@ -512,6 +512,22 @@ def refresh_metrics(*, actor, scorecard: Scorecard, today: dt.date) -> int:
         except ValueError:
             continue
         snapshot = value.as_json(node.metric)
+        if node.source == "survey":
+            # the agency's own survey is an estimate beside the result the council enters
+            if row.metric != snapshot:
+                before_metric = row.metric
+                row.metric = snapshot
+                row.save(update_fields=["metric"])
+                log_action(
+                    actor=actor,
+                    agency=scorecard.agency,
+                    action="score.metric",
+                    obj=row,
+                    changes={"metric": [before_metric, snapshot]},
+                    note=f"{row.code} {value.source} {value.period}",
+                )
+                changed += 1
+            continue
         if row.declared != value.data or row.metric != snapshot:
             before = row.declared
             row.declared, row.metric = value.data, snapshot
@@ -1268,8 +1284,15 @@ def forecast(
         lost = scoring.q2(expected * len(risky) / len(linked)) if risky else ZERO
         if declared and declared.status == "na":
             values[leaf.code] = scoring.Value(kind="na")
-        elif leaf.source == "survey" and cset.rescale_missing_survey and not (declared and declared.status == "scored"):
-            values[leaf.code] = None
+        elif leaf.source == "survey" and not (declared and declared.status == "scored"):
+            # no result yet: the agency's own survey (e.g. its SIPAS index) stands in for it
+            estimate = metric_for(leaf.metric, agency=agency, year=cset.year, today=today) if leaf.metric else None
+            if estimate is not None:
+                values[leaf.code] = scoring.parse_value(leaf, estimate.data)
+            elif cset.rescale_missing_survey:
+                values[leaf.code] = None
+            else:
+                overrides[leaf.code] = expected - lost
         else:
             overrides[leaf.code] = expected - lost
         if risky:

@@ -425,6 +425,8 @@ def _row(code, node, depth, score, results, card, organiser, self_open, editable
     row["evidence"] = evidence
     row["evidence_flags"] = evidence_flags([link.document for link in evidence], card.round.year)
     row["inputs"] = _inputs(score.declared)
+    if row["survey_entry"] and score.declared is None and score.metric:
+        row["inputs"] = _inputs(score.metric.get("data"))  # the agency's own survey as a starting point
     self_points = res["self"].points if res["self"] else (row.get("items") or {}).get("self")
     # as services.missing_evidence: a replaced system figure needs a document, other points a
     # document or an explanation

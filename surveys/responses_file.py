@@ -10,9 +10,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-from core.file_problems import FileError, ProblemLog
+from core.file_problems import FileError, FileProblem, ProblemLog
 from surveys.index import Questionnaire
 
 CHANNELS = ("online", "direct", "paper")
@@ -30,6 +31,8 @@ class Response:
     procedure_code: str = ""
     channel: str = ""
     date: dt.date | None = None
+    row: int = 0
+    extra: dict[str, str] = field(default_factory=dict)  # the file's other columns (profile, comment)
 
 
 def _date(text: str) -> dt.date:
@@ -38,21 +41,36 @@ def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
-def read_responses(data: bytes | str, questionnaire: Questionnaire) -> list[Response]:  # noqa: C901
-    """Every response of the file, or ResponsesFileError with the first problems."""
-    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.removeprefix("\ufeff")
-    rows = csv.reader(io.StringIO(text, newline=""))
-    problems = ProblemLog()
+def read_responses(data: bytes | str, questionnaire: Questionnaire) -> list[Response]:
+    """Every response of the CSV file, or ResponsesFileError with the first problems."""
+    try:
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        problem = FileProblem(1, "", "", f"the file is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8")
+        raise ResponsesFileError([problem], 1) from None
+    return read_rows(csv.reader(io.StringIO(text, newline="")), questionnaire)
+
+
+def read_rows(  # noqa: C901
+    rows: Iterable[list[str]], questionnaire: Questionnaire, problems: ProblemLog | None = None
+) -> list[Response]:
+    """Every response of a table whose first row names the columns (CSV, or a worksheet's
+    cells as text), or ResponsesFileError with the first problems. Given a log, the problems
+    are left in it and the good rows returned, for a caller that checks more."""
+    rows = iter(rows)
+    keep = problems is not None
+    problems = problems if problems is not None else ProblemLog()
     header = [name.strip() for name in next(rows, [])]
     columns = {name: index for index, name in enumerate(header) if name}
     for name in ("response_id", *questionnaire.items):
         if name not in columns:
             problems.add(1, name, "", "required column missing (header row)")
     if problems.total:
-        raise ResponsesFileError(problems.problems, problems.total)
+        raise ResponsesFileError(problems.problems, problems.total)  # nothing more can be read
     scales = {code: 5 for code in questionnaire.items} | {
         code: 3 for code in questionnaire.expectations if code in columns
     }
+    known = {"response_id", "unit", "procedure_code", "channel", "date", *scales}
     seen: dict[str, int] = {}
     responses = []
     for number, values in enumerate(rows, start=2):
@@ -90,7 +108,10 @@ def read_responses(data: bytes | str, questionnaire: Questionnaire) -> list[Resp
             except ValueError:
                 problems.add(number, "date", cell("date"), "not a date: use YYYY-MM-DD or dd/mm/yyyy")
         if problems.total == before:
-            responses.append(Response(response_id, answers, cell("unit"), cell("procedure_code"), channel, day))
-    if problems.total:
+            extra = {name: cell(name) for name in columns if name not in known}
+            responses.append(
+                Response(response_id, answers, cell("unit"), cell("procedure_code"), channel, day, number, extra)
+            )
+    if problems.total and not keep:
         raise ResponsesFileError(problems.problems, problems.total)
     return responses

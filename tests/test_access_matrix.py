@@ -15,7 +15,7 @@ from plans.models import Inspection
 
 ROLES = ["anon", "officer", "head", "other_officer", "office", "leader", "admin", "auditor", "appraiser", "outsider"]
 MEMBERS = {"officer", "head", "other_officer", "office", "leader", "admin", "auditor"}
-OK, REDIRECT, FORBIDDEN, MISSING = 200, 302, 403, 404
+OK, REDIRECT, BAD_REQUEST, FORBIDDEN, MISSING = 200, 302, 400, 403, 404
 
 
 def expect(allowed_ok, *, ok=OK, members_denied=FORBIDDEN, outsiders=MISSING, everyone_ok=False, hidden=()):
@@ -136,6 +136,26 @@ MATRIX = {
     ("procedures:quality_drill", "get"): AGENCY_PAGE,
     ("procedures:official_score", "post"): expect(MANAGERS, ok=REDIRECT, outsiders=FORBIDDEN),
     ("dossier_status", "get"): {r: OK for r in ROLES},
+    # SIPAS: figures for every member; paper entry at the counter; managers run the rest
+    ("surveys:dashboard", "get"): AGENCY_PAGE,
+    ("surveys:export", "get"): AGENCY_PAGE,
+    ("surveys:campaigns", "get"): AGENCY_PAGE,
+    ("surveys:campaign", "get"): VIEW_OBJECT,
+    ("surveys:campaign_qr", "get"): VIEW_OBJECT,
+    ("surveys:entry", "get"): {**AGENCY_PAGE, "auditor": FORBIDDEN, "appraiser": FORBIDDEN},
+    ("surveys:import", "get"): expect(MANAGERS, outsiders=FORBIDDEN),
+    ("surveys:import_template", "get"): AGENCY_PAGE,
+    ("surveys:responses", "get"): expect(MANAGERS, outsiders=FORBIDDEN),
+    ("surveys:invalidate", "post"): expect(MANAGERS, ok=REDIRECT, outsiders=FORBIDDEN),
+    ("surveys:comments", "get"): expect(MANAGERS, outsiders=FORBIDDEN),
+    ("surveys:moderate", "post"): expect(MANAGERS, ok=REDIRECT, outsiders=FORBIDDEN),
+    ("surveys:province", "get"): {**{r: MISSING for r in ROLES}, "anon": REDIRECT, "appraiser": OK},
+    # the public survey: no account; a link without a token is refused, the form needs the session
+    ("survey_start", "get"): {r: MISSING for r in ROLES},
+    ("survey_form", "get"): {r: BAD_REQUEST for r in ROLES},
+    ("survey_thanks", "get"): {r: OK for r in ROLES},
+    ("survey_open", "get"): {r: OK for r in ROLES},
+    ("survey_counter", "get"): {r: OK for r in ROLES},
 }
 SKIP_PREFIXES = ("admin", "api")  # the admin is Django's; the API has its own matrix in test_api.py
 
@@ -174,6 +194,7 @@ def world(org, make_task, today, cal):
     task.save()
     par = par_world(org, today)
     tthc = procedures_world(org, cal)
+    sipas = surveys_world(org)
     kwargs = {
         "evidence_detail": {"pk": doc.pk},
         "evidence_file": {"pk": doc.versions.get().pk},
@@ -187,6 +208,7 @@ def world(org, make_task, today, cal):
         "plans:unlink_evidence": {"pk": task.pk, "document_id": doc.pk},
         **par["kwargs"],
         **tthc["kwargs"],
+        **sipas["kwargs"],
     }
     data = {
         "switch_agency": {"agency": org.agency.pk},
@@ -207,6 +229,8 @@ def world(org, make_task, today, cal):
         "procedures:finish": {"outcome": "finished"},
         "procedures:apology": {"reason": "Chờ ý kiến", "new_date": "2027-01-05"},
         "procedures:official_score": {"indicator": "on_time_rate", "points": "18.5"},
+        "surveys:invalidate": {"reason": "Phiếu trùng"},
+        "surveys:moderate": {"state": "shown"},
     }
     return {"task": task, "kwargs": kwargs, "data": data}
 
@@ -279,6 +303,36 @@ def procedures_world(org, cal):
             "procedures:import_detail": {"pk": item.pk},
             "procedures:import_progress": {"pk": item.pk},
             "dossier_status": {"code": dossier.code},
+        }
+    }
+
+
+def surveys_world(org):
+    from django.utils import timezone
+
+    from surveys.models import Campaign, Response
+
+    today = timezone.localdate()
+    campaign = Campaign.objects.create(agency=org.agency, name="Đợt 1", starts_on=today, ends_on=today, open_link=True)
+    response = Response.objects.create(
+        agency=org.agency,
+        channel="online",
+        source="receipt",
+        questionnaire="sipas-service-2026",
+        answered_on=today,
+        answers={"q15": 4},
+        comment="Tốt",
+        comment_shown="Tốt",
+        comment_state="pending",
+    )
+    return {
+        "kwargs": {
+            "surveys:campaign": {"pk": campaign.pk},
+            "surveys:campaign_qr": {"pk": campaign.pk},
+            "surveys:invalidate": {"pk": response.pk},
+            "surveys:moderate": {"pk": response.pk},
+            "survey_open": {"key": campaign.open_key},
+            "survey_counter": {"key": campaign.open_key, "unit": org.unit_a.pk},
         }
     }
 

@@ -317,7 +317,7 @@ def test_receipt_has_the_fields_and_a_qr_code_to_the_status_page(org, dossier):
     assert dossier.code in text and "Công ty TNHH Đồng Đăng" in text and "ngày 23/03/2026" in text
     assert "09 giờ 00 phút, ngày 09/03/2026" in text
     assert documents.status_url(dossier) in text
-    assert len(doc.inline_shapes) == 1  # the QR code
+    assert len(doc.inline_shapes) == 2  # the QR codes: the status page and the SIPAS survey
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     assert "Điều lệ công ty (bản sao)" in cells and "NGƯỜI NỘP HỒ SƠ" in "\n".join(cells)
 

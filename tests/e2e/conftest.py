@@ -49,8 +49,8 @@ def page(browser):
 def shot(page):
     SHOTS.mkdir(parents=True, exist_ok=True)
 
-    def take(name: str, full_page: bool = True):
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
+    def take(name: str, full_page: bool = True, of=None):
+        (of or page).screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
     return take
 

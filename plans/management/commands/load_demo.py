@@ -35,6 +35,9 @@ class Command(BaseCommand):
         from procedures.demo import load_procedures_demo
 
         load_procedures_demo(today=today, cal=cal)
+        from surveys.demo import load_surveys_demo
+
+        load_surveys_demo(today=today)
         if quiet:
             return
         self.stdout.write(_("Tasks created: %(n)s") % {"n": created})

@@ -1,0 +1,353 @@
+"""Load test of the public SIPAS survey: the app served by gunicorn on PostgreSQL takes 10,000
+submissions from 50 concurrent clients, each through a dossier's single-use receipt link.
+
+One submission is what a phone does after scanning the receipt's QR code: GET the link (the
+token is swapped for a session, 302), GET the form (200, with its CSRF token), POST the answers
+(302 to the thank-you page). The script prints:
+
+- submissions per second, and the latency of the POST and of the whole three-request visit
+  (p50, p95, p99);
+- server errors (5xx or a dropped connection): must be 0;
+- the responses in the database and the links marked used: both must equal the accepted
+  submissions (the script exits non-zero otherwise);
+- beside them, in the same run, the rate of plain INSERTs of the same rows (the stored responses,
+  copied into a scratch table with the same columns) from 50 connections, one row per
+  transaction: what the database alone costs for one write per submission.
+
+    .venv/bin/python bench/survey_load.py [--submissions 10000] [--clients 50] [--workers 3 --threads 8]
+
+DATABASE_URL names the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/); the
+script creates and finally drops its own database `cchc_survey_bench` there.
+"""
+
+import argparse
+import http.client
+import os
+import re
+import resource
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+DB_NAME = "cchc_survey_bench"
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+ITEMS = [f"q{n}" for n in range(15, 34)]
+
+
+def pg_url(base: str, name: str) -> str:
+    parts = urlsplit(base)
+    return parts._replace(path=f"/{name}").geturl()
+
+
+def recreate_database(base: str) -> str:
+    import psycopg
+
+    with psycopg.connect(pg_url(base, "postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
+        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+    return pg_url(base, DB_NAME)
+
+
+def drop_database(base: str) -> None:
+    import psycopg
+
+    with psycopg.connect(pg_url(base, "postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]
+
+
+class Client:
+    """One phone: a keep-alive connection and its cookies."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: str | None = None, headers: dict | None = None):
+        headers = dict(headers or {})
+        headers["Host"] = f"127.0.0.1:{self.port}"
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        for attempt in (1, 2):
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                data = response.read()
+                break
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.conn.close()  # the server closed an idle keep-alive connection: reconnect once
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+                if attempt == 2:
+                    raise
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status, response.getheader("Location", ""), data
+
+    def submit(self, token: str, answers: dict[str, str]) -> tuple[str, float, float]:
+        """('ok' | 'refused' | 'error', POST seconds, visit seconds)."""
+        self.cookies.pop("sessionid", None)
+        start = time.perf_counter()
+        status, location, _ = self.request("GET", f"/khao-sat/?t={token}")
+        if status >= 500:
+            return "error", 0.0, 0.0
+        if status != 302:
+            return "refused", 0.0, 0.0
+        status, _, page = self.request("GET", location)
+        if status >= 500:
+            return "error", 0.0, 0.0
+        match = CSRF_INPUT.search(page.decode())
+        if status != 200 or not match:
+            return "refused", 0.0, 0.0
+        body = "&".join([f"csrfmiddlewaretoken={match.group(1)}", *(f"{k}={v}" for k, v in answers.items())])
+        posted = time.perf_counter()
+        status, location, _ = self.request(
+            "POST",
+            "/khao-sat/phieu/",
+            body=body,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": f"http://127.0.0.1:{self.port}",
+                "Referer": f"http://127.0.0.1:{self.port}/khao-sat/phieu/",
+            },
+        )
+        end = time.perf_counter()
+        if status >= 500:
+            return "error", end - posted, end - start
+        return (
+            ("ok" if status == 302 and location.endswith("/khao-sat/cam-on/") else "refused"),
+            end - posted,
+            end - start,
+        )
+
+
+def load(port: int, token_list: list[str], clients: int) -> dict:
+    results: list[tuple[str, float, float]] = []
+    lock = threading.Lock()
+    queue = list(reversed(token_list))
+
+    def worker(seed: int) -> None:
+        import random
+
+        rng = random.Random(seed)  # noqa: S311  (answers, not security)
+        client = Client(port)
+        while True:
+            with lock:
+                if not queue:
+                    return
+                token = queue.pop()
+            answers = {code: str(rng.choice([2, 3, 4, 4, 5, 5, "na"])) for code in ITEMS}
+            answers["e1"] = str(rng.choice([1, 2, 3]))
+            try:
+                outcome = client.submit(token, answers)
+            except (OSError, http.client.HTTPException):
+                outcome = ("error", 0.0, 0.0)
+                client = Client(port)
+            with lock:
+                results.append(outcome)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - start
+    return {"results": results, "elapsed": elapsed}
+
+
+def plain_inserts(url: str, clients: int) -> tuple[int, float]:
+    """The stored responses inserted again, one per transaction, from `clients` connections."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE bench_plain (LIKE surveys_response INCLUDING DEFAULTS)")
+        columns = [row[0] for row in conn.execute("SELECT * FROM surveys_response LIMIT 0").description]
+        rows = conn.execute("SELECT * FROM surveys_response").fetchall()
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO bench_plain ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
+    from psycopg.types.json import Jsonb
+
+    json_at = [i for i, name in enumerate(columns) if name in ("answers", "profile")]
+    rows = [tuple(Jsonb(v) if i in json_at else v for i, v in enumerate(row)) for row in rows]
+    shares = [rows[n::clients] for n in range(clients)]
+
+    def insert(share) -> None:
+        with psycopg.connect(url, autocommit=True) as conn:
+            for row in share:
+                conn.execute(sql, row)
+
+    threads = [threading.Thread(target=insert, args=(share,)) for share in shares]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return len(rows), time.perf_counter() - start
+
+
+def main() -> None:  # noqa: PLR0915
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--submissions", type=int, default=10_000)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=8)
+    args = parser.parse_args()
+
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    if not base.startswith(("postgres://", "postgresql://")):
+        sys.exit("bench/survey_load.py runs on PostgreSQL: set DATABASE_URL=postgres://user@host:port/")
+    url = recreate_database(base)
+    var_dir = tempfile.mkdtemp(prefix="cchc-survey-bench-")
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "false",
+        "VAR_DIR": var_dir,
+        "SECRET_KEY": secrets.token_urlsafe(40),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "LOG_LEVEL": "WARNING",
+    }
+    os.environ.update(env)
+    os.makedirs(os.path.join(var_dir, "static"), exist_ok=True)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from core.reference import load_demo_organisation
+    from procedures.models import Procedure
+    from surveys import tokens
+    from surveys.models import Response, SurveyToken
+
+    server = None
+    try:
+        call_command("migrate", verbosity=0)
+        load_demo_organisation()
+        from core.models import Agency
+
+        agency = Agency.objects.get(code="BQLKKTCK")
+        units = list(agency.units.all())
+        procedure = Procedure.objects.create(agency=agency, code="2.000001", name="Thủ tục thử tải", limit=5)
+        token_list = [secrets.token_urlsafe(16)[: tokens.TOKEN_LENGTH] for _ in range(args.submissions)]
+        SurveyToken.objects.bulk_create(
+            [
+                SurveyToken(
+                    digest=tokens.digest(t),
+                    agency=agency,
+                    unit=units[n % len(units)],
+                    procedure=procedure,
+                    procedure_code=procedure.code,
+                )
+                for n, t in enumerate(token_list)
+            ],
+            batch_size=2000,
+        )
+        connection.close()
+        port = free_port()
+        gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+        server = subprocess.Popen(  # noqa: S603
+            [
+                gunicorn,
+                "config.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(args.workers),
+                "--threads",
+                str(args.threads),
+                "--worker-class",
+                "gthread",
+                "--keep-alive",
+                "30",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+        )
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            sys.exit("gunicorn did not start")
+        Client(port).request("GET", "/khao-sat/cam-on/")  # warm every worker a little
+        print(f"Database: postgresql {DB_NAME}; gunicorn {args.workers} workers x {args.threads} threads (gthread)")
+        print(f"Load: {args.submissions} submissions from {args.clients} concurrent clients, one receipt link each")
+        cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+        run = load(port, token_list, args.clients)
+        cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+        client_cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+        results = run["results"]
+        ok = [r for r in results if r[0] == "ok"]
+        errors = sum(1 for r in results if r[0] == "error")
+        refused = sum(1 for r in results if r[0] == "refused")
+        posts = [r[1] * 1000 for r in ok]
+        visits = [r[2] * 1000 for r in ok]
+        stored = Response.objects.count()
+        used = SurveyToken.objects.filter(used=True).count()
+        connection.close()
+        print(f"  accepted submissions      {len(ok):>10,}")
+        print(f"  refused                   {refused:>10,}")
+        print(f"  server errors             {errors:>10,}   (must be 0)")
+        print(f"  submissions per second    {len(ok) / run['elapsed']:>10,.1f}   ({run['elapsed']:.1f} s in all)")
+        for label, values in (("POST latency", posts), ("visit latency (3 requests)", visits)):
+            print(
+                f"  {label:<26}p50 {percentile(values, 50):7.1f} ms   p95 {percentile(values, 95):7.1f} ms"
+                f"   p99 {percentile(values, 99):7.1f} ms"
+            )
+        print(
+            f"  the clients' own CPU time  {client_cpu:>9.1f} s   (same {os.cpu_count()} cores as the server,"
+            f" over {run['elapsed']:.1f} s)"
+        )
+        print(f"  responses in the database {stored:>10,}   (must equal accepted)")
+        print(f"  links marked used         {used:>10,}   (must equal accepted)")
+        count, seconds = plain_inserts(url, args.clients)
+        print(
+            f"Plain INSERTs of the same {count:,} rows, {args.clients} connections, one row per transaction: "
+            f"{count / seconds:,.1f} rows/s ({seconds:.1f} s)"
+        )
+        if errors or stored != len(ok) or used != len(ok):
+            sys.exit("FAILED: server errors, or the database does not hold exactly the accepted submissions")
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        connection.close()
+        drop_database(base)
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+"""The public survey pages: no account, no JavaScript, light enough for a low-end phone and
+Zalo's browser (sipas.md §9).
+
+- `/khao-sat/?t=TOKEN` (the receipt's QR code): the token is swapped at once for a signed
+  session cookie holding its keyed hash, and the browser is sent on to the clean form address,
+  so the token is in one log line at most (and surveys.logs drops query strings on survey paths);
+- `/khao-sat/phieu/`: the form; submitting spends the link and stores the response together;
+- `/khao-sat/mo/KEY/` and `/khao-sat/mo/KEY/UNIT/`: a campaign's open link (and a unit's
+  counter): rate-limited per client (a salted hash in the cache, never in the database), with a
+  honeypot field and the form's length limits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from core.models import Unit
+from surveys import services, tokens
+from surveys.forms import PublicForm
+from surveys.models import Campaign, SurveyToken
+from surveys.selectors import DEFAULT_QUESTIONNAIRE, questionnaire
+
+# The link is swapped for this signed cookie (the keyed hash, never the token), scoped to the
+# survey's paths: no server-side session row is written for a citizen's visit.
+COOKIE = "sipas"
+COOKIE_SALT = "surveys.invitation"
+COOKIE_PATH = "/khao-sat/"
+
+
+def _refused(request, reason: str, status: int):
+    return render(request, "surveys/public/refused.html", {"reason": reason}, status=status)
+
+
+def _invitation(request) -> str | None:
+    """The digest of the link this browser opened, from its signed cookie."""
+    return request.get_signed_cookie(COOKIE, default=None, salt=COOKIE_SALT, max_age=settings.SIPAS_VISIT_SECONDS)
+
+
+def _forget(response):
+    response.delete_cookie(COOKIE, path=COOKIE_PATH, samesite="Lax")
+    return response
+
+
+@never_cache
+def start(request):
+    token = request.GET.get("t", "")
+    digest = tokens.digest(token) if tokens.looks_like_token(token) else ""
+    state = services.token_state(digest) if digest else "unknown"
+    if state == "unknown":
+        return _refused(request, "unknown", 404)
+    if state == "used":
+        return _refused(request, "used", 410)
+    response = redirect("survey_form")
+    response.set_signed_cookie(
+        COOKIE,
+        digest,
+        salt=COOKIE_SALT,
+        max_age=settings.SIPAS_VISIT_SECONDS,
+        path=COOKIE_PATH,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def form(request):
+    digest = _invitation(request)
+    if not digest:
+        return _refused(request, "no_session", 400)
+    questions = questionnaire(DEFAULT_QUESTIONNAIRE)
+    invitation = SurveyToken.objects.filter(digest=digest).select_related("agency").first()
+    if invitation is None or (request.method == "GET" and invitation.used):
+        return _forget(_refused(request, "used" if invitation else "unknown", 410 if invitation else 404))
+    answer_form = PublicForm(request.POST or None, questionnaire=questions)
+    if request.method == "POST" and answer_form.is_valid():
+        if answer_form.is_bot:
+            return _forget(redirect("survey_thanks"))
+        response = services.redeem(
+            invitation, answer_form.answers(), questionnaire=questions.code, channel="online", day=timezone.localdate()
+        )
+        if response is None:
+            return _forget(_refused(request, "used", 410))
+        return _forget(redirect("survey_thanks"))
+    return render(
+        request, "surveys/public/form.html", {"form": answer_form, "questions": questions, "agency": invitation.agency}
+    )
+
+
+def _client_key(request, campaign: Campaign) -> str:
+    """A salted hash of the client's address, kept only in the cache for the rate window."""
+    address = request.META.get("REMOTE_ADDR", "")
+    salt = f"{settings.SECRET_KEY}:{timezone.localdate():%Y%m%d}"
+    return "sipas-open:" + hashlib.sha256(f"{salt}:{campaign.pk}:{address}".encode()).hexdigest()
+
+
+def _over_limit(key: str) -> bool:
+    limit, window = settings.SIPAS_OPEN_LIMIT, settings.SIPAS_OPEN_WINDOW_SECONDS
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count > limit
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def open_form(request, key: str, unit: int | None = None):
+    campaign = get_object_or_404(Campaign, open_key=key, open_link=True)
+    counter = get_object_or_404(Unit, pk=unit, agency_id=campaign.agency_id) if unit is not None else None
+    today = timezone.localdate()
+    if not campaign.is_open_on(today):
+        return _refused(request, "closed", 410)
+    questions = questionnaire(campaign.questionnaire)
+    answer_form = PublicForm(request.POST or None, questionnaire=questions)
+    if request.method == "POST":
+        if _over_limit(_client_key(request, campaign)):
+            return _refused(request, "too_many", 429)
+        if answer_form.is_valid():
+            if not answer_form.is_bot:
+                services.submit_open(
+                    campaign,
+                    answer_form.answers(),
+                    questionnaire=questions.code,
+                    unit_id=counter.pk if counter else None,
+                    day=today,
+                )
+            return redirect("survey_thanks")
+    return render(
+        request,
+        "surveys/public/form.html",
+        {
+            "form": answer_form,
+            "questions": questions,
+            "campaign": campaign,
+            "counter": counter,
+            "agency": campaign.agency,
+        },
+    )
+
+
+def thanks(request):
+    return render(request, "surveys/public/thanks.html")

@@ -1,0 +1,241 @@
+"""Taking in SIPAS responses and looking after them: redeeming a single-use link, storing a
+response without anything that identifies the respondent, staff entry, invalidation and comment
+review (every staff change logged)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.services import log_action
+from surveys.models import Campaign, CommentState, Response, Source, SurveyToken
+
+# Personal data a comment may carry, hidden before staff read it (sipas.md §9.7).
+REDACTIONS = [
+    (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "[email]"),
+    (re.compile(r"(?<!\d)(\+?84|0)[\s.-]?\d{2,3}([\s.-]?\d{3}){2}(?!\d)"), "[số điện thoại]"),
+    (re.compile(r"(?<!\d)\d{9}(\d{3})?(?!\d)"), "[số định danh]"),
+    (re.compile(r"(?<![\w-])\d{6}-\d{6}-\d{4}(?![\w-])|(?<![\w-])[A-Z0-9.]{2,12}-\d{6}-\d{4}(?![\w-])"), "[mã hồ sơ]"),
+]
+
+
+def redact(text: str) -> str:
+    for pattern, replacement in REDACTIONS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class SurveyError(ValueError):
+    """A step that cannot be taken, said in plain words."""
+
+
+def campaign_for(*, agency_id: int, unit_id: int | None, procedure_id: int | None, day: dt.date) -> Campaign | None:
+    """The agency's campaign running on `day` that covers the unit and the procedure (a campaign
+    without units or procedures covers all); the most recently started one wins."""
+    running = list(
+        Campaign.objects.filter(agency_id=agency_id, starts_on__lte=day, ends_on__gte=day).order_by("-starts_on", "-id")
+    )
+    if not running:
+        return None
+    ids = [c.pk for c in running]
+    units: dict[int, set[int]] = {pk: set() for pk in ids}
+    procedures: dict[int, set[int]] = {pk: set() for pk in ids}
+    for campaign_id, unit in Campaign.units.through.objects.filter(campaign_id__in=ids).values_list(
+        "campaign_id", "unit_id"
+    ):
+        units[campaign_id].add(unit)
+    for campaign_id, procedure in Campaign.procedures.through.objects.filter(campaign_id__in=ids).values_list(
+        "campaign_id", "procedure_id"
+    ):
+        procedures[campaign_id].add(procedure)
+    for campaign in running:
+        if (not units[campaign.pk] or unit_id in units[campaign.pk]) and (
+            not procedures[campaign.pk] or procedure_id in procedures[campaign.pk]
+        ):
+            return campaign
+    return None
+
+
+@dataclass
+class Answers:
+    """What a respondent gave: answers by code (None = no answer), profile and comment."""
+
+    answers: dict[str, int | None]
+    profile: dict[str, str]
+    comment: str = ""
+
+
+def build_response(
+    answers: Answers,
+    *,
+    agency_id: int,
+    unit_id: int | None,
+    procedure_id: int | None,
+    procedure_code: str,
+    channel: str,
+    source: str,
+    questionnaire: str,
+    day: dt.date,
+    campaign: Campaign | None = None,
+    find_campaign: bool = True,
+    **extra: Any,
+) -> Response:
+    """A response not yet saved; its campaign is the one running for it unless given."""
+    comment = answers.comment.strip()
+    if campaign is None and find_campaign:
+        campaign = campaign_for(agency_id=agency_id, unit_id=unit_id, procedure_id=procedure_id, day=day)
+    return Response(
+        agency_id=agency_id,
+        campaign=campaign,
+        unit_id=unit_id,
+        procedure_id=procedure_id,
+        procedure_code=procedure_code,
+        channel=channel,
+        source=source,
+        questionnaire=questionnaire,
+        answered_on=day,
+        answers=answers.answers,
+        profile={k: v for k, v in answers.profile.items() if v},
+        comment=comment,
+        comment_shown=redact(comment),
+        comment_state=CommentState.PENDING if comment else CommentState.NONE,
+        **extra,
+    )
+
+
+@transaction.atomic
+def redeem(
+    invitation: SurveyToken, answers: Answers, *, questionnaire: str, channel: str, day: dt.date
+) -> Response | None:
+    """The response given through a single-use link, or None when the link was used meanwhile.
+    Spending the link (a conditional update: one winner among concurrent tabs) and storing the
+    response happen together or not at all."""
+    if not SurveyToken.objects.filter(pk=invitation.pk, used=False).update(used=True):
+        return None
+    response = build_response(
+        answers,
+        agency_id=invitation.agency_id,
+        unit_id=invitation.unit_id,
+        procedure_id=invitation.procedure_id,
+        procedure_code=invitation.procedure_code,
+        channel=channel,
+        source=Source.RECEIPT,
+        questionnaire=questionnaire,
+        day=day,
+    )
+    response.save(force_insert=True)
+    return response
+
+
+def token_state(digest: str) -> str:
+    """ "open", "used" or "unknown"."""
+    used = SurveyToken.objects.filter(digest=digest).values_list("used", flat=True).first()
+    return "unknown" if used is None else ("used" if used else "open")
+
+
+def submit_open(
+    campaign: Campaign, answers: Answers, *, questionnaire: str, unit_id: int | None, day: dt.date
+) -> Response:
+    """A response through a campaign's open link (flagged, reported apart); at a unit's counter
+    when the link names the unit."""
+    response = build_response(
+        answers,
+        agency_id=campaign.agency_id,
+        unit_id=unit_id,
+        procedure_id=None,
+        procedure_code="",
+        channel="direct" if unit_id else "online",
+        source=Source.OPEN,
+        questionnaire=questionnaire,
+        day=day,
+        campaign=campaign,
+    )
+    response.save(force_insert=True)
+    return response
+
+
+@transaction.atomic
+def enter_paper(*, actor, agency, answers: Answers, questionnaire: str, unit, procedure, day: dt.date) -> Response:
+    """A paper form typed in by staff (channel paper), logged with who entered it."""
+    response = build_response(
+        answers,
+        agency_id=agency.pk,
+        unit_id=unit.pk if unit else None,
+        procedure_id=procedure.pk if procedure else None,
+        procedure_code=procedure.code if procedure else "",
+        channel="paper",
+        source=Source.STAFF,
+        questionnaire=questionnaire,
+        day=day,
+        entered_by=actor,
+    )
+    response.save(force_insert=True)
+    log_action(actor=actor, agency=agency, action="sipas.entered", obj=response, note=str(day))
+    return response
+
+
+@transaction.atomic
+def invalidate(response: Response, *, actor, reason: str) -> Response:
+    reason = reason.strip()
+    if not reason:
+        raise SurveyError(_("Give the reason for invalidating this response."))
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    if response.invalid_reason:
+        raise SurveyError(_("This response is already invalid."))
+    response.invalid_reason = reason
+    response.save(update_fields=["invalid_reason"])
+    log_action(
+        actor=actor,
+        agency=response.agency,
+        action="sipas.invalidated",
+        obj=response,
+        changes={"invalid_reason": ["", reason]},
+        note=reason,
+    )
+    return response
+
+
+@transaction.atomic
+def restore(response: Response, *, actor, reason: str) -> Response:
+    reason = reason.strip()
+    if not reason:
+        raise SurveyError(_("Give the reason for counting this response again."))
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    before = response.invalid_reason
+    if not before:
+        raise SurveyError(_("This response is counted already."))
+    response.invalid_reason = ""
+    response.save(update_fields=["invalid_reason"])
+    log_action(
+        actor=actor,
+        agency=response.agency,
+        action="sipas.restored",
+        obj=response,
+        changes={"invalid_reason": [before, ""]},
+        note=reason,
+    )
+    return response
+
+
+@transaction.atomic
+def moderate(response: Response, *, actor, state: str, shown: str | None = None) -> Response:
+    """Shows or hides a comment; staff may further redact the text shown (never the original)."""
+    if state not in (CommentState.SHOWN, CommentState.HIDDEN):
+        raise SurveyError(_("Choose to show or to hide the comment."))
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    if not response.comment:
+        raise SurveyError(_("This response has no comment."))
+    before = {"comment_state": response.comment_state, "comment_shown": response.comment_shown}
+    response.comment_state = state
+    if shown is not None and shown.strip():
+        response.comment_shown = redact(shown.strip())
+    response.save(update_fields=["comment_state", "comment_shown"])
+    after = {"comment_state": response.comment_state, "comment_shown": response.comment_shown}
+    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    log_action(actor=actor, agency=response.agency, action="sipas.comment", obj=response, changes=changes)
+    return response
