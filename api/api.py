@@ -40,6 +40,7 @@ api = NinjaAPI(
 
 
 api.add_router("", "procedures.api.router")
+api.add_router("", "surveys.api.router")
 
 
 @api.exception_handler(Http404)

@@ -3,7 +3,7 @@ submissions from 50 concurrent clients, each through a dossier's single-use rece
 
 One submission is what a phone does after scanning the receipt's QR code: GET the link (the
 token is swapped for a session, 302), GET the form (200, with its CSRF token), POST the answers
-(302 to the thank-you page). The script prints:
+(302 to the thank-you page), with the page's CSRF token and signed invitation. The script prints:
 
 - submissions per second, and the latency of the POST and of the whole three-request visit
   (p50, p95, p99);
@@ -35,11 +35,12 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "cchc_survey_bench"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+INVITATION_INPUT = re.compile(r'name="invitation" value="([^"]+)"')
 ITEMS = [f"q{n}" for n in range(15, 34)]
 
 
@@ -110,7 +111,6 @@ class Client:
 
     def submit(self, token: str, answers: dict[str, str]) -> tuple[str, float, float]:
         """('ok' | 'refused' | 'error', POST seconds, visit seconds)."""
-        self.cookies.pop("sessionid", None)
         start = time.perf_counter()
         status, location, _ = self.request("GET", f"/khao-sat/?t={token}")
         if status >= 500:
@@ -120,10 +120,12 @@ class Client:
         status, _, page = self.request("GET", location)
         if status >= 500:
             return "error", 0.0, 0.0
-        match = CSRF_INPUT.search(page.decode())
-        if status != 200 or not match:
+        html = page.decode()
+        csrf, invitation = CSRF_INPUT.search(html), INVITATION_INPUT.search(html)
+        if status != 200 or not csrf or not invitation:
             return "refused", 0.0, 0.0
-        body = "&".join([f"csrfmiddlewaretoken={match.group(1)}", *(f"{k}={v}" for k, v in answers.items())])
+        fields = {"csrfmiddlewaretoken": csrf.group(1), "invitation": invitation.group(1), **answers}
+        body = urlencode(fields)
         posted = time.perf_counter()
         status, location, _ = self.request(
             "POST",
@@ -185,7 +187,7 @@ def plain_inserts(url: str, clients: int) -> tuple[int, float]:
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("CREATE TABLE bench_plain (LIKE surveys_response INCLUDING DEFAULTS)")
+        conn.execute("CREATE TABLE bench_plain (LIKE surveys_response INCLUDING ALL)")  # keys and indexes too
         columns = [row[0] for row in conn.execute("SELECT * FROM surveys_response LIMIT 0").description]
         rows = conn.execute("SELECT * FROM surveys_response").fetchall()
     placeholders = ", ".join(["%s"] * len(columns))
@@ -338,8 +340,8 @@ def main() -> None:  # noqa: PLR0915
             f"Plain INSERTs of the same {count:,} rows, {args.clients} connections, one row per transaction: "
             f"{count / seconds:,.1f} rows/s ({seconds:.1f} s)"
         )
-        if errors or stored != len(ok) or used != len(ok):
-            sys.exit("FAILED: server errors, or the database does not hold exactly the accepted submissions")
+        if errors or refused or stored != len(ok) or used != len(ok):
+            sys.exit("FAILED: errors or refusals, or the database does not hold exactly the accepted submissions")
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)

@@ -158,7 +158,8 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)  # a reverse proxy in front sets X-Forwarded-For/-Proto
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -210,10 +211,12 @@ WORKER_INTERVAL_SECONDS = env_int("WORKER_INTERVAL_SECONDS", 60)
 DIGEST_HOUR = env_int("DIGEST_HOUR", 7)  # local hour from which the daily e-mail digest goes out
 
 # SIPAS survey (docs/sipas.md): receipt tokens are derived with this secret (default SECRET_KEY);
-# the open link takes at most SIPAS_OPEN_LIMIT answers per client per window. The count lives in
-# the cache (Django's default, per process: several app processes each count apart).
+# the open link takes at most SIPAS_OPEN_LIMIT answers per client per window (a unit's counter
+# link SIPAS_COUNTER_LIMIT). The count lives in the cache (Django's default, per process:
+# several app processes each count apart until a shared cache is configured).
 SURVEY_TOKEN_SECRET = env("SURVEY_TOKEN_SECRET", "")
 SIPAS_OPEN_LIMIT = env_int("SIPAS_OPEN_LIMIT", 10)
+SIPAS_COUNTER_LIMIT = env_int("SIPAS_COUNTER_LIMIT", 120)  # a unit's counter link (a shared tablet)
 SIPAS_OPEN_WINDOW_SECONDS = env_int("SIPAS_OPEN_WINDOW_SECONDS", 3600)
 SIPAS_VISIT_SECONDS = env_int("SIPAS_VISIT_SECONDS", 4 * 3600)  # a receipt link's visit, opened to sent
 

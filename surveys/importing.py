@@ -13,7 +13,7 @@ import datetime as dt
 import io
 import zipfile
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -110,11 +110,11 @@ def import_responses(data: bytes, name: str, *, agency, actor, form: Form) -> in
         procedure = procedures.get(row.procedure_code) if row.procedure_code else None
         if row.procedure_code and procedure is None:
             problems.add(row.row, "procedure_code", row.procedure_code, "not in the agency's procedure catalogue")
-        if row.date is None:
+        if row.date is None and row.valid:  # (a date the reader refused is reported already)
             problems.add(row.row, "date", "", "required: the date on the form")
-        elif not dt.date(2000, 1, 1) <= row.date <= today:
+        elif row.date is not None and not dt.date(2000, 1, 1) <= row.date <= today:
             problems.add(row.row, "date", row.date.isoformat(), "not between 2000 and today")
-        if all(row.answers.get(code) is None for code in form.questionnaire.items):
+        if row.valid and all(row.answers.get(code) is None for code in form.questionnaire.items):
             problems.add(row.row, "", "", "no service question answered")
         profile = {}
         for key, lookup in lookups.items():
@@ -126,7 +126,7 @@ def import_responses(data: bytes, name: str, *, agency, actor, form: Form) -> in
         comment = row.extra.get("comment", "")
         if len(comment) > form.comment_max_length:
             problems.add(row.row, "comment", comment[:40] + "…", f"longer than {form.comment_max_length} characters")
-        if problems.total > before:
+        if problems.total > before or not row.valid or row.date is None:
             continue
         where = (unit.pk if unit else None, procedure.pk if procedure else None, row.date)
         if where not in campaigns:
@@ -150,11 +150,15 @@ def import_responses(data: bytes, name: str, *, agency, actor, form: Form) -> in
         )
     if problems.total:
         raise ResponsesFileError(sorted(problems.problems, key=lambda p: p.row), problems.total)
-    with transaction.atomic():
-        Response.objects.bulk_create(built, batch_size=1000)
-        log_action(
-            actor=actor, agency=agency, action="sipas.imported", obj=agency, note=f"{name}: {len(built)} responses"
-        )
+    try:
+        with transaction.atomic():
+            Response.objects.bulk_create(built, batch_size=1000)
+            log_action(
+                actor=actor, agency=agency, action="sipas.imported", obj=agency, note=f"{name}: {len(built)} responses"
+            )
+    except IntegrityError:  # the same ids imported meanwhile by someone else
+        problem = FileProblem(1, "response_id", "", "some of these ids were imported meanwhile: import the file again")
+        raise ResponsesFileError([problem], 1) from None
     return len(built)
 
 

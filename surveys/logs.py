@@ -9,8 +9,14 @@ import re
 SURVEY_QUERY = re.compile(r"(/khao-sat/[^\s?\"]*)\?[^\s\"]*")
 
 
+# the loggers that write request lines or carry the request
+REQUEST_LOGGERS = ("django.server", "django.request", "gunicorn.access", "gunicorn.error")
+
+
 class DropSurveyQuery(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith(REQUEST_LOGGERS):
+            return True
         if isinstance(record.msg, str) and record.args:
             record.msg = record.getMessage()
             record.args = ()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from core.metrics import MetricValue, register_metric
 from core.numbers import q2
 from surveys import selectors
+from surveys.index import SMALL_SAMPLE
 
 KEY = "sipas_service_index"
 
@@ -28,7 +29,10 @@ def service_index(*, agency, year: int, today: dt.date) -> MetricValue | None:
     return MetricValue(
         data={"percent": str(q2(index.overall))},
         period=f"{start:%d/%m/%Y} – {end:%d/%m/%Y}",
-        source=_("Agency SIPAS survey, %(n)s responses") % {"n": index.responses},
+        source=(
+            _("Agency SIPAS survey, %(n)s responses") % {"n": index.responses}
+            + (" " + _("(fewer than 30: low precision)") if index.responses < SMALL_SAMPLE else "")
+        ),
     )
 
 

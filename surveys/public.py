@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -74,7 +75,12 @@ def start(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def form(request):
-    digest = _invitation(request)
+    # The page carries its own link's hash (signed): a browser that opened two receipts' links
+    # answers each for its own dossier, whichever link the cookie was last set by.
+    if request.method == "POST":
+        digest = _from_page(request.POST.get("invitation", ""))
+    else:
+        digest = _invitation(request)
     if not digest:
         return _refused(request, "no_session", 400)
     questions = questionnaire(DEFAULT_QUESTIONNAIRE)
@@ -92,19 +98,43 @@ def form(request):
             return _forget(_refused(request, "used", 410))
         return _forget(redirect("survey_thanks"))
     return render(
-        request, "surveys/public/form.html", {"form": answer_form, "questions": questions, "agency": invitation.agency}
+        request,
+        "surveys/public/form.html",
+        {
+            "form": answer_form,
+            "questions": questions,
+            "agency": invitation.agency,
+            "invitation": signing.dumps(digest, salt=COOKIE_SALT),
+        },
     )
 
 
-def _client_key(request, campaign: Campaign) -> str:
-    """A salted hash of the client's address, kept only in the cache for the rate window."""
-    address = request.META.get("REMOTE_ADDR", "")
+def _from_page(value: str) -> str | None:
+    try:
+        return signing.loads(value, salt=COOKIE_SALT, max_age=settings.SIPAS_VISIT_SECONDS)
+    except signing.BadSignature:
+        return None
+
+
+def client_address(request) -> str:
+    """The client's address: behind our proxy (BEHIND_PROXY), the last address it added."""
+    if settings.BEHIND_PROXY:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if forwarded:
+            return forwarded[-1]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _client_key(request, campaign: Campaign, counter: Unit | None) -> str:
+    """A salted hash of the client's address (and the counter), kept only in the cache for the
+    rate window; the salt changes every day."""
     salt = f"{settings.SECRET_KEY}:{timezone.localdate():%Y%m%d}"
-    return "sipas-open:" + hashlib.sha256(f"{salt}:{campaign.pk}:{address}".encode()).hexdigest()
+    where = f"{campaign.pk}:{counter.pk if counter else ''}"
+    return "sipas-open:" + hashlib.sha256(f"{salt}:{where}:{client_address(request)}".encode()).hexdigest()
 
 
-def _over_limit(key: str) -> bool:
-    limit, window = settings.SIPAS_OPEN_LIMIT, settings.SIPAS_OPEN_WINDOW_SECONDS
+def _over_limit(key: str, limit: int) -> bool:
+    window = settings.SIPAS_OPEN_WINDOW_SECONDS
     cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)
@@ -125,7 +155,9 @@ def open_form(request, key: str, unit: int | None = None):
     questions = questionnaire(campaign.questionnaire)
     answer_form = PublicForm(request.POST or None, questionnaire=questions)
     if request.method == "POST":
-        if _over_limit(_client_key(request, campaign)):
+        # a counter's tablet serves a queue of people from one address: it has its own, larger limit
+        limit = settings.SIPAS_COUNTER_LIMIT if counter else settings.SIPAS_OPEN_LIMIT
+        if _over_limit(_client_key(request, campaign, counter), limit):
             return _refused(request, "too_many", 429)
         if answer_form.is_valid():
             if not answer_form.is_bot:

@@ -33,6 +33,7 @@ class Response:
     date: dt.date | None = None
     row: int = 0
     extra: dict[str, str] = field(default_factory=dict)  # the file's other columns (profile, comment)
+    valid: bool = True  # False: the row has problems (kept only for a caller that checks more)
 
 
 def _date(text: str) -> dt.date:
@@ -107,10 +108,11 @@ def read_rows(  # noqa: C901
                 day = _date(cell("date"))
             except ValueError:
                 problems.add(number, "date", cell("date"), "not a date: use YYYY-MM-DD or dd/mm/yyyy")
-        if problems.total == before:
+        if problems.total == before or keep:
             extra = {name: cell(name) for name in columns if name not in known}
+            valid = problems.total == before
             responses.append(
-                Response(response_id, answers, cell("unit"), cell("procedure_code"), channel, day, number, extra)
+                Response(response_id, answers, cell("unit"), cell("procedure_code"), channel, day, number, extra, valid)
             )
     if problems.total and not keep:
         raise ResponsesFileError(problems.problems, problems.total)

@@ -30,6 +30,7 @@ DIMENSIONS = {
     "agency": _("Agency"),
 }
 NO_VALUE = "—"
+MIN_CELL = 5  # fewer responses are not shown apart (sipas.md §9.6); a campaign may set its own
 DEFAULT_QUESTIONNAIRE = "sipas-service-2026"
 
 
@@ -91,7 +92,7 @@ def dimensions(form: Form) -> dict[str, str]:
     return {**{k: str(v) for k, v in DIMENSIONS.items()}, **{f"profile:{k}": t for k, (t, _c) in form.profile.items()}}
 
 
-def breakdown(qs: QuerySet[Response], dimension: str, form: Form, *, min_cell: int = 5) -> list[Group]:
+def breakdown(qs: QuerySet[Response], dimension: str, form: Form, *, min_cell: int = MIN_CELL) -> list[Group]:
     """The index per group of `dimension`; groups under `min_cell` responses are hidden (their
     count is shown as "fewer than"), groups under the small-sample size are flagged."""
     profile_key = _profile_key(dimension, form)
@@ -139,16 +140,26 @@ def breakdown(qs: QuerySet[Response], dimension: str, form: Form, *, min_cell: i
 class TrendPoint:
     campaign: Campaign
     n: int
-    overall: Decimal | None
+    overall: Decimal | None  # None also when hidden (fewer than the campaign's smallest cell)
+
+    @property
+    def hidden(self) -> bool:
+        return 0 < self.n < self.campaign.min_cell
+
+    @property
+    def low_precision(self) -> bool:
+        return self.n < SMALL_SAMPLE
 
 
 def trend(agency_id: int, *, include_open: bool = False) -> list[TrendPoint]:
     """The overall index of each campaign of the agency, oldest first."""
     points = []
     for campaign in Campaign.objects.filter(agency_id=agency_id).order_by("starts_on", "id"):
-        qs = responses([agency_id], campaign=campaign, include_open=include_open)
-        index = summary(qs, questionnaire(campaign.questionnaire))
-        points.append(TrendPoint(campaign, index.responses, index.overall))
+        form = questionnaire(campaign.questionnaire)
+        qs = responses([agency_id], campaign=campaign, include_open=include_open, questionnaire_code=form.code)
+        index = summary(qs, form)
+        hidden = 0 < index.responses < campaign.min_cell
+        points.append(TrendPoint(campaign, index.responses, None if hidden else index.overall))
     return points
 
 
@@ -180,6 +191,11 @@ def eligible_dossiers(campaign: Campaign) -> QuerySet[Dossier]:
     qs = Dossier.objects.filter(
         agency_id=campaign.agency_id, status__in=("finished", "returned"), finished_at__gte=start, finished_at__lte=end
     )
+    return covered(qs, campaign)
+
+
+def covered(qs: QuerySet, campaign: Campaign) -> QuerySet:
+    """Rows (dossiers, responses) of the campaign's units and procedures; none chosen is all."""
     units = list(campaign.units.values_list("pk", flat=True))
     procedures = list(campaign.procedures.values_list("pk", flat=True))
     if units:

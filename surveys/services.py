@@ -10,15 +10,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.services import log_action
 from surveys.models import Campaign, CommentState, Response, Source, SurveyToken
+from surveys.selectors import covered
 
 # Personal data a comment may carry, hidden before staff read it (sipas.md §9.7).
 REDACTIONS = [
     (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "[email]"),
-    (re.compile(r"(?<!\d)(\+?84|0)[\s.-]?\d{2,3}([\s.-]?\d{3}){2}(?!\d)"), "[số điện thoại]"),
+    # mobile and landline numbers, whatever the grouping: 0912 345 678, 091.234.5678, 0205 3812 345
+    (re.compile(r"(?<![\d+])(?:\+84|84|0)(?:[\s.-]?\d){8,10}(?!\d)"), "[số điện thoại]"),
     (re.compile(r"(?<!\d)\d{9}(\d{3})?(?!\d)"), "[số định danh]"),
     (re.compile(r"(?<![\w-])\d{6}-\d{6}-\d{4}(?![\w-])|(?<![\w-])[A-Z0-9.]{2,12}-\d{6}-\d{4}(?![\w-])"), "[mã hồ sơ]"),
 ]
@@ -32,6 +35,19 @@ def redact(text: str) -> str:
 
 class SurveyError(ValueError):
     """A step that cannot be taken, said in plain words."""
+
+
+def attach_responses(campaign: Campaign) -> int:
+    """A new campaign takes the responses already given in its period for its units and
+    procedures (those in no campaign, or in one that started before it: the latest wins)."""
+    qs = Response.objects.filter(
+        Q(campaign=None) | Q(campaign__starts_on__lt=campaign.starts_on),
+        agency_id=campaign.agency_id,
+        answered_on__gte=campaign.starts_on,
+        answered_on__lte=campaign.ends_on,
+    )
+    qs = covered(qs, campaign)
+    return Response.objects.filter(pk__in=list(qs.values_list("pk", flat=True))).update(campaign=campaign)
 
 
 def campaign_for(*, agency_id: int, unit_id: int | None, procedure_id: int | None, day: dt.date) -> Campaign | None:
@@ -179,44 +195,36 @@ def enter_paper(*, actor, agency, answers: Answers, questionnaire: str, unit, pr
     return response
 
 
-@transaction.atomic
 def invalidate(response: Response, *, actor, reason: str) -> Response:
-    reason = reason.strip()
-    if not reason:
-        raise SurveyError(_("Give the reason for invalidating this response."))
-    response = Response.objects.select_for_update().get(pk=response.pk)
-    if response.invalid_reason:
-        raise SurveyError(_("This response is already invalid."))
-    response.invalid_reason = reason
-    response.save(update_fields=["invalid_reason"])
-    log_action(
-        actor=actor,
-        agency=response.agency,
-        action="sipas.invalidated",
-        obj=response,
-        changes={"invalid_reason": ["", reason]},
-        note=reason,
-    )
-    return response
+    return _set_validity(response, actor=actor, reason=reason, valid=False)
+
+
+def restore(response: Response, *, actor, reason: str) -> Response:
+    return _set_validity(response, actor=actor, reason=reason, valid=True)
 
 
 @transaction.atomic
-def restore(response: Response, *, actor, reason: str) -> Response:
+def _set_validity(response: Response, *, actor, reason: str, valid: bool) -> Response:
+    """Takes a response out of every figure, or counts it again; the reason is required and logged."""
     reason = reason.strip()
     if not reason:
-        raise SurveyError(_("Give the reason for counting this response again."))
+        raise SurveyError(
+            _("Give the reason for counting this response again.")
+            if valid
+            else _("Give the reason for invalidating this response.")
+        )
     response = Response.objects.select_for_update().get(pk=response.pk)
+    if response.is_valid == valid:
+        raise SurveyError(_("This response is counted already.") if valid else _("This response is already invalid."))
     before = response.invalid_reason
-    if not before:
-        raise SurveyError(_("This response is counted already."))
-    response.invalid_reason = ""
+    response.invalid_reason = "" if valid else reason
     response.save(update_fields=["invalid_reason"])
     log_action(
         actor=actor,
         agency=response.agency,
-        action="sipas.restored",
+        action="sipas.restored" if valid else "sipas.invalidated",
         obj=response,
-        changes={"invalid_reason": [before, ""]},
+        changes={"invalid_reason": [before, response.invalid_reason]},
         note=reason,
     )
     return response

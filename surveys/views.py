@@ -98,9 +98,8 @@ def _filters(request, agency: Agency):
     }
 
 
-@login_required
-def dashboard(request):
-    agency = _agency(request)
+def _selection(request, agency: Agency):
+    """The dashboard's filters, its questionnaire and the responses they select."""
     f = _filters(request, agency)
     campaign = f["campaign"]
     form = selectors.questionnaire(campaign.questionnaire if campaign else DEFAULT_QUESTIONNAIRE)
@@ -112,17 +111,27 @@ def dashboard(request):
         include_open=f["include_open"],
         questionnaire_code=form.code,
     )
+    return f, form, qs
+
+
+@login_required
+def dashboard(request):
+    agency = _agency(request)
+    f, form, qs = _selection(request, agency)
+    campaign = f["campaign"]
     dimensions = selectors.dimensions(form)
     dimension = f["dimension"] if f["dimension"] in dimensions else "unit"
-    min_cell = campaign.min_cell if campaign else 5
+    min_cell = campaign.min_cell if campaign else selectors.MIN_CELL
     index = selectors.summary(qs, form)
-    open_qs = selectors.responses([agency.pk], campaign=campaign, start=f["start"], end=f["end"], include_open=True)
-    open_count = open_qs.filter(source="open").count()
-    open_index = (
-        selectors.summary(open_qs.filter(source="open"), form) if open_count and not f["include_open"] else None
-    )
+    # a selection of very few responses (e.g. one day of one unit) would show a person's answers
+    suppressed = 0 < index.responses < min_cell
+    open_qs = selectors.responses(
+        [agency.pk], campaign=campaign, start=f["start"], end=f["end"], include_open=True, questionnaire_code=form.code
+    ).filter(source="open")
+    open_count = open_qs.count()
+    open_index = selectors.summary(open_qs, form) if open_count >= min_cell and not f["include_open"] else None
     if request.GET.get("format") == "json":
-        return JsonResponse(index.as_data())
+        return JsonResponse({"responses": index.responses, "suppressed": True} if suppressed else index.as_data())
     return render(
         request,
         "surveys/dashboard.html",
@@ -131,6 +140,7 @@ def dashboard(request):
             "agency": agency,
             "form": form,
             "index": index,
+            "suppressed": suppressed,
             "elements": [
                 (element, index.elements[element.code], [index.items[c] for c in element.items])
                 for element in form.questionnaire.elements
@@ -138,13 +148,13 @@ def dashboard(request):
             "expectations": [(code, form.expectation_text[code], r) for code, r in index.expectations.items()],
             "dimensions": dimensions,
             "dimension": dimension,
-            "groups": selectors.breakdown(qs, dimension, form, min_cell=min_cell),
+            "groups": [] if suppressed else selectors.breakdown(qs, dimension, form, min_cell=min_cell),
             "min_cell": min_cell,
             "trend": selectors.trend(agency.pk),
             "open_count": open_count,
             "open_index": open_index,
             "plan": selectors.plan(campaign) if campaign else None,
-            "shown_comments": selectors.comments(qs, states=[CommentState.SHOWN])[:20],
+            "shown_comments": [] if suppressed else selectors.comments(qs, states=[CommentState.SHOWN])[:20],
             "is_manager": scope_for(request.user).is_manager(agency.pk),
             "can_enter": can_receive(request.user, agency),
             "query": request.GET.urlencode(),
@@ -154,13 +164,10 @@ def dashboard(request):
 
 @login_required
 def export(request):
-    """The responses of the dashboard's selection in the exchange format (sipas.md §10)."""
-    agency = _agency(request)
-    f = _filters(request, agency)
-    form = selectors.questionnaire(f["campaign"].questionnaire if f["campaign"] else DEFAULT_QUESTIONNAIRE)
-    qs = selectors.responses(
-        [agency.pk], campaign=f["campaign"], start=f["start"], end=f["end"], include_open=f["include_open"]
-    ).filter(questionnaire=form.code)
+    """The responses of the dashboard's selection in the exchange format (sipas.md §10): row by
+    row, so for the managers only."""
+    agency = _manager(request)
+    f, form, qs = _selection(request, agency)
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
@@ -198,7 +205,10 @@ def campaigns(request):
             campaign.created_by = request.user
             campaign.save()
             form.save_m2m()
-            log_action(actor=request.user, agency=agency, action="sipas.campaign", obj=campaign)
+            taken = services.attach_responses(campaign)
+            log_action(
+                actor=request.user, agency=agency, action="sipas.campaign", obj=campaign, note=f"{taken} responses"
+            )
             messages.success(request, _("Campaign %(name)s created.") % {"name": campaign.name})
             return redirect("surveys:campaign", pk=campaign.pk)
     rows = [(c, selectors.responses([agency.pk], campaign=c).count()) for c in Campaign.objects.filter(agency=agency)]
@@ -378,12 +388,15 @@ def province(request):
     end = _date(request.GET.get("to")) or timezone.localdate()
     form = selectors.questionnaire(DEFAULT_QUESTIONNAIRE)
     qs = selectors.responses(agencies.values_list("pk", flat=True), start=start, end=end, questionnaire_code=form.code)
+    index = selectors.summary(qs, form)
     return render(
         request,
         "surveys/province.html",
         {
-            "index": selectors.summary(qs, form),
-            "groups": selectors.breakdown(qs, "agency", form),
+            "index": index,
+            "suppressed": 0 < index.responses < selectors.MIN_CELL,
+            "min_cell": selectors.MIN_CELL,
+            "groups": selectors.breakdown(qs, "agency", form, min_cell=selectors.MIN_CELL),
             "start": start,
             "end": end,
             "form": form,

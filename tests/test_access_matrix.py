@@ -138,7 +138,7 @@ MATRIX = {
     ("dossier_status", "get"): {r: OK for r in ROLES},
     # SIPAS: figures for every member; paper entry at the counter; managers run the rest
     ("surveys:dashboard", "get"): AGENCY_PAGE,
-    ("surveys:export", "get"): AGENCY_PAGE,
+    ("surveys:export", "get"): expect(MANAGERS, outsiders=FORBIDDEN),  # row by row
     ("surveys:campaigns", "get"): AGENCY_PAGE,
     ("surveys:campaign", "get"): VIEW_OBJECT,
     ("surveys:campaign_qr", "get"): VIEW_OBJECT,

@@ -53,6 +53,12 @@ def survey_link(dossier):
     return reverse("survey_start") + "?t=" + tokens.issue(dossier)
 
 
+def open_survey(client, dossier) -> str:
+    """Scans the receipt's link as a phone would and returns the form's own invitation field."""
+    client.get(survey_link(dossier))
+    return client.get(reverse("survey_form")).context["invitation"]
+
+
 # --- the receipt link ---------------------------------------------------------------------------
 
 
@@ -80,7 +86,12 @@ def test_link_is_swapped_for_a_session_then_spent_once(client, org, dossier):
     assert page.status_code == 200 and "q15" in page.content.decode()
     assert "checked" not in page.content.decode()  # nothing is answered for the person
     assert f'maxlength="{FORM.comment_max_length}"' in page.content.decode()  # not "2.000" (vi)
-    sent = client.post(reverse("survey_form"), post_data(5, q20="na", e1="3", profile_gender="female", comment="Tốt"))
+    invitation = page.context["invitation"]
+    assert tokens.token_for(dossier) not in page.content.decode()  # the page holds the hash, signed
+    sent = client.post(
+        reverse("survey_form"),
+        post_data(5, q20="na", e1="3", profile_gender="female", comment="Tốt", invitation=invitation),
+    )
     assert sent.status_code == 302 and sent["Location"] == reverse("survey_thanks")
     response = Response.objects.get()
     assert response.answers["q15"] == 5 and response.answers["q20"] is None and response.answers["e1"] == 3
@@ -96,7 +107,8 @@ def test_link_is_swapped_for_a_session_then_spent_once(client, org, dossier):
     # the same link again: a clear page and no second response
     again = client.get(survey_link(dossier))
     assert again.status_code == 410 and "đã được sử dụng" in again.content.decode()
-    # the old session cannot post a second time either
+    # the old page cannot post a second time either, nor a page without its invitation
+    assert client.post(reverse("survey_form"), post_data(1, invitation=invitation)).status_code == 410
     assert client.post(reverse("survey_form"), post_data(1)).status_code == 400
     assert Response.objects.count() == 1
 
@@ -105,12 +117,30 @@ def test_two_tabs_of_one_link_give_one_response(client, org, dossier):
     from django.test import Client
 
     other = Client()
-    client.get(survey_link(dossier))
-    other.get(survey_link(dossier))
-    assert client.post(reverse("survey_form"), post_data(4)).status_code == 302
-    late = other.post(reverse("survey_form"), post_data(2))
+    mine, theirs = open_survey(client, dossier), open_survey(other, dossier)
+    assert client.post(reverse("survey_form"), post_data(4, invitation=mine)).status_code == 302
+    late = other.post(reverse("survey_form"), post_data(2, invitation=theirs))
     assert late.status_code == 410
     assert Response.objects.count() == 1 and SurveyToken.objects.get().used
+
+
+def test_two_receipts_in_one_browser_answer_each_for_its_own_dossier(client, org, dossier, procedure, cal):
+    second = tthc.receive(
+        actor=org.office,
+        agency=org.agency,
+        procedure=procedure,
+        cal=cal,
+        received_at=dt.datetime(2026, 3, 10, 9, tzinfo=dt.UTC),
+        unit=org.unit_b,
+    )
+    first_page = open_survey(client, dossier)
+    open_survey(client, second)  # the cookie now names the second receipt
+    forged = "x" + first_page[1:]
+    assert client.post(reverse("survey_form"), post_data(4, invitation=forged)).status_code == 400
+    assert client.post(reverse("survey_form"), post_data(4, invitation=first_page)).status_code == 302
+    assert Response.objects.get().unit == org.unit_a  # the first dossier's unit
+    used = dict(SurveyToken.objects.values_list("unit_id", "used"))
+    assert used == {org.unit_a.pk: True, org.unit_b.pk: False}
 
 
 def test_forged_and_malformed_links_are_refused(client, org, dossier):
@@ -123,12 +153,13 @@ def test_forged_and_malformed_links_are_refused(client, org, dossier):
 
 
 def test_empty_answers_and_overlong_comment_are_refused(client, org, dossier):
-    client.get(survey_link(dossier))
-    empty = client.post(reverse("survey_form"), {"comment": "x"})
+    invitation = open_survey(client, dossier)
+    empty = client.post(reverse("survey_form"), {"comment": "x", "invitation": invitation})
     assert empty.status_code == 200 and "ít nhất một câu" in empty.content.decode()
-    long = client.post(reverse("survey_form"), post_data(4, comment="x" * (FORM.comment_max_length + 1)))
+    too_long = "x" * (FORM.comment_max_length + 1)
+    long = client.post(reverse("survey_form"), post_data(4, comment=too_long, invitation=invitation))
     assert long.status_code == 200 and long.context["form"].errors["comment"]
-    bad = client.post(reverse("survey_form"), post_data(4, q15="9"))
+    bad = client.post(reverse("survey_form"), post_data(4, q15="9", invitation=invitation))
     assert bad.context["form"].errors["q15"]
     assert not Response.objects.exists() and not SurveyToken.objects.get().used
 
@@ -172,14 +203,18 @@ def campaign(org, today):
 
 
 def test_open_link_is_flagged_rate_limited_and_has_a_honeypot(client, org, campaign, settings):
-    settings.SIPAS_OPEN_LIMIT = 2
+    settings.SIPAS_OPEN_LIMIT, settings.SIPAS_COUNTER_LIMIT = 1, 2
     url = reverse("survey_counter", args=[campaign.open_key, org.unit_b.pk])
     assert client.get(url).status_code == 200
     assert client.post(url, post_data(4)).status_code == 302
     bot = client.post(url, post_data(4, website="http://spam"))
     assert bot.status_code == 302  # the bot is thanked and ignored
     assert client.post(url, post_data(4)).status_code == 429
-    response = Response.objects.get()
+    # the open link counts apart from the counter, with its own (smaller) limit
+    plain = reverse("survey_open", args=[campaign.open_key])
+    assert client.post(plain, post_data(4)).status_code == 302
+    assert client.post(plain, post_data(4)).status_code == 429
+    response = Response.objects.get(channel="direct")
     assert (response.source, response.channel, response.unit, response.campaign) == (
         "open",
         "direct",
@@ -188,7 +223,7 @@ def test_open_link_is_flagged_rate_limited_and_has_a_honeypot(client, org, campa
     )
     # reported apart: not in the default figures
     assert selectors.responses([org.agency.pk]).count() == 0
-    assert selectors.responses([org.agency.pk], include_open=True).count() == 1
+    assert selectors.responses([org.agency.pk], include_open=True).count() == 2
 
 
 def test_open_link_closed_unknown_or_switched_off(client, org, campaign, today):
@@ -331,6 +366,9 @@ def test_comments_are_redacted_reviewed_and_logged(client, org):
     response.refresh_from_db()
     assert response.comment_state == "shown" and "0912345678" not in response.comment_shown
     assert AuditEntry.objects.filter(action="sipas.comment", object_id=str(response.pk)).exists()
+    assert "[tên]" not in client.get(reverse("surveys:dashboard"), {"campaign": "all"}).content.decode()  # 1 < 5
+    for _n in range(4):
+        make(org, 4)
     assert "[tên]" in client.get(reverse("surveys:dashboard"), {"campaign": "all"}).content.decode()
 
 
@@ -378,6 +416,8 @@ def test_dashboard_shows_the_hand_checked_index(client, org):
     assert 'id="overall">98.75%' in page.content.decode()
     data = client.get(reverse("surveys:dashboard"), {"campaign": "all", "format": "json"}).json()
     assert data["items"]["q15"]["ci_low"] == "30.06" and data["overall"] == "98.75"
+    assert client.get(reverse("surveys:export"), {"campaign": "all"}).status_code == 403  # row by row: managers
+    client.force_login(org.office)
     exported = client.get(reverse("surveys:export"), {"campaign": "all"}).content.decode("utf-8-sig").splitlines()
     assert exported[0].startswith("response_id,q15,q16") and len(exported) == 6
 
@@ -510,3 +550,94 @@ def test_the_province_compares_its_agencies(client, org):
     groups = {g.label: g for g in page.context["groups"]}
     assert groups[org.agency.name].index.overall == 80 and groups[org.other.name].hidden
     assert page.context["index"].responses == 6
+
+
+def test_api_gives_the_index_of_the_agency_only(client, org):
+    for value in (5, 4, 2, 1, 4, 5):
+        make(org, value, unit=org.unit_a)
+    client.force_login(org.leader)
+    query = {"agency": "BQLKKTCK", "from": "2026-01-01", "to": "2026-12-31"}
+    data = client.get("/api/v1/sipas/index", query).json()
+    assert data["responses"] == 6 and data["items"]["q15"]["rate"] == "66.67" and data["overall"] == "66.67"
+    assert client.get("/api/v1/sipas/index", {**query, "unit": "KHTH"}).json()["overall"] is None
+    make(org, 4, unit=org.unit_b)
+    assert client.get("/api/v1/sipas/index", {**query, "unit": "KHTH"}).json() == {
+        "agency": "BQLKKTCK",
+        "from": "2026-01-01",
+        "to": "2026-12-31",
+        "questionnaire": FORM.code,
+        "responses": 1,
+        "suppressed": True,
+    }
+    assert client.get("/api/v1/sipas/index", {**query, "to": "2025-01-01"}).status_code == 422
+    client.force_login(org.outsider)
+    assert client.get("/api/v1/sipas/index", query).status_code == 404
+
+
+def test_a_selection_of_few_responses_is_hidden(client, org):
+    for value in (5, 1, 4):
+        make(org, value, day=dt.date(2026, 3, 2))
+    make(org, 4, day=dt.date(2026, 3, 3))
+    client.force_login(org.leader)
+    one_day = {"campaign": "all", "from": "2026-03-02", "to": "2026-03-02"}
+    page = client.get(reverse("surveys:dashboard"), one_day)
+    assert page.context["suppressed"] and 'id="overall">—' in page.content.decode()
+    assert page.context["groups"] == []
+    assert client.get(reverse("surveys:dashboard"), {**one_day, "format": "json"}).json() == {
+        "responses": 3,
+        "suppressed": True,
+    }
+    make(org, 4, day=dt.date(2026, 3, 3))
+    assert not client.get(reverse("surveys:dashboard"), {"campaign": "all"}).context["suppressed"]  # 5 in all
+
+
+def test_a_new_campaign_takes_the_responses_of_its_period(client, org):
+    make(org, 5, unit=org.unit_a, day=dt.date(2026, 2, 1))
+    make(org, 5, unit=org.unit_b, day=dt.date(2026, 2, 1))
+    make(org, 5, unit=org.unit_a, day=dt.date(2026, 5, 1))
+    client.force_login(org.office)
+    client.post(
+        reverse("surveys:campaigns"),
+        {
+            "name": "Q1",
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-03-31",
+            "margin": "0.05",
+            "min_cell": 5,
+            "units": [org.unit_a.pk],
+        },
+    )
+    campaign = Campaign.objects.get(name="Q1")
+    assert list(Response.objects.filter(campaign=campaign).values_list("unit", flat=True)) == [org.unit_a.pk]
+    points = {p.campaign.name: p for p in selectors.trend(org.agency.pk)}
+    assert points["Q1"].n == 1 and points["Q1"].hidden and points["Q1"].overall is None
+
+
+def test_import_reports_every_problem_of_a_row(client, org, procedure):
+    client.force_login(org.office)
+    bad = workbook([row("P1", value=7, unit="Phòng ma", gender="Ngoài hành tinh")])
+    page = client.post(reverse("surveys:import"), {"file": SimpleUploadedFile("phieu.xlsx", bad)})
+    columns = {p.column for p in page.context["problems"]}
+    assert {"q15", "unit", "gender"} <= columns and "" not in columns  # no spurious "nothing answered"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Gọi 0912 345 678", "sđt 091.234.5678", "máy bàn 0205 3812 345", "+84 912 345 678", "ĐT 0912345678"],
+)
+def test_phone_numbers_are_redacted_in_any_grouping(text):
+    assert services.redact(text).endswith("[số điện thoại]")
+
+
+def test_amounts_and_periods_are_not_redacted():
+    assert services.redact("hẹn 15 ngày, phí 100.000 đồng, năm 2026") == "hẹn 15 ngày, phí 100.000 đồng, năm 2026"
+
+
+def test_the_client_address_behind_the_proxy(rf, settings):
+    from surveys.public import client_address
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4, 10.0.0.9", REMOTE_ADDR="10.0.0.1")
+    settings.BEHIND_PROXY = False
+    assert client_address(request) == "10.0.0.1"
+    settings.BEHIND_PROXY = True
+    assert client_address(request) == "10.0.0.9"  # the address our proxy added, not the client's claim
