@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "scorecards",
     "procedures",
     "surveys",
+    "feedback",
     "api",
 ]
 
