@@ -219,6 +219,12 @@ SURVEY_TOKEN_SECRET = env("SURVEY_TOKEN_SECRET", "")
 SIPAS_OPEN_LIMIT = env_int("SIPAS_OPEN_LIMIT", 10)
 SIPAS_COUNTER_LIMIT = env_int("SIPAS_COUNTER_LIMIT", 120)  # a unit's counter link (a shared tablet)
 SIPAS_OPEN_WINDOW_SECONDS = env_int("SIPAS_OPEN_WINDOW_SECONDS", 3600)
+# Feedback (PAKN) deadlines in working days, defaulting to the national portal's (feedback_pakn.md §4)
+FEEDBACK_REJECT_DAYS = env_int("FEEDBACK_REJECT_DAYS", 2)
+FEEDBACK_INFO_DAYS = env_int("FEEDBACK_INFO_DAYS", 5)
+FEEDBACK_FORWARD_DAYS = env_int("FEEDBACK_FORWARD_DAYS", 5)
+FEEDBACK_ANSWER_DAYS = env_int("FEEDBACK_ANSWER_DAYS", 15)
+FEEDBACK_PUBLISH_DAYS = env_int("FEEDBACK_PUBLISH_DAYS", 2)
 SIPAS_VISIT_SECONDS = env_int("SIPAS_VISIT_SECONDS", 4 * 3600)  # a receipt link's visit, opened to sent
 
 LOGGING = {

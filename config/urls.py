@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from api.api import api
 from core import views as core_views
+from feedback import public as feedback_pages
 from procedures import views as procedure_views
 from surveys import public as survey_pages
 
@@ -24,6 +25,11 @@ urlpatterns = [
     path("par/", include("scorecards.urls")),
     path("tthc/", include("procedures.urls")),
     path("sipas/", include("surveys.urls")),
+    path("pakn/", include("feedback.urls")),
+    path("phan-anh/", feedback_pages.published, name="feedback_published"),
+    path("phan-anh/gui/", feedback_pages.submit, name="feedback_submit"),
+    path("phan-anh/<str:code>/", feedback_pages.status, name="feedback_status"),
+    path("phan-anh/<str:code>/danh-gia/", feedback_pages.rate, name="feedback_rate"),
     path("tra-cuu/ho-so/<str:code>/", procedure_views.public_status, name="dossier_status"),
     path("khao-sat/", survey_pages.start, name="survey_start"),
     path("khao-sat/phieu/", survey_pages.form, name="survey_form"),

@@ -9,7 +9,7 @@ AREAS = [
     ("scorecards", _("PAR index"), "scorecards:home"),
     ("procedures", _("Procedure dossiers"), "procedures:register"),
     ("surveys", _("SIPAS surveys"), "surveys:dashboard"),
-    ("feedback", _("Feedback and petitions"), None),
+    ("feedback", _("Feedback and petitions"), "feedback:desk"),
     ("reports", _("Reports"), None),
 ]
 

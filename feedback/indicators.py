@@ -24,7 +24,7 @@ from decimal import Decimal
 from core.calendar import WorkingCalendar
 from core.deadlines import DEFAULT_CUTOFF, END_OF_DAY, day_zero, local
 from core.numbers import HUNDRED
-from procedures.quality import Figure, Indicator
+from procedures.quality import FEEDBACK_INDICATORS, Figure, Indicator
 
 ANSWER_DAYS = 15
 STATUSES = (
@@ -40,11 +40,6 @@ STATUSES = (
     "closed",
 )
 NOT_ANSWERED_HERE = frozenset({"not_accepted", "forwarded"})
-
-FEEDBACK_INDICATORS = (
-    Indicator("feedback_on_time_rate", Decimal(5), Decimal(100)),
-    Indicator("feedback_satisfaction", Decimal(2), Decimal(100)),
-)
 
 
 @dataclass(frozen=True)

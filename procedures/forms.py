@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import style
 from core.models import Unit
 from procedures.models import Dossier, Procedure
-from procedures.quality import DEFAULT_INDICATORS
+from procedures.quality import DEFAULT_INDICATORS, FEEDBACK_INDICATORS
 
 DATETIME = {"type": "datetime-local"}
 DATE = {"type": "date"}
@@ -126,6 +126,8 @@ INDICATOR_LABELS = {
     "digitization_rate": _("4.2 Digitised dossiers"),
     "reuse_rate": _("4.3 Reuse of digitised data"),
     "complaint_rate": _("Dossiers with a complaint or dislike"),
+    "feedback_on_time_rate": _("5.2 Feedback handled on time"),
+    "feedback_satisfaction": _("5.3 Satisfaction with feedback handling"),
     "tthc_satisfaction": _("5.4 Satisfaction with procedures"),
     "total": _("Total (portal)"),
 }
@@ -134,7 +136,8 @@ INDICATOR_LABELS = {
 class OfficialScoreForm(forms.Form):
     indicator = forms.ChoiceField(
         label=_("Indicator"),
-        choices=[(i.key, INDICATOR_LABELS[i.key]) for i in DEFAULT_INDICATORS] + [("total", INDICATOR_LABELS["total"])],
+        choices=[(i.key, INDICATOR_LABELS[i.key]) for i in (*DEFAULT_INDICATORS, *FEEDBACK_INDICATORS)]
+        + [("total", INDICATOR_LABELS["total"])],
     )
     rate = forms.DecimalField(
         label=_("Rate (%)"), max_digits=6, decimal_places=2, min_value=0, max_value=100, required=False

@@ -61,6 +61,11 @@ DEFAULT_INDICATORS = (
     Indicator("complaint_rate", Decimal(0), Decimal(100)),
     Indicator("tthc_satisfaction", Decimal(6), Decimal(90)),
 )
+# Group 5's feedback ratios, computed from feedback (feedback.indicators).
+FEEDBACK_INDICATORS = (
+    Indicator("feedback_on_time_rate", Decimal(5), Decimal(100)),
+    Indicator("feedback_satisfaction", Decimal(2), Decimal(100)),
+)
 
 
 def fixed_end(d: Progressing) -> dt.datetime | None:

@@ -5,6 +5,7 @@ each number. tests/test_procedures.py checks that they agree with the pure modul
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -13,6 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from core.deadlines import END_OF_DAY, LOCAL
 from procedures.models import Dossier
 from procedures.quality import Quality, summarise
+
+# Other apps' figures on the 766 dashboard (e.g. the feedback group): each provider takes
+# (user, agency, unit id or None, start, end) and returns {indicator key: procedures.quality.Figure}
+# from what the user may see.
+EXTRA_FIGURES: list[Callable[..., dict]] = []
 
 PERIODS = {
     "month": _("Month"),

@@ -44,7 +44,7 @@ from procedures.forms import (
 from procedures.importing import read_progress, save_upload
 from procedures.models import Channel, Dossier, DossierImport, DossierStatus, OfficialScore, Procedure
 from procedures.quality import PROGRESS_PARTS, RATIO_KEYS, q2
-from procedures.selectors import PERIODS, drill, period, quality
+from procedures.selectors import EXTRA_FIGURES, PERIODS, drill, period, quality
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -486,6 +486,10 @@ def quality_dashboard(request):
     chosen = _period_from(request)
     qs, unit = _unit_scope(request, agency)
     result = quality(qs, chosen.start, chosen.end)
+    for provider in EXTRA_FIGURES:
+        result.figures.update(
+            provider(request.user, agency, int(unit) if unit.isdigit() else None, chosen.start, chosen.end)
+        )
     official = {
         s.indicator: s
         for s in OfficialScore.objects.filter(agency=agency, period_start=chosen.start, period_end=chosen.end)

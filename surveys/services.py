@@ -5,7 +5,6 @@ review (every staff change logged)."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,24 +12,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from core.privacy import redact
 from core.services import log_action
 from surveys.models import Campaign, CommentState, Response, Source, SurveyToken
 from surveys.selectors import covered
-
-# Personal data a comment may carry, hidden before staff read it (sipas.md §9.7).
-REDACTIONS = [
-    (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "[email]"),
-    # mobile and landline numbers, whatever the grouping: 0912 345 678, 091.234.5678, 0205 3812 345
-    (re.compile(r"(?<![\d+])(?:\+84|84|0)(?:[\s.-]?\d){8,10}(?!\d)"), "[số điện thoại]"),
-    (re.compile(r"(?<!\d)\d{9}(\d{3})?(?!\d)"), "[số định danh]"),
-    (re.compile(r"(?<![\w-])\d{6}-\d{6}-\d{4}(?![\w-])|(?<![\w-])[A-Z0-9.]{2,12}-\d{6}-\d{4}(?![\w-])"), "[mã hồ sơ]"),
-]
-
-
-def redact(text: str) -> str:
-    for pattern, replacement in REDACTIONS:
-        text = pattern.sub(replacement, text)
-    return text
 
 
 class SurveyError(ValueError):

@@ -156,6 +156,16 @@ MATRIX = {
     ("survey_thanks", "get"): {r: OK for r in ROLES},
     ("survey_open", "get"): {r: OK for r in ROLES},
     ("survey_counter", "get"): {r: OK for r in ROLES},
+    # Feedback: the item is handled by unit QLDN; KHTH's officer does not see it
+    ("feedback:desk", "get"): AGENCY_PAGE,
+    ("feedback:new", "get"): {**AGENCY_PAGE, "auditor": FORBIDDEN, "appraiser": FORBIDDEN},
+    ("feedback:export", "get"): AGENCY_PAGE,
+    ("feedback:item", "get"): task_bound(MEMBERS),
+    ("feedback:step", "post"): task_bound(DOSSIER_HANDLERS, ok=REDIRECT),
+    ("feedback_published", "get"): {r: OK for r in ROLES},
+    ("feedback_submit", "get"): {r: OK for r in ROLES},
+    ("feedback_status", "get"): {r: OK for r in ROLES},
+    ("feedback_rate", "post"): {r: BAD_REQUEST for r in ROLES},  # only with the sender's key
 }
 SKIP_PREFIXES = ("admin", "api")  # the admin is Django's; the API has its own matrix in test_api.py
 
@@ -195,6 +205,7 @@ def world(org, make_task, today, cal):
     par = par_world(org, today)
     tthc = procedures_world(org, cal)
     sipas = surveys_world(org)
+    pakn = feedback_world(org, cal)
     kwargs = {
         "evidence_detail": {"pk": doc.pk},
         "evidence_file": {"pk": doc.versions.get().pk},
@@ -209,6 +220,7 @@ def world(org, make_task, today, cal):
         **par["kwargs"],
         **tthc["kwargs"],
         **sipas["kwargs"],
+        **pakn["kwargs"],
     }
     data = {
         "switch_agency": {"agency": org.agency.pk},
@@ -231,6 +243,8 @@ def world(org, make_task, today, cal):
         "procedures:official_score": {"indicator": "on_time_rate", "points": "18.5"},
         "surveys:invalidate": {"reason": "Phiếu trùng"},
         "surveys:moderate": {"state": "shown"},
+        "feedback:step": {"text": "Đã gọi điện cho người gửi"},
+        "feedback_rate": {"satisfied": "1"},
     }
     return {"task": task, "kwargs": kwargs, "data": data}
 
@@ -333,6 +347,29 @@ def surveys_world(org):
             "surveys:moderate": {"pk": response.pk},
             "survey_open": {"key": campaign.open_key},
             "survey_counter": {"key": campaign.open_key, "unit": org.unit_a.pk},
+        }
+    }
+
+
+def feedback_world(org, cal):
+    from feedback import services as pakn
+
+    item, _key = pakn.receive(
+        agency=org.agency,
+        channel="phone",
+        name="Lê Văn C",
+        address="Lạng Sơn",
+        phone="0912000111",
+        content="Phản ánh về thời hạn giải quyết",
+        cal=cal,
+    )
+    pakn.classify(item, actor=org.office, category="regulation", within_competence=True, unit=org.unit_a)
+    return {
+        "kwargs": {
+            "feedback:item": {"pk": item.pk},
+            "feedback:step": {"pk": item.pk, "name": "note"},
+            "feedback_status": {"code": item.code},
+            "feedback_rate": {"code": item.code},
         }
     }
 

@@ -1,0 +1,64 @@
+"""Who sees and handles feedback (see core.access for the shared Scope).
+
+- view: agency-wide roles see every item of the agency; officers and unit heads see the items of
+  their units and those assigned to them;
+- handle (classify, ask, forward, draft, note): the Office and managers, and the officers and
+  head of the item's unit; never the read-only roles;
+- approve the answer: the agency's leader; publish: the leader, the Office, the administrator.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from core.access import scope_for
+from core.models import Agency, Role
+from feedback.models import Feedback
+
+
+def visible_to(user, agency: Agency) -> QuerySet[Feedback]:
+    scope = scope_for(user)
+    qs = Feedback.objects.filter(agency=agency)
+    if not scope.can_view_agency(agency.pk):
+        return qs.none()
+    if scope.sees_whole_agency(agency.pk):
+        return qs
+    return qs.filter(Q(unit_id__in=list(scope.roles_by_unit)) | Q(assignee_id=scope.user_id))
+
+
+def can_handle(user, item: Feedback) -> bool:
+    scope = scope_for(user)
+    if not scope.can_view_agency(item.agency_id) or scope.is_read_only(item.agency_id):
+        return False
+    if scope.is_manager(item.agency_id) or item.assignee_id == scope.user_id:
+        return True
+    return bool(item.unit_id and scope.unit_roles(item.unit_id) & {Role.OFFICER, Role.UNIT_HEAD})
+
+
+def can_receive(user, agency: Agency) -> bool:
+    scope = scope_for(user)
+    return scope.can_view_agency(agency.pk) and not scope.is_read_only(agency.pk)
+
+
+def can_approve(user, agency: Agency) -> bool:
+    scope = scope_for(user)
+    return scope.is_superuser or Role.LEADER in scope.roles(agency.pk)
+
+
+def can_publish(user, agency: Agency) -> bool:
+    scope = scope_for(user)
+    return scope.is_manager(agency.pk) and not scope.is_read_only(agency.pk)
+
+
+def get_item(user, agency: Agency, pk: int) -> Feedback:
+    item = visible_to(user, agency).select_related("unit", "assignee", "procedure").filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied

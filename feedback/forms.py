@@ -1,0 +1,94 @@
+"""Forms of the feedback desk and of the public feedback page."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import style
+from core.models import Unit, User
+from feedback.models import Category, Channel, Feedback
+from procedures.models import Procedure
+
+MAX_CONTENT = 5000
+
+
+class PublicFeedbackForm(forms.ModelForm):
+    """Name, address and phone are required by Decree 20/2008; e-mail is optional."""
+
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that my name, address, phone and e-mail are used only to handle this feedback and "
+            "kept with its record; they are never published."
+        )
+    )
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+
+    class Meta:
+        model = Feedback
+        fields = ["sender_type", "kind", "name", "address", "phone", "email", "content", "dossier_code", "answer_only"]
+        widgets = {"content": forms.Textarea(attrs={"rows": 6, "maxlength": MAX_CONTENT})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["content"].max_length = MAX_CONTENT
+        style(self)
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        digits = "".join(c for c in phone if c.isdigit())
+        if not 9 <= len(digits) <= 12:
+            raise forms.ValidationError(_("Give a phone number of 9 to 12 digits."))
+        return phone
+
+    def clean_content(self):
+        content = self.cleaned_data["content"].strip()
+        if len(content) < 10:
+            raise forms.ValidationError(_("Describe the problem in a few words at least."))
+        return content
+
+    @property
+    def is_bot(self) -> bool:
+        return bool((self.data.get("website") or "").strip())
+
+
+class StaffFeedbackForm(PublicFeedbackForm):
+    """Feedback taken by phone, letter, e-mail or in person: the officer writes it down."""
+
+    channel = forms.ChoiceField(label=_("Channel"), choices=[c for c in Channel.choices if c[0] != "online"])
+    received_at = forms.DateTimeField(
+        label=_("Received at"), initial=timezone.now, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+    class Meta(PublicFeedbackForm.Meta):
+        fields = [*PublicFeedbackForm.Meta.fields, "procedure"]
+
+    def __init__(self, *args, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["consent"], self.fields["website"]
+        self.fields["procedure"].queryset = Procedure.objects.filter(agency=agency)
+        style(self)
+
+    def clean_received_at(self):
+        moment = self.cleaned_data["received_at"]
+        if moment > timezone.now():
+            raise forms.ValidationError(_("The time cannot be in the future."))
+        return moment
+
+
+class ClassifyForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    within_competence = forms.TypedChoiceField(
+        label=_("Competence"),
+        choices=[("1", _("Within our competence")), ("0", _("Outside our competence (forward it)"))],
+        coerce=lambda v: v == "1",
+    )
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    assignee = forms.ModelChoiceField(label=_("Officer"), queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(agency=agency)
+        self.fields["assignee"].queryset = User.objects.filter(memberships__agency=agency).distinct()
+        style(self)

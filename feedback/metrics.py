@@ -1,0 +1,39 @@
+"""The feedback group of the 766 dashboard (5.2, 5.3) from the agency's register, through
+procedures.selectors.EXTRA_FIGURES."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core.deadlines import END_OF_DAY, LOCAL
+from core.services import load_calendar
+from feedback import access
+from feedback.indicators import Feedback as Record
+from feedback.indicators import count, figures
+
+
+def feedback_figures(user, agency, unit_id: int | None, start: dt.date, end: dt.date) -> dict:
+    qs = access.visible_to(user, agency).filter(received_at__lte=dt.datetime.combine(end, END_OF_DAY, tzinfo=LOCAL))
+    if unit_id is not None:
+        qs = qs.filter(unit_id=unit_id)
+    records = (
+        Record(
+            code=code,
+            received_at=received_at,
+            status=status,
+            answered_at=answered_at,
+            published_at=published_at,
+            rated_unsatisfied=bool(unsatisfied),
+            repeated=repeat_of is not None,
+        )
+        for code, received_at, status, answered_at, published_at, unsatisfied, repeat_of in qs.values_list(
+            "code", "received_at", "status", "answered_at", "published_at", "rated_unsatisfied", "repeat_of"
+        ).iterator(chunk_size=2000)
+    )
+    return figures(count(records, start, end, load_calendar()))
+
+
+def register() -> None:
+    from procedures.selectors import EXTRA_FIGURES
+
+    EXTRA_FIGURES.append(feedback_figures)

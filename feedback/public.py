@@ -1,0 +1,113 @@
+"""The public feedback pages: the form (no account), the item's status by its tracking code, the
+sender's rating with the key given once at submission, and the published answers. They render
+only what feedback_pakn.md §7 allows: never the sender's details, the original text, internal
+notes or drafts."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.models import Agency
+from core.services import load_calendar
+from feedback import services
+from feedback.forms import PublicFeedbackForm
+from feedback.models import Feedback, Status
+
+PUBLIC_FIELDS = (
+    "code",
+    "status",
+    "received_at",
+    "category",
+    "unit__name",
+    "due_answer",
+    "extended_to",
+    "answered_at",
+    "published_at",
+    "forwarded_to",
+    "rated_unsatisfied",
+    "answer_only",
+)
+
+
+def _agency(request) -> Agency:
+    """The agency the form is for (?co-quan=CODE, as linked from its page); the first one else."""
+    code = request.GET.get("co-quan", "").strip()
+    agency = Agency.objects.filter(code=code).first() if code else Agency.objects.order_by("pk").first()
+    if agency is None:
+        raise Http404
+    return agency
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def submit(request):
+    agency = _agency(request)
+    form = PublicFeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.is_bot:
+            return render(request, "feedback/public/sent.html", {"code": None})
+        data = form.cleaned_data
+        item, key = services.receive(
+            agency=agency,
+            cal=load_calendar(),
+            channel="online",
+            **{k: data[k] for k in ("name", "address", "phone", "email", "content", "dossier_code", "answer_only")},
+            kind=data["kind"],
+            sender_type=data["sender_type"],
+        )
+        link = request.build_absolute_uri(reverse("feedback_status", args=[item.code])) + f"?k={key}"
+        return render(request, "feedback/public/sent.html", {"code": item.code, "link": link, "item": item})
+    return render(request, "feedback/public/form.html", {"form": form, "agency": agency})
+
+
+def _public(code: str) -> Feedback:
+    item = Feedback.objects.filter(code=code, confirmed=True).select_related("unit", "agency").first()
+    if item is None:
+        raise Http404
+    return item
+
+
+@never_cache
+def status(request, code):
+    item = _public(code)
+    shown = item.status in (Status.PUBLISHED, Status.CLOSED)
+    return render(
+        request,
+        "feedback/public/status.html",
+        {
+            "item": item,
+            "shown": shown,
+            "key": request.GET.get("k", ""),
+            "can_rate": shown and item.rated_at is None and bool(request.GET.get("k")),
+        },
+    )
+
+
+@require_POST
+def rate(request, code):
+    item = _public(code)
+    key = request.POST.get("k", "")
+    try:
+        services.rate(item, key=key, satisfied=request.POST.get("satisfied") == "1")
+    except services.FeedbackError as exc:
+        return render(
+            request, "feedback/public/status.html", {"item": item, "shown": True, "error": str(exc)}, status=400
+        )
+    return redirect(reverse("feedback_status", args=[code]) + "?rated=1")
+
+
+def published(request):
+    """Published answers, newest first, searchable by code or words of the summary."""
+    qs = Feedback.objects.filter(status__in=(Status.PUBLISHED, Status.CLOSED)).select_related("unit", "agency")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(code__iexact=q) | Q(summary__icontains=q) | Q(public_answer__icontains=q))
+    page = Paginator(qs.order_by("-published_at", "-id"), 20).get_page(request.GET.get("page"))
+    return render(request, "feedback/public/published.html", {"page": page, "q": q, "title": _("Published answers")})

@@ -1,0 +1,304 @@
+"""The feedback workflow (feedback_pakn.md §3-§5): intake with a tracking code and the deadlines
+of every step, classification and assignment, not accepting, asking for information, forwarding
+out of competence, the answer drafted, approved by a leader, published redacted, the sender's
+rating (once), extensions with a reason. Every change is logged with its before and after.
+
+Transitions:
+
+    received ─┬─ not_accept ──────────────► not_accepted
+              ├─ request_info ─► info_requested ─ info_supplied ─► processing
+              ├─ forward ─────────────────► forwarded
+              └─ classify ──► processing ─ submit_answer ─► awaiting_approval
+                                  ▲                               │ approve
+                                  └────────── return_answer ──────┤
+                                                                  ▼
+                              published ◄── publish ── awaiting_publication
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.calendar import WorkingCalendar
+from core.deadlines import DEFAULT_CUTOFF, day_zero
+from core.privacy import redact
+from core.services import diff, log_action
+from feedback.models import OPEN_STATUSES, Feedback, Note, Status
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+
+
+class FeedbackError(ValueError):
+    """A step the item's state does not allow, said in plain words."""
+
+
+def step_days() -> dict[str, int]:
+    """Working days per step, from the settings (defaults: the national portal's)."""
+    return {
+        "reject": settings.FEEDBACK_REJECT_DAYS,
+        "info": settings.FEEDBACK_INFO_DAYS,
+        "forward": settings.FEEDBACK_FORWARD_DAYS,
+        "answer": settings.FEEDBACK_ANSWER_DAYS,
+        "publish": settings.FEEDBACK_PUBLISH_DAYS,
+    }
+
+
+def deadlines(received_at: dt.datetime, cal: WorkingCalendar) -> dict[str, dt.date]:
+    day0 = day_zero(received_at, cal, DEFAULT_CUTOFF)
+    days = step_days()
+    return {
+        "due_reject": cal.add_working_days(day0, days["reject"]),
+        "due_info": cal.add_working_days(day0, days["info"]),
+        "due_forward": cal.add_working_days(day0, days["forward"]),
+        "due_answer": cal.add_working_days(day0, days["answer"]),
+    }
+
+
+def new_code(day: dt.date) -> str:
+    """PA-YYMMDD-XXXXXX: dated for the reader, random so that codes cannot be guessed."""
+    for _attempt in range(10):
+        code = f"PA-{day:%y%m%d}-" + "".join(secrets.choice(CODE_ALPHABET) for _n in range(6))
+        if not Feedback.objects.filter(code=code).exists():
+            return code
+    raise RuntimeError("no free tracking code")  # pragma: no cover  (31^6 codes a day)
+
+
+def key_hash(key: str) -> str:
+    return hashlib.sha256(f"{settings.SECRET_KEY}:feedback:{key}".encode()).hexdigest()
+
+
+def snapshot(item: Feedback) -> dict[str, Any]:
+    return {
+        f.name: getattr(item, f.attname)
+        for f in Feedback._meta.concrete_fields
+        if f.name not in ("updated_at", "access_hash", "content", "name", "address", "phone", "email")
+    }
+
+
+def _locked(item: Feedback) -> Feedback:
+    return Feedback.objects.select_for_update().get(pk=item.pk)
+
+
+def _save(item: Feedback, before: dict, *, actor, action: str, note: str = "") -> Feedback:
+    item.save()
+    log_action(
+        actor=actor, agency=item.agency, action=action, obj=item, changes=diff(before, snapshot(item)), note=note
+    )
+    return item
+
+
+def _require(item: Feedback, *states: str) -> None:
+    if item.status not in states:
+        raise FeedbackError(
+            _("This step is not possible while the item is “%(status)s”.") % {"status": item.get_status_display()}
+        )
+
+
+def public_text(item: Feedback, text: str) -> str:
+    """A text for the portal: personal data and the sender's own details removed."""
+    return redact(text, known=[item.name, item.address, item.phone, item.email, item.dossier_code])
+
+
+@transaction.atomic
+def receive(
+    *,
+    agency,
+    channel: str,
+    name: str,
+    address: str,
+    phone: str,
+    content: str,
+    cal: WorkingCalendar,
+    actor=None,
+    email: str = "",
+    received_at: dt.datetime | None = None,
+    confirmed: bool = True,
+    **fields: Any,
+) -> tuple[Feedback, str]:
+    """A new item with its tracking code, and the sender's key (shown once) for rating the answer."""
+    received_at = received_at or timezone.now()
+    key = secrets.token_urlsafe(12)
+    item = Feedback(
+        agency=agency,
+        code=new_code(timezone.localtime(received_at).date()),
+        access_hash=key_hash(key),
+        channel=channel,
+        name=name.strip(),
+        address=address.strip(),
+        phone=phone.strip(),
+        email=email.strip(),
+        content=content.strip(),
+        received_at=received_at,
+        confirmed=confirmed,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        **deadlines(received_at, cal),
+        **fields,
+    )
+    item.summary = public_text(item, item.content)
+    item.save()
+    log_action(actor=actor, agency=agency, action="feedback.received", obj=item, note=f"{item.code} {channel}")
+    return item, key
+
+
+@transaction.atomic
+def confirm(item: Feedback) -> Feedback:
+    item = _locked(item)
+    if not item.confirmed:
+        before = snapshot(item)
+        item.confirmed = True
+        _save(item, before, actor=None, action="feedback.confirmed")
+    return item
+
+
+@transaction.atomic
+def classify(item: Feedback, *, actor, category: str, within_competence: bool, unit=None, assignee=None) -> Feedback:
+    item = _locked(item)
+    _require(item, Status.RECEIVED, Status.PROCESSING)
+    before = snapshot(item)
+    item.category, item.within_competence = category, within_competence
+    item.unit, item.assignee = unit or item.unit, assignee or item.assignee
+    if within_competence and item.status == Status.RECEIVED:
+        item.status = Status.PROCESSING
+    return _save(item, before, actor=actor, action="feedback.classified")
+
+
+@transaction.atomic
+def not_accept(item: Feedback, *, actor, reason: str) -> Feedback:
+    item = _locked(item)
+    _require(item, Status.RECEIVED, Status.INFO_REQUESTED)
+    if not reason.strip():
+        raise FeedbackError(_("Say why the item is not accepted (e.g. the sender's address is missing)."))
+    before = snapshot(item)
+    item.status, item.reason = Status.NOT_ACCEPTED, reason.strip()
+    return _save(item, before, actor=actor, action="feedback.not_accepted", note=reason)
+
+
+@transaction.atomic
+def request_info(item: Feedback, *, actor, text: str) -> Feedback:
+    item = _locked(item)
+    _require(item, Status.RECEIVED, Status.PROCESSING)
+    if not text.strip():
+        raise FeedbackError(_("Say which information is needed."))
+    before = snapshot(item)
+    item.status, item.reason = Status.INFO_REQUESTED, text.strip()
+    return _save(item, before, actor=actor, action="feedback.info_requested", note=text)
+
+
+@transaction.atomic
+def info_supplied(item: Feedback, *, actor, text: str) -> Feedback:
+    item = _locked(item)
+    _require(item, Status.INFO_REQUESTED)
+    before = snapshot(item)
+    item.status = Status.PROCESSING
+    if text.strip():
+        Note.objects.create(feedback=item, author=actor, text=_("Information supplied: %(text)s") % {"text": text})
+    return _save(item, before, actor=actor, action="feedback.info_supplied")
+
+
+@transaction.atomic
+def forward(item: Feedback, *, actor, to: str, at: dt.datetime | None = None) -> Feedback:
+    item = _locked(item)
+    _require(item, Status.RECEIVED, Status.PROCESSING)
+    if not to.strip():
+        raise FeedbackError(_("Name the competent body the item goes to."))
+    before = snapshot(item)
+    item.status, item.within_competence = Status.FORWARDED, False
+    item.forwarded_to, item.forwarded_at = to.strip(), at or timezone.now()
+    return _save(item, before, actor=actor, action="feedback.forwarded", note=to)
+
+
+@transaction.atomic
+def submit_answer(item: Feedback, *, actor, answer: str) -> Feedback:
+    item = _locked(item)
+    _require(item, Status.RECEIVED, Status.PROCESSING)
+    if not answer.strip():
+        raise FeedbackError(_("Write the answer first."))
+    before = snapshot(item)
+    item.answer, item.drafted_by, item.status = answer.strip(), actor, Status.AWAITING_APPROVAL
+    item.within_competence = True if item.within_competence is None else item.within_competence
+    return _save(item, before, actor=actor, action="feedback.answer_submitted")
+
+
+@transaction.atomic
+def return_answer(item: Feedback, *, actor, reason: str) -> Feedback:
+    item = _locked(item)
+    _require(item, Status.AWAITING_APPROVAL)
+    if not reason.strip():
+        raise FeedbackError(_("Say what the answer needs."))
+    before = snapshot(item)
+    item.status = Status.PROCESSING
+    Note.objects.create(feedback=item, author=actor, text=_("Answer returned: %(reason)s") % {"reason": reason})
+    return _save(item, before, actor=actor, action="feedback.answer_returned", note=reason)
+
+
+@transaction.atomic
+def approve(item: Feedback, *, actor, cal: WorkingCalendar, at: dt.datetime | None = None) -> Feedback:
+    """The leader's approval: the answer is given (answered_at) and waits to be published."""
+    item = _locked(item)
+    _require(item, Status.AWAITING_APPROVAL)
+    before = snapshot(item)
+    item.approved_by, item.answered_at = actor, at or timezone.now()
+    item.status = Status.AWAITING_PUBLICATION
+    approved_on = timezone.localtime(item.answered_at).date()
+    item.due_publish = cal.add_working_days(approved_on, step_days()["publish"])
+    item.public_answer = public_text(item, item.answer)
+    return _save(item, before, actor=actor, action="feedback.approved")
+
+
+@transaction.atomic
+def publish(item: Feedback, *, actor, summary: str | None = None, answer: str | None = None) -> Feedback:
+    """On the portal: the summary and the answer as edited by staff, redacted again."""
+    item = _locked(item)
+    _require(item, Status.AWAITING_PUBLICATION)
+    before = snapshot(item)
+    if summary is not None and summary.strip():
+        item.summary = public_text(item, summary.strip())
+    if answer is not None and answer.strip():
+        item.public_answer = public_text(item, answer.strip())
+    item.status, item.published_at = Status.PUBLISHED, timezone.now()
+    return _save(item, before, actor=actor, action="feedback.published")
+
+
+@transaction.atomic
+def extend(item: Feedback, *, actor, until: dt.date, reason: str) -> Feedback:
+    """A later answer date, with a reason; the 766 clock keeps the original deadline."""
+    item = _locked(item)
+    _require(item, *OPEN_STATUSES)
+    if not reason.strip():
+        raise FeedbackError(_("An extension needs a reason."))
+    if until <= item.answer_due:
+        raise FeedbackError(_("The new date must be after %(date)s.") % {"date": f"{item.answer_due:%d/%m/%Y}"})
+    before = snapshot(item)
+    item.extended_to, item.extension_reason = until, reason.strip()
+    return _save(item, before, actor=actor, action="feedback.extended", note=reason)
+
+
+@transaction.atomic
+def rate(item: Feedback, *, key: str, satisfied: bool) -> Feedback:
+    """The sender's rating of the published answer, once, with the key given at submission."""
+    item = _locked(item)
+    if not item.access_hash or not secrets.compare_digest(item.access_hash, key_hash(key)):
+        raise FeedbackError(_("Only the sender can rate the answer, with the link given when it was sent."))
+    _require(item, Status.PUBLISHED)
+    if item.rated_at is not None:
+        raise FeedbackError(_("The answer has been rated already."))
+    before = snapshot(item)
+    item.rated_unsatisfied, item.rated_at = not satisfied, timezone.now()
+    return _save(item, before, actor=None, action="feedback.rated")
+
+
+@transaction.atomic
+def add_note(item: Feedback, *, actor, text: str) -> Note:
+    if not text.strip():
+        raise FeedbackError(_("The note is empty."))
+    note = Note.objects.create(feedback=item, author=actor, text=text.strip())
+    log_action(actor=actor, agency=item.agency, action="feedback.note", obj=item, note=text[:200])
+    return note

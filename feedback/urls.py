@@ -1,0 +1,12 @@
+from django.urls import path
+
+from feedback import views
+
+app_name = "feedback"
+urlpatterns = [
+    path("", views.desk, name="desk"),
+    path("new/", views.new, name="new"),
+    path("open311.json", views.export, name="export"),
+    path("<int:pk>/", views.item_detail, name="item"),
+    path("<int:pk>/<str:name>/", views.step, name="step"),
+]

@@ -1,0 +1,213 @@
+"""The feedback desk: the register with its deadlines, staff intake, one item with its steps, and
+the Open311 export."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.access import current_agency
+from core.services import history_for, load_calendar
+from feedback import access, services
+from feedback.forms import ClassifyForm, StaffFeedbackForm
+from feedback.models import ENDED_STATUSES, OPEN_STATUSES, Category, Status
+
+
+def _agency(request):
+    agency = current_agency(request)
+    if agency is None:
+        raise Http404
+    return agency
+
+
+FILTERS = ("status", "flag", "q")
+
+
+def _deadline(item, today: dt.date) -> tuple[str, dt.date | None]:
+    """The next deadline of an open item and whether it is passed."""
+    if item.status == Status.AWAITING_PUBLICATION:
+        due = item.due_publish
+    elif item.is_open:
+        due = item.answer_due
+    else:
+        return "", None
+    return ("overdue" if due and due < today else "due_soon" if due and (due - today).days <= 3 else ""), due
+
+
+@login_required
+def desk(request):
+    agency = _agency(request)
+    qs = access.visible_to(request.user, agency).select_related("unit", "assignee")
+    params = {key: request.GET.get(key, "").strip() for key in FILTERS}
+    today = timezone.localdate()
+    if params["status"] in Status.values:
+        qs = qs.filter(status=params["status"])
+    if params["flag"] == "open":
+        qs = qs.filter(status__in=[*OPEN_STATUSES, Status.AWAITING_PUBLICATION])
+    elif params["flag"] == "overdue":
+        qs = qs.filter(status__in=OPEN_STATUSES, due_answer__lt=today, extended_to__isnull=True) | qs.filter(
+            status__in=OPEN_STATUSES, extended_to__lt=today
+        )
+    if params["q"]:
+        qs = qs.filter(code__icontains=params["q"])
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    rows = [(item, *_deadline(item, today)) for item in page]
+    return render(
+        request,
+        "feedback/desk.html",
+        {
+            "page": page,
+            "rows": rows,
+            "params": params,
+            "statuses": Status.choices,
+            "can_receive": access.can_receive(request.user, agency),
+            "query": "&".join(f"{k}={v}" for k, v in params.items() if v),
+        },
+    )
+
+
+@login_required
+def new(request):
+    agency = _agency(request)
+    access.require(access.can_receive(request.user, agency))
+    form = StaffFeedbackForm(request.POST or None, agency=agency)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        item, _key = services.receive(
+            agency=agency,
+            actor=request.user,
+            cal=load_calendar(),
+            channel=data["channel"],
+            received_at=data["received_at"],
+            **{k: data[k] for k in ("name", "address", "phone", "email", "content", "dossier_code", "answer_only")},
+            kind=data["kind"],
+            sender_type=data["sender_type"],
+            procedure=data["procedure"],
+        )
+        messages.success(request, _("Feedback %(code)s recorded.") % {"code": item.code})
+        return redirect("feedback:item", pk=item.pk)
+    return render(request, "feedback/new.html", {"form": form})
+
+
+@login_required
+def item_detail(request, pk):
+    agency = _agency(request)
+    item = access.get_item(request.user, agency, pk)
+    handle = access.can_handle(request.user, item)
+    return render(
+        request,
+        "feedback/item.html",
+        {
+            "item": item,
+            "handle": handle,
+            "approve": access.can_approve(request.user, agency) and item.status == Status.AWAITING_APPROVAL,
+            "publish": access.can_publish(request.user, agency) and item.status == Status.AWAITING_PUBLICATION,
+            "classify_form": ClassifyForm(
+                agency=agency,
+                initial={
+                    "category": item.category or Category.REGULATION,
+                    "unit": item.unit_id,
+                    "assignee": item.assignee_id,
+                },
+            ),
+            "notes": item.notes.select_related("author"),
+            "history": history_for(item)[:50],
+            "status_url": request.build_absolute_uri(f"/phan-anh/{item.code}/"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def step(request, pk, name):  # noqa: C901
+    agency = _agency(request)
+    item = access.get_item(request.user, agency, pk)
+    post = request.POST
+    try:
+        if name == "approve":
+            access.require(access.can_approve(request.user, agency))
+            services.approve(item, actor=request.user, cal=load_calendar())
+        elif name == "return":
+            access.require(access.can_approve(request.user, agency))
+            services.return_answer(item, actor=request.user, reason=post.get("reason", ""))
+        elif name == "publish":
+            access.require(access.can_publish(request.user, agency))
+            services.publish(item, actor=request.user, summary=post.get("summary"), answer=post.get("answer"))
+        else:
+            access.require(access.can_handle(request.user, item))
+            if name == "classify":
+                form = ClassifyForm(post, agency=agency)
+                if not form.is_valid():
+                    raise services.FeedbackError(_("Choose the category and the competence."))
+                services.classify(item, actor=request.user, **form.cleaned_data)
+            elif name == "not_accept":
+                services.not_accept(item, actor=request.user, reason=post.get("reason", ""))
+            elif name == "request_info":
+                services.request_info(item, actor=request.user, text=post.get("text", ""))
+            elif name == "info_supplied":
+                services.info_supplied(item, actor=request.user, text=post.get("text", ""))
+            elif name == "forward":
+                services.forward(item, actor=request.user, to=post.get("to", ""))
+            elif name == "answer":
+                services.submit_answer(item, actor=request.user, answer=post.get("answer", ""))
+            elif name == "extend":
+                try:
+                    until = dt.date.fromisoformat(post.get("until", ""))
+                except ValueError:
+                    raise services.FeedbackError(_("Give the new date.")) from None
+                services.extend(item, actor=request.user, until=until, reason=post.get("reason", ""))
+            elif name == "note":
+                services.add_note(item, actor=request.user, text=post.get("text", ""))
+            else:
+                raise Http404
+    except services.FeedbackError as exc:
+        messages.error(request, str(exc))
+    return redirect("feedback:item", pk=item.pk)
+
+
+OPEN311_CLOSED = {s.value for s in ENDED_STATUSES}
+
+
+def _moment(value) -> str | None:
+    return timezone.localtime(value).isoformat() if value else None
+
+
+@login_required
+def export(request):
+    """The register with Open311 GeoReport v2 field names (JSON, or CSV with ?format=csv)."""
+    agency = _agency(request)
+    rows = []
+    for item in access.visible_to(request.user, agency).select_related("unit").order_by("received_at", "id"):
+        due = item.answer_due
+        rows.append(
+            {
+                "service_request_id": item.code,
+                "status": "closed" if item.status in OPEN311_CLOSED else "open",
+                "status_notes": item.get_status_display(),
+                "service_name": item.get_category_display() if item.category else "",
+                "requested_datetime": _moment(item.received_at),
+                "updated_datetime": _moment(item.updated_at),
+                "expected_datetime": dt.datetime.combine(due, dt.time(23, 59, 59)).isoformat() if due else None,
+                "agency_responsible": item.unit.name if item.unit else agency.name,
+            }
+        )
+    if request.GET.get("format") != "csv":
+        return JsonResponse(rows, safe=False, json_dumps_params={"ensure_ascii": False})
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["service_request_id"])
+    writer.writeheader()
+    writer.writerows(rows)
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="pakn-{agency.code}.csv"'
+    return response
