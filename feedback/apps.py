@@ -7,6 +7,6 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Feedback and petitions")
 
     def ready(self):
-        from feedback import metrics
+        from feedback import metrics, reminders  # noqa: F401  (registers the daily job)
 
         metrics.register()

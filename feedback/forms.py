@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import style
 from core.models import Unit, User
-from feedback.models import Category, Channel, Feedback
+from feedback.models import Category, Channel, Feedback, ReceptionSession
 from procedures.models import Procedure
 
 MAX_CONTENT = 5000
@@ -92,3 +92,41 @@ class ClassifyForm(forms.Form):
         self.fields["unit"].queryset = Unit.objects.filter(agency=agency)
         self.fields["assignee"].queryset = User.objects.filter(memberships__agency=agency).distinct()
         style(self)
+
+
+class ReceptionForm(forms.ModelForm):
+    class Meta:
+        model = ReceptionSession
+        fields = [
+            "held_on",
+            "received_by",
+            "leader_present",
+            "citizen",
+            "citizen_address",
+            "people",
+            "content",
+            "handling",
+            "result",
+        ]
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "content": forms.Textarea(attrs={"rows": 3}),
+            "handling": forms.Textarea(attrs={"rows": 2}),
+            "result": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+    def clean_held_on(self):
+        day = self.cleaned_data["held_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return day
+
+    def clean_people(self):
+        people = self.cleaned_data["people"]
+        if people < 1:
+            raise forms.ValidationError(_("At least 1."))
+        return people

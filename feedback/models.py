@@ -101,6 +101,8 @@ class Feedback(models.Model):
     extension_reason = models.TextField(_("reason for the extension"), blank=True)
     due_publish = models.DateField(_("publish by"), null=True, blank=True)
     reason = models.TextField(_("reason (not accepted) or information requested"), blank=True)
+    not_accepted_at = models.DateTimeField(_("not accepted at"), null=True, blank=True)
+    info_requested_at = models.DateTimeField(_("information requested at"), null=True, blank=True)
     forwarded_to = models.CharField(_("forwarded to"), max_length=200, blank=True)
     forwarded_at = models.DateTimeField(_("forwarded at"), null=True, blank=True)
     answer = models.TextField(_("answer"), blank=True)

@@ -177,7 +177,7 @@ def not_accept(item: Feedback, *, actor, reason: str) -> Feedback:
     if not reason.strip():
         raise FeedbackError(_("Say why the item is not accepted (e.g. the sender's address is missing)."))
     before = snapshot(item)
-    item.status, item.reason = Status.NOT_ACCEPTED, reason.strip()
+    item.status, item.reason, item.not_accepted_at = Status.NOT_ACCEPTED, reason.strip(), timezone.now()
     return _save(item, before, actor=actor, action="feedback.not_accepted", note=reason)
 
 
@@ -189,6 +189,7 @@ def request_info(item: Feedback, *, actor, text: str) -> Feedback:
         raise FeedbackError(_("Say which information is needed."))
     before = snapshot(item)
     item.status, item.reason = Status.INFO_REQUESTED, text.strip()
+    item.info_requested_at = item.info_requested_at or timezone.now()  # the first request counts
     return _save(item, before, actor=actor, action="feedback.info_requested", note=text)
 
 

@@ -7,6 +7,8 @@ urlpatterns = [
     path("", views.desk, name="desk"),
     path("new/", views.new, name="new"),
     path("open311.json", views.export, name="export"),
+    path("stats/", views.statistics, name="stats"),
+    path("receptions/", views.receptions, name="receptions"),
     path("<int:pk>/", views.item_detail, name="item"),
     path("<int:pk>/<str:name>/", views.step, name="step"),
 ]

@@ -14,13 +14,14 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.access import current_agency
-from core.services import history_for, load_calendar
-from feedback import access, services
-from feedback.forms import ClassifyForm, StaffFeedbackForm
-from feedback.models import ENDED_STATUSES, OPEN_STATUSES, Category, Status
+from core.services import history_for, load_calendar, log_action
+from feedback import access, services, stats
+from feedback.forms import ClassifyForm, ReceptionForm, StaffFeedbackForm
+from feedback.models import ENDED_STATUSES, OPEN_STATUSES, Category, ReceptionSession, Status
 
 
 def _agency(request):
@@ -211,3 +212,74 @@ def export(request):
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="pakn-{agency.code}.csv"'
     return response
+
+
+def _period(request) -> tuple[dt.date, dt.date]:
+    today = timezone.localdate()
+    try:
+        start = dt.date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        start = dt.date(today.year, 1, 1)
+    try:
+        end = dt.date.fromisoformat(request.GET.get("to", ""))
+    except ValueError:
+        end = today
+    return start, max(start, end)
+
+
+@login_required
+def statistics(request):
+    agency = _agency(request)
+    start, end = _period(request)
+    qs = stats.period(access.visible_to(request.user, agency), start, end)
+    result = stats.compute(qs)
+    days = services.step_days()
+    return render(
+        request,
+        "feedback/stats.html",
+        {
+            "start": start,
+            "end": end,
+            "stats": result,
+            "steps": [(STEP_LABELS[key] % {"n": days[key]}, rate) for key, rate in result.steps.items()],
+            "receptions": stats.receptions(agency, start, end),
+        },
+    )
+
+
+STEP_LABELS = {
+    "reject": gettext_lazy("Not accepted within %(n)s working days"),
+    "info": gettext_lazy("Information requested within %(n)s working days"),
+    "forward": gettext_lazy("Forwarded within %(n)s working days"),
+    "answer": gettext_lazy("Answered within %(n)s working days"),
+    "publish": gettext_lazy("Published within %(n)s working days of the approval"),
+}
+
+
+@login_required
+def receptions(request):
+    agency = _agency(request)
+    form = ReceptionForm(request.POST or None)
+    if request.method == "POST":
+        access.require(access.can_receive(request.user, agency))
+        if form.is_valid():
+            session = form.save(commit=False)
+            session.agency, session.created_by = agency, request.user
+            session.save()
+            log_action(actor=request.user, agency=agency, action="reception.recorded", obj=session)
+            messages.success(request, _("Reception recorded."))
+            return redirect("feedback:receptions")
+    start, end = _period(request)
+    sessions = ReceptionSession.objects.filter(agency=agency, held_on__gte=start, held_on__lte=end)
+    return render(
+        request,
+        "feedback/receptions.html",
+        {
+            "form": form,
+            "page": Paginator(sessions, 30).get_page(request.GET.get("page")),
+            "start": start,
+            "end": end,
+            "totals": stats.receptions(agency, start, end),
+            "can_record": access.can_receive(request.user, agency),
+        },
+    )

@@ -160,6 +160,8 @@ MATRIX = {
     ("feedback:desk", "get"): AGENCY_PAGE,
     ("feedback:new", "get"): {**AGENCY_PAGE, "auditor": FORBIDDEN, "appraiser": FORBIDDEN},
     ("feedback:export", "get"): AGENCY_PAGE,
+    ("feedback:stats", "get"): AGENCY_PAGE,
+    ("feedback:receptions", "get"): AGENCY_PAGE,
     ("feedback:item", "get"): task_bound(MEMBERS),
     ("feedback:step", "post"): task_bound(DOSSIER_HANDLERS, ok=REDIRECT),
     ("feedback_published", "get"): {r: OK for r in ROLES},

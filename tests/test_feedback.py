@@ -282,3 +282,100 @@ def test_the_766_dashboard_shows_the_feedback_group(client, org, cal):
         for r in client.get(reverse("procedures:quality"), {"period": "quarter", "n": 2, "year": 2026}).context["rows"]
     }
     assert rows["feedback_on_time_rate"]["figure"].denominator == 0
+
+
+def test_reminders_before_and_after_the_deadline_with_escalation(org, cal, item):
+    from core.models import Notification
+    from feedback.reminders import deadline_reminders
+
+    services.classify(item, actor=org.office, category="regulation", within_competence=True, unit=org.unit_a)
+    # answer due Tue 22/09/2026: two working days before, the unit is reminded once
+    deadline_reminders(today=dt.date(2026, 9, 18), cal=cal)
+    deadline_reminders(today=dt.date(2026, 9, 18), cal=cal)
+    unit_people = set(Notification.objects.filter(kind="feedback_due").values_list("user__username", flat=True))
+    assert unit_people == {"chuyenvien.qldn", "truongphong.qldn"}
+    assert Notification.objects.filter(kind="feedback_due").count() == 2
+    # the day after: overdue, the Office too; three working days late, the leader as well
+    deadline_reminders(today=dt.date(2026, 9, 23), cal=cal)
+    late = set(Notification.objects.filter(kind="feedback_overdue").values_list("user__username", flat=True))
+    assert late == {"chuyenvien.qldn", "truongphong.qldn", "vanphong"}
+    deadline_reminders(today=dt.date(2026, 9, 25), cal=cal)
+    escalated = Notification.objects.filter(kind="feedback_overdue", for_date=dt.date(2026, 9, 25))
+    assert "lanhdao" in set(escalated.values_list("user__username", flat=True))
+    # answered: nothing more
+    services.submit_answer(item, actor=org.officer, answer="Trả lời")
+    services.approve(item, actor=org.leader, cal=cal, at=T(2026, 9, 28, 3, tzinfo=dt.UTC))
+    before = Notification.objects.filter(kind="feedback_overdue").count()
+    deadline_reminders(today=dt.date(2026, 9, 29), cal=cal)  # publication due 30/09: the Office
+    assert Notification.objects.filter(kind="feedback_overdue").count() == before
+    assert set(
+        Notification.objects.filter(kind="feedback_due", title__contains="công khai").values_list(
+            "user__username", flat=True
+        )
+    ) == {"vanphong"}
+
+
+def test_statistics_per_deadline_category_and_unit(client, org, cal):
+    from django.urls import reverse
+
+    def received(day):
+        item, _key = services.receive(
+            agency=org.agency,
+            channel="phone",
+            name="A",
+            address="B",
+            phone="0912000111",
+            content="C",
+            cal=cal,
+            received_at=T(2026, 6, day, 2, tzinfo=dt.UTC),
+        )
+        return item
+
+    answered = received(1)  # answer due 22/06
+    services.classify(answered, actor=org.office, category="conduct", within_competence=True, unit=org.unit_a)
+    services.submit_answer(answered, actor=org.officer, answer="Trả lời")
+    services.approve(answered, actor=org.leader, cal=cal, at=T(2026, 6, 23, 3, tzinfo=dt.UTC))  # a day late
+    services.publish(answered, actor=org.office)
+    refused = received(2)
+    services.not_accept(refused, actor=org.office, reason="Thiếu địa chỉ")
+    received(3)
+    client.force_login(org.leader)
+    page = client.get(reverse("feedback:stats"), {"from": "2026-06-01", "to": "2026-06-30"})
+    result = page.context["stats"]
+    assert result.received == 3
+    assert (result.steps["answer"].on_time, result.steps["answer"].total) == (0, 1)
+    assert (result.steps["reject"].on_time, result.steps["reject"].total) == (0, 1)  # refused today, long after
+    assert (result.steps["publish"].on_time, result.steps["publish"].total) == (0, 1)  # published today: late
+    by_category = {g.label: g for g in result.by_category}
+    assert by_category["Hành vi của cán bộ, công chức"].received == 1
+    assert result.classified_share == Decimal("33.33")
+    by_unit = {g.label: g for g in result.by_unit}
+    assert by_unit[org.unit_a.name].answered.total == 1 and by_unit["—"].received == 2
+
+
+def test_citizen_reception_register(client, org):
+    from django.urls import reverse
+
+    from feedback.models import ReceptionSession
+
+    client.force_login(org.office)
+    data = {
+        "held_on": "2026-06-15",
+        "received_by": "Phó Trưởng ban",
+        "leader_present": "on",
+        "citizen": "Nguyễn Văn D",
+        "people": 3,
+        "content": "Hỏi về giải phóng mặt bằng",
+        "handling": "Hướng dẫn",
+        "result": "Đã trả lời",
+    }
+    assert client.post(reverse("feedback:receptions"), data).status_code == 302
+    client.post(reverse("feedback:receptions"), {**data, "leader_present": "", "people": 1})
+    bad = client.post(reverse("feedback:receptions"), {**data, "held_on": "2099-01-01", "people": 0})
+    assert {"held_on", "people"} <= set(bad.context["form"].errors)
+    page = client.get(reverse("feedback:receptions"), {"from": "2026-01-01", "to": "2026-12-31"})
+    assert page.context["totals"] == {"sessions": 2, "people": 4, "by_leader": 1}
+    assert ReceptionSession.objects.filter(agency=org.agency).count() == 2
+    assert AuditEntry.objects.filter(action="reception.recorded").count() == 2
+    client.force_login(org.auditor)
+    assert client.post(reverse("feedback:receptions"), data).status_code == 403
