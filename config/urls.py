@@ -28,6 +28,7 @@ urlpatterns = [
     path("pakn/", include("feedback.urls")),
     path("phan-anh/", feedback_pages.published, name="feedback_published"),
     path("phan-anh/gui/", feedback_pages.submit, name="feedback_submit"),
+    path("phan-anh/xac-nhan/<str:token>/", feedback_pages.confirm, name="feedback_confirm"),
     path("phan-anh/<str:code>/", feedback_pages.status, name="feedback_status"),
     path("phan-anh/<str:code>/danh-gia/", feedback_pages.rate, name="feedback_rate"),
     path("tra-cuu/ho-so/<str:code>/", procedure_views.public_status, name="dossier_status"),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import style
 from core.models import Unit, User
-from feedback.models import Category, Channel, Feedback, ReceptionSession
+from feedback.models import Category, Channel, Feedback, ReceptionSession, Template
 from procedures.models import Procedure
 
 MAX_CONTENT = 5000
@@ -130,3 +130,15 @@ class ReceptionForm(forms.ModelForm):
         if people < 1:
             raise forms.ValidationError(_("At least 1."))
         return people
+
+
+class TemplateForm(forms.ModelForm):
+    class Meta:
+        model = Template
+        fields = ["step", "category", "title", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {"text": _("{code}, {date} (received) and {name} are filled in.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)

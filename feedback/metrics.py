@@ -13,7 +13,9 @@ from feedback.indicators import count, figures
 
 
 def feedback_figures(user, agency, unit_id: int | None, start: dt.date, end: dt.date) -> dict:
-    qs = access.visible_to(user, agency).filter(received_at__lte=dt.datetime.combine(end, END_OF_DAY, tzinfo=LOCAL))
+    qs = access.visible_to(user, agency).filter(
+        confirmed=True, received_at__lte=dt.datetime.combine(end, END_OF_DAY, tzinfo=LOCAL)
+    )
     if unit_id is not None:
         qs = qs.filter(unit_id=unit_id)
     records = (

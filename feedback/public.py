@@ -5,7 +5,9 @@ notes or drafts."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.files import FileRejected
 from core.models import Agency
 from core.services import load_calendar
 from feedback import services
@@ -54,17 +57,45 @@ def submit(request):
         if form.is_bot:
             return render(request, "feedback/public/sent.html", {"code": None})
         data = form.cleaned_data
-        item, key = services.receive(
-            agency=agency,
-            cal=load_calendar(),
-            channel="online",
-            **{k: data[k] for k in ("name", "address", "phone", "email", "content", "dossier_code", "answer_only")},
-            kind=data["kind"],
-            sender_type=data["sender_type"],
-        )
-        link = request.build_absolute_uri(reverse("feedback_status", args=[item.code])) + f"?k={key}"
-        return render(request, "feedback/public/sent.html", {"code": item.code, "link": link, "item": item})
+        confirm_first = settings.FEEDBACK_CONFIRM_EMAIL and bool(data["email"])
+        try:
+            with transaction.atomic():
+                item, key = services.receive(
+                    agency=agency,
+                    cal=load_calendar(),
+                    channel="online",
+                    confirmed=not confirm_first,
+                    **{
+                        k: data[k]
+                        for k in ("name", "address", "phone", "email", "content", "dossier_code", "answer_only")
+                    },
+                    kind=data["kind"],
+                    sender_type=data["sender_type"],
+                )
+                services.attach(item, request.FILES.getlist("files"))
+        except FileRejected as exc:
+            form.add_error(None, str(exc))
+        else:
+            link = request.build_absolute_uri(reverse("feedback_status", args=[item.code])) + f"?k={key}"
+            if confirm_first:
+                confirm_link = request.build_absolute_uri(
+                    reverse("feedback_confirm", args=[services.confirmation_token(item)])
+                )
+                services.send_confirmation(item, confirm_link)
+            return render(
+                request,
+                "feedback/public/sent.html",
+                {"code": item.code, "link": link, "item": item, "confirm_first": confirm_first},
+            )
     return render(request, "feedback/public/form.html", {"form": form, "agency": agency})
+
+
+@never_cache
+def confirm(request, token):
+    item = services.confirm(token, load_calendar())
+    if item is None:
+        raise Http404
+    return render(request, "feedback/public/confirmed.html", {"item": item})
 
 
 def _public(code: str) -> Feedback:

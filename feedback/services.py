@@ -23,15 +23,18 @@ import secrets
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.calendar import WorkingCalendar
 from core.deadlines import DEFAULT_CUTOFF, day_zero
+from core.files import FileRejected, check_upload
 from core.privacy import redact
 from core.services import diff, log_action
-from feedback.models import OPEN_STATUSES, Feedback, Note, Status
+from feedback.models import OPEN_STATUSES, Attachment, Feedback, Note, Status, Template
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 
@@ -148,14 +151,82 @@ def receive(
     return item, key
 
 
+MAX_ATTACHMENTS = 5
+
+
+def attach(item: Feedback, files) -> list[Attachment]:
+    """Stores the sender's files after the evidence checks (type by content, size); a refused file
+    raises FileRejected naming it, and nothing of the item is kept (the caller's transaction)."""
+    files = list(files)
+    if len(files) > MAX_ATTACHMENTS:
+        raise FileRejected(_("At most %(n)s files.") % {"n": MAX_ATTACHMENTS})
+    checked = []
+    for upload in files:  # every file is checked before any is stored
+        try:
+            kind = check_upload(upload, upload.size, settings.EVIDENCE_MAX_BYTES)
+        except FileRejected as exc:
+            raise FileRejected(f"{upload.name}: {exc}") from None
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        checked.append((upload, kind, digest.hexdigest()))
+    stored = []
+    for upload, kind, sha256 in checked:
+        attachment = Attachment(
+            feedback=item, name=upload.name[:255], content_type=kind, size=upload.size, sha256=sha256
+        )
+        attachment.file.save(sha256, upload, save=False)
+        attachment.save()
+        stored.append(attachment)
+    return stored
+
+
+def confirmation_token(item: Feedback) -> str:
+    return signing.dumps(item.pk, salt="feedback.confirm")
+
+
+def send_confirmation(item: Feedback, link: str) -> None:
+    """The e-mail that lets the item into the queue (FEEDBACK_CONFIRM_EMAIL)."""
+    body = _(
+        "You sent feedback %(code)s to %(agency)s. Open this link within 3 days to confirm it; "
+        "until then it is not handled:\n%(link)s"
+    ) % {"code": item.code, "agency": item.agency.name, "link": link}
+    send_mail(
+        _("Confirm your feedback %(code)s") % {"code": item.code}, body, settings.DEFAULT_FROM_EMAIL, [item.email]
+    )
+
+
 @transaction.atomic
-def confirm(item: Feedback) -> Feedback:
-    item = _locked(item)
+def confirm(token: str, cal: WorkingCalendar) -> Feedback | None:
+    """The sender confirmed: the item enters the queue, and its clock starts now."""
+    try:
+        pk = signing.loads(token, salt="feedback.confirm", max_age=3 * 86400)
+    except signing.BadSignature:
+        return None
+    item = Feedback.objects.select_for_update().filter(pk=pk).first()
+    if item is None:
+        return None
     if not item.confirmed:
         before = snapshot(item)
-        item.confirmed = True
+        item.confirmed, item.received_at = True, timezone.now()
+        for name, value in deadlines(item.received_at, cal).items():
+            setattr(item, name, value)
         _save(item, before, actor=None, action="feedback.confirmed")
     return item
+
+
+def fill(template: Template, item: Feedback) -> str:
+    """A template's text for an item: {code}, {date} (received) and {name} filled in."""
+    values = {
+        "code": item.code,
+        "date": f"{timezone.localtime(item.received_at):%d/%m/%Y}",
+        "name": item.name,
+    }
+    text = template.text
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", value)
+    return text
 
 
 @transaction.atomic

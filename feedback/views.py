@@ -10,7 +10,9 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.db import transaction
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,10 +20,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.access import current_agency
+from core.files import FileRejected
 from core.services import history_for, load_calendar, log_action
 from feedback import access, services, stats
-from feedback.forms import ClassifyForm, ReceptionForm, StaffFeedbackForm
-from feedback.models import ENDED_STATUSES, OPEN_STATUSES, Category, ReceptionSession, Status
+from feedback.forms import ClassifyForm, ReceptionForm, StaffFeedbackForm, TemplateForm
+from feedback.models import ENDED_STATUSES, OPEN_STATUSES, Category, ReceptionSession, Status, Template
 
 
 def _agency(request):
@@ -48,7 +51,7 @@ def _deadline(item, today: dt.date) -> tuple[str, dt.date | None]:
 @login_required
 def desk(request):
     agency = _agency(request)
-    qs = access.visible_to(request.user, agency).select_related("unit", "assignee")
+    qs = access.visible_to(request.user, agency).filter(confirmed=True).select_related("unit", "assignee")
     params = {key: request.GET.get(key, "").strip() for key in FILTERS}
     today = timezone.localdate()
     if params["status"] in Status.values:
@@ -84,20 +87,31 @@ def new(request):
     form = StaffFeedbackForm(request.POST or None, agency=agency)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        item, _key = services.receive(
-            agency=agency,
-            actor=request.user,
-            cal=load_calendar(),
-            channel=data["channel"],
-            received_at=data["received_at"],
-            **{k: data[k] for k in ("name", "address", "phone", "email", "content", "dossier_code", "answer_only")},
-            kind=data["kind"],
-            sender_type=data["sender_type"],
-            procedure=data["procedure"],
-        )
-        messages.success(request, _("Feedback %(code)s recorded.") % {"code": item.code})
-        return redirect("feedback:item", pk=item.pk)
+        try:
+            with transaction.atomic():
+                item = _record(request, agency, data)
+        except FileRejected as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Feedback %(code)s recorded.") % {"code": item.code})
+            return redirect("feedback:item", pk=item.pk)
     return render(request, "feedback/new.html", {"form": form})
+
+
+def _record(request, agency, data):
+    item, _key = services.receive(
+        agency=agency,
+        actor=request.user,
+        cal=load_calendar(),
+        channel=data["channel"],
+        received_at=data["received_at"],
+        **{k: data[k] for k in ("name", "address", "phone", "email", "content", "dossier_code", "answer_only")},
+        kind=data["kind"],
+        sender_type=data["sender_type"],
+        procedure=data["procedure"],
+    )
+    services.attach(item, request.FILES.getlist("files"))
+    return item
 
 
 @login_required
@@ -105,6 +119,9 @@ def item_detail(request, pk):
     agency = _agency(request)
     item = access.get_item(request.user, agency, pk)
     handle = access.can_handle(request.user, item)
+    templates = list(Template.objects.filter(agency=agency).filter(Q(category="") | Q(category=item.category)))
+    chosen = next((t for t in templates if str(t.pk) == request.GET.get("template")), None)
+    prefill = {chosen.step: services.fill(chosen, item)} if chosen and handle else {}
     return render(
         request,
         "feedback/item.html",
@@ -121,7 +138,10 @@ def item_detail(request, pk):
                     "assignee": item.assignee_id,
                 },
             ),
+            "templates": templates,
+            "prefill": prefill,
             "notes": item.notes.select_related("author"),
+            "attachments": item.attachments.all(),
             "history": history_for(item)[:50],
             "status_url": request.build_absolute_uri(f"/phan-anh/{item.code}/"),
         },
@@ -174,6 +194,16 @@ def step(request, pk, name):  # noqa: C901
     except services.FeedbackError as exc:
         messages.error(request, str(exc))
     return redirect("feedback:item", pk=item.pk)
+
+
+@login_required
+def attachment(request, pk, file_pk):
+    """A sender's file, for the staff who see the item (never public)."""
+    item = access.get_item(request.user, _agency(request), pk)
+    found = item.attachments.filter(pk=file_pk).first()
+    if found is None:
+        raise Http404
+    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.name, content_type=found.content_type)
 
 
 OPEN311_CLOSED = {s.value for s in ENDED_STATUSES}
@@ -281,5 +311,35 @@ def receptions(request):
             "end": end,
             "totals": stats.receptions(agency, start, end),
             "can_record": access.can_receive(request.user, agency),
+        },
+    )
+
+
+@login_required
+def templates(request):
+    agency = _agency(request)
+    form = TemplateForm(request.POST or None)
+    if request.method == "POST":
+        access.require(access.can_publish(request.user, agency))
+        if request.POST.get("delete"):
+            found = Template.objects.filter(agency=agency, pk=request.POST["delete"]).first()
+            if found is not None:
+                log_action(actor=request.user, agency=agency, action="feedback.template_deleted", obj=found)
+                found.delete()
+            return redirect("feedback:templates")
+        if form.is_valid():
+            template = form.save(commit=False)
+            template.agency = agency
+            template.save()
+            log_action(actor=request.user, agency=agency, action="feedback.template", obj=template)
+            messages.success(request, _("Template saved."))
+            return redirect("feedback:templates")
+    return render(
+        request,
+        "feedback/templates.html",
+        {
+            "form": form,
+            "templates": Template.objects.filter(agency=agency),
+            "can_edit": access.can_publish(request.user, agency),
         },
     )

@@ -162,7 +162,10 @@ MATRIX = {
     ("feedback:export", "get"): AGENCY_PAGE,
     ("feedback:stats", "get"): AGENCY_PAGE,
     ("feedback:receptions", "get"): AGENCY_PAGE,
+    ("feedback:templates", "get"): AGENCY_PAGE,
     ("feedback:item", "get"): task_bound(MEMBERS),
+    ("feedback:attachment", "get"): task_bound(MEMBERS),
+    ("feedback_confirm", "get"): {r: MISSING for r in ROLES},  # a forged confirmation link
     ("feedback:step", "post"): task_bound(DOSSIER_HANDLERS, ok=REDIRECT),
     ("feedback_published", "get"): {r: OK for r in ROLES},
     ("feedback_submit", "get"): {r: OK for r in ROLES},
@@ -366,8 +369,11 @@ def feedback_world(org, cal):
         cal=cal,
     )
     pakn.classify(item, actor=org.office, category="regulation", within_competence=True, unit=org.unit_a)
+    (attached,) = pakn.attach(item, [SimpleUploadedFile("thu.pdf", b"%PDF-1.4\n%%EOF\n")])
     return {
         "kwargs": {
+            "feedback:attachment": {"pk": item.pk, "file_pk": attached.pk},
+            "feedback_confirm": {"token": "forged"},
             "feedback:item": {"pk": item.pk},
             "feedback:step": {"pk": item.pk, "name": "note"},
             "feedback_status": {"code": item.code},

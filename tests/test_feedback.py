@@ -379,3 +379,77 @@ def test_citizen_reception_register(client, org):
     assert AuditEntry.objects.filter(action="reception.recorded").count() == 2
     client.force_login(org.auditor)
     assert client.post(reverse("feedback:receptions"), data).status_code == 403
+
+
+SENDER = {
+    "sender_type": "person",
+    "kind": "report",
+    "name": "Lò Thị E",
+    "address": "Văn Lãng, Lạng Sơn",
+    "phone": "0912 111 222",
+    "email": "e@example.vn",
+    "consent": "on",
+    "content": "Hồ sơ của tôi bị trả lại nhiều lần không rõ lý do.",
+}
+
+
+def test_public_attachments_are_checked_and_all_or_nothing(client, org):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    url = reverse("feedback_submit") + "?co-quan=BQLKKTCK"
+    bad = client.post(
+        url,
+        {**SENDER, "files": [SimpleUploadedFile("a.pdf", b"%PDF-1.4\n"), SimpleUploadedFile("b.exe", b"MZ\x90\x00")]},
+    )
+    assert bad.status_code == 200 and "b.exe" in bad.content.decode()
+    assert not Feedback.objects.exists()
+    good = client.post(url, {**SENDER, "files": [SimpleUploadedFile("giay-hen.pdf", b"%PDF-1.4\n%%EOF\n")]})
+    item = Feedback.objects.get()
+    assert good.status_code == 200 and item.attachments.get().name == "giay-hen.pdf"
+    client.force_login(org.office)
+    download = client.get(reverse("feedback:attachment", args=[item.pk, item.attachments.get().pk]))
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    public = client.get(reverse("feedback_status", args=[item.code])).content.decode()
+    assert "giay-hen.pdf" not in public
+
+
+def test_email_confirmation_before_the_queue(client, org, settings, mailoutbox):
+    from django.urls import reverse
+
+    settings.FEEDBACK_CONFIRM_EMAIL = True
+    client.post(reverse("feedback_submit") + "?co-quan=BQLKKTCK", SENDER)
+    item = Feedback.objects.get()
+    assert not item.confirmed and len(mailoutbox) == 1 and item.code in mailoutbox[0].subject
+    staff = client.__class__()
+    staff.force_login(org.office)
+    assert item.code not in staff.get(reverse("feedback:desk")).content.decode()  # not in the queue yet
+    assert client.get(reverse("feedback_status", args=[item.code])).status_code == 404
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/phan-anh/xac-nhan/" in line)
+    assert client.get(link.split("testserver")[1]).status_code == 200
+    item.refresh_from_db()
+    assert item.confirmed and item.code in staff.get(reverse("feedback:desk")).content.decode()
+    assert client.get(reverse("feedback_confirm", args=["forged"])).status_code == 404
+
+
+def test_templates_fill_the_answer(client, org, item):
+    from django.urls import reverse
+
+    from feedback.models import Template
+
+    client.force_login(org.office)
+    client.post(
+        reverse("feedback:templates"),
+        {
+            "step": "answer",
+            "category": "",
+            "title": "Cảm ơn",
+            "text": "Kính gửi {name}: về phản ánh {code} ngày {date}, ...",
+        },
+    )
+    template = Template.objects.get(agency=org.agency)
+    services.classify(item, actor=org.office, category="regulation", within_competence=True, unit=org.unit_a)
+    page = client.get(reverse("feedback:item", args=[item.pk]), {"template": template.pk}).content.decode()
+    assert f"Kính gửi Nguyễn Văn Bình: về phản ánh {item.code} ngày 27/08/2026" in page
+    client.force_login(org.officer)
+    assert client.post(reverse("feedback:templates"), {"step": "answer", "title": "x", "text": "y"}).status_code == 403

@@ -38,6 +38,9 @@ class Command(BaseCommand):
         from surveys.demo import load_surveys_demo
 
         load_surveys_demo(today=today)
+        from feedback.demo import load_feedback_demo
+
+        load_feedback_demo(today=today, cal=cal)
         if quiet:
             return
         self.stdout.write(_("Tasks created: %(n)s") % {"n": created})
