@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "procedures",
     "surveys",
     "feedback",
+    "portal",
     "api",
 ]
 

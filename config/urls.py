@@ -5,6 +5,7 @@ from django.urls import include, path
 from api.api import api
 from core import views as core_views
 from feedback import public as feedback_pages
+from portal import views as portal_pages
 from procedures import views as procedure_views
 from surveys import public as survey_pages
 
@@ -26,6 +27,14 @@ urlpatterns = [
     path("tthc/", include("procedures.urls")),
     path("sipas/", include("surveys.urls")),
     path("pakn/", include("feedback.urls")),
+    path("posts/", include("portal.urls")),
+    path("cong-khai/", portal_pages.agencies, name="portal_home"),
+    path("cong-khai/<str:code>/", portal_pages.agency_page, name="portal_agency"),
+    path("cong-khai/<str:code>/tin/<int:pk>/", portal_pages.post, name="portal_post"),
+    path("cong-khai/<str:code>/thu-tuc/", portal_pages.catalogue, name="portal_catalogue"),
+    path("cong-khai/<str:code>/thu-tuc/<int:pk>/", portal_pages.procedure, name="portal_procedure"),
+    path("cong-khai/<str:code>/chi-so/", portal_pages.indices, name="portal_indices"),
+    path("tra-cuu/ho-so/", portal_pages.dossier_lookup, name="dossier_lookup"),
     path("phan-anh/", feedback_pages.published, name="feedback_published"),
     path("phan-anh/gui/", feedback_pages.submit, name="feedback_submit"),
     path("phan-anh/xac-nhan/<str:token>/", feedback_pages.confirm, name="feedback_confirm"),

@@ -171,6 +171,17 @@ MATRIX = {
     ("feedback_submit", "get"): {r: OK for r in ROLES},
     ("feedback_status", "get"): {r: OK for r in ROLES},
     ("feedback_rate", "post"): {r: BAD_REQUEST for r in ROLES},  # only with the sender's key
+    # Portal: public pages for everyone; the news editor for the managers of the current agency
+    ("portal_home", "get"): {r: OK for r in ROLES},
+    ("portal_agency", "get"): {r: OK for r in ROLES},
+    ("portal_post", "get"): {r: OK for r in ROLES},
+    ("portal_catalogue", "get"): {r: OK for r in ROLES},
+    ("portal_procedure", "get"): {r: OK for r in ROLES},
+    ("portal_indices", "get"): {r: OK for r in ROLES},
+    ("dossier_lookup", "get"): {r: OK for r in ROLES},
+    ("portal:posts", "get"): expect(MANAGERS, outsiders=FORBIDDEN),
+    ("portal:new_post", "get"): expect(MANAGERS, outsiders=FORBIDDEN),
+    ("portal:edit_post", "get"): expect(MANAGERS, outsiders=FORBIDDEN),
 }
 SKIP_PREFIXES = ("admin", "api")  # the admin is Django's; the API has its own matrix in test_api.py
 
@@ -211,6 +222,7 @@ def world(org, make_task, today, cal):
     tthc = procedures_world(org, cal)
     sipas = surveys_world(org)
     pakn = feedback_world(org, cal)
+    portal = portal_world(org, tthc)
     kwargs = {
         "evidence_detail": {"pk": doc.pk},
         "evidence_file": {"pk": doc.versions.get().pk},
@@ -226,6 +238,7 @@ def world(org, make_task, today, cal):
         **tthc["kwargs"],
         **sipas["kwargs"],
         **pakn["kwargs"],
+        **portal,
     }
     data = {
         "switch_agency": {"agency": org.agency.pk},
@@ -379,6 +392,23 @@ def feedback_world(org, cal):
             "feedback_status": {"code": item.code},
             "feedback_rate": {"code": item.code},
         }
+    }
+
+
+def portal_world(org, tthc):
+    from django.utils import timezone
+
+    from portal.models import Post
+
+    post = Post.objects.create(agency=org.agency, title="Tin", body="x", published_at=timezone.now())
+    code = {"code": org.agency.code}
+    return {
+        "portal_agency": code,
+        "portal_post": {**code, "pk": post.pk},
+        "portal_catalogue": code,
+        "portal_procedure": {**code, **tthc["kwargs"]["procedures:procedure"]},
+        "portal_indices": code,
+        "portal:edit_post": {"pk": post.pk},
     }
 
 

@@ -74,3 +74,22 @@ def log_in(page, live_server):
         page.wait_for_load_state("networkidle")
 
     return as_user
+
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"  # axe-core 4.14.1 (MPL-2.0), vendored
+
+
+@pytest.fixture
+def axe():
+    """Runs axe-core on a page; returns the serious and critical violations (id: nodes)."""
+
+    def check(target) -> dict[str, list[str]]:
+        target.add_script_tag(path=str(AXE))
+        result = target.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        return {
+            v["id"]: [n["target"][0] if n["target"] else "" for n in v["nodes"]][:5]
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        }
+
+    return check

@@ -41,6 +41,9 @@ class Command(BaseCommand):
         from feedback.demo import load_feedback_demo
 
         load_feedback_demo(today=today, cal=cal)
+        from portal.demo import load_portal_demo
+
+        load_portal_demo(today=today)
         if quiet:
             return
         self.stdout.write(_("Tasks created: %(n)s") % {"n": created})
