@@ -58,10 +58,11 @@ bench: $(VENV)/.installed
 	$(PY) bench/par_scoring.py
 	$(PY) bench/dossiers.py
 
-# The public survey under load: gunicorn on PostgreSQL (DATABASE_URL names the server; the script
+# The public survey and the portal under load: gunicorn on PostgreSQL (DATABASE_URL names the server; the script
 # creates and drops its own database).
 bench-load: $(VENV)/.installed
 	$(PY) bench/survey_load.py
+	$(PY) bench/portal.py
 
 clean:
 	rm -rf var/db.sqlite3* var/media var/imports

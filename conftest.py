@@ -23,8 +23,11 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
+    from django.core.cache import cache
+
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.VAR_DIR = tmp_path
+    cache.clear()  # rate limits and the portal's cached figures start empty in every test
 
 
 @pytest.fixture

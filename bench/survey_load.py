@@ -27,87 +27,22 @@ import re
 import resource
 import secrets
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
+from _server import Client, django_env, drop_database, gunicorn, percentile, postgres_base, recreate_database
+
 DB_NAME = "cchc_survey_bench"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 INVITATION_INPUT = re.compile(r'name="invitation" value="([^"]+)"')
 ITEMS = [f"q{n}" for n in range(15, 34)]
 
 
-def pg_url(base: str, name: str) -> str:
-    parts = urlsplit(base)
-    return parts._replace(path=f"/{name}").geturl()
-
-
-def recreate_database(base: str) -> str:
-    import psycopg
-
-    with psycopg.connect(pg_url(base, "postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-    return pg_url(base, DB_NAME)
-
-
-def drop_database(base: str) -> None:
-    import psycopg
-
-    with psycopg.connect(pg_url(base, "postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    k = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))
-    return ordered[k]
-
-
-class Client:
-    """One phone: a keep-alive connection and its cookies."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, body: str | None = None, headers: dict | None = None):
-        headers = dict(headers or {})
-        headers["Host"] = f"127.0.0.1:{self.port}"
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        for attempt in (1, 2):
-            try:
-                self.conn.request(method, path, body=body, headers=headers)
-                response = self.conn.getresponse()
-                data = response.read()
-                break
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                self.conn.close()  # the server closed an idle keep-alive connection: reconnect once
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-                if attempt == 2:
-                    raise
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name.strip()] = rest.split(";", 1)[0]
-        return response.status, response.getheader("Location", ""), data
+class Phone(Client):
+    """A phone that scanned a receipt: the three requests of one submission."""
 
     def submit(self, token: str, answers: dict[str, str]) -> tuple[str, float, float]:
         """('ok' | 'refused' | 'error', POST seconds, visit seconds)."""
@@ -156,7 +91,7 @@ def load(port: int, token_list: list[str], clients: int) -> dict:
         import random
 
         rng = random.Random(seed)  # noqa: S311  (answers, not security)
-        client = Client(port)
+        client = Phone(port)
         while True:
             with lock:
                 if not queue:
@@ -168,7 +103,7 @@ def load(port: int, token_list: list[str], clients: int) -> dict:
                 outcome = client.submit(token, answers)
             except (OSError, http.client.HTTPException):
                 outcome = ("error", 0.0, 0.0)
-                client = Client(port)
+                client = Phone(port)
             with lock:
                 results.append(outcome)
 
@@ -212,7 +147,7 @@ def plain_inserts(url: str, clients: int) -> tuple[int, float]:
     return len(rows), time.perf_counter() - start
 
 
-def main() -> None:  # noqa: PLR0915
+def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--submissions", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=50)
@@ -220,36 +155,18 @@ def main() -> None:  # noqa: PLR0915
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args()
 
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    if not base.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench/survey_load.py runs on PostgreSQL: set DATABASE_URL=postgres://user@host:port/")
-    url = recreate_database(base)
+    base = postgres_base("bench/survey_load.py")
+    url = recreate_database(base, DB_NAME)
     var_dir = tempfile.mkdtemp(prefix="cchc-survey-bench-")
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DEBUG": "false",
-        "VAR_DIR": var_dir,
-        "SECRET_KEY": secrets.token_urlsafe(40),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "LOG_LEVEL": "WARNING",
-    }
-    os.environ.update(env)
-    os.makedirs(os.path.join(var_dir, "static"), exist_ok=True)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    env = django_env(url, var_dir)
     from django.core.management import call_command
     from django.db import connection
 
     from core.reference import load_demo_organisation
     from procedures.models import Procedure
     from surveys import tokens
-    from surveys.models import Response, SurveyToken
+    from surveys.models import SurveyToken
 
-    server = None
     try:
         call_command("migrate", verbosity=0)
         load_demo_organisation()
@@ -273,82 +190,62 @@ def main() -> None:  # noqa: PLR0915
             batch_size=2000,
         )
         connection.close()
-        port = free_port()
-        gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-        server = subprocess.Popen(  # noqa: S603
-            [
-                gunicorn,
-                "config.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(args.workers),
-                "--threads",
-                str(args.threads),
-                "--worker-class",
-                "gthread",
-                "--keep-alive",
-                "30",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            start_new_session=True,
-        )
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            sys.exit("gunicorn did not start")
-        Client(port).request("GET", "/khao-sat/cam-on/")  # warm every worker a little
-        print(f"Database: postgresql {DB_NAME}; gunicorn {args.workers} workers x {args.threads} threads (gthread)")
-        print(f"Load: {args.submissions} submissions from {args.clients} concurrent clients, one receipt link each")
-        cpu_before = resource.getrusage(resource.RUSAGE_SELF)
-        run = load(port, token_list, args.clients)
-        cpu_after = resource.getrusage(resource.RUSAGE_SELF)
-        client_cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
-        results = run["results"]
-        ok = [r for r in results if r[0] == "ok"]
-        errors = sum(1 for r in results if r[0] == "error")
-        refused = sum(1 for r in results if r[0] == "refused")
-        posts = [r[1] * 1000 for r in ok]
-        visits = [r[2] * 1000 for r in ok]
-        stored = Response.objects.count()
-        used = SurveyToken.objects.filter(used=True).count()
-        connection.close()
-        print(f"  accepted submissions      {len(ok):>10,}")
-        print(f"  refused                   {refused:>10,}")
-        print(f"  server errors             {errors:>10,}   (must be 0)")
-        print(f"  submissions per second    {len(ok) / run['elapsed']:>10,.1f}   ({run['elapsed']:.1f} s in all)")
-        for label, values in (("POST latency", posts), ("visit latency (3 requests)", visits)):
-            print(
-                f"  {label:<26}p50 {percentile(values, 50):7.1f} ms   p95 {percentile(values, 95):7.1f} ms"
-                f"   p99 {percentile(values, 99):7.1f} ms"
-            )
-        print(
-            f"  the clients' own CPU time  {client_cpu:>9.1f} s   (same {os.cpu_count()} cores as the server,"
-            f" over {run['elapsed']:.1f} s)"
-        )
-        print(f"  responses in the database {stored:>10,}   (must equal accepted)")
-        print(f"  links marked used         {used:>10,}   (must equal accepted)")
-        count, seconds = plain_inserts(url, args.clients)
-        print(
-            f"Plain INSERTs of the same {count:,} rows, {args.clients} connections, one row per transaction: "
-            f"{count / seconds:,.1f} rows/s ({seconds:.1f} s)"
-        )
-        if errors or refused or stored != len(ok) or used != len(ok):
-            sys.exit("FAILED: errors or refusals, or the database does not hold exactly the accepted submissions")
+        with gunicorn(env, workers=args.workers, threads=args.threads) as port:
+            run = measure(port, token_list, args)
+        report(run, args, url)
     finally:
-        if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
         connection.close()
-        drop_database(base)
+        drop_database(base, DB_NAME)
         shutil.rmtree(var_dir, ignore_errors=True)
+
+
+def measure(port: int, token_list: list[str], args) -> dict:
+    Client(port).request("GET", "/khao-sat/cam-on/")  # warm every worker a little
+    print(f"Database: postgresql {DB_NAME}; gunicorn {args.workers} workers x {args.threads} threads (gthread)")
+    print(f"Load: {args.submissions} submissions from {args.clients} concurrent clients, one receipt link each")
+    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+    run = load(port, token_list, args.clients)
+    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+    run["client_cpu"] = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+    return run
+
+
+def report(run: dict, args, url: str) -> None:
+    from django.db import connection
+
+    from surveys.models import Response, SurveyToken
+
+    results = run["results"]
+    ok = [r for r in results if r[0] == "ok"]
+    errors = sum(1 for r in results if r[0] == "error")
+    refused = sum(1 for r in results if r[0] == "refused")
+    posts = [r[1] * 1000 for r in ok]
+    visits = [r[2] * 1000 for r in ok]
+    stored = Response.objects.count()
+    used = SurveyToken.objects.filter(used=True).count()
+    connection.close()
+    print(f"  accepted submissions      {len(ok):>10,}")
+    print(f"  refused                   {refused:>10,}")
+    print(f"  server errors             {errors:>10,}   (must be 0)")
+    print(f"  submissions per second    {len(ok) / run['elapsed']:>10,.1f}   ({run['elapsed']:.1f} s in all)")
+    for label, values in (("POST latency", posts), ("visit latency (3 requests)", visits)):
+        print(
+            f"  {label:<26}p50 {percentile(values, 50):7.1f} ms   p95 {percentile(values, 95):7.1f} ms"
+            f"   p99 {percentile(values, 99):7.1f} ms"
+        )
+    print(
+        f"  the clients' own CPU time  {run['client_cpu']:>9.1f} s   (same {os.cpu_count()} cores as the server,"
+        f" over {run['elapsed']:.1f} s)"
+    )
+    print(f"  responses in the database {stored:>10,}   (must equal accepted)")
+    print(f"  links marked used         {used:>10,}   (must equal accepted)")
+    count, seconds = plain_inserts(url, args.clients)
+    print(
+        f"Plain INSERTs of the same {count:,} rows, {args.clients} connections, one row per transaction: "
+        f"{count / seconds:,.1f} rows/s ({seconds:.1f} s)"
+    )
+    if errors or refused or stored != len(ok) or used != len(ok):
+        sys.exit("FAILED: errors or refusals, or the database does not hold exactly the accepted submissions")
 
 
 if __name__ == "__main__":

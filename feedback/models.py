@@ -129,7 +129,10 @@ class Feedback(models.Model):
         verbose_name = _("feedback")
         verbose_name_plural = _("feedback")
         ordering = ["-received_at", "-id"]
-        indexes = [models.Index(fields=["agency", "status", "received_at"])]
+        indexes = [
+            models.Index(fields=["agency", "status", "received_at"]),
+            models.Index(fields=["-published_at", "-id"], name="feedback_published_idx"),  # the portal's list
+        ]
 
     def __str__(self) -> str:
         return self.code

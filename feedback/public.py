@@ -136,7 +136,9 @@ def rate(request, code):
 
 def published(request):
     """Published answers, newest first, searchable by code or words of the summary."""
-    qs = Feedback.objects.filter(status__in=(Status.PUBLISHED, Status.CLOSED)).select_related("unit", "agency")
+    # published and closed items both carry their publication time; one index serves the order
+    qs = Feedback.objects.filter(published_at__isnull=False, status__in=(Status.PUBLISHED, Status.CLOSED))
+    qs = qs.select_related("unit", "agency")
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(code__iexact=q) | Q(summary__icontains=q) | Q(public_answer__icontains=q))

@@ -8,7 +8,9 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count
+from django.utils import translation
 
 from core.deadlines import END_OF_DAY, LOCAL
 from core.numbers import HUNDRED, q2
@@ -21,6 +23,19 @@ from procedures.models import Dossier
 from procedures.selectors import quality
 from scorecards.models import Scorecard
 from surveys import selectors as sipas
+
+CACHE_SECONDS = 300  # the portal's figures may be up to 5 minutes old
+
+
+def cached(kind: str, agency, today: dt.date, compute):
+    """A figure of the public pages, computed at most once per agency, day and 5 minutes (per
+    process: Django's default cache)."""
+    key = f"portal:{kind}:{agency.pk}:{today.isoformat()}:{translation.get_language()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
 
 
 @dataclass

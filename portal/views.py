@@ -49,8 +49,8 @@ def agency_page(request, code):
         {
             "agency": agency,
             "posts": Post.objects.filter(agency=agency, published_at__isnull=False)[:8],
-            "progress": figures.plan_progress(agency, today.year),
-            "indices": figures.indices(agency, today),
+            "progress": figures.cached("progress", agency, today, lambda: figures.plan_progress(agency, today.year)),
+            "indices": figures.cached("indices", agency, today, lambda: figures.indices(agency, today)),
             "survey_url": reverse("survey_open", args=[campaign.open_key]) if campaign else None,
         },
     )
@@ -100,10 +100,11 @@ def dossier_lookup(request):
 
 def indices(request, code):
     agency = _agency(code)
+    today = timezone.localdate()
     return render(
         request,
         "portal/indices.html",
-        {"agency": agency, "indices": figures.indices(agency, timezone.localdate())},
+        {"agency": agency, "indices": figures.cached("indices", agency, today, lambda: figures.indices(agency, today))},
     )
 
 
