@@ -114,6 +114,14 @@ def current_agency(request) -> Agency | None:
     return agency
 
 
+def current_agency_or_404(request) -> Agency:
+    """The current agency of a page that needs one: 404 for a person with none."""
+    agency = current_agency(request)
+    if agency is None:
+        raise Http404
+    return agency
+
+
 def can_change_document(user, document) -> bool:
     """New versions of an evidence document: its uploader, the officers and head of its unit,
     and the agency's managers (leader, Office focal point, administrator)."""

@@ -12,12 +12,9 @@ from feedback.indicators import Feedback as Record
 from feedback.indicators import count, figures
 
 
-def feedback_figures(user, agency, unit_id: int | None, start: dt.date, end: dt.date) -> dict:
-    qs = access.visible_to(user, agency).filter(
-        confirmed=True, received_at__lte=dt.datetime.combine(end, END_OF_DAY, tzinfo=LOCAL)
-    )
-    if unit_id is not None:
-        qs = qs.filter(unit_id=unit_id)
+def figures_of(qs, start: dt.date, end: dt.date) -> dict:
+    """The 766 feedback ratios of the confirmed items of `qs` over the period."""
+    qs = qs.filter(confirmed=True, received_at__lte=dt.datetime.combine(end, END_OF_DAY, tzinfo=LOCAL))
     records = (
         Record(
             code=code,
@@ -33,6 +30,13 @@ def feedback_figures(user, agency, unit_id: int | None, start: dt.date, end: dt.
         ).iterator(chunk_size=2000)
     )
     return figures(count(records, start, end, load_calendar()))
+
+
+def feedback_figures(user, agency, unit_id: int | None, start: dt.date, end: dt.date) -> dict:
+    qs = access.visible_to(user, agency)
+    if unit_id is not None:
+        qs = qs.filter(unit_id=unit_id)
+    return figures_of(qs, start, end)
 
 
 def register() -> None:

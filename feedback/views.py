@@ -19,20 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.access import current_agency
+from core.access import current_agency_or_404
 from core.files import FileRejected
 from core.services import history_for, load_calendar, log_action
 from feedback import access, services, stats
 from feedback.forms import ClassifyForm, ReceptionForm, StaffFeedbackForm, TemplateForm
 from feedback.models import ENDED_STATUSES, OPEN_STATUSES, Category, ReceptionSession, Status, Template
-
-
-def _agency(request):
-    agency = current_agency(request)
-    if agency is None:
-        raise Http404
-    return agency
-
 
 FILTERS = ("status", "flag", "q")
 
@@ -50,7 +42,7 @@ def _deadline(item, today: dt.date) -> tuple[str, dt.date | None]:
 
 @login_required
 def desk(request):
-    agency = _agency(request)
+    agency = current_agency_or_404(request)
     qs = access.visible_to(request.user, agency).filter(confirmed=True).select_related("unit", "assignee")
     params = {key: request.GET.get(key, "").strip() for key in FILTERS}
     today = timezone.localdate()
@@ -82,7 +74,7 @@ def desk(request):
 
 @login_required
 def new(request):
-    agency = _agency(request)
+    agency = current_agency_or_404(request)
     access.require(access.can_receive(request.user, agency))
     form = StaffFeedbackForm(request.POST or None, agency=agency)
     if request.method == "POST" and form.is_valid():
@@ -116,7 +108,7 @@ def _record(request, agency, data):
 
 @login_required
 def item_detail(request, pk):
-    agency = _agency(request)
+    agency = current_agency_or_404(request)
     item = access.get_item(request.user, agency, pk)
     handle = access.can_handle(request.user, item)
     templates = list(Template.objects.filter(agency=agency).filter(Q(category="") | Q(category=item.category)))
@@ -151,7 +143,7 @@ def item_detail(request, pk):
 @login_required
 @require_POST
 def step(request, pk, name):  # noqa: C901
-    agency = _agency(request)
+    agency = current_agency_or_404(request)
     item = access.get_item(request.user, agency, pk)
     post = request.POST
     try:
@@ -199,7 +191,7 @@ def step(request, pk, name):  # noqa: C901
 @login_required
 def attachment(request, pk, file_pk):
     """A sender's file, for the staff who see the item (never public)."""
-    item = access.get_item(request.user, _agency(request), pk)
+    item = access.get_item(request.user, current_agency_or_404(request), pk)
     found = item.attachments.filter(pk=file_pk).first()
     if found is None:
         raise Http404
@@ -216,7 +208,7 @@ def _moment(value) -> str | None:
 @login_required
 def export(request):
     """The register with Open311 GeoReport v2 field names (JSON, or CSV with ?format=csv)."""
-    agency = _agency(request)
+    agency = current_agency_or_404(request)
     rows = []
     for item in access.visible_to(request.user, agency).select_related("unit").order_by("received_at", "id"):
         due = item.answer_due
@@ -259,7 +251,7 @@ def _period(request) -> tuple[dt.date, dt.date]:
 
 @login_required
 def statistics(request):
-    agency = _agency(request)
+    agency = current_agency_or_404(request)
     start, end = _period(request)
     qs = stats.period(access.visible_to(request.user, agency), start, end)
     result = stats.compute(qs)
@@ -288,7 +280,7 @@ STEP_LABELS = {
 
 @login_required
 def receptions(request):
-    agency = _agency(request)
+    agency = current_agency_or_404(request)
     form = ReceptionForm(request.POST or None)
     if request.method == "POST":
         access.require(access.can_receive(request.user, agency))
@@ -317,7 +309,7 @@ def receptions(request):
 
 @login_required
 def templates(request):
-    agency = _agency(request)
+    agency = current_agency_or_404(request)
     form = TemplateForm(request.POST or None)
     if request.method == "POST":
         access.require(access.can_publish(request.user, agency))

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import uploads
-from core.access import current_agency, documents_visible_to, scope_for
+from core.access import current_agency_or_404, documents_visible_to, scope_for
 from core.forms import DocumentForm
 from core.models import Agency, Unit, User
 from core.services import history_for, load_calendar
@@ -78,13 +78,6 @@ def refuses_politely(view):
     return wrapper
 
 
-def _agency_or_404(request):
-    agency = current_agency(request)
-    if agency is None:
-        raise Http404
-    return agency
-
-
 def _context_today():
     cal = load_calendar()
     today = timezone.localdate()
@@ -93,7 +86,7 @@ def _context_today():
 
 @login_required
 def dashboard(request):
-    agency = _agency_or_404(request)
+    agency = current_agency_or_404(request)
     today, cal, t = _context_today()
     tasks = tasks_visible_to(request.user).filter(agency=agency)
     units = {u.pk: u for u in Unit.objects.filter(agency=agency)}
@@ -134,7 +127,7 @@ def _filtered_tasks(request, base, t):
 
 @login_required
 def task_list(request, mine: bool = False):
-    agency = _agency_or_404(request)
+    agency = current_agency_or_404(request)
     today, cal, t = _context_today()
     base = tasks_visible_to(request.user).filter(agency=agency)
     if mine:
@@ -528,7 +521,7 @@ def province_dashboard(request):
 
 @login_required
 def obstacles(request):
-    agency = _agency_or_404(request)
+    agency = current_agency_or_404(request)
     visible = tasks_visible_to(request.user).filter(agency=agency)
     items = Obstacle.objects.filter(task__in=visible).select_related("task", "task__lead_unit", "reported_by")
     return render(request, "plans/obstacles.html", {"items": items[:200]})
@@ -536,7 +529,7 @@ def obstacles(request):
 
 @login_required
 def year_end_view(request):
-    agency = _agency_or_404(request)
+    agency = current_agency_or_404(request)
     tasks = tasks_visible_to(request.user).filter(agency=agency)
     units = {u.pk: u for u in Unit.objects.filter(agency=agency)}
     by_unit = [dict(r, unit=units.get(r["lead_unit"])) for r in year_end(tasks, "lead_unit")]
@@ -547,7 +540,7 @@ def year_end_view(request):
 
 @login_required
 def inspections(request):
-    agency = _agency_or_404(request)
+    agency = current_agency_or_404(request)
     items = Inspection.objects.filter(agency=agency).select_related("inspected_unit")
     form = InspectionForm(request.POST or None, agency=agency)
     if request.method == "POST":

@@ -12,11 +12,8 @@ from django.core.cache import cache
 from django.db.models import Count
 from django.utils import translation
 
-from core.deadlines import END_OF_DAY, LOCAL
 from core.numbers import HUNDRED, q2
-from core.services import load_calendar
-from feedback.indicators import Feedback as FeedbackRecord
-from feedback.indicators import count, figures
+from feedback.metrics import figures_of
 from feedback.models import Feedback
 from plans.models import ParDomain, Plan, PlanStatus, Task, TaskStatus
 from procedures.models import Dossier
@@ -132,14 +129,7 @@ def indices(agency, today: dt.date) -> list[Figure]:  # noqa: PLR0914
                 _("The agency's dossier register, Decision 766/QĐ-TTg rules"),
             )
         )
-    items = Feedback.objects.filter(
-        agency=agency, confirmed=True, received_at__lte=dt.datetime.combine(end, END_OF_DAY, tzinfo=LOCAL)
-    ).values_list("code", "received_at", "status", "answered_at", "published_at", "rated_unsatisfied", "repeat_of")
-    records = [
-        FeedbackRecord(c, r, s, a, p, bool(u), rep is not None)
-        for c, r, s, a, p, u, rep in items.iterator(chunk_size=2000)
-    ]
-    feedback = figures(count(records, start, end, load_calendar()))["feedback_on_time_rate"]
+    feedback = figures_of(Feedback.objects.filter(agency=agency), start, end)["feedback_on_time_rate"]
     out.append(
         Figure(
             "feedback_on_time_rate",

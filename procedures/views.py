@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import uploads
-from core.access import current_agency
+from core.access import current_agency, current_agency_or_404
 from core.deadlines import LOCAL
 from core.models import Unit
 from core.services import diff, history_for, load_calendar, log_action
@@ -49,13 +49,6 @@ from procedures.selectors import EXTRA_FIGURES, PERIODS, drill, period, quality
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MAX_IMPORT_BYTES = 300 * 1024 * 1024
-
-
-def _agency(request):
-    agency = current_agency(request)
-    if agency is None:
-        raise Http404
-    return agency
 
 
 def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -119,7 +112,7 @@ def _filtered(request, agency):
 
 @login_required
 def register(request):
-    agency = _agency(request)
+    agency = current_agency_or_404(request)
     qs, params = _filtered(request, agency)
     qs = qs.select_related("unit", "procedure")
     if request.GET.get("format") == "xlsx":
@@ -150,7 +143,7 @@ def register(request):
 
 @login_required
 def at_risk(request):
-    agency = _agency(request)
+    agency = current_agency_or_404(request)
     cal = load_calendar()
     today = timezone.localdate()
     qs = services.at_risk(dossiers_visible_to(request.user, agency), today=today, cal=cal)
@@ -170,7 +163,7 @@ def at_risk(request):
 
 @login_required
 def receive(request):
-    agency = _agency(request)
+    agency = current_agency_or_404(request)
     if not can_receive(request.user, agency):
         raise PermissionDenied
     form = CounterForm(request.POST or None, agency=agency)
@@ -195,7 +188,7 @@ def receive(request):
 
 @login_required
 def dossier_detail(request, pk):
-    agency = _agency(request)
+    agency = current_agency_or_404(request)
     dossier = get_dossier_for_user(request.user, agency, pk)
     cal = load_calendar()
     handle = can_handle(request.user, dossier)
@@ -234,7 +227,7 @@ def _form_error(request, form) -> None:
 @require_POST
 @refuses_politely
 def handover(request, pk):
-    agency = _agency(request)
+    agency = current_agency_or_404(request)
     dossier = get_dossier_for_user(request.user, agency, pk, handle=True)
     form = HandoverForm(request.POST, agency=agency)
     if form.is_valid():
@@ -257,7 +250,7 @@ def handover(request, pk):
 @require_POST
 @refuses_politely
 def supplement(request, pk):
-    agency = _agency(request)
+    agency = current_agency_or_404(request)
     dossier = get_dossier_for_user(request.user, agency, pk, handle=True)
     form = SupplementForm(request.POST)
     if form.is_valid():
@@ -274,7 +267,7 @@ def supplement(request, pk):
 @require_POST
 @refuses_politely
 def supplement_done(request, pk):
-    agency = _agency(request)
+    agency = current_agency_or_404(request)
     dossier = get_dossier_for_user(request.user, agency, pk, handle=True)
     services.complete_supplement(dossier, actor=request.user)
     messages.success(request, _("Supplement received: the clock runs again."))
@@ -285,7 +278,7 @@ def supplement_done(request, pk):
 @require_POST
 @refuses_politely
 def finish(request, pk):
-    agency = _agency(request)
+    agency = current_agency_or_404(request)
     dossier = get_dossier_for_user(request.user, agency, pk, handle=True)
     form = FinishForm(request.POST)
     if form.is_valid():
@@ -302,7 +295,7 @@ def finish(request, pk):
 @require_POST
 @refuses_politely
 def return_result(request, pk):
-    agency = _agency(request)
+    agency = current_agency_or_404(request)
     dossier = get_dossier_for_user(request.user, agency, pk, handle=True)
     services.return_result(dossier, actor=request.user)
     messages.success(request, _("Result returned to the applicant."))
@@ -313,7 +306,7 @@ def return_result(request, pk):
 @require_POST
 @refuses_politely
 def apology(request, pk):
-    agency = _agency(request)
+    agency = current_agency_or_404(request)
     dossier = get_dossier_for_user(request.user, agency, pk, handle=True)
     form = ApologyForm(request.POST)
     if form.is_valid():
@@ -332,13 +325,13 @@ def apology(request, pk):
 
 @login_required
 def receipt_docx(request, pk):
-    dossier = get_dossier_for_user(request.user, _agency(request), pk)
+    dossier = get_dossier_for_user(request.user, current_agency_or_404(request), pk)
     return _download(documents.receipt(dossier), f"mau-01-{dossier.code}.docx", DOCX)
 
 
 @login_required
 def apology_docx(request, pk):
-    dossier = get_dossier_for_user(request.user, _agency(request), pk)
+    dossier = get_dossier_for_user(request.user, current_agency_or_404(request), pk)
     if dossier.apology_date is None:
         raise Http404
     return _download(documents.apology(dossier), f"mau-04-{dossier.code}.docx", DOCX)
@@ -346,7 +339,7 @@ def apology_docx(request, pk):
 
 @login_required
 def control_xlsx(request, pk):
-    dossier = get_dossier_for_user(request.user, _agency(request), pk)
+    dossier = get_dossier_for_user(request.user, current_agency_or_404(request), pk)
     return _download(documents.control_slip(dossier), f"mau-06-{dossier.code}.xlsx", XLSX)
 
 
@@ -355,7 +348,7 @@ def control_xlsx(request, pk):
 
 @login_required
 def catalogue_list(request):
-    agency = _agency(request)
+    agency = current_agency_or_404(request)
     qs = Procedure.objects.filter(agency=agency)
     q = request.GET.get("q", "").strip()
     if q:
@@ -371,7 +364,7 @@ def catalogue_list(request):
 
 @login_required
 def catalogue_detail(request, pk):
-    agency = _agency(request)
+    agency = current_agency_or_404(request)
     procedure = get_object_or_404(Procedure, pk=pk, agency=agency)
     return render(request, "procedures/catalogue_detail.html", {"p": procedure, "history": history_for(procedure)[:20]})
 
@@ -482,7 +475,7 @@ def _unit_scope(request, agency):
 
 @login_required
 def quality_dashboard(request):
-    agency = _agency(request)
+    agency = current_agency_or_404(request)
     chosen = _period_from(request)
     qs, unit = _unit_scope(request, agency)
     result = quality(qs, chosen.start, chosen.end)
@@ -539,7 +532,7 @@ def quality_dashboard(request):
 
 @login_required
 def quality_drill(request):
-    agency = _agency(request)
+    agency = current_agency_or_404(request)
     chosen = _period_from(request)
     qs, _unit = _unit_scope(request, agency)
     key, part = request.GET.get("key", "progress"), request.GET.get("part", "late")

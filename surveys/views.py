@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.access import current_agency, scope_for
+from core.access import current_agency_or_404, scope_for
 from core.models import Agency
 from core.services import log_action
 from procedures.access import can_receive
@@ -39,15 +39,8 @@ from surveys.selectors import DEFAULT_QUESTIONNAIRE
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
-def _agency(request) -> Agency:
-    agency = current_agency(request)
-    if agency is None:
-        raise Http404
-    return agency
-
-
 def _manager(request) -> Agency:
-    agency = _agency(request)
+    agency = current_agency_or_404(request)
     scope = scope_for(request.user)
     if not scope.is_manager(agency.pk) or scope.is_read_only(agency.pk):
         raise PermissionDenied
@@ -116,7 +109,7 @@ def _selection(request, agency: Agency):
 
 @login_required
 def dashboard(request):
-    agency = _agency(request)
+    agency = current_agency_or_404(request)
     f, form, qs = _selection(request, agency)
     campaign = f["campaign"]
     dimensions = selectors.dimensions(form)
@@ -192,7 +185,7 @@ def export(request):
 
 @login_required
 def campaigns(request):
-    agency = _agency(request)
+    agency = current_agency_or_404(request)
     scope = scope_for(request.user)
     manager = scope.is_manager(agency.pk) and not scope.is_read_only(agency.pk)
     form = CampaignForm(request.POST or None, agency=agency)
@@ -217,7 +210,7 @@ def campaigns(request):
 
 @login_required
 def campaign_detail(request, pk):
-    agency = _agency(request)
+    agency = current_agency_or_404(request)
     campaign = _campaign(agency, pk)
     base = request.build_absolute_uri("/").rstrip("/")
     links = []
@@ -237,7 +230,7 @@ def campaign_detail(request, pk):
 @login_required
 def campaign_qr(request, pk):
     """The QR code of the campaign's open link, or of a unit's counter (?unit=)."""
-    agency = _agency(request)
+    agency = current_agency_or_404(request)
     campaign = _campaign(agency, pk)
     if not campaign.open_link:
         raise Http404
@@ -253,7 +246,7 @@ def campaign_qr(request, pk):
 
 @login_required
 def entry(request):
-    agency = _agency(request)
+    agency = current_agency_or_404(request)
     if not can_receive(request.user, agency):
         raise PermissionDenied
     questions = selectors.questionnaire(DEFAULT_QUESTIONNAIRE)
@@ -299,7 +292,7 @@ def import_file(request):
 
 @login_required
 def import_template(request):
-    _agency(request)
+    current_agency_or_404(request)
     data = importing.template(selectors.questionnaire(DEFAULT_QUESTIONNAIRE))
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="mau-nhap-phieu-sipas.xlsx"'
