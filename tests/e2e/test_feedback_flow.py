@@ -2,6 +2,8 @@
 answers, the leader approves, the Office publishes, the redacted answer is on the portal, and
 the citizen rates it. Screenshots in var/screenshots/."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -78,3 +80,26 @@ def test_citizen_officer_leader_portal_rating(browser, page, live_server, demo, 
     phone.close()
     item.refresh_from_db()
     assert item.rated_unsatisfied is False and item.status == "published"
+
+
+ENGLISH_UI = re.compile(r"\b(Feedback|Record|Statistics|Templates?|Reception|Deadline|News|Publish|Save|Category)\b")
+
+
+def test_every_feedback_and_portal_staff_page_renders_in_vietnamese(page, live_server, demo, log_in, shot):
+    visits = [
+        ("pakn-desk", "/pakn/"),
+        ("pakn-new", "/pakn/new/"),
+        ("pakn-stats", "/pakn/stats/"),
+        ("pakn-receptions", "/pakn/receptions/"),
+        ("pakn-templates", "/pakn/templates/"),
+        ("portal-posts", "/posts/"),
+        ("portal-new-post", "/posts/new/"),
+    ]
+    log_in("vanphong")
+    for name, path in visits:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, (path, response.status)
+        expect(page.locator("h1").first).to_be_visible()
+        visible = page.locator("main").inner_text()
+        assert not ENGLISH_UI.search(visible), (path, ENGLISH_UI.search(visible).group(0))
+        shot(name)
