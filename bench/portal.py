@@ -6,7 +6,7 @@ For each page it sends --requests requests from --clients concurrent clients (ea
 randomly chosen agency, procedure or answer where the page takes one) and prints requests per
 second, p50 and p95 latency and errors (must be 0).
 
-    .venv/bin/python bench/portal.py [--requests 400] [--clients 20] [--workers 3 --threads 8]
+    .venv/bin/python bench/portal.py [--requests 400] [--clients 20] [--workers 3 --threads 8] [--keep]
 
 DATABASE_URL names the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/); the
 script creates and finally drops its own database `cchc_portal_bench` there.
@@ -69,6 +69,8 @@ def generate(agencies: int, procedures: int, answers: int) -> dict:
     for n in range(answers):
         received = start + dt.timedelta(minutes=n * 3)
         word = WORDS[n % len(WORDS)]
+        summary = f"Phản ánh về thủ tục {word} tại bộ phận một cửa (số {n})"
+        answer = f"Cơ quan đã kiểm tra, trả lời về {word}."
         batch.append(
             Feedback(
                 agency=made[n % len(made)],
@@ -78,8 +80,9 @@ def generate(agencies: int, procedures: int, answers: int) -> dict:
                 address="Lạng Sơn",
                 phone="0912000000",
                 content=f"Phản ánh về {word}",
-                summary=f"Phản ánh về thủ tục {word} tại bộ phận một cửa (số {n})",
-                public_answer=f"Cơ quan đã kiểm tra, trả lời về {word}.",
+                summary=summary,
+                public_answer=answer,
+                search_text=fold(f"PA-B{n:07d} {answer} {summary}"),
                 received_at=received,
                 status="published",
                 due_reject=received.date(),
@@ -117,6 +120,8 @@ def pages(data: dict) -> list[tuple[str, object]]:
         ("procedure", procedure),
         ("indices", lambda rng: f"/cong-khai/{agency(rng)}/chi-so/"),
         ("published answers", lambda rng: "/phan-anh/"),
+        ("published answers, page 20", lambda rng: "/phan-anh/?page=20"),
+        ("one agency's answers", lambda rng: f"/phan-anh/?co-quan={agency(rng)}"),
         ("published answers search", lambda rng: "/phan-anh/?q=" + quote_plus(rng.choice(["xây dựng", "cửa khẩu"]))),
         ("one answer", lambda rng: f"/phan-anh/{rng.choice(data['codes'])}/"),
         ("dossier lookup form", lambda rng: "/tra-cuu/ho-so/"),
@@ -167,6 +172,7 @@ def main() -> None:
     parser.add_argument("--agencies", type=int, default=300)
     parser.add_argument("--procedures", type=int, default=2000)
     parser.add_argument("--answers", type=int, default=100_000)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards (to profile pages)")
     args = parser.parse_args()
     base = postgres_base("bench/portal.py")
     url = recreate_database(base, DB_NAME)
@@ -210,7 +216,10 @@ def main() -> None:
             sys.exit("FAILED: some requests were answered with an error")
     finally:
         connection.close()
-        drop_database(base, DB_NAME)
+        if args.keep:
+            print(f"kept: {url}")
+        else:
+            drop_database(base, DB_NAME)
         shutil.rmtree(var_dir, ignore_errors=True)
 
 

@@ -228,6 +228,8 @@ FEEDBACK_ANSWER_DAYS = env_int("FEEDBACK_ANSWER_DAYS", 15)
 FEEDBACK_PUBLISH_DAYS = env_int("FEEDBACK_PUBLISH_DAYS", 2)
 # Public feedback with an e-mail address waits for the sender to confirm it (link by e-mail)
 FEEDBACK_CONFIRM_EMAIL = env_bool("FEEDBACK_CONFIRM_EMAIL", False)
+# calendar days after publication during which the sender may rate the answer; then it is closed
+FEEDBACK_RATING_DAYS = env_int("FEEDBACK_RATING_DAYS", 30)
 SIPAS_VISIT_SECONDS = env_int("SIPAS_VISIT_SECONDS", 4 * 3600)  # a receipt link's visit, opened to sent
 
 LOGGING = {

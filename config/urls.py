@@ -40,6 +40,7 @@ urlpatterns = [
     path("phan-anh/xac-nhan/<str:token>/", feedback_pages.confirm, name="feedback_confirm"),
     path("phan-anh/<str:code>/", feedback_pages.status, name="feedback_status"),
     path("phan-anh/<str:code>/danh-gia/", feedback_pages.rate, name="feedback_rate"),
+    path("phan-anh/<str:code>/nhac-lai/", feedback_pages.remind, name="feedback_remind"),
     path("tra-cuu/ho-so/<str:code>/", procedure_views.public_status, name="dossier_status"),
     path("khao-sat/", survey_pages.start, name="survey_start"),
     path("khao-sat/phieu/", survey_pages.form, name="survey_form"),

@@ -34,6 +34,7 @@ class WorkingCalendar:
         if unknown:
             raise ValueError(f"unknown calendar override kind(s): {sorted(unknown)}")
         self._package = holidays.country_holidays("VN") if self.use_package else None
+        self._added: dict[tuple[dt.date, int], dt.date] = {}  # add_working_days, memoised
 
     def is_holiday(self, day: dt.date) -> bool:
         kind = self.overrides.get(day)
@@ -72,10 +73,16 @@ class WorkingCalendar:
 
     def add_working_days(self, day: dt.date, count: int) -> dt.date:
         """The `count`-th working day after `day` (count 0 returns `day`; negative goes back)."""
-        step = self.next_working_day if count >= 0 else self.previous_working_day
-        for _ in range(abs(count)):
-            day = step(day)
-        return day
+        key = (day, count)
+        found = self._added.get(key)
+        if found is None:
+            step = self.next_working_day if count >= 0 else self.previous_working_day
+            found = day
+            for _ in range(abs(count)):
+                found = step(found)
+            if len(self._added) < 100_000:  # a calendar lives as long as its overrides (load_calendar)
+                self._added[key] = found
+        return found
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Working days in (start, end]; negative when end is before start."""

@@ -56,9 +56,21 @@ def history_for(*objs) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(condition).select_related("actor")
 
 
+_calendar_cache: dict[frozenset, WorkingCalendar] = {}
+
+
 def load_calendar() -> WorkingCalendar:
+    """The working-day calendar with the current overrides. The overrides are read every time
+    (one small query); the calendar built from them is reused while they stay the same, so that
+    the holidays package computes each year's lunar holidays once per process, not per request."""
     overrides = dict(CalendarOverride.objects.values_list("date", "kind"))
-    return WorkingCalendar(overrides=overrides)
+    key = frozenset(overrides.items())
+    cal = _calendar_cache.get(key)
+    if cal is None:
+        cal = WorkingCalendar(overrides=overrides)
+        _calendar_cache.clear()  # only the current set of overrides is kept
+        _calendar_cache[key] = cal
+    return cal
 
 
 def _hash_and_size(fileobj) -> tuple[str, int]:

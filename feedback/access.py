@@ -53,7 +53,7 @@ def can_publish(user, agency: Agency) -> bool:
 
 
 def get_item(user, agency: Agency, pk: int) -> Feedback:
-    item = visible_to(user, agency).select_related("unit", "assignee", "procedure").filter(pk=pk).first()
+    item = visible_to(user, agency).select_related("unit", "assignee", "procedure", "repeat_of").filter(pk=pk).first()
     if item is None:
         raise Http404
     return item

@@ -23,7 +23,7 @@ ITEMS = [
     ("Nguyễn Văn An", "Thời gian chờ tại Bộ phận Một cửa quá lâu vào buổi sáng thứ Hai.", "published"),
     ("Hoàng Thị Mai", "Đề nghị niêm yết rõ mức phí thẩm định tại quầy tiếp nhận.", "awaiting_approval"),
     (
-        "Công ty CP Logistics Đồng Đăng",
+        "Công ty TNHH Thương mại Tân Thanh",  # the sender of the first item again: a repeat to check
         "Thủ tục cấp phép xây dựng trong khu kinh tế còn yêu cầu xác nhận trùng lặp.",
         "processing",
     ),
@@ -48,7 +48,7 @@ def load_feedback_demo(*, today: dt.date, cal: WorkingCalendar) -> int:
             channel=["online", "phone", "online", "letter", "email", "online"][n],
             name=name,
             address="Lạng Sơn",
-            phone=f"09120000{n:02d}",
+            phone=f"09120000{0 if name == ITEMS[0][0] else n:02d}",
             content=content,
             cal=cal,
             received_at=received,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.models import Agency, Unit
+from core.text import fold
 from procedures.models import Procedure
 
 
@@ -117,6 +118,12 @@ class Feedback(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     rated_unsatisfied = models.BooleanField(_("rated unsatisfied"), null=True, blank=True)
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("last reminder from the sender"), null=True, blank=True)
+    reminder_count = models.PositiveSmallIntegerField(_("reminders from the sender"), default=0)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    # the published summary, answer, code and unit, folded (core.text.fold): the portal's search
+    search_text = models.TextField(blank=True, editable=False)
     repeat_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("repeat of")
     )
@@ -132,7 +139,10 @@ class Feedback(models.Model):
         indexes = [
             models.Index(fields=["agency", "status", "received_at"]),
             models.Index(fields=["-published_at", "-id"], name="feedback_published_idx"),  # the portal's list
+            models.Index(fields=["agency", "-published_at", "-id"], name="feedback_agency_published_idx"),
         ]
+        # PostgreSQL also has a trigram index on search_text (migration 0002), which serves the
+        # portal's word search (LIKE '%word%') without reading every published answer.
 
     def __str__(self) -> str:
         return self.code
@@ -148,6 +158,13 @@ class Feedback(models.Model):
     @property
     def repeated(self) -> bool:
         return self.repeat_of_id is not None
+
+    def folded_public_text(self) -> str:
+        """What the portal's search reads: only what the public page shows."""
+        parts = [self.code, self.public_answer, self.unit.name if self.unit_id and self.unit else ""]
+        if not self.answer_only:
+            parts.append(self.summary)
+        return fold(" ".join(parts))
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

@@ -5,24 +5,29 @@ notes or drafts."""
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlencode
+
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.files import FileRejected
 from core.models import Agency
+from core.pagination import window
 from core.services import load_calendar
+from core.text import fold
 from feedback import services
 from feedback.forms import PublicFeedbackForm
-from feedback.models import Feedback, Status
+from feedback.models import OPEN_STATUSES, Feedback, Status
 
+TRACKING_CODE = re.compile(r"PA-\d{6}-[A-Z0-9]{6}")
 PUBLIC_FIELDS = (
     "code",
     "status",
@@ -107,18 +112,32 @@ def _public(code: str) -> Feedback:
 
 @never_cache
 def status(request, code):
+    return render(request, "feedback/public/status.html", _status_context(_public(code), request.GET.get("k", "")))
+
+
+def _status_context(item: Feedback, key: str, **extra) -> dict:
+    """What the status page shows; the sender's actions only with their key (rating the published
+    answer within its window, reminding the agency while the item is open)."""
+    return {
+        "item": item,
+        "shown": item.status in (Status.PUBLISHED, Status.CLOSED),
+        "key": key,
+        "can_rate": item.status == Status.PUBLISHED and item.rated_at is None and bool(key),
+        "can_remind": bool(key) and item.status in (*OPEN_STATUSES, Status.AWAITING_PUBLICATION),
+        **extra,
+    }
+
+
+@require_POST
+def remind(request, code):
+    """The sender asks about their item (nhắc lại), with the key given at submission."""
     item = _public(code)
-    shown = item.status in (Status.PUBLISHED, Status.CLOSED)
-    return render(
-        request,
-        "feedback/public/status.html",
-        {
-            "item": item,
-            "shown": shown,
-            "key": request.GET.get("k", ""),
-            "can_rate": shown and item.rated_at is None and bool(request.GET.get("k")),
-        },
-    )
+    key = request.POST.get("k", "")
+    try:
+        services.sender_reminder(item, key=key, today=timezone.localdate())
+    except services.FeedbackError as exc:
+        return render(request, "feedback/public/status.html", _status_context(item, key, error=str(exc)), status=400)
+    return redirect(reverse("feedback_status", args=[code]) + f"?k={key}&reminded=1")
 
 
 @require_POST
@@ -128,19 +147,30 @@ def rate(request, code):
     try:
         services.rate(item, key=key, satisfied=request.POST.get("satisfied") == "1")
     except services.FeedbackError as exc:
-        return render(
-            request, "feedback/public/status.html", {"item": item, "shown": True, "error": str(exc)}, status=400
-        )
+        return render(request, "feedback/public/status.html", _status_context(item, "", error=str(exc)), status=400)
     return redirect(reverse("feedback_status", args=[code]) + "?rated=1")
 
 
 def published(request):
-    """Published answers, newest first, searchable by code or words of the summary."""
+    """Published answers, newest first, of one agency (?co-quan=CODE) or all; searchable by
+    tracking code or by words without diacritics (the folded public text, trigram-indexed on
+    PostgreSQL)."""
     # published and closed items both carry their publication time; one index serves the order
     qs = Feedback.objects.filter(published_at__isnull=False, status__in=(Status.PUBLISHED, Status.CLOSED))
-    qs = qs.select_related("unit", "agency")
-    q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.filter(Q(code__iexact=q) | Q(summary__icontains=q) | Q(public_answer__icontains=q))
-    page = Paginator(qs.order_by("-published_at", "-id"), 20).get_page(request.GET.get("page"))
-    return render(request, "feedback/public/published.html", {"page": page, "q": q, "title": _("Published answers")})
+    code = request.GET.get("co-quan", "").strip()
+    agency = Agency.objects.filter(code=code).first() if code else None
+    if agency is not None:
+        qs = qs.filter(agency=agency)
+    q = request.GET.get("q", "").strip()[:200]
+    if q and TRACKING_CODE.fullmatch(q.upper()):
+        qs = qs.filter(code=q.upper())
+    elif q:
+        for word in fold(q).split()[:8]:
+            qs = qs.filter(search_text__contains=word)
+    page = window(qs.select_related("unit", "agency").order_by("-published_at", "-id"), request.GET.get("page"), 20)
+    query = urlencode({k: v for k, v in (("co-quan", agency.code if agency else ""), ("q", q)) if v})
+    return render(
+        request,
+        "feedback/public/published.html",
+        {"page": page, "q": q, "agency": agency, "query": query, "title": _("Published answers")},
+    )

@@ -6,6 +6,8 @@
   agency's leader as well;
 - an approved answer not yet published by its publication date: the Office.
 
+A second job closes the published items whose rating window (FEEDBACK_RATING_DAYS) has ended.
+
 A due-soon reminder is created once per item and step, an overdue one once a day
 (core.jobs.notify is idempotent).
 """
@@ -16,6 +18,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.calendar import WorkingCalendar
@@ -38,13 +41,37 @@ def next_due(item: Feedback) -> tuple[str, dt.date | None]:
     return "", None
 
 
-@daily_job("feedback.deadlines")
-def deadline_reminders(*, today: dt.date, cal: WorkingCalendar) -> dict:
-    roles: dict[tuple[int, int | None, str], set[int]] = defaultdict(set)
+Roles = dict[tuple[int, int | None, str], set[int]]
+
+
+def roles_of(**filters) -> Roles:
+    """Who holds each handling role: (agency, unit or None, role) -> user ids."""
+    roles: Roles = defaultdict(set)
     for user_id, agency_id, unit_id, role in Membership.objects.filter(
-        role__in=[Role.UNIT_HEAD, Role.OFFICER, Role.FOCAL_POINT, Role.LEADER]
+        role__in=[Role.UNIT_HEAD, Role.OFFICER, Role.FOCAL_POINT, Role.LEADER], **filters
     ).values_list("user_id", "agency_id", "unit_id", "role"):
         roles[(agency_id, unit_id if role in (Role.UNIT_HEAD, Role.OFFICER) else None, role)].add(user_id)
+    return roles
+
+
+def handlers(item: Feedback, roles: Roles, step: str = "answer") -> set[int]:
+    """Who acts next: the Office for publication; else the assignee, else the unit's officers and
+    head, else the Office focal point."""
+    office = roles.get((item.agency_id, None, Role.FOCAL_POINT), set())
+    if step == "publish":
+        return set(office)
+    if item.assignee_id:
+        return {item.assignee_id}
+    if item.unit_id:
+        return roles.get((item.agency_id, item.unit_id, Role.OFFICER), set()) | roles.get(
+            (item.agency_id, item.unit_id, Role.UNIT_HEAD), set()
+        )
+    return set(office)
+
+
+@daily_job("feedback.deadlines")
+def deadline_reminders(*, today: dt.date, cal: WorkingCalendar) -> dict:
+    roles = roles_of()
     soon_limit = cal.add_working_days(today, SOON)
     items = []
     open_items = Feedback.objects.filter(status__in=[*OPEN_STATUSES, Status.AWAITING_PUBLICATION], confirmed=True)
@@ -53,16 +80,7 @@ def deadline_reminders(*, today: dt.date, cal: WorkingCalendar) -> dict:
         if due is None or due > soon_limit:
             continue
         office = roles.get((item.agency_id, None, Role.FOCAL_POINT), set())
-        if step == "publish":
-            people = set(office)
-        elif item.assignee_id:
-            people = {item.assignee_id}
-        elif item.unit_id:
-            people = roles.get((item.agency_id, item.unit_id, Role.OFFICER), set()) | roles.get(
-                (item.agency_id, item.unit_id, Role.UNIT_HEAD), set()
-            )
-        else:
-            people = set(office)
+        people = handlers(item, roles, step)
         late = due < today
         if late:
             people |= office
@@ -93,3 +111,11 @@ def deadline_reminders(*, today: dt.date, cal: WorkingCalendar) -> dict:
             for user_id in people
         ]
     return {"notifications": notify(items)}
+
+
+@daily_job("feedback.close")
+def close_after_rating_window(*, today: dt.date, cal: WorkingCalendar) -> dict:
+    """Published answers whose rating window has ended are closed (feedback_pakn.md §5)."""
+    from feedback.services import close_published  # noqa: PLC0415  (services imports this module)
+
+    return {"closed": close_published(now=timezone.now())}

@@ -13,12 +13,23 @@ Transitions:
                                   └────────── return_answer ──────┤
                                                                   ▼
                               published ◄── publish ── awaiting_publication
+                                  │ (the rating window ends: feedback.reminders)
+                                  ▼
+                               closed
+
+    published, closed, not_accepted ─ reopen (reason) ─► processing
+
+The sender may remind the agency (nhắc lại) while the item is open, once a day, and may rate the
+published answer once. A staff member may mark an item as a repeat of an earlier one (the 766
+ratio 5.3 counts repeats as not satisfied). The sender is e-mailed at each public step when they
+gave an address (notify_sender).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
 from typing import Any
 
@@ -26,16 +37,22 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.calendar import WorkingCalendar
 from core.deadlines import DEFAULT_CUTOFF, day_zero
 from core.files import FileRejected, check_upload
+from core.jobs import notify
+from core.models import Notification
 from core.privacy import redact
 from core.services import diff, log_action
 from feedback.models import OPEN_STATUSES, Attachment, Feedback, Note, Status, Template
+from feedback.reminders import handlers, roles_of
 
+log = logging.getLogger(__name__)
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 
 
@@ -249,7 +266,9 @@ def not_accept(item: Feedback, *, actor, reason: str) -> Feedback:
         raise FeedbackError(_("Say why the item is not accepted (e.g. the sender's address is missing)."))
     before = snapshot(item)
     item.status, item.reason, item.not_accepted_at = Status.NOT_ACCEPTED, reason.strip(), timezone.now()
-    return _save(item, before, actor=actor, action="feedback.not_accepted", note=reason)
+    _save(item, before, actor=actor, action="feedback.not_accepted", note=reason)
+    notify_sender(item, "not_accepted")
+    return item
 
 
 @transaction.atomic
@@ -261,7 +280,9 @@ def request_info(item: Feedback, *, actor, text: str) -> Feedback:
     before = snapshot(item)
     item.status, item.reason = Status.INFO_REQUESTED, text.strip()
     item.info_requested_at = item.info_requested_at or timezone.now()  # the first request counts
-    return _save(item, before, actor=actor, action="feedback.info_requested", note=text)
+    _save(item, before, actor=actor, action="feedback.info_requested", note=text)
+    notify_sender(item, "info_requested")
+    return item
 
 
 @transaction.atomic
@@ -284,7 +305,9 @@ def forward(item: Feedback, *, actor, to: str, at: dt.datetime | None = None) ->
     before = snapshot(item)
     item.status, item.within_competence = Status.FORWARDED, False
     item.forwarded_to, item.forwarded_at = to.strip(), at or timezone.now()
-    return _save(item, before, actor=actor, action="feedback.forwarded", note=to)
+    _save(item, before, actor=actor, action="feedback.forwarded", note=to)
+    notify_sender(item, "forwarded")
+    return item
 
 
 @transaction.atomic
@@ -336,7 +359,10 @@ def publish(item: Feedback, *, actor, summary: str | None = None, answer: str | 
     if answer is not None and answer.strip():
         item.public_answer = public_text(item, answer.strip())
     item.status, item.published_at = Status.PUBLISHED, timezone.now()
-    return _save(item, before, actor=actor, action="feedback.published")
+    item.search_text = item.folded_public_text()
+    _save(item, before, actor=actor, action="feedback.published")
+    notify_sender(item, "published")
+    return item
 
 
 @transaction.atomic
@@ -374,3 +400,143 @@ def add_note(item: Feedback, *, actor, text: str) -> Note:
     note = Note.objects.create(feedback=item, author=actor, text=text.strip())
     log_action(actor=actor, agency=item.agency, action="feedback.note", obj=item, note=text[:200])
     return note
+
+
+@transaction.atomic
+def reopen(item: Feedback, *, actor, reason: str) -> Feedback:
+    """Back to handling, with a reason (e.g. the sender was not satisfied, or an item was refused
+    by mistake); the item leaves the portal until its new answer is published."""
+    item = _locked(item)
+    _require(item, Status.PUBLISHED, Status.CLOSED, Status.NOT_ACCEPTED)
+    if not reason.strip():
+        raise FeedbackError(_("Say why the item is reopened."))
+    before = snapshot(item)
+    item.status, item.closed_at, item.reopen_count = Status.PROCESSING, None, item.reopen_count + 1
+    Note.objects.create(feedback=item, author=actor, text=_("Reopened: %(reason)s") % {"reason": reason.strip()})
+    _save(item, before, actor=actor, action="feedback.reopened", note=reason)
+    notify_sender(item, "reopened")
+    return item
+
+
+def close_published(*, now: dt.datetime, days: int | None = None) -> int:
+    """Closes the items published more than FEEDBACK_RATING_DAYS ago: their rating window ends.
+    Each is logged; returns how many were closed."""
+    days = settings.FEEDBACK_RATING_DAYS if days is None else days
+    closed = 0
+    due = Feedback.objects.filter(status=Status.PUBLISHED, published_at__lt=now - dt.timedelta(days=days))
+    for pk in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            item = Feedback.objects.select_for_update().select_related("agency").get(pk=pk)
+            if item.status != Status.PUBLISHED:
+                continue  # reopened meanwhile
+            before = snapshot(item)
+            item.status, item.closed_at = Status.CLOSED, now
+            _save(item, before, actor=None, action="feedback.closed")
+            closed += 1
+    return closed
+
+
+@transaction.atomic
+def sender_reminder(item: Feedback, *, key: str, today: dt.date) -> Feedback:
+    """The sender asks where their item is (nhắc lại): once a day while it is open; whoever handles
+    it is notified in the app."""
+    item = _locked(item)
+    if not item.access_hash or not secrets.compare_digest(item.access_hash, key_hash(key)):
+        raise FeedbackError(_("Only the sender can send a reminder, with the link given when it was sent."))
+    _require(item, *OPEN_STATUSES, Status.AWAITING_PUBLICATION)
+    if item.reminded_at is not None and timezone.localtime(item.reminded_at).date() >= today:
+        raise FeedbackError(_("You have sent a reminder today already; the agency has been told."))
+    before = snapshot(item)
+    item.reminded_at, item.reminder_count = timezone.now(), item.reminder_count + 1
+    _save(item, before, actor=None, action="feedback.sender_reminder")
+    step = "publish" if item.status == Status.AWAITING_PUBLICATION else "answer"
+    people = handlers(item, roles_of(agency_id=item.agency_id), step)
+    title = _("The sender of feedback %(code)s asks about it (reminder %(n)s)") % {
+        "code": item.code,
+        "n": item.reminder_count,
+    }
+    notify(
+        [
+            Notification(
+                user_id=user_id,
+                key=f"feedback_sender_reminder:{item.pk}:{item.reminder_count}",
+                kind="feedback_reminder",
+                title=title[:300],
+                url=reverse("feedback:item", args=[item.pk]),
+                for_date=today,
+            )
+            for user_id in people
+        ]
+    )
+    return item
+
+
+def repeat_candidates(item: Feedback, limit: int = 5) -> list[Feedback]:
+    """Earlier items of the same agency from the same sender (phone digits or e-mail) or about the
+    same dossier, over the last year: what the officer checks before marking a repeat."""
+    since = item.received_at - dt.timedelta(days=365)
+    earlier = Feedback.objects.filter(
+        agency_id=item.agency_id, received_at__lt=item.received_at, received_at__gte=since
+    )
+    digits = "".join(ch for ch in item.phone if ch.isdigit())
+    found = []
+    for other in earlier.exclude(pk=item.pk).order_by("-received_at")[:500]:
+        same_phone = digits and "".join(ch for ch in other.phone if ch.isdigit()) == digits
+        same_email = item.email and other.email.lower() == item.email.lower()
+        same_dossier = item.dossier_code and other.dossier_code == item.dossier_code
+        if same_phone or same_email or same_dossier:
+            found.append(other)
+            if len(found) >= limit:
+                break
+    return found
+
+
+@transaction.atomic
+def mark_repeat(item: Feedback, *, actor, of_code: str) -> Feedback:
+    """Marks (or, with an empty code, unmarks) the item as a repeat of an earlier item of the agency."""
+    item = _locked(item)
+    before = snapshot(item)
+    of_code = of_code.strip().upper()
+    if of_code:
+        earlier = Feedback.objects.filter(agency_id=item.agency_id, code=of_code).first()
+        if earlier is None:
+            raise FeedbackError(_("No feedback %(code)s in this agency.") % {"code": of_code})
+        if earlier.pk == item.pk or earlier.received_at >= item.received_at:
+            raise FeedbackError(_("A repeat is of an earlier item; %(code)s is not earlier.") % {"code": of_code})
+        item.repeat_of = earlier
+    else:
+        item.repeat_of = None
+    return _save(item, before, actor=actor, action="feedback.repeat_marked", note=of_code)
+
+
+SENDER_EVENTS = {
+    "not_accepted": gettext_lazy("Your feedback %(code)s was not accepted."),
+    "info_requested": gettext_lazy("More information is needed for your feedback %(code)s."),
+    "forwarded": gettext_lazy("Your feedback %(code)s was forwarded to the competent body."),
+    "published": gettext_lazy("The answer to your feedback %(code)s is published."),
+    "reopened": gettext_lazy("Your feedback %(code)s is being handled again."),
+}
+
+
+def notify_sender(item: Feedback, event: str) -> None:
+    """E-mails the sender (if they gave an address) once the step is committed. A mail server
+    failure is logged and does not undo the step: the status page says the same."""
+    if not item.email or not item.confirmed:
+        return
+    link = settings.SITE_URL.rstrip("/") + reverse("feedback_status", args=[item.code])
+    subject = str(SENDER_EVENTS[event]) % {"code": item.code}
+    lines = [subject, ""]
+    if event in ("not_accepted", "info_requested") and item.reason:
+        lines += [item.reason, ""]
+    if event == "forwarded":
+        lines += [_("Forwarded to: %(to)s") % {"to": item.forwarded_to}, ""]
+    lines += [_("Follow it here: %(link)s") % {"link": link}, "", item.agency.name]
+    body = "\n".join(lines)
+
+    def send() -> None:
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [item.email])
+        except OSError:
+            log.exception("feedback %s: the e-mail to the sender failed", item.code)
+
+    transaction.on_commit(send)

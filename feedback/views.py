@@ -122,6 +122,9 @@ def item_detail(request, pk):
             "handle": handle,
             "approve": access.can_approve(request.user, agency) and item.status == Status.AWAITING_APPROVAL,
             "publish": access.can_publish(request.user, agency) and item.status == Status.AWAITING_PUBLICATION,
+            "reopen": access.can_approve(request.user, agency)
+            and item.status in (Status.PUBLISHED, Status.CLOSED, Status.NOT_ACCEPTED),
+            "repeat_candidates": services.repeat_candidates(item) if handle else [],
             "classify_form": ClassifyForm(
                 agency=agency,
                 initial={
@@ -156,6 +159,9 @@ def step(request, pk, name):  # noqa: C901
         elif name == "publish":
             access.require(access.can_publish(request.user, agency))
             services.publish(item, actor=request.user, summary=post.get("summary"), answer=post.get("answer"))
+        elif name == "reopen":
+            access.require(access.can_approve(request.user, agency))
+            services.reopen(item, actor=request.user, reason=post.get("reason", ""))
         else:
             access.require(access.can_handle(request.user, item))
             if name == "classify":
@@ -181,6 +187,8 @@ def step(request, pk, name):  # noqa: C901
                 services.extend(item, actor=request.user, until=until, reason=post.get("reason", ""))
             elif name == "note":
                 services.add_note(item, actor=request.user, text=post.get("text", ""))
+            elif name == "repeat":
+                services.mark_repeat(item, actor=request.user, of_code=post.get("of", ""))
             else:
                 raise Http404
     except services.FeedbackError as exc:

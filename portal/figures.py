@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import Count
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from core.numbers import HUNDRED, q2
 from feedback.metrics import figures_of
@@ -77,18 +78,52 @@ def plan_progress(agency, year: int) -> PlanProgress | None:
 class Figure:
     key: str
     label: str
-    value: str | None  # e.g. "84.30%"; None: no data
+    value: Decimal | None  # a percentage, rounded to 2 decimals; None: no data
     definition: str
     period: str
     source: str
+    points: Decimal | None = None  # the 766 points it earns, where it is a 766 indicator
+    max_points: Decimal | None = None
+    headline: bool = True  # shown on the agency's page too, not only on the indices page
+    unit: str = "%"
 
 
 def _period(start: dt.date, end: dt.date) -> str:
     return f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
 
 
-def indices(agency, today: dt.date) -> list[Figure]:  # noqa: PLR0914
+# What each 766 indicator measures, in plain words (service_quality_766.md §2, feedback_pakn.md §6)
+DEFINITIONS = {
+    "on_time_rate": gettext_lazy(
+        "Dossiers processed early or on time, over the dossiers whose processing ended in the period or "
+        "that were still in progress at its end."
+    ),
+    "online_rate": gettext_lazy("Dossiers received online, over all dossiers received in the period."),
+    "online_payment_rate": gettext_lazy("Dossiers whose fees were paid online, over the dossiers with a fee."),
+    "e_result_rate": gettext_lazy("Dossiers whose result was given electronically, over the dossiers received."),
+    "digitization_rate": gettext_lazy("Dossiers digitised at reception, over the dossiers received."),
+    "reuse_rate": gettext_lazy("Dossiers that reused data already digitised, over the dossiers received."),
+    "complaint_rate": gettext_lazy("Dossiers with a complaint or a dislike, over the dossiers received."),
+    "tthc_satisfaction": gettext_lazy(
+        "100 minus the share of dossiers not on time, minus the share with a complaint (not below 0)."
+    ),
+    "feedback_on_time_rate": gettext_lazy(
+        "Feedback answered within 15 working days, or not yet due, over the feedback to answer in the period."
+    ),
+    "feedback_satisfaction": gettext_lazy(
+        "Feedback received in the period that was not rated unsatisfied, not overdue and not a repeat, over all "
+        "feedback received in the period."
+    ),
+}
+HEADLINE_766 = ("on_time_rate", "online_rate", "feedback_on_time_rate")
+
+
+def indices(agency, today: dt.date) -> list[Figure]:
+    """The agency's published figures of the year so far: SIPAS, every 766 indicator computed from
+    its registers with the points it earns and their total, and the last published PAR INDEX."""
     from django.utils.translation import gettext as _
+
+    from procedures.forms import INDICATOR_LABELS
 
     start, end = dt.date(today.year, 1, 1), today
     out = []
@@ -99,7 +134,7 @@ def indices(agency, today: dt.date) -> list[Figure]:  # noqa: PLR0914
         Figure(
             "sipas",
             _("Satisfaction with administrative services (SIPAS, agency survey)"),
-            f"{q2(index.overall)}%" if shown else None,
+            q2(index.overall) if shown else None,
             _(
                 "Share of answers “satisfied” or “very satisfied” per question, averaged per element and "
                 "over the five elements (QĐ 1001/QĐ-BNV service block); %(n)s responses."
@@ -110,34 +145,40 @@ def indices(agency, today: dt.date) -> list[Figure]:  # noqa: PLR0914
         )
     )
     result = quality(Dossier.objects.filter(agency=agency), start, end)
-    for key, label, definition in (
-        (
-            "on_time_rate",
-            _("Dossiers processed on time (766, 2.1)"),
-            _("Dossiers processed early or on time over the dossiers whose processing ended in the period."),
-        ),
-        ("online_rate", _("Online dossiers (766, 3.3)"), _("Dossiers received online over all dossiers received.")),
-    ):
-        figure = result.figures.get(key)
+    results = dict(result.figures)
+    results.update(figures_of(Feedback.objects.filter(agency=agency), start, end))
+    dossiers, feedback = (
+        _("The agency's dossier register, Decision 766/QĐ-TTg rules"),
+        _("The agency's feedback register"),
+    )
+    for key, figure in results.items():
         out.append(
             Figure(
                 key,
-                str(label),
-                f"{q2(figure.rate)}%" if figure and figure.rate is not None else None,
-                str(definition),
+                str(INDICATOR_LABELS[key]),
+                q2(figure.rate) if figure.rate is not None else None,
+                str(DEFINITIONS[key]),
                 _period(start, end),
-                _("The agency's dossier register, Decision 766/QĐ-TTg rules"),
+                feedback if key.startswith("feedback_") else dossiers,
+                points=q2(figure.points) if figure.points is not None else None,
+                max_points=figure.max_points,
+                headline=key in HEADLINE_766,
             )
         )
-    feedback = figures_of(Feedback.objects.filter(agency=agency), start, end)["feedback_on_time_rate"]
+    earned = [f.points for f in results.values() if f.points is not None]
     out.append(
         Figure(
-            "feedback_on_time_rate",
-            _("Feedback answered on time (766, 5.2)"),
-            f"{q2(feedback.rate)}%" if feedback.rate is not None else None,
-            _("Feedback answered within 15 working days, or not yet due, over the feedback to answer in the period."),
+            "766_total",
+            _("Points of the service-quality indicators computed here (766)"),
+            q2(sum(earned, Decimal(0))) if earned else None,
+            _(
+                "Sum of the points above; the national portal's total also counts indicators this system "
+                "does not hold (e.g. the public-information group)."
+            ),
             _period(start, end),
-            _("The agency's feedback register"),
+            dossiers,
+            max_points=sum((f.max_points for f in results.values()), Decimal(0)),
+            unit=_("points"),
         )
     )
     card = (
@@ -148,11 +189,12 @@ def indices(agency, today: dt.date) -> list[Figure]:  # noqa: PLR0914
     )
     if card is not None:
         published = card.published_results or {}
+        value = published.get("index")
         out.append(
             Figure(
                 "par",
                 _("PAR INDEX %(year)s") % {"year": card.round.year},
-                f"{published.get('index')}%" if published.get("index") else None,
+                q2(Decimal(str(value))) if value not in (None, "") else None,
                 _("Points obtained over the applicable maximum, as published by decision %(number)s.")
                 % {"number": card.round.decision_number or "—"},
                 str(card.round.year),

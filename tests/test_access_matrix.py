@@ -171,6 +171,7 @@ MATRIX = {
     ("feedback_submit", "get"): {r: OK for r in ROLES},
     ("feedback_status", "get"): {r: OK for r in ROLES},
     ("feedback_rate", "post"): {r: BAD_REQUEST for r in ROLES},  # only with the sender's key
+    ("feedback_remind", "post"): {r: BAD_REQUEST for r in ROLES},  # only with the sender's key
     # Portal: public pages for everyone; the news editor for the managers of the current agency
     ("portal_home", "get"): {r: OK for r in ROLES},
     ("portal_agency", "get"): {r: OK for r in ROLES},
@@ -391,6 +392,7 @@ def feedback_world(org, cal):
             "feedback:step": {"pk": item.pk, "name": "note"},
             "feedback_status": {"code": item.code},
             "feedback_rate": {"code": item.code},
+            "feedback_remind": {"code": item.code},
         }
     }
 

@@ -1,6 +1,9 @@
 """The public portal: only what is meant to be public, nothing private reachable by changing an
 id or a code in the address; the Office's news editor."""
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -103,7 +106,8 @@ def test_indices_with_definitions_and_small_samples_hidden(anon, org, cal):
     cache.clear()
     page = anon.get(reverse("portal_indices", args=[org.agency.code]))
     sipas = next(f for f in page.context["indices"] if f.key == "sipas")
-    assert sipas.value == "80.00%" and "5" in sipas.definition and f"{today.year}" in sipas.period
+    assert sipas.value == Decimal("80.00") and "5" in sipas.definition and f"{today.year}" in sipas.period
+    assert "80,00%" in page.content.decode()  # Vietnamese decimal comma
     assert {f.key for f in page.context["indices"]} >= {"sipas", "on_time_rate", "online_rate", "feedback_on_time_rate"}
 
 
@@ -152,3 +156,50 @@ def test_year_boundary_uses_the_current_year(anon, org):
     today = timezone.localdate()
     periods = [f.period for f in page.context["indices"] if f.key != "par"]
     assert periods and all(p.startswith(f"01/01/{today.year}") for p in periods)
+
+
+def test_every_766_indicator_with_its_points_and_the_total(anon, org, cal):
+    """Four dossiers received this year, three ended on time and one late, one of them online:
+    2.1 = 75% (15 of 20 points), 3.3 = 25% (2 of 4 points, threshold 50%)."""
+    from procedures.models import Dossier, Procedure
+
+    today = timezone.localdate()
+    procedure = Procedure.objects.create(agency=org.agency, code="1.001", name="Thủ tục", limit=5)
+    received = dt.datetime.combine(today.replace(month=1, day=5), dt.time(9), tzinfo=dt.UTC)
+    for n, (hours_late, channel) in enumerate(((-24, "online"), (-24, "direct"), (-24, "direct"), (48, "direct"))):
+        due = received.date() + dt.timedelta(days=7)
+        Dossier.objects.create(
+            agency=org.agency,
+            procedure=procedure,
+            procedure_code="1.001",
+            code=f"D{n}",
+            received_at=received,
+            due_date=due,
+            status="finished",
+            finished_at=dt.datetime.combine(due, dt.time(9), tzinfo=dt.UTC) + dt.timedelta(hours=hours_late),
+            channel=channel,
+        )
+    page = anon.get(reverse("portal_indices", args=[org.agency.code]))
+    shown = {f.key: f for f in page.context["indices"]}
+    assert set(shown) >= {
+        "on_time_rate",
+        "online_rate",
+        "online_payment_rate",
+        "e_result_rate",
+        "digitization_rate",
+        "reuse_rate",
+        "tthc_satisfaction",
+        "feedback_on_time_rate",
+        "feedback_satisfaction",
+        "766_total",
+    }
+    assert (shown["on_time_rate"].value, shown["on_time_rate"].points) == (Decimal("75.00"), Decimal("15.00"))
+    assert (shown["online_rate"].value, shown["online_rate"].points) == (Decimal("25.00"), Decimal("2.00"))
+    total = shown["766_total"]
+    assert total.value == sum(f.points for f in shown.values() if f.points is not None and f.key != "766_total")
+    assert all(f.definition and f.period for f in shown.values())
+    html = page.content.decode()
+    assert "75,00%" in html and "15,00" in html
+    # the agency page shows the headline figures only
+    agency_page = anon.get(reverse("portal_agency", args=[org.agency.code])).content.decode()
+    assert str(shown["on_time_rate"].label) in agency_page and str(shown["reuse_rate"].label) not in agency_page

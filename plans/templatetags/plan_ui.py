@@ -105,6 +105,10 @@ ACTION_LABELS = {
     "feedback.extended": _("answer date extended"),
     "feedback.rated": _("rated by the sender"),
     "feedback.note": _("internal note"),
+    "feedback.reopened": _("reopened"),
+    "feedback.closed": _("closed after the rating window"),
+    "feedback.sender_reminder": _("reminder from the sender"),
+    "feedback.repeat_marked": _("repeat recorded"),
 }
 FIELD_LABELS = {
     "status": _("status"),
