@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 from decimal import Decimal
 from typing import Any
 
@@ -56,21 +57,20 @@ def history_for(*objs) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(condition).select_related("actor")
 
 
-_calendar_cache: dict[frozenset, WorkingCalendar] = {}
+_calendars = threading.local()
 
 
 def load_calendar() -> WorkingCalendar:
     """The working-day calendar with the current overrides. The overrides are read every time
     (one small query); the calendar built from them is reused while they stay the same, so that
-    the holidays package computes each year's lunar holidays once per process, not per request."""
+    the holidays package computes each year's lunar holidays once per thread, not per request.
+    One calendar per thread: the holidays package fills a year in on first use, which is not
+    safe to share between a server's threads."""
     overrides = dict(CalendarOverride.objects.values_list("date", "kind"))
     key = frozenset(overrides.items())
-    cal = _calendar_cache.get(key)
-    if cal is None:
-        cal = WorkingCalendar(overrides=overrides)
-        _calendar_cache.clear()  # only the current set of overrides is kept
-        _calendar_cache[key] = cal
-    return cal
+    if getattr(_calendars, "key", None) != key:
+        _calendars.key, _calendars.cal = key, WorkingCalendar(overrides=overrides)
+    return _calendars.cal
 
 
 def _hash_and_size(fileobj) -> tuple[str, int]:

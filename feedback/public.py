@@ -118,12 +118,13 @@ def status(request, code):
 def _status_context(item: Feedback, key: str, **extra) -> dict:
     """What the status page shows; the sender's actions only with their key (rating the published
     answer within its window, reminding the agency while the item is open)."""
+    sender = services.is_sender(item, key)
     return {
         "item": item,
         "shown": item.status in (Status.PUBLISHED, Status.CLOSED),
-        "key": key,
-        "can_rate": item.status == Status.PUBLISHED and item.rated_at is None and bool(key),
-        "can_remind": bool(key) and item.status in (*OPEN_STATUSES, Status.AWAITING_PUBLICATION),
+        "key": key if sender else "",
+        "can_rate": sender and item.status == Status.PUBLISHED and item.rated_at is None,
+        "can_remind": sender and item.status in (*OPEN_STATUSES, Status.AWAITING_PUBLICATION),
         **extra,
     }
 

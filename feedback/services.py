@@ -37,6 +37,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -93,6 +94,11 @@ def new_code(day: dt.date) -> str:
 
 def key_hash(key: str) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}:feedback:{key}".encode()).hexdigest()
+
+
+def is_sender(item: Feedback, key: str) -> bool:
+    """Whether `key` is the sender's key given at submission."""
+    return bool(key) and bool(item.access_hash) and secrets.compare_digest(item.access_hash, key_hash(key))
 
 
 def snapshot(item: Feedback) -> dict[str, Any]:
@@ -383,7 +389,7 @@ def extend(item: Feedback, *, actor, until: dt.date, reason: str) -> Feedback:
 def rate(item: Feedback, *, key: str, satisfied: bool) -> Feedback:
     """The sender's rating of the published answer, once, with the key given at submission."""
     item = _locked(item)
-    if not item.access_hash or not secrets.compare_digest(item.access_hash, key_hash(key)):
+    if not is_sender(item, key):
         raise FeedbackError(_("Only the sender can rate the answer, with the link given when it was sent."))
     _require(item, Status.PUBLISHED)
     if item.rated_at is not None:
@@ -405,13 +411,19 @@ def add_note(item: Feedback, *, actor, text: str) -> Note:
 @transaction.atomic
 def reopen(item: Feedback, *, actor, reason: str) -> Feedback:
     """Back to handling, with a reason (e.g. the sender was not satisfied, or an item was refused
-    by mistake); the item leaves the portal until its new answer is published."""
+    by mistake). The previous answer's approval, publication and rating are cleared (the audit
+    trail keeps them): the item leaves the portal, counts as unanswered until a new answer is
+    approved, and the sender may rate the new answer. The draft stays for the officer to rework."""
     item = _locked(item)
     _require(item, Status.PUBLISHED, Status.CLOSED, Status.NOT_ACCEPTED)
     if not reason.strip():
         raise FeedbackError(_("Say why the item is reopened."))
     before = snapshot(item)
     item.status, item.closed_at, item.reopen_count = Status.PROCESSING, None, item.reopen_count + 1
+    item.answered_at = item.approved_by = item.due_publish = item.published_at = None
+    item.rated_at = item.rated_unsatisfied = None
+    item.public_answer = item.search_text = ""
+    item.not_accepted_at = None
     Note.objects.create(feedback=item, author=actor, text=_("Reopened: %(reason)s") % {"reason": reason.strip()})
     _save(item, before, actor=actor, action="feedback.reopened", note=reason)
     notify_sender(item, "reopened")
@@ -426,7 +438,7 @@ def close_published(*, now: dt.datetime, days: int | None = None) -> int:
     due = Feedback.objects.filter(status=Status.PUBLISHED, published_at__lt=now - dt.timedelta(days=days))
     for pk in list(due.values_list("pk", flat=True)):
         with transaction.atomic():
-            item = Feedback.objects.select_for_update().select_related("agency").get(pk=pk)
+            item = Feedback.objects.select_for_update(of=("self",)).select_related("agency").get(pk=pk)
             if item.status != Status.PUBLISHED:
                 continue  # reopened meanwhile
             before = snapshot(item)
@@ -441,7 +453,7 @@ def sender_reminder(item: Feedback, *, key: str, today: dt.date) -> Feedback:
     """The sender asks where their item is (nhắc lại): once a day while it is open; whoever handles
     it is notified in the app."""
     item = _locked(item)
-    if not item.access_hash or not secrets.compare_digest(item.access_hash, key_hash(key)):
+    if not is_sender(item, key):
         raise FeedbackError(_("Only the sender can send a reminder, with the link given when it was sent."))
     _require(item, *OPEN_STATUSES, Status.AWAITING_PUBLICATION)
     if item.reminded_at is not None and timezone.localtime(item.reminded_at).date() >= today:
@@ -471,13 +483,12 @@ def sender_reminder(item: Feedback, *, key: str, today: dt.date) -> Feedback:
     return item
 
 
-def repeat_candidates(item: Feedback, limit: int = 5) -> list[Feedback]:
-    """Earlier items of the same agency from the same sender (phone digits or e-mail) or about the
-    same dossier, over the last year: what the officer checks before marking a repeat."""
+def repeat_candidates(item: Feedback, visible: QuerySet[Feedback], limit: int = 5) -> list[Feedback]:
+    """Earlier items among those the user may see (`visible`) from the same sender (phone digits
+    or e-mail) or about the same dossier, over the last year: what the officer checks before
+    marking a repeat."""
     since = item.received_at - dt.timedelta(days=365)
-    earlier = Feedback.objects.filter(
-        agency_id=item.agency_id, received_at__lt=item.received_at, received_at__gte=since
-    )
+    earlier = visible.filter(agency_id=item.agency_id, received_at__lt=item.received_at, received_at__gte=since)
     digits = "".join(ch for ch in item.phone if ch.isdigit())
     found = []
     for other in earlier.exclude(pk=item.pk).order_by("-received_at")[:500]:
@@ -492,13 +503,14 @@ def repeat_candidates(item: Feedback, limit: int = 5) -> list[Feedback]:
 
 
 @transaction.atomic
-def mark_repeat(item: Feedback, *, actor, of_code: str) -> Feedback:
-    """Marks (or, with an empty code, unmarks) the item as a repeat of an earlier item of the agency."""
+def mark_repeat(item: Feedback, *, actor, of_code: str, visible: QuerySet[Feedback]) -> Feedback:
+    """Marks (or, with an empty code, unmarks) the item as a repeat of an earlier item among those
+    the user may see (`visible`)."""
     item = _locked(item)
     before = snapshot(item)
     of_code = of_code.strip().upper()
     if of_code:
-        earlier = Feedback.objects.filter(agency_id=item.agency_id, code=of_code).first()
+        earlier = visible.filter(agency_id=item.agency_id, code=of_code).first()
         if earlier is None:
             raise FeedbackError(_("No feedback %(code)s in this agency.") % {"code": of_code})
         if earlier.pk == item.pk or earlier.received_at >= item.received_at:
@@ -536,7 +548,7 @@ def notify_sender(item: Feedback, event: str) -> None:
     def send() -> None:
         try:
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [item.email])
-        except OSError:
+        except Exception:  # a mail failure must not turn a committed step into an error page
             log.exception("feedback %s: the e-mail to the sender failed", item.code)
 
     transaction.on_commit(send)

@@ -124,7 +124,9 @@ def item_detail(request, pk):
             "publish": access.can_publish(request.user, agency) and item.status == Status.AWAITING_PUBLICATION,
             "reopen": access.can_approve(request.user, agency)
             and item.status in (Status.PUBLISHED, Status.CLOSED, Status.NOT_ACCEPTED),
-            "repeat_candidates": services.repeat_candidates(item) if handle else [],
+            "repeat_candidates": services.repeat_candidates(item, access.visible_to(request.user, agency))
+            if handle
+            else [],
             "classify_form": ClassifyForm(
                 agency=agency,
                 initial={
@@ -188,7 +190,12 @@ def step(request, pk, name):  # noqa: C901
             elif name == "note":
                 services.add_note(item, actor=request.user, text=post.get("text", ""))
             elif name == "repeat":
-                services.mark_repeat(item, actor=request.user, of_code=post.get("of", ""))
+                services.mark_repeat(
+                    item,
+                    actor=request.user,
+                    of_code=post.get("of", ""),
+                    visible=access.visible_to(request.user, agency),
+                )
             else:
                 raise Http404
     except services.FeedbackError as exc:

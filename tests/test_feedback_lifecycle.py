@@ -16,7 +16,9 @@ from feedback.models import Feedback
 T = dt.datetime
 
 
-def _receive(org, cal, *, phone="0912 345 678", email="binh@example.vn", at=None, dossier=""):
+def _receive(
+    org, cal, *, phone="0912 345 678", email="binh@example.vn", at=None, dossier="", content="Hồ sơ chậm", **extra
+):
     item, key = services.receive(
         agency=org.agency,
         channel="online",
@@ -24,7 +26,8 @@ def _receive(org, cal, *, phone="0912 345 678", email="binh@example.vn", at=None
         address="Đồng Đăng",
         phone=phone,
         email=email,
-        content="Hồ sơ chậm",
+        content=content,
+        **extra,
         dossier_code=dossier,
         cal=cal,
         received_at=at or timezone.now(),
@@ -68,6 +71,7 @@ def test_the_status_page_offers_the_reminder_only_with_the_key_while_open(client
     page = reverse("feedback_status", args=[item.code])
     remind = reverse("feedback_remind", args=[item.code])
     assert remind not in client.get(page).content.decode()
+    assert remind not in client.get(page, {"k": "not-the-key"}).content.decode()
     assert remind in client.get(page, {"k": item.key}).content.decode()
     _published(org, cal, item)
     assert remind not in client.get(page, {"k": item.key}).content.decode()
@@ -117,13 +121,27 @@ def test_reopen_needs_a_reason_and_takes_the_answer_off_the_portal(client, org, 
     client.force_login(org.leader)
     page = client.get(reverse("feedback:item", args=[item.pk])).content.decode()
     assert reverse("feedback:step", args=[item.pk, "reopen"]) in page
+    services.rate(item, key=item.key, satisfied=False)
     client.post(reverse("feedback:step", args=[item.pk, "reopen"]), {"reason": "Công dân chưa hài lòng"})
     item.refresh_from_db()
     assert (item.status, item.reopen_count) == ("processing", 1)
+    # the old answer's approval, publication and rating are cleared; the draft stays
+    assert (item.answered_at, item.published_at, item.rated_at, item.public_answer) == (None, None, None, "")
+    assert item.answer == "Đã giải quyết."
     assert item.code not in client.get(reverse("feedback_published")).content.decode()
+    status_page = client.get(reverse("feedback_status", args=[item.code])).content.decode()
+    assert "<dt>Đã công khai</dt>" not in status_page and "Đang xử lý" in status_page
     change = AuditEntry.objects.get(action="feedback.reopened", object_id=str(item.pk))
     assert change.changes["status"] == ["published", "processing"] and change.actor == org.leader
     assert item.notes.filter(text__contains="Công dân chưa hài lòng").exists()
+    # answered and published again: the sender rates the new answer
+    services.submit_answer(item, actor=org.officer, answer="Trả lời bổ sung.")
+    services.approve(item, actor=org.leader, cal=cal)
+    services.publish(item, actor=org.office)
+    item.refresh_from_db()
+    services.rate(item, key=item.key, satisfied=True)
+    item.refresh_from_db()
+    assert item.rated_unsatisfied is False
 
 
 def test_published_items_close_when_the_rating_window_ends(org, cal, settings):
@@ -148,11 +166,17 @@ def test_repeat_candidates_and_marking_count_in_the_766_ratio(client, org, cal):
     first = _receive(org, cal, phone="0912.345.678", at=timezone.now() - dt.timedelta(days=40))
     other = _receive(org, cal, phone="0988 000 111", email="", at=timezone.now() - dt.timedelta(days=20))
     second = _receive(org, cal, phone="0912345678", email="")
-    assert [c.code for c in services.repeat_candidates(second)] == [first.code]
+    everything = Feedback.objects.all()
+    assert [c.code for c in services.repeat_candidates(second, everything)] == [first.code]
+    # only among the items the user may see
+    hidden = Feedback.objects.exclude(pk=first.pk)
+    assert services.repeat_candidates(second, hidden) == []
     with pytest.raises(services.FeedbackError):
-        services.mark_repeat(first, actor=org.officer, of_code=second.code)  # not earlier
+        services.mark_repeat(second, actor=org.officer, of_code=first.code, visible=hidden)
     with pytest.raises(services.FeedbackError):
-        services.mark_repeat(second, actor=org.officer, of_code="PA-000000-XXXXXX")
+        services.mark_repeat(first, actor=org.officer, of_code=second.code, visible=everything)  # not earlier
+    with pytest.raises(services.FeedbackError):
+        services.mark_repeat(second, actor=org.officer, of_code="PA-000000-XXXXXX", visible=everything)
     client.force_login(org.office)
     page = client.get(reverse("feedback:item", args=[second.pk])).content.decode()
     assert first.code in page and other.code not in page
@@ -164,14 +188,14 @@ def test_repeat_candidates_and_marking_count_in_the_766_ratio(client, org, cal):
     second.refresh_from_db()
     assert second.repeat_of == first
     assert figures_of(both, *period)["feedback_satisfaction"].rate == 50  # the repeat is not satisfied
-    services.mark_repeat(second, actor=org.office, of_code="")
+    services.mark_repeat(second, actor=org.office, of_code="", visible=everything)
     second.refresh_from_db()
     assert second.repeat_of is None
     assert AuditEntry.objects.filter(action="feedback.repeat_marked", object_id=str(second.pk)).count() == 2
 
 
 def test_the_published_list_searches_without_diacritics(client, org, cal):
-    item = _receive(org, cal)
+    item = _receive(org, cal, content="Tôi là Nguyễn Văn Bình, hỏi về giấy phép")
     services.classify(item, actor=org.office, category="regulation", within_competence=True, unit=org.unit_a)
     services.submit_answer(item, actor=org.officer, answer="Giấy phép xây dựng được cấp trong 15 ngày.")
     services.approve(item, actor=org.leader, cal=cal)
@@ -183,6 +207,15 @@ def test_the_published_list_searches_without_diacritics(client, org, cal):
         assert item.code in client.get(url, {"q": query}).content.decode(), query
     assert item.code not in client.get(url, {"q": "giay phep lai xe"}).content.decode()
     assert item.code not in client.get(url, {"q": "binh"}).content.decode()  # the sender's name is not searchable
+    assert "hoi ve giay phep" in item.search_text  # the redacted summary is
+    only_answer = _receive(org, cal, content="Hỏi về lệ phí trước bạ", answer_only=True)
+    services.classify(only_answer, actor=org.office, category="regulation", within_competence=True)
+    services.submit_answer(only_answer, actor=org.officer, answer="Đã trả lời.")
+    services.approve(only_answer, actor=org.leader, cal=cal)
+    services.publish(only_answer, actor=org.office)
+    only_answer.refresh_from_db()
+    assert "truoc ba" not in only_answer.search_text and "da tra loi" in only_answer.search_text
+    assert only_answer.code not in client.get(url, {"q": "truoc ba"}).content.decode()
 
 
 def test_every_logged_feedback_step_has_a_label_in_the_history():
@@ -195,3 +228,31 @@ def test_every_logged_feedback_step_has_a_label_in_the_history():
     actions = set(re.findall(r'action="(feedback\.\w+)"', source))
     assert {"feedback.reopened", "feedback.closed", "feedback.sender_reminder"} <= actions
     assert actions - set(ACTION_LABELS) == set()
+
+
+@pytest.mark.django_db(transaction=True)  # the other thread reads the database on its own connection
+def test_each_thread_keeps_its_own_calendar_until_the_overrides_change():
+    import threading
+
+    from core.models import CalendarOverride
+    from core.services import load_calendar
+
+    first = load_calendar()
+    assert load_calendar() is first
+    other = []
+
+    def in_thread():
+        from django.db import connection
+
+        other.append(load_calendar())
+        connection.close()
+
+    thread = threading.Thread(target=in_thread)
+    thread.start()
+    thread.join()
+    assert other[0] is not first  # the holidays package is not safe to share between threads
+    day = dt.date(2026, 12, 7)  # a Monday
+    assert first.is_working_day(day)
+    CalendarOverride.objects.create(date=day, kind="holiday", name="Nghỉ bù")
+    changed = load_calendar()
+    assert changed is not first and not changed.is_working_day(day)
