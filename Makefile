@@ -57,6 +57,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/plan_dashboard.py
 	$(PY) bench/par_scoring.py
 	$(PY) bench/dossiers.py
+	$(PY) bench/reports.py
 
 # The public survey and the portal under load: gunicorn on PostgreSQL (DATABASE_URL names the server; the script
 # creates and drops its own database).

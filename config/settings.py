@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "surveys",
     "feedback",
     "portal",
+    "reports",
     "api",
 ]
 
@@ -230,6 +231,8 @@ FEEDBACK_PUBLISH_DAYS = env_int("FEEDBACK_PUBLISH_DAYS", 2)
 FEEDBACK_CONFIRM_EMAIL = env_bool("FEEDBACK_CONFIRM_EMAIL", False)
 # calendar days after publication during which the sender may rate the answer; then it is closed
 FEEDBACK_RATING_DAYS = env_int("FEEDBACK_RATING_DAYS", 30)
+# LibreOffice for PDF output (reports.pdf); empty: soffice or libreoffice on the PATH
+SOFFICE = env("SOFFICE", "")
 SIPAS_VISIT_SECONDS = env_int("SIPAS_VISIT_SECONDS", 4 * 3600)  # a receipt link's visit, opened to sent
 
 LOGGING = {

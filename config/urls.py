@@ -28,6 +28,7 @@ urlpatterns = [
     path("sipas/", include("surveys.urls")),
     path("pakn/", include("feedback.urls")),
     path("posts/", include("portal.urls")),
+    path("reports/", include("reports.urls")),
     path("cong-khai/", portal_pages.agencies, name="portal_home"),
     path("cong-khai/<str:code>/", portal_pages.agency_page, name="portal_agency"),
     path("cong-khai/<str:code>/tin/<int:pk>/", portal_pages.post, name="portal_post"),

@@ -10,7 +10,7 @@ AREAS = [
     ("procedures", _("Procedure dossiers"), "procedures:register"),
     ("surveys", _("SIPAS surveys"), "surveys:dashboard"),
     ("feedback", _("Feedback and petitions"), "feedback:desk"),
-    ("reports", _("Reports"), None),
+    ("reports", _("Reports"), "reports:home"),
 ]
 
 

@@ -30,6 +30,21 @@ MOTTO = "Độc lập - Tự do - Hạnh phúc"
 LEFT_WIDTH, RIGHT_WIDTH = Cm(6.5), Cm(10)
 
 
+def issuing_bodies(agency) -> tuple[str, str]:
+    """The header's parent body and issuing body of an agency: its parent body as set, else the
+    province's People's Committee."""
+    return agency.parent_body or f"UBND TỈNH {agency.province.name}".upper(), agency.name
+
+
+def strip_kind(title: str, kind: str = "kế hoạch") -> str:
+    """The trích yếu under the type name: 'Kế hoạch nâng cao ...' -> 'Nâng cao ...'."""
+    text = title.strip()
+    if text.lower().startswith(kind + " "):
+        text = text[len(kind) + 1 :]
+        return text[:1].upper() + text[1:]
+    return text
+
+
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
@@ -78,6 +93,11 @@ class AdminDocument:
     after_body: Callable[[Any], None] | None = None
     # a second signature on the left instead of "Nơi nhận" (e.g. NGƯỜI NỘP HỒ SƠ on a receipt)
     left_signer: str = ""
+    # appendices after the signature (called with the python-docx document), e.g. landscape tables
+    appendices: Callable[[Any], None] | None = None
+    # a draft without a date still shows its month and year ("ngày   tháng 7 năm 2026")
+    draft_month: int | None = None
+    draft_year: int | None = None
 
 
 def _fonts(element, size: float | None = None, bold: bool | None = None, italic: bool | None = None) -> None:
@@ -126,6 +146,18 @@ def _centred(cell_or_doc, text: str, **style):
     return paragraph
 
 
+def _rule(container, length: Cm, width: Cm):
+    """A solid line `length` long, centred in a block `width` wide: an empty, thin paragraph whose
+    bottom border is shortened by equal side indents (reports_nd30.md §4.5). Its own paragraph,
+    so the text above keeps the full width."""
+    paragraph = container.add_paragraph()
+    fmt = paragraph.paragraph_format
+    fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(2), Pt(2)
+    _run(paragraph, "", size=2)
+    _rule_below(paragraph, Cm(max((width.cm - length.cm) / 2, 0)))
+    return paragraph
+
+
 def _rule_below(paragraph, indent: Cm) -> None:
     """A solid line under a paragraph: a bottom border, shortened by equal side indents."""
     paragraph.paragraph_format.left_indent = indent
@@ -146,7 +178,8 @@ def _borderless_table(doc, widths):
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
     properties.append(layout)
-    for cell, width in zip(table.rows[0].cells, widths, strict=True):
+    for column, cell, width in zip(table.columns, table.rows[0].cells, widths, strict=True):
+        column.width = width  # w:gridCol, which LibreOffice follows
         cell.width = width
         cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
     cant_split = OxmlElement("w:cantSplit")
@@ -191,28 +224,26 @@ def render(document: AdminDocument) -> bytes:
     header = _borderless_table(doc, (LEFT_WIDTH, RIGHT_WIDTH))
     left, right = header.rows[0].cells
     _centred(left, document.parent_body.upper(), size=13)
-    _rule_below(_centred(left, document.issuing_body.upper(), size=13, bold=True), Cm(1.8))
+    _centred(left, document.issuing_body.upper(), size=13, bold=True)
+    _rule(left, Cm(2.6), LEFT_WIDTH)
     _centred(left, number_line(document.number, document.symbol), size=13)
     if not document.kind:
         _centred(left, f"V/v {document.title}", size=12)
-    _centred(right, NATIONAL_TITLE, size=13, bold=True)
-    _rule_below(_centred(right, MOTTO, size=14, bold=True), Cm(2.2))
-    _centred(right, date_line(document.place, document.date), size=14, italic=True)
+    _centred(right, NATIONAL_TITLE, size=12, bold=True)  # 12 pt: on one line in the 10 cm column
+    _centred(right, MOTTO, size=14, bold=True)
+    _rule(right, Cm(6.2), RIGHT_WIDTH)
+    when = date_line(document.place, document.date, month=document.draft_month, year=document.draft_year)
+    _centred(right, when, size=14, italic=True)
     # type and title
     if document.kind:
         spacer = doc.add_paragraph()
         spacer.paragraph_format.space_after = Pt(6)
         _centred(doc, document.kind.upper(), size=14, bold=True)
-        _rule_below(_centred(doc, document.title, size=14, bold=True), Cm(6))
+        _centred(doc, document.title, size=14, bold=True)
+        _rule(doc, Cm(3), Cm(16.5))
     # body
     for item in document.body:
-        paragraph = doc.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-        fmt = paragraph.paragraph_format
-        fmt.first_line_indent = Cm(1.27)
-        fmt.space_after = Pt(6)
-        fmt.line_spacing = 1.15
-        _run(paragraph, item.text, size=14, bold=item.bold or item.heading, italic=item.italic)
+        add_body_paragraph(doc, item.text, bold=item.bold or item.heading, italic=item.italic)
     if document.after_body is not None:
         document.after_body(doc)
     if doc.paragraphs:
@@ -238,6 +269,8 @@ def render(document: AdminDocument) -> bytes:
         _centred(signature, "", size=14)
     if document.signer_name:
         _centred(signature, document.signer_name, size=14, bold=True)
+    if document.appendices is not None:
+        document.appendices(doc)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
@@ -253,16 +286,71 @@ def add_line(container, text: str, *, size: float = 13, bold: bool = False, ital
     return paragraph
 
 
-def add_grid(doc, header: list[str], rows: list[list[str]], widths: list[Cm], *, size: float = 12):
-    """A bordered table with a bold header row, every cell in the document font."""
+def add_grid(
+    doc,
+    header: list[str],
+    rows: list[list[str]],
+    widths: list[Cm],
+    *,
+    size: float = 12,
+    bold_rows: set[int] | frozenset[int] = frozenset(),
+    right_from: int | None = None,
+    span_rows: set[int] | frozenset[int] = frozenset(),
+):
+    """A bordered table with a bold header row repeated on every page, every cell in the document
+    font; `bold_rows` (indexes into `rows`) for group and total rows; `span_rows` are group
+    headings written across the whole row (their first non-empty value); columns from
+    `right_from` on are right-aligned (numbers)."""
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cells in ([header], rows):
-        for values in cells:
-            row = table.rows[0] if values is header else table.add_row()
-            for cell, value, width in zip(row.cells, values, widths, strict=True):
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for index, values in enumerate([header, *rows]):
+        row = table.rows[0] if index == 0 else table.add_row()
+        if index and (index - 1) in span_rows:
+            for cell, width in zip(row.cells, widths, strict=True):
                 cell.width = width
-                paragraph = cell.paragraphs[0]
-                _run(paragraph, str(value), size=size, bold=values is header)
+            merged = row.cells[0].merge(row.cells[-1])
+            paragraph = merged.paragraphs[0]
+            paragraph.paragraph_format.space_after = Pt(0)
+            _run(paragraph, next((str(v) for v in values if str(v)), ""), size=size, bold=True)
+            continue
+        for column, (cell, value, width) in enumerate(zip(row.cells, values, widths, strict=True)):
+            cell.width = width
+            paragraph = cell.paragraphs[0]
+            paragraph.paragraph_format.space_after = Pt(0)
+            if index == 0:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            elif right_from is not None and column >= right_from:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            _run(paragraph, str(value), size=size, bold=index == 0 or (index - 1) in bold_rows)
     return table
+
+
+def add_section(doc, *, landscape: bool):
+    """A new section on a new page (e.g. a landscape annex), with the same margins and page
+    numbers shown from its first page."""
+    from docx.enum.section import WD_SECTION
+
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    section.different_first_page_header_footer = False
+    return section
+
+
+def add_body_paragraph(doc, text: str, *, bold: bool = False, italic: bool = False, indent: bool = True):
+    """A body paragraph as render() writes them: justified, first-line indent, 6 pt after."""
+    paragraph = doc.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    fmt = paragraph.paragraph_format
+    fmt.first_line_indent = Cm(1.27) if indent else None
+    fmt.space_after = Pt(6)
+    fmt.line_spacing = 1.15
+    _run(paragraph, text, size=14, bold=bold, italic=italic)
+    return paragraph

@@ -11,3 +11,14 @@ HUNDRED = Decimal(100)
 def q2(value: Decimal) -> Decimal:
     """2 decimals, half-up."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def vi_number(value: int | Decimal | str | None) -> str:
+    """A number as Vietnamese documents write it: '.' between thousands, ',' before decimals
+    (1.234; 84,30); an empty value as '-'."""
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    text = f"{Decimal(value):,}"
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")

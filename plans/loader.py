@@ -46,6 +46,10 @@ def load_plan_file(path: Path, *, today: dt.date, cal: WorkingCalendar, actor=No
             "signer": meta.get("signer", ""),
             "signer_title": meta.get("signer_title", ""),
             "legal_basis": meta.get("legal_basis", ""),
+            "preamble": (meta.get("preamble") or "").strip(),
+            "closing": (meta.get("closing") or "").strip(),
+            "recipients": "\n".join(meta.get("recipients") or []),
+            "archive": meta.get("archive", "VT, VP"),
             "status": meta.get("status", "draft"),
         },
     )
@@ -60,6 +64,7 @@ def load_plan_file(path: Path, *, today: dt.date, cal: WorkingCalendar, actor=No
                 "parent": sections.get(item.get("parent")),
                 "par_domain": item.get("par_domain"),
                 "sipas_element": item.get("sipas_element") or "",
+                "text": (item.get("text") or "").strip(),
             },
         )
         sections[section.code] = section

@@ -68,6 +68,12 @@ class Plan(models.Model):
     signer = models.CharField(_("signer"), max_length=200, blank=True)
     signer_title = models.CharField(_("signer title"), max_length=200, blank=True)
     legal_basis = models.TextField(_("legal basis"), blank=True)
+    # the plan's own text, for the document (reports.documents): the opening paragraph, the
+    # closing one, and who receives it; each section carries its text
+    preamble = models.TextField(_("opening paragraph"), blank=True)
+    closing = models.TextField(_("closing paragraph"), blank=True)
+    recipients = models.TextField(_("recipients (one per line)"), blank=True)
+    archive = models.CharField(_("archive line"), max_length=100, blank=True, default="VT, VP")
     status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     source_key = models.CharField(max_length=100, blank=True, help_text="identifies a plan loaded from a data file")
 
@@ -95,6 +101,7 @@ class Section(models.Model):
     order = models.PositiveIntegerField(default=0)
     par_domain = models.PositiveSmallIntegerField(_("PAR domain"), choices=ParDomain.choices, null=True, blank=True)
     sipas_element = models.CharField(_("SIPAS element"), max_length=20, choices=SipasElement.choices, blank=True)
+    text = models.TextField(_("text"), blank=True, help_text=_("A blank line starts a new paragraph."))
 
     class Meta:
         verbose_name = _("plan section")

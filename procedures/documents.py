@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from core.deadlines import local
-from core.nd30 import AdminDocument, Paragraph, add_grid, add_line, render
+from core.nd30 import AdminDocument, Paragraph, add_grid, add_line, issuing_bodies, render
 from procedures.models import Dossier, Handover
 
 LIMIT_UNITS = {"working_days": "ngày làm việc", "days": "ngày", "hours": "giờ làm việc", "months": "tháng"}
@@ -53,9 +53,7 @@ def _moment(value: dt.datetime | None) -> str:
 
 
 def _bodies(dossier: Dossier) -> tuple[str, str]:
-    agency = dossier.agency
-    parent = agency.parent_body or f"UBND TỈNH {agency.province.name}".upper()
-    return parent, agency.name
+    return issuing_bodies(dossier.agency)
 
 
 def _due_text(dossier: Dossier) -> str:

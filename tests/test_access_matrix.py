@@ -47,6 +47,7 @@ OBSTACLE = {"head", "office"}
 COMMENTERS = MEMBERS - {"auditor"}
 WRITERS = MEMBERS - {"auditor"}
 DOSSIER_HANDLERS = {"officer", "head", "office", "leader", "admin"}
+READERS = {"office", "leader", "admin", "auditor"}  # the agency-wide roles of the agency
 
 # (url name, method) -> expected status per role
 MATRIX = {
@@ -183,6 +184,17 @@ MATRIX = {
     ("portal:posts", "get"): expect(MANAGERS, outsiders=FORBIDDEN),
     ("portal:new_post", "get"): expect(MANAGERS, outsiders=FORBIDDEN),
     ("portal:edit_post", "get"): expect(MANAGERS, outsiders=FORBIDDEN),
+    # Reports: the agency-wide roles read (an appraiser its own agency's), the managers make them
+    ("reports:home", "get"): expect(READERS | {"appraiser"}, outsiders=FORBIDDEN),
+    ("reports:templates", "get"): expect(READERS | {"appraiser"}, outsiders=FORBIDDEN),
+    ("reports:create", "post"): expect(MANAGERS, ok=REDIRECT, outsiders=FORBIDDEN),
+    ("reports:report", "get"): expect(READERS),
+    ("reports:report", "post"): expect(MANAGERS, ok=REDIRECT),
+    ("reports:generate", "post"): expect(MANAGERS, ok=REDIRECT, outsiders=FORBIDDEN),
+    ("reports:download", "get"): expect(READERS, members_denied=MISSING),
+    ("reports:file_status", "get"): expect(READERS, members_denied=MISSING),
+    ("reports:template_off", "post"): expect(MANAGERS, ok=REDIRECT, outsiders=FORBIDDEN),
+    ("reports:sample_template", "get"): expect(set(), everyone_ok=True),
 }
 SKIP_PREFIXES = ("admin", "api")  # the admin is Django's; the API has its own matrix in test_api.py
 
@@ -224,6 +236,7 @@ def world(org, make_task, today, cal):
     sipas = surveys_world(org)
     pakn = feedback_world(org, cal)
     portal = portal_world(org, tthc)
+    reports = reports_world(org)
     kwargs = {
         "evidence_detail": {"pk": doc.pk},
         "evidence_file": {"pk": doc.versions.get().pk},
@@ -240,6 +253,7 @@ def world(org, make_task, today, cal):
         **sipas["kwargs"],
         **pakn["kwargs"],
         **portal,
+        **reports["kwargs"],
     }
     data = {
         "switch_agency": {"agency": org.agency.pk},
@@ -264,6 +278,7 @@ def world(org, make_task, today, cal):
         "surveys:moderate": {"state": "shown"},
         "feedback:step": {"text": "Đã gọi điện cho người gửi"},
         "feedback_rate": {"satisfied": "1"},
+        **reports["data"],
     }
     return {"task": task, "kwargs": kwargs, "data": data}
 
@@ -411,6 +426,32 @@ def portal_world(org, tthc):
         "portal_procedure": {**code, **tthc["kwargs"]["procedures:procedure"]},
         "portal_indices": code,
         "portal:edit_post": {"pk": post.pk},
+    }
+
+
+def reports_world(org):
+    from django.core.files.base import ContentFile
+
+    from reports import jobs
+    from reports.models import DocumentTemplate, Report
+
+    report = Report.objects.create(agency=org.agency, year=2026, kind="year", title="Báo cáo năm 2026")
+    done = jobs.generate(jobs.request_file(kind="report_xlsx", agency=org.agency, actor=org.office, report=report))
+    template = DocumentTemplate(agency=org.agency, kind="report", name="bc.docx", sha256="x")
+    template.file.save("bc.docx", ContentFile(b"PK"), save=True)
+    return {
+        "kwargs": {
+            "reports:report": {"pk": report.pk},
+            "reports:download": {"pk": done.pk},
+            "reports:file_status": {"pk": done.pk},
+            "reports:template_off": {"pk": template.pk},
+            "reports:sample_template": {"kind": "report"},
+        },
+        "data": {
+            "reports:create": {"kind": "q1", "year": 2026},
+            "reports:report": {"title": "Báo cáo năm 2026", "archive": "VT"},
+            "reports:generate": {"kind": "report_xlsx", "report": report.pk},
+        },
     }
 
 

@@ -52,7 +52,7 @@ def sample(**changes):
 
 
 def texts(cell):
-    return [p.text for p in cell.paragraphs]
+    return [p.text for p in cell.paragraphs if p.text]
 
 
 def test_document_layout():
@@ -76,9 +76,13 @@ def test_document_layout():
         "Độc lập - Tự do - Hạnh phúc",
         "Lạng Sơn, ngày 15 tháng 7 năm 2026",
     ]
-    assert right.paragraphs[2].runs[0].italic
-    # rules are paragraph borders, never typed characters
-    assert right.paragraphs[1]._p.pPr.find(qn("w:pBdr")) is not None
+    assert right.paragraphs[3].runs[0].italic
+    # rules are borders of their own empty paragraphs, never typed characters
+    assert right.paragraphs[2].text == "" and right.paragraphs[2]._p.pPr.find(qn("w:pBdr")) is not None
+    assert left.paragraphs[2].text == "" and left.paragraphs[2]._p.pPr.find(qn("w:pBdr")) is not None
+    # the header's column widths are in the table grid too (LibreOffice reads the grid)
+    grid = [round(c.width.cm, 1) for c in doc.tables[0].columns]
+    assert grid == [6.5, 10.0]
     assert all("_" not in p.text for p in doc.paragraphs)
     body = [p.text for p in doc.paragraphs if p.text]
     assert body[:2] == ["KẾ HOẠCH", "Nâng cao Chỉ số cải cách hành chính năm 2026"]
@@ -108,3 +112,14 @@ def test_official_letter_has_no_type_and_a_subject_line():
     left = doc.tables[0].rows[0].cells[0]
     assert texts(left)[-1] == "V/v xin lỗi về việc trễ hạn"
     assert "KẾ HOẠCH" not in [p.text for p in doc.paragraphs]
+
+
+def test_numbers_as_vietnamese_documents_write_them():
+    from decimal import Decimal
+
+    from core.numbers import vi_number
+
+    assert vi_number(1234567) == "1.234.567"
+    assert vi_number(Decimal("84.30")) == "84,30"
+    assert vi_number(Decimal("1234.5")) == "1.234,5"
+    assert (vi_number(None), vi_number(0)) == ("-", "0")

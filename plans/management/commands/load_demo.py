@@ -41,6 +41,9 @@ class Command(BaseCommand):
         from feedback.demo import load_feedback_demo
 
         load_feedback_demo(today=today, cal=cal)
+        from reports.demo import load_reports_demo
+
+        load_reports_demo(today=today)
         from portal.demo import load_portal_demo
 
         load_portal_demo(today=today)

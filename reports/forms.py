@@ -1,0 +1,50 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import style
+from reports.models import KIND_CHOICES, DocumentTemplate, Report
+
+DATE = {"type": "date"}
+
+
+class NewReportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Period"), choices=KIND_CHOICES)
+    year = forms.IntegerField(label=_("Year"), min_value=2020, max_value=2100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year
+        style(self)
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = Report
+        fields = [
+            "title",
+            "number",
+            "issued_on",
+            "signer_authority",
+            "signer_title",
+            "signer_name",
+            "recipients",
+            "archive",
+        ]
+        widgets = {
+            "issued_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+            "recipients": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class TemplateUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=DocumentTemplate.Kind.choices)
+    file = forms.FileField(label=_("Template (.docx)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)

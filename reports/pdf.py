@@ -1,0 +1,64 @@
+"""PDF from the DOCX the system writes, with LibreOffice headless (reports_nd30.md §4.11): the
+same file the Office would print from Word. Times New Roman must be installed on the host for the
+exact glyphs; otherwise LibreOffice substitutes the metric-compatible Liberation Serif."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+
+TIMEOUT_SECONDS = 180
+
+
+class ConversionError(RuntimeError):
+    pass
+
+
+def converter() -> str | None:
+    """The LibreOffice program (settings.SOFFICE, else soffice or libreoffice on the PATH)."""
+    configured = getattr(settings, "SOFFICE", "")
+    if configured:
+        return configured if Path(configured).exists() or shutil.which(configured) else None
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def docx_to_pdf(data: bytes) -> bytes:
+    program = converter()
+    if program is None:
+        raise ConversionError("LibreOffice (soffice) is not installed on this server: PDF cannot be produced.")
+    with tempfile.TemporaryDirectory(prefix="cchc-pdf-") as work:
+        source = Path(work) / "document.docx"
+        source.write_bytes(data)
+        # a profile of its own: parallel conversions do not share (and lock) one user profile
+        profile = Path(work) / "profile"
+        command = [
+            program,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            work,
+            str(source),
+        ]
+        try:
+            done = subprocess.run(  # noqa: S603  (a fixed program and arguments, no shell)
+                command,
+                capture_output=True,
+                timeout=TIMEOUT_SECONDS,
+                check=False,
+                env={**os.environ, "HOME": work},
+            )
+        except subprocess.TimeoutExpired:
+            raise ConversionError(f"LibreOffice did not finish within {TIMEOUT_SECONDS} s.") from None
+        target = Path(work) / "document.pdf"
+        if done.returncode != 0 or not target.exists():
+            detail = (done.stderr or done.stdout).decode(errors="replace").strip()[:500]
+            raise ConversionError(f"LibreOffice could not convert the document: {detail or done.returncode}")
+        return target.read_bytes()

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("new/", views.create, name="create"),
+    path("<int:pk>/", views.report_detail, name="report"),
+    path("generate/", views.generate, name="generate"),
+    path("files/<int:pk>/", views.download, name="download"),
+    path("files/<int:pk>/status/", views.file_status, name="file_status"),
+    path("templates/", views.templates, name="templates"),
+    path("templates/<int:pk>/off/", views.template_off, name="template_off"),
+    path("templates/sample/<str:kind>.docx", views.sample_template, name="sample_template"),
+]

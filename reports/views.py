@@ -1,0 +1,255 @@
+"""The reports pages: the agency's periodic CCHC reports (edited in the page, generated as DOCX,
+PDF and XLSX by the worker), the plan's documents, evidence packages, and uploaded templates."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.access import current_agency_or_404
+from core.services import diff, log_action
+from plans.models import Plan
+from reports import access, jobs, outline, templating
+from reports.documents import report_defaults
+from reports.figures import collect
+from reports.forms import NewReportForm, ReportForm, TemplateUploadForm
+from reports.models import DocumentTemplate, FileKind, GeneratedFile, Report
+from scorecards.access import get_scorecard_for_user
+
+REPORT_FILES = (FileKind.REPORT_DOCX, FileKind.REPORT_PDF, FileKind.REPORT_XLSX)
+PLAN_FILES = (FileKind.PLAN_DOCX, FileKind.PLAN_PDF, FileKind.PLAN_XLSX)
+
+
+def _files(**filters):
+    return GeneratedFile.objects.filter(**filters).select_related("requested_by")[:20]
+
+
+@login_required
+def home(request):
+    agency = current_agency_or_404(request)
+    access.require_read(request.user, agency)
+    reports = Report.objects.filter(agency=agency)
+    plans = Plan.objects.filter(agency=agency).order_by("-year", "-pk")
+    return render(
+        request,
+        "reports/home.html",
+        {
+            "agency": agency,
+            "reports": reports,
+            "plans": plans,
+            "form": NewReportForm(),
+            "can_write": access.can_write(request.user, agency),
+            "files": _files(agency=agency, scorecard__isnull=True),
+            "plan_kinds": PLAN_FILES,
+        },
+    )
+
+
+@login_required
+@require_POST
+def create(request):
+    agency = current_agency_or_404(request)
+    access.require_write(request.user, agency)
+    form = NewReportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the period and the year."))
+        return redirect("reports:home")
+    kind, year = form.cleaned_data["kind"], form.cleaned_data["year"]
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                agency=agency, kind=kind, year=year, created_by=request.user, **report_defaults(agency, kind, year)
+            )
+    except IntegrityError:
+        existing = Report.objects.get(agency=agency, kind=kind, year=year)
+        messages.info(request, _("This report exists already; here it is."))
+        return redirect("reports:report", pk=existing.pk)
+    log_action(actor=request.user, agency=agency, action="report.created", obj=report, note=report.title)
+    return redirect("reports:report", pk=report.pk)
+
+
+def _report(request, pk: int) -> Report:
+    agency = current_agency_or_404(request)
+    report = get_object_or_404(Report.objects.select_related("agency", "agency__province"), pk=pk, agency=agency)
+    access.require_read(request.user, agency)
+    return report
+
+
+@login_required
+def report_detail(request, pk):
+    report = _report(request, pk)
+    can_write = access.can_write(request.user, report.agency)
+    form = ReportForm(request.POST or None, instance=report)
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied
+        before = {"texts": dict(report.texts), **{f: getattr(report, f) for f in form.Meta.fields}}
+        if form.is_valid():
+            report = form.save(commit=False)
+            report.texts = {
+                key: request.POST.get(f"text_{key}", "").strip()[:20000]
+                for key in outline.PART_KEYS
+                if request.POST.get(f"text_{key}", "").strip()
+            }
+            report.save()
+            after = {"texts": report.texts, **{f: getattr(report, f) for f in form.Meta.fields}}
+            log_action(
+                actor=request.user, agency=report.agency, action="report.saved", obj=report, changes=diff(before, after)
+            )
+            messages.success(request, _("Report saved."))
+            return redirect("reports:report", pk=report.pk)
+    figures = collect(report.agency, report.period)
+    return render(
+        request,
+        "reports/report.html",
+        {
+            "report": report,
+            "form": form,
+            "parts": outline.parts(figures, report.texts),
+            "figures": figures,
+            "can_write": can_write,
+            "files": _files(report=report),
+            "kinds": REPORT_FILES,
+            "template": DocumentTemplate.objects.filter(
+                agency=report.agency, kind=DocumentTemplate.Kind.REPORT, active=True
+            ).first(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def generate(request):
+    """Queues a file: a report's (report=pk), a plan's (plan=pk) or an evidence package (scorecard=pk)."""
+    kind = request.POST.get("kind", "")
+    if kind not in FileKind.values:
+        raise Http404
+    if kind == FileKind.EVIDENCE_ZIP:
+        scorecard = get_scorecard_for_user(request.user, int(request.POST.get("scorecard") or 0))
+        if not access.can_request_package(request.user, scorecard):
+            raise PermissionDenied
+        item = jobs.request_file(kind=kind, agency=scorecard.agency, actor=request.user, scorecard=scorecard)
+        back = reverse("scorecards:scorecard", args=[scorecard.pk])
+    else:
+        agency = current_agency_or_404(request)
+        access.require_write(request.user, agency)
+        if kind in REPORT_FILES:
+            report = get_object_or_404(Report, pk=int(request.POST.get("report") or 0), agency=agency)
+            item = jobs.request_file(kind=kind, agency=agency, actor=request.user, report=report)
+            back = reverse("reports:report", args=[report.pk])
+        else:
+            plan = get_object_or_404(Plan, pk=int(request.POST.get("plan") or 0), agency=agency)
+            item = jobs.request_file(kind=kind, agency=agency, actor=request.user, plan=plan)
+            back = reverse("reports:home")
+    if request.headers.get("HX-Request"):
+        return render(request, "reports/_file.html", {"f": item})
+    messages.info(request, _("The file is being generated; it appears below when ready."))
+    return redirect(back)
+
+
+@login_required
+def file_status(request, pk):
+    item = access.get_file(request.user, pk)
+    return render(request, "reports/_file.html", {"f": item})
+
+
+@login_required
+def download(request, pk):
+    item = access.get_file(request.user, pk)
+    if item.state != GeneratedFile.State.DONE or not item.file:
+        raise Http404
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
+
+
+@login_required
+def templates(request):
+    agency = current_agency_or_404(request)
+    access.require_read(request.user, agency)
+    can_write = access.can_write(request.user, agency)
+    form = TemplateUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            kind = form.cleaned_data["kind"]
+            try:
+                _check_template(agency, kind, data)
+            except templating.TemplateRejected as exc:
+                form.add_error("file", str(exc))
+            else:
+                digest = hashlib.sha256(data).hexdigest()
+                item = DocumentTemplate(agency=agency, kind=kind, name=upload.name[:255], sha256=digest)
+                item.uploaded_by = request.user
+                item.file.save("template.docx", ContentFile(data), save=False)
+                with transaction.atomic():
+                    DocumentTemplate.objects.filter(agency=agency, kind=kind, active=True).update(active=False)
+                    item.save()
+                log_action(
+                    actor=request.user, agency=agency, action="report.template_uploaded", obj=item, note=item.name
+                )
+                messages.success(request, _("Template uploaded; it is used from now on."))
+                return redirect("reports:templates")
+    return render(
+        request,
+        "reports/templates.html",
+        {
+            "form": form,
+            "items": DocumentTemplate.objects.filter(agency=agency).select_related("uploaded_by"),
+            "can_write": can_write,
+        },
+    )
+
+
+def _check_template(agency, kind: str, data: bytes) -> None:
+    """Renders the template once on the agency's current data; raises TemplateRejected."""
+    if kind == DocumentTemplate.Kind.REPORT:
+        report = Report.objects.filter(agency=agency).first() or Report(
+            agency=agency, kind="q1", year=2026, title="Báo cáo mẫu"
+        )
+        figures = collect(agency, report.period)
+        context = templating.report_context(report, figures, outline.parts(figures, report.texts))
+    else:
+        plan = Plan.objects.filter(agency=agency).order_by("-year").first()
+        if plan is None:
+            raise templating.TemplateRejected(_("There is no plan to try the template on."))
+        from reports.documents import appendix_rows
+
+        context = templating.plan_context(plan, {key: appendix_rows(plan, key) for key in ("I", "II")})
+    templating.render_template(data, context)
+
+
+@login_required
+@require_POST
+def template_off(request, pk):
+    agency = current_agency_or_404(request)
+    access.require_write(request.user, agency)
+    item = get_object_or_404(DocumentTemplate, pk=pk, agency=agency)
+    item.active = False
+    item.save(update_fields=["active"])
+    log_action(actor=request.user, agency=agency, action="report.template_disabled", obj=item, note=item.name)
+    messages.success(request, _("The built-in layout is used again."))
+    return redirect("reports:templates")
+
+
+@login_required
+def sample_template(request, kind):
+    if kind not in DocumentTemplate.Kind.values:
+        raise Http404
+    response = HttpResponse(
+        templating.sample_template(kind),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="mau-{kind}.docx"'
+    return response
