@@ -243,7 +243,7 @@ def render(document: AdminDocument) -> bytes:
         _rule(doc, Cm(3), Cm(16.5))
     # body
     for item in document.body:
-        add_body_paragraph(doc, item.text, bold=item.bold or item.heading, italic=item.italic)
+        add_body_paragraph(doc, item.text, bold=item.bold or item.heading, italic=item.italic, indent=not item.heading)
     if document.after_body is not None:
         document.after_body(doc)
     if doc.paragraphs:
@@ -257,7 +257,9 @@ def render(document: AdminDocument) -> bytes:
         heading = recipients.add_paragraph()
         heading.paragraph_format.space_after = Pt(0)
         _run(heading, "Nơi nhận:", size=12, bold=True, italic=True)
-        lines = [f"- {name};" for name in document.recipients] + [f"- Lưu: {document.archive}."]
+        # "- name;" however it was typed ("name;", "- name", "name.")
+        names = [name.strip().lstrip("-").strip().rstrip(";.").strip() for name in document.recipients]
+        lines = [f"- {name};" for name in names if name] + [f"- Lưu: {document.archive.strip().rstrip('.')}."]
         for line in lines:
             paragraph = recipients.add_paragraph()
             paragraph.paragraph_format.space_after = Pt(0)

@@ -4,9 +4,10 @@
   the agency (leader, Office, administrator, auditor, appraiser);
 - edit and generate: the managers (administrator, leader, Office focal point), never the
   read-only roles; upload templates: the same;
-- evidence packages: whoever may see the scorecard (its agency's members, the round's organisers
-  once the scorecard is submitted) may download it; the agency's managers and the organisers
-  may ask for one.
+- evidence packages hold every evidence file of a scorecard: the agency-wide roles of the agency
+  and the round's organisers once the scorecard is submitted may download one; the agency's
+  managers and those organisers may ask for one. A unit's officer, who sees only its unit's
+  documents, may not.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from django.http import Http404
 
 from core.access import scope_for
 from reports.models import GeneratedFile
-from scorecards.access import can_view_scorecard, is_agency_manager, is_organiser
+from scorecards.access import is_agency_manager, is_organiser
+from scorecards.models import Scorecard
 
 
 def can_read(user, agency) -> bool:
@@ -38,15 +40,24 @@ def require_write(user, agency) -> None:
         raise PermissionDenied
 
 
+def can_see_package(user, scorecard) -> bool:
+    """A package holds every evidence file of the scorecard: the agency-wide roles of the agency
+    (a unit's officer sees only its unit's documents), and the round's organisers once the
+    scorecard is submitted (as scorecards.evidence.appraised_documents)."""
+    if scope_for(user).sees_whole_agency(scorecard.agency_id):
+        return True
+    return is_organiser(user, scorecard.round) and scorecard.status == Scorecard.Status.SUBMITTED
+
+
 def can_request_package(user, scorecard) -> bool:
-    return is_agency_manager(user, scorecard) or (
-        is_organiser(user, scorecard.round) and can_view_scorecard(user, scorecard)
+    return can_see_package(user, scorecard) and (
+        is_agency_manager(user, scorecard) or is_organiser(user, scorecard.round)
     )
 
 
 def can_download(user, item: GeneratedFile) -> bool:
     if item.scorecard_id:
-        return can_view_scorecard(user, item.scorecard)
+        return can_see_package(user, item.scorecard)
     return can_read(user, item.agency)
 
 

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils import timezone
 from docx.shared import Cm
 
 from core.nd30 import (
@@ -26,7 +27,18 @@ from reports.figures import Figures, Table
 from reports.outline import Part
 from reports.periods import report_period
 
-ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+ROMAN_DIGITS = ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+LETTERS = "abcdđeghiklmnopqrstuvxy"  # the Vietnamese order of item letters: no f, j, w, z
+
+
+def roman(number: int) -> str:
+    out = ""
+    for value, digits in ROMAN_DIGITS:
+        while number >= value:
+            out, number = out + digits, number - value
+    return out
+
+
 # a heading line inside a text: "1. Mục đích", "a) ...", "2. Văn phòng" (short, no final stop)
 HEADING = re.compile(r"^(\d+\.|[a-zđ]\))\s+\S.{0,90}$")
 NUMBER = re.compile(r"^\s*(\d+)\s*/\s*(\S+)\s*$")
@@ -173,10 +185,10 @@ def _section_label(section: Section, siblings: list[Section], depth: int) -> str
     """I., II. for parts; 1., 2. for their sections; a), b) ... (Vietnamese order) below."""
     index = siblings.index(section)
     if depth == 0:
-        return f"{ROMAN[index]}."
+        return f"{roman(index + 1)}."
     if depth == 1:
         return f"{index + 1}."
-    return f"{'abcdđeghiklmnopqrstuvxy'[index]})"
+    return f"{LETTERS[index % len(LETTERS)]})"
 
 
 def walk_sections(sections: list[Section]) -> Iterable[tuple[Section, int, str]]:
@@ -257,14 +269,16 @@ def plan_document(plan: Plan) -> AdminDocument:
     )
 
     def appendices(doc) -> None:
-        for index, appendix in enumerate(("I", "II")):
+        started = False
+        for appendix in ("I", "II"):
             rows, bold = appendix_rows(plan, appendix)
             if not rows:
                 continue
-            if index == 0:
-                add_section(doc, landscape=True)
-            else:
+            if started:
                 doc.add_page_break()
+            else:  # the landscape section starts with the first appendix that has tasks
+                add_section(doc, landscape=True)
+                started = True
             add_line(doc, f"Phụ lục {appendix}", size=14, bold=True, centred=True)
             add_line(doc, APPENDIX_TITLES[appendix], size=13, bold=True, centred=True)
             add_line(doc, f"({reference})", size=13, italic=True, centred=True)
@@ -287,6 +301,7 @@ def plan_document(plan: Plan) -> AdminDocument:
         signer_title=title,
         signer_name=plan.signer,
         appendices=appendices,
+        draft_month=timezone.localdate().month if plan.year == timezone.localdate().year else None,
         draft_year=plan.year,
     )
 

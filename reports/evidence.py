@@ -90,13 +90,16 @@ def build_package(
                     member = f"{folder}/{base}_{n}{'.' + safe_name(ext, 10) if dot else ''}"
                     n += 1
                 try:
-                    with version.file.open("rb") as source, archive.open(member, "w", force_zip64=True) as sink:
+                    source = version.file.open("rb")  # a missing file is listed, not packed
+                except OSError:
+                    member, missing = "", missing + 1
+                else:
+                    # a read failure past this point fails the package rather than leave a cut file in it
+                    with source, archive.open(member, "w", force_zip64=True) as sink:
                         for chunk in iter(lambda source=source: source.read(1024 * 1024), b""):
                             sink.write(chunk)
                     written.add(member)
                     files += 1
-                except OSError:
-                    member, missing = "", missing + 1
             ws.append(
                 [
                     code,

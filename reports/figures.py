@@ -24,6 +24,7 @@ from plans.models import Inspection, ParDomain, Plan, PlanStatus, Task, TaskStat
 from portal.models import Post
 from procedures.forms import INDICATOR_LABELS
 from procedures.models import Dossier
+from procedures.quality import ENDED
 from procedures.selectors import period as calendar_period
 from procedures.selectors import quality
 from reports.periods import ReportPeriod
@@ -32,6 +33,7 @@ from scorecards.services import compute, points_lost
 from surveys import selectors as sipas
 
 DONE = (TaskStatus.DONE, TaskStatus.DONE_LATE)
+OTHER_TASKS = "Nhiệm vụ nâng cao Chỉ số SIPAS và nhiệm vụ khác"
 NEXT_PERIOD_DAYS = 92  # "phương hướng kỳ tới": open tasks due within about a quarter after the window
 
 
@@ -68,7 +70,7 @@ class Figures:
     calendar_label: str  # the 766 period, e.g. "quý I năm 2026 (01/01/2026 – 31/03/2026)"
     plan: Plan | None
     tasks: TaskCounts
-    by_domain: dict[int, TaskCounts]
+    by_domain: dict[int | None, TaskCounts]  # None: tasks without a PAR domain (SIPAS, organisation)
     done_in_window: dict[int | str | None, list[Task]]  # PAR domain, "sipas" or None (other) -> tasks
     next_tasks: list[Task]
     evidence_documents: int
@@ -92,7 +94,7 @@ def _window_start(start: dt.date) -> dt.datetime:
     return dt.datetime.combine(start, dt.time.min, tzinfo=LOCAL)
 
 
-def task_counts(tasks, end: dt.date) -> tuple[TaskCounts, dict[int, TaskCounts]]:
+def task_counts(tasks, end: dt.date) -> tuple[TaskCounts, dict[int | None, TaskCounts]]:
     """The tasks as they stood at the window's end: done (completed by then), overdue (due before
     it and not done by then), open; cancelled apart. One grouped query."""
     done_by_end = Q(status__in=DONE, completed_on__lte=end)
@@ -122,8 +124,7 @@ def task_counts(tasks, end: dt.date) -> tuple[TaskCounts, dict[int, TaskCounts]]
             cancelled=row["cancelled"],
             at_risk=row["at_risk"],
         )
-        if row["par_domain"] is not None:
-            by_domain[row["par_domain"]] = counts
+        by_domain[row["par_domain"]] = counts
         for name in ("total", "done", "done_late", "open", "overdue", "cancelled", "at_risk"):
             setattr(overall, name, getattr(overall, name) + getattr(counts, name))
     return overall, by_domain
@@ -132,13 +133,19 @@ def task_counts(tasks, end: dt.date) -> tuple[TaskCounts, dict[int, TaskCounts]]
 def one_stop_rows(qs, start: dt.date, end: dt.date) -> list[list[Any]]:
     """Biểu 06a per field: received (total, online in the window, in person or by post in the
     window, carried over), resolved in the window (total, early, on time, late), pending at its end
-    (total, within time, overdue). One grouped query over the stored 766 facts."""
+    (total, within time, overdue). Resolved means really ended (a result, a refusal, a stop, a
+    withdrawal) within the window, early, on time or late as the 766 rule says (the stored
+    progress outcome); pending is everything else received by the end, overdue when the 766 rule
+    already calls it late (e.g. a second supplement request) or its late date has come. One
+    grouped query."""
     first, last = _window_start(start), _window_end(end)
-    in_scope = Q(received_at__lte=last) & (Q(progress_ended_on__isnull=True) | Q(progress_ended_on__gte=start))
+    ended = Q(status__in=sorted(ENDED))
+    ended_before = ended & Q(finished_at__lt=first)
+    in_scope = Q(received_at__lte=last) & ~ended_before
     new = Q(received_at__gte=first, received_at__lte=last)
-    ended = Q(progress_ended_on__gte=start, progress_ended_on__lte=end) & ~Q(progress_outcome="")
-    pending = in_scope & (Q(progress_ended_on__isnull=True) | Q(progress_ended_on__gt=end))
-    late_at_end = Q(late_from__lte=end)
+    resolved = ended & Q(finished_at__gte=first, finished_at__lte=last)
+    pending = in_scope & ~resolved
+    late_at_end = Q(progress_outcome="late") | Q(late_from__lte=end)
     rows = (
         qs.filter(in_scope)
         .order_by()
@@ -148,10 +155,9 @@ def one_stop_rows(qs, start: dt.date, end: dt.date) -> list[list[Any]]:
             online=Count("pk", filter=new & Q(channel="online")),
             offline=Count("pk", filter=new & ~Q(channel="online")),
             carried=Count("pk", filter=Q(received_at__lt=first)),
-            resolved=Count("pk", filter=ended),
-            early=Count("pk", filter=ended & Q(progress_outcome="early")),
-            on_time=Count("pk", filter=ended & Q(progress_outcome="on_time")),
-            late=Count("pk", filter=ended & Q(progress_outcome="late")),
+            resolved=Count("pk", filter=resolved),
+            early=Count("pk", filter=resolved & Q(progress_outcome="early")),
+            late=Count("pk", filter=resolved & Q(progress_outcome="late")),
             pending=Count("pk", filter=pending),
             pending_late=Count("pk", filter=pending & late_at_end),
         )
@@ -159,6 +165,7 @@ def one_stop_rows(qs, start: dt.date, end: dt.date) -> list[list[Any]]:
     )
     out = []
     for row in rows:
+        on_time = row["resolved"] - row["early"] - row["late"]
         out.append(
             [
                 row["procedure__field"] or "Khác",
@@ -168,7 +175,7 @@ def one_stop_rows(qs, start: dt.date, end: dt.date) -> list[list[Any]]:
                 row["carried"],
                 row["resolved"],
                 row["early"],
-                row["on_time"],
+                on_time,
                 row["late"],
                 row["pending"],
                 row["pending"] - row["pending_late"],
@@ -273,7 +280,9 @@ def collect(agency, period: ReportPeriod) -> Figures:  # noqa: PLR0914
     )
     plan_source = f"Kế hoạch {plan.number}" if plan and plan.number else "Kế hoạch CCHC của cơ quan"
     domain_rows = [
-        [str(ParDomain(d).label), c.total, c.done, c.done_late, c.open, c.overdue] for d, c in sorted(by_domain.items())
+        [str(ParDomain(d).label) if d is not None else OTHER_TASKS, c.total, c.done, c.done_late, c.open, c.overdue]
+        for d, c in sorted(by_domain.items(), key=lambda item: (item[0] is None, item[0] or 0))
+        if c.total  # a domain whose tasks were all cancelled has nothing to report
     ]
     figures.tables = [
         Table(

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import style
+from plans.models import Plan
 from reports.models import KIND_CHOICES, DocumentTemplate, Report
 
 DATE = {"type": "date"}
@@ -44,6 +45,34 @@ class ReportForm(forms.ModelForm):
 class TemplateUploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of document"), choices=DocumentTemplate.Kind.choices)
     file = forms.FileField(label=_("Template (.docx)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class PlanTextForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = [
+            "number",
+            "title",
+            "issued_on",
+            "signer_title",
+            "signer",
+            "preamble",
+            "closing",
+            "recipients",
+            "archive",
+        ]
+        widgets = {
+            "issued_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "preamble": forms.Textarea(attrs={"rows": 3}),
+            "closing": forms.Textarea(attrs={"rows": 2}),
+            "recipients": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {"signer_title": _("e.g. KT. TRƯỞNG BAN / PHÓ TRƯỞNG BAN")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,11 @@
 """Generating files in the worker: a request is a GeneratedFile row (queued); the worker claims it,
 reports its progress in the row (the page polls it), stores the file and says who asked for it
-and when. A row left running by a worker that died is queued again after STALE."""
+and when.
+
+Each claim has a number (attempts). Progress reports refresh the claim's time, so a long job is
+never taken for dead; a row whose claim has not moved for STALE is queued again, up to
+MAX_ATTEMPTS claims, then marked failed. A worker whose claim was taken over throws its result
+away: only the current claim may finish the row."""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from pathlib import Path
 
 from django.core.files import File
 from django.core.files.base import ContentFile
+from django.db.models import F
 from django.utils import timezone
 
 from core.jobs import queue_handler
@@ -23,6 +29,7 @@ from reports.models import DocumentTemplate, FileKind, GeneratedFile
 
 log = logging.getLogger(__name__)
 STALE = dt.timedelta(minutes=30)
+MAX_ATTEMPTS = 3
 State = GeneratedFile.State
 
 
@@ -124,9 +131,21 @@ def _store(item: GeneratedFile, name: str, content) -> None:
     item.name, item.size, item.sha256 = name, item.file.size, digest.hexdigest()
 
 
+def _finish(item: GeneratedFile, fields: list[str]) -> bool:
+    """Writes the outcome if this claim is still the row's current one."""
+    values = {name: getattr(item, name) for name in fields}
+    if item.file:
+        values["file"] = item.file.name
+    return bool(GeneratedFile.objects.filter(pk=item.pk, attempts=item.attempts, state=State.RUNNING).update(**values))
+
+
 def generate(item: GeneratedFile) -> GeneratedFile:
     """Produces the file of a claimed (or new) request and records the outcome."""
-    item.state, item.started_at = State.RUNNING, item.started_at or timezone.now()
+    if item.state == State.QUEUED:  # called directly (tests, the benchmark): claim it here
+        GeneratedFile.objects.filter(pk=item.pk).update(
+            state=State.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
+        )
+        item.refresh_from_db()
     try:
         if item.kind == FileKind.EVIDENCE_ZIP:
             scorecard = item.scorecard
@@ -147,10 +166,14 @@ def generate(item: GeneratedFile) -> GeneratedFile:
     except Exception as exc:  # the request shows the failure; the worker goes on
         log.exception("generating %s failed", item)
         item.state, item.error, item.finished_at = State.FAILED, str(exc)[:2000], timezone.now()
-        item.save()
+        _finish(item, ["state", "error", "finished_at", "step", "template_used"])
         return item
     item.state, item.progress, item.finished_at = State.DONE, 100, timezone.now()
-    item.save()
+    fields = ["state", "progress", "finished_at", "name", "size", "sha256", "step", "template_used"]
+    if not _finish(item, fields):  # another worker took the job over: this file is not the row's
+        log.warning("generating %s: the claim was taken over; the file is discarded", item)
+        item.file.delete(save=False)
+        item.refresh_from_db()
     return item
 
 

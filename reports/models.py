@@ -86,6 +86,7 @@ class GeneratedFile(models.Model):
     )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)  # percent
+    attempts = models.PositiveSmallIntegerField(default=0)  # claims by a worker; each claim has its number
     step = models.CharField(max_length=200, blank=True)  # what the worker is doing now
     file = models.FileField(upload_to="generated/", max_length=300, blank=True)
     name = models.CharField(_("file name"), max_length=255, blank=True)

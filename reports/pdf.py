@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -38,7 +39,7 @@ def docx_to_pdf(data: bytes) -> bytes:
         profile = Path(work) / "profile"
         command = [
             program,
-            f"-env:UserInstallation=file://{profile}",
+            f"-env:UserInstallation={profile.as_uri()}",
             "--headless",
             "--norestore",
             "--convert-to",
@@ -47,18 +48,23 @@ def docx_to_pdf(data: bytes) -> bytes:
             work,
             str(source),
         ]
+        # its own process group: soffice starts oosplash and soffice.bin, which a timeout must
+        # stop as well, before the work directory is removed under them
+        process = subprocess.Popen(  # noqa: S603  (a fixed program and arguments, no shell)
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "HOME": work},
+            start_new_session=True,
+        )
         try:
-            done = subprocess.run(  # noqa: S603  (a fixed program and arguments, no shell)
-                command,
-                capture_output=True,
-                timeout=TIMEOUT_SECONDS,
-                check=False,
-                env={**os.environ, "HOME": work},
-            )
+            stdout, stderr = process.communicate(timeout=TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
             raise ConversionError(f"LibreOffice did not finish within {TIMEOUT_SECONDS} s.") from None
         target = Path(work) / "document.pdf"
-        if done.returncode != 0 or not target.exists():
-            detail = (done.stderr or done.stdout).decode(errors="replace").strip()[:500]
-            raise ConversionError(f"LibreOffice could not convert the document: {detail or done.returncode}")
+        if process.returncode != 0 or not target.exists():
+            detail = (stderr or stdout).decode(errors="replace").strip()[:500]
+            raise ConversionError(f"LibreOffice could not convert the document: {detail or process.returncode}")
         return target.read_bytes()

@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from core.nd30 import date_line, number_line
@@ -22,26 +23,52 @@ from reports.figures import Figures
 from reports.outline import Part
 
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # the Word file's parts, unzipped
+MAX_REPEAT = 100_000  # the longest string or list a template may build with "*"
 
 
 class TemplateRejected(ValueError):
     pass
 
 
+class LimitedSandbox(SandboxedEnvironment):
+    """Jinja's sandbox (no attribute of Python's internals, no unsafe call), and no "**" or huge
+    "*" either, which would let a template exhaust the server's memory."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**":
+            raise SecurityError("the ** operator is not allowed in templates")
+        for sequence, times in ((left, right), (right, left)):
+            if (
+                isinstance(sequence, str | list | tuple)
+                and isinstance(times, int)
+                and len(sequence) * times > MAX_REPEAT
+            ):
+                raise SecurityError("the result of * is too large")
+        return super().call_binop(context, operator, left, right)
+
+
 def environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(autoescape=True)
+    return LimitedSandbox(autoescape=True)
+
+
+def check_size(size: int, limit: int = MAX_TEMPLATE_BYTES) -> None:
+    if size > limit:
+        raise TemplateRejected(_("The template is larger than %(mb)s MB.") % {"mb": limit // 1024 // 1024})
 
 
 def check_docx(data: bytes) -> None:
-    if len(data) > MAX_TEMPLATE_BYTES:
-        raise TemplateRejected(_("The template is larger than %(mb)s MB.") % {"mb": MAX_TEMPLATE_BYTES // 1024 // 1024})
+    check_size(len(data))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
+            parts = archive.infolist()
     except zipfile.BadZipFile:
         raise TemplateRejected(_("The file is not a Word document (.docx).")) from None
-    if "word/document.xml" not in names:
+    if "word/document.xml" not in {part.filename for part in parts}:
         raise TemplateRejected(_("The file is not a Word document (.docx).")) from None
+    check_size(sum(part.file_size for part in parts), MAX_UNPACKED_BYTES)
 
 
 def render_template(data: bytes, context: dict[str, Any]) -> bytes:

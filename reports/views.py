@@ -13,21 +13,32 @@ from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import current_agency_or_404
-from core.services import diff, log_action
+from core.services import diff, load_calendar, log_action
+from plans.access import get_plan_for_user
 from plans.models import Plan
 from reports import access, jobs, outline, templating
-from reports.documents import report_defaults
+from reports import plan_text as plan_texts
+from reports.documents import report_defaults, walk_sections
 from reports.figures import collect
-from reports.forms import NewReportForm, ReportForm, TemplateUploadForm
+from reports.forms import NewReportForm, PlanTextForm, ReportForm, TemplateUploadForm
 from reports.models import DocumentTemplate, FileKind, GeneratedFile, Report
 from scorecards.access import get_scorecard_for_user
 
 REPORT_FILES = (FileKind.REPORT_DOCX, FileKind.REPORT_PDF, FileKind.REPORT_XLSX)
 PLAN_FILES = (FileKind.PLAN_DOCX, FileKind.PLAN_PDF, FileKind.PLAN_XLSX)
+
+
+def _id(value) -> int:
+    """An object id from a form; anything else is a missing object (404), not an error page."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
 
 
 def _files(**filters):
@@ -135,7 +146,7 @@ def generate(request):
     if kind not in FileKind.values:
         raise Http404
     if kind == FileKind.EVIDENCE_ZIP:
-        scorecard = get_scorecard_for_user(request.user, int(request.POST.get("scorecard") or 0))
+        scorecard = get_scorecard_for_user(request.user, _id(request.POST.get("scorecard")))
         if not access.can_request_package(request.user, scorecard):
             raise PermissionDenied
         item = jobs.request_file(kind=kind, agency=scorecard.agency, actor=request.user, scorecard=scorecard)
@@ -144,11 +155,11 @@ def generate(request):
         agency = current_agency_or_404(request)
         access.require_write(request.user, agency)
         if kind in REPORT_FILES:
-            report = get_object_or_404(Report, pk=int(request.POST.get("report") or 0), agency=agency)
+            report = get_object_or_404(Report, pk=_id(request.POST.get("report")), agency=agency)
             item = jobs.request_file(kind=kind, agency=agency, actor=request.user, report=report)
             back = reverse("reports:report", args=[report.pk])
         else:
-            plan = get_object_or_404(Plan, pk=int(request.POST.get("plan") or 0), agency=agency)
+            plan = get_object_or_404(Plan, pk=_id(request.POST.get("plan")), agency=agency)
             item = jobs.request_file(kind=kind, agency=agency, actor=request.user, plan=plan)
             back = reverse("reports:home")
     if request.headers.get("HX-Request"):
@@ -182,9 +193,10 @@ def templates(request):
             raise PermissionDenied
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            data = upload.read()
             kind = form.cleaned_data["kind"]
             try:
+                templating.check_size(upload.size)  # before reading it
+                data = upload.read()
                 _check_template(agency, kind, data)
             except templating.TemplateRejected as exc:
                 form.add_error("file", str(exc))
@@ -253,3 +265,52 @@ def sample_template(request, kind):
     )
     response["Content-Disposition"] = f'attachment; filename="mau-{kind}.docx"'
     return response
+
+
+@login_required
+def plan_text(request, pk):
+    """The plan's document text: its details and the text of each section."""
+    plan = get_plan_for_user(request.user, pk)
+    access.require_read(request.user, plan.agency)
+    can_write = access.can_write(request.user, plan.agency)
+    form = PlanTextForm(request.POST or None, instance=plan)
+    sections = list(plan.sections.order_by("order", "pk"))
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied
+        if form.is_valid():
+            texts = {s.pk: request.POST.get(f"section_{s.pk}", "").strip()[:20000] for s in sections}
+            plan_texts.save_text(actor=request.user, plan=plan, data=form.cleaned_data, section_texts=texts)
+            messages.success(request, _("The plan's text is saved."))
+            return redirect("reports:plan_text", pk=plan.pk)
+    labels = {section.pk: label for section, _depth, label in walk_sections(sections)}
+    return render(
+        request,
+        "reports/plan_text.html",
+        {
+            "plan": plan,
+            "form": form,
+            "sections": [(s, labels.get(s.pk, "")) for s in sections],
+            "can_write": can_write,
+            "kinds": PLAN_FILES,
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_next_year(request, pk):
+    plan = get_plan_for_user(request.user, pk)
+    access.require_write(request.user, plan.agency)
+    try:
+        new = plan_texts.copy_to_next_year(
+            actor=request.user, plan=plan, today=timezone.localdate(), cal=load_calendar()
+        )
+    except plan_texts.PlanCopyError:
+        messages.error(request, _("There is a plan for %(year)s already.") % {"year": plan.year + 1})
+        return redirect("reports:plan_text", pk=plan.pk)
+    messages.success(
+        request,
+        _("The %(year)s plan is drafted from this one: revise its text and tasks, then issue it.") % {"year": new.year},
+    )
+    return redirect("reports:plan_text", pk=new.pk)

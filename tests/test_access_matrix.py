@@ -195,6 +195,9 @@ MATRIX = {
     ("reports:file_status", "get"): expect(READERS, members_denied=MISSING),
     ("reports:template_off", "post"): expect(MANAGERS, ok=REDIRECT, outsiders=FORBIDDEN),
     ("reports:sample_template", "get"): expect(set(), everyone_ok=True),
+    ("reports:plan_text", "get"): expect(READERS),
+    ("reports:plan_text", "post"): expect(MANAGERS, ok=REDIRECT),
+    ("reports:plan_next_year", "post"): expect(MANAGERS, ok=REDIRECT),
 }
 SKIP_PREFIXES = ("admin", "api")  # the admin is Django's; the API has its own matrix in test_api.py
 
@@ -236,7 +239,7 @@ def world(org, make_task, today, cal):
     sipas = surveys_world(org)
     pakn = feedback_world(org, cal)
     portal = portal_world(org, tthc)
-    reports = reports_world(org)
+    reports = reports_world(org, task.plan)
     kwargs = {
         "evidence_detail": {"pk": doc.pk},
         "evidence_file": {"pk": doc.versions.get().pk},
@@ -429,7 +432,7 @@ def portal_world(org, tthc):
     }
 
 
-def reports_world(org):
+def reports_world(org, plan):
     from django.core.files.base import ContentFile
 
     from reports import jobs
@@ -446,11 +449,14 @@ def reports_world(org):
             "reports:file_status": {"pk": done.pk},
             "reports:template_off": {"pk": template.pk},
             "reports:sample_template": {"kind": "report"},
+            "reports:plan_text": {"pk": plan.pk},
+            "reports:plan_next_year": {"pk": plan.pk},
         },
         "data": {
             "reports:create": {"kind": "q1", "year": 2026},
             "reports:report": {"title": "Báo cáo năm 2026", "archive": "VT"},
             "reports:generate": {"kind": "report_xlsx", "report": report.pk},
+            "reports:plan_text": {"title": "Kế hoạch CCHC năm 2026", "archive": "VT"},
         },
     }
 

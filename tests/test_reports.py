@@ -74,7 +74,8 @@ def tasks(make_task, org, plan):
 def dossiers(org):
     """Biểu 06a for Q1 2026 (15/12/2025-14/03/2026), hand-checked: 'Đầu tư' received 4 (1 online, 2
     in person or by post, 1 carried over), resolved 2 (1 early, 1 late), pending 2 (1 within time,
-    1 overdue); 'Xây dựng' received 1, resolved early."""
+    1 overdue); 'Xây dựng' received 2 (1 online), 1 resolved early, 1 pending within time (it ended
+    after the window); a dossier returned before the window does not count."""
     invest = Procedure.objects.create(agency=org.agency, code="1.001", name="Đăng ký đầu tư", field="Đầu tư", limit=5)
     build = Procedure.objects.create(
         agency=org.agency, code="1.002", name="Cấp phép xây dựng", field="Xây dựng", limit=5
@@ -85,6 +86,10 @@ def dossiers(org):
         ("D3", invest, at(2025, 12, 1, 9), D(2025, 12, 20), "processing", None, "direct"),
         ("D4", invest, at(2026, 3, 2, 9), D(2026, 4, 30), "processing", None, "postal"),
         ("D5", build, at(2026, 1, 5, 9), D(2026, 1, 12), "finished", at(2026, 1, 6, 9), "direct"),
+        # ended after the Q1 window (14/03): pending within time at its end
+        ("D6", build, at(2026, 3, 9, 9), D(2026, 3, 30), "finished", at(2026, 3, 20, 9), "online"),
+        # ended before the window: not counted
+        ("D7", build, at(2025, 11, 3, 9), D(2025, 11, 20), "returned", at(2025, 11, 10, 9), "direct"),
     ]
     for code, procedure, received, due, status, finished, channel in rows:
         Dossier.objects.create(
@@ -143,14 +148,12 @@ def test_task_counts_at_the_window_end(org, tasks):
 def test_one_stop_table_of_the_quarter(org, dossiers):
     figures = collect(org.agency, report_period("q1", 2026))
     table = next(t for t in figures.tables if t.key == "06a")
-    assert table.rows == [
-        ["Xây dựng", 1, 0, 1, 0, 1, 1, 0, 0, 0, 0, 0],
-        ["Đầu tư", 4, 1, 2, 1, 2, 1, 0, 1, 2, 1, 1],
-    ] or table.rows == [
-        ["Đầu tư", 4, 1, 2, 1, 2, 1, 0, 1, 2, 1, 1],
-        ["Xây dựng", 1, 0, 1, 0, 1, 1, 0, 0, 0, 0, 0],
-    ]
-    assert table.total == ["Tổng cộng", 5, 1, 3, 1, 3, 2, 0, 1, 2, 1, 1]
+    rows = {row[0]: row[1:] for row in table.rows}
+    assert rows == {
+        "Xây dựng": [2, 1, 1, 0, 1, 1, 0, 0, 1, 1, 0],
+        "Đầu tư": [4, 1, 2, 1, 2, 1, 0, 1, 2, 1, 1],
+    }
+    assert table.total == ["Tổng cộng", 6, 2, 3, 1, 3, 2, 0, 1, 3, 2, 1]
     assert "15/12/2025" in table.period and "14/03/2026" in table.period
 
 
@@ -191,8 +194,12 @@ def test_the_report_docx_in_decree_30_layout_with_its_numbers(org, tasks, dossie
     tasks_table = doc.tables[2]
     assert tasks_table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     assert [c.text for c in tasks_table.rows[-1].cells] == ["Tổng cộng", "4", "2", "1", "2", "1"]
+    # the rows add up to the total: the SIPAS task has its own row, the cancelled-only domain none
+    rows = [[c.text for c in row.cells] for row in tasks_table.rows[1:-1]]
+    assert [sum(int(row[i]) for row in rows) for i in range(1, 6)] == [4, 2, 1, 2, 1]
+    assert rows[-1][0] == "Nhiệm vụ nâng cao Chỉ số SIPAS và nhiệm vụ khác" and len(rows) == 3
     one_stop = doc.tables[4]
-    assert [c.text for c in one_stop.rows[-1].cells][:5] == ["Tổng cộng", "5", "1", "3", "1"]  # D3 carried over
+    assert [c.text for c in one_stop.rows[-1].cells][:5] == ["Tổng cộng", "6", "2", "3", "1"]  # D3 carried over
     assert item.requested_by == org.office and item.name.endswith(".docx") and len(item.sha256) == 64
 
 
@@ -205,13 +212,13 @@ def test_the_report_workbook_has_native_numbers(org, tasks, dossiers):
     header = [c.value for c in ws[6]]
     assert header[:3] == ["Lĩnh vực", "Tổng số hồ sơ", "Trong kỳ: trực tuyến"]
     last = [c.value for c in ws[ws.max_row]]
-    assert last == ["Tổng cộng", 5, 1, 3, 1, 3, 2, 0, 1, 2, 1, 1]
+    assert last == ["Tổng cộng", 6, 2, 3, 1, 3, 2, 0, 1, 3, 2, 1]
     assert all(isinstance(v, int) for v in last[1:])
     rates = wb["766"]
     on_time = next(row for row in rates.iter_rows(min_row=7, values_only=True) if row[0].startswith("2.1"))
-    # the calendar quarter 01/01-31/03: D1, D5 early and D4 not yet due count; D2 late, D3 overdue
-    assert on_time[1:3] == (3, 5)
-    assert on_time[3] == pytest.approx(60.0)
+    # the calendar quarter 01/01-31/03: D1, D5, D6 early and D4 not yet due count; D2 late, D3 overdue
+    assert on_time[1:3] == (4, 6)
+    assert on_time[3] == pytest.approx(66.67)
 
 
 def test_the_plan_docx_with_appendices_from_the_tasks(org, tasks, plan):
@@ -226,7 +233,7 @@ def test_the_plan_docx_with_appendices_from_the_tasks(org, tasks, plan):
     assert cell_texts(left)[-1] == "Số: 125/KH-BQLKKTCK"
     assert cell_texts(right)[-1] == "Lạng Sơn, ngày 15 tháng 7 năm 2026"
     body = [p.text for p in doc.paragraphs if p.text]
-    assert body[:2] == ["KẾ HOẠCH", "2026"] or body[0] == "KẾ HOẠCH"
+    assert body[:2] == ["KẾ HOẠCH", "2026"]  # the subject: the title without its "Kế hoạch"
     assert "Thực hiện nghiêm quy trình." in body and "Số hóa hồ sơ." in body
     assert "(Chi tiết tại Phụ lục I kèm theo)" in body
     signature = doc.tables[1].rows[0].cells[1]
@@ -273,6 +280,17 @@ def test_the_report_and_the_plan_convert_to_pdf(org, tasks, plan, tmp_path):
         assert fonts and all(f.startswith(("LiberationSerif", "TimesNewRoman")) for f in fonts), fonts
     _item, data = produce(org, "plan_pdf", plan=plan)
     assert data.startswith(b"%PDF")
+
+
+@pytest.mark.skipif(pdf.converter() is None, reason="LibreOffice is not installed (CI installs it)")
+def test_the_one_stop_forms_convert_to_pdf_too(org, dossiers):
+    """Every DOCX the system writes converts: the receipt (Mẫu 01) and the apology letter (Mẫu 04)."""
+    from procedures import documents as forms
+
+    dossier = Dossier.objects.select_related("agency", "agency__province", "unit", "created_by").get(code="D2")
+    dossier.apology_date, dossier.apology_reason = D(2026, 2, 25), "Chờ ý kiến của cơ quan phối hợp"
+    for data in (forms.receipt(dossier), forms.apology(dossier, signer_name="Hoàng Việt Đông")):
+        assert pdf.docx_to_pdf(data).startswith(b"%PDF")
 
 
 def test_pdf_without_libreoffice_fails_with_a_clear_message(org, settings):
@@ -360,7 +378,12 @@ def test_an_uploaded_template_is_sandboxed_checked_and_used(client, org, tasks):
     text = [p.text for p in Document(io.BytesIO(data)).paragraphs]
     assert report.title in text and "III. ĐÁNH GIÁ CHUNG" in text and "Hoàn thành đúng hạn phần lớn nhiệm vụ." in text
     # a broken template and one reaching into Python are refused, with the reason
-    for tag in ("{{ title ", "{{ ''.__class__.__mro__[1].__subclasses__() }}"):
+    for tag in (
+        "{{ title ",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ 'x' * 10**10 }}",
+        "{{ 'x' * 9999999 }}",
+    ):
         broken = Document()
         broken.add_paragraph(tag)
         buffer = io.BytesIO()
@@ -452,3 +475,88 @@ def test_who_may_read_make_and_download(client, org, tasks):
     client.force_login(org.outsider)  # another agency's officer
     assert client.get(reverse("reports:download", args=[item.pk])).status_code == 404
     assert client.get(reverse("reports:report", args=[report.pk])).status_code in (403, 404)
+
+
+def test_the_office_edits_the_plan_text_and_drafts_next_years_plan(client, org, tasks, plan):
+    from plans.models import Plan, Task
+
+    plan.title = "Kế hoạch nâng cao Chỉ số CCHC năm 2026"
+    plan.save()
+    section = plan.sections.get(code="II.1.c")
+    client.force_login(org.office)
+    url = reverse("reports:plan_text", args=[plan.pk])
+    data = {
+        "number": "125/KH-BQLKKTCK",
+        "title": plan.title,
+        "issued_on": "2026-07-15",
+        "signer_title": "KT. TRƯỞNG BAN / PHÓ TRƯỞNG BAN",
+        "signer": "Hoàng Việt Đông",
+        "preamble": "Phát huy kết quả năm 2025, cơ quan xây dựng kế hoạch năm 2026 như sau:",
+        "closing": "",
+        "recipients": "Sở Nội vụ",
+        "archive": "VT, VP",
+        f"section_{section.pk}": "Số hóa 100% hồ sơ TTHC năm 2026.",
+    }
+    assert client.post(url, data).status_code == 302
+    section.refresh_from_db()
+    assert section.text == "Số hóa 100% hồ sơ TTHC năm 2026."
+    entry = AuditEntry.objects.get(action="plan.text_saved")
+    assert entry.changes["sections"][1]["II.1.c"] == "Số hóa 100% hồ sơ TTHC năm 2026."
+    # next year's plan from this one
+    response = client.post(reverse("reports:plan_next_year", args=[plan.pk]))
+    new = Plan.objects.get(agency=org.agency, year=2027)
+    assert response["Location"] == reverse("reports:plan_text", args=[new.pk])
+    assert (new.status, new.number, new.issued_on) == ("draft", "", None)
+    assert new.title == "Kế hoạch nâng cao Chỉ số CCHC năm 2027"
+    assert new.preamble == "Phát huy kết quả năm 2026, cơ quan xây dựng kế hoạch năm 2027 như sau:"
+    assert new.sections.get(code="II.1.c").text == "Số hóa 100% hồ sơ TTHC năm 2027."
+    copied = {t.code: t for t in Task.objects.filter(plan=new)}
+    assert set(copied) == {"T1", "T2", "T3", "T4"}  # the cancelled T5 is left out
+    assert copied["T2"].deadline == D(2027, 4, 30) and copied["T2"].status == "not_started"
+    assert [u.pk for u in copied["T2"].coordinating_units.all()] == [org.unit_b.pk]
+    assert copied["T3"].section.plan_id == new.pk and copied["T3"].completed_on is None
+    # a second copy is refused; the auditor may read the text but not change it
+    client.post(reverse("reports:plan_next_year", args=[plan.pk]))
+    assert Plan.objects.filter(agency=org.agency, year=2027).count() == 1
+    client.force_login(org.auditor)
+    assert client.get(url).status_code == 200
+    assert client.post(url, data).status_code == 403
+
+
+def test_appendix_ii_alone_is_landscape_too(org, tasks, plan):
+    from plans.models import Task
+
+    Task.objects.filter(plan=plan, appendix="I").update(status="cancelled")
+    _item, data = produce(org, "plan_docx", plan=plan)
+    doc = Document(io.BytesIO(data))
+    assert len(doc.sections) == 2 and round(doc.sections[1].page_width.mm) == 297
+    assert [c.text for c in doc.tables[2].rows[-1].cells][1] == "Niêm yết công khai 100% TTHC"
+
+
+def test_recipients_typed_with_their_punctuation_are_not_doubled(org):
+    report = make_report(org, recipients="- UBND tỉnh (b/c);\nSở Nội vụ.\n\n")
+    _item, data = produce(org, "report_docx", report=report)
+    recipients = Document(io.BytesIO(data)).tables[1].rows[0].cells[0]
+    assert cell_texts(recipients) == ["Nơi nhận:", "- UBND tỉnh (b/c);", "- Sở Nội vụ;", "- Lưu: VT, VP."]
+
+
+def test_an_evidence_package_is_for_those_who_see_every_document(client, org, today):
+    from scorecards import services as par
+
+    card, _files = _par_with_evidence(org, today)
+    item = jobs.generate(jobs.request_file(kind="evidence_zip", agency=org.agency, actor=org.office, scorecard=card))
+    download = reverse("reports:download", args=[item.pk])
+    card_page = reverse("scorecards:scorecard", args=[card.pk])
+    client.force_login(org.officer)  # sees its unit's documents only
+    assert client.get(download).status_code == 404
+    assert "Gói tài liệu kiểm chứng" not in client.get(card_page).content.decode()
+    request = {"kind": "evidence_zip", "scorecard": card.pk}
+    assert client.post(reverse("reports:generate"), request).status_code == 403
+    client.force_login(org.appraiser)  # the organiser: not before the scorecard is submitted
+    assert client.get(download).status_code == 404
+    par.send_for_approval(actor=org.office, scorecard=card, today=today)
+    par.approve_and_submit(actor=org.leader, scorecard=card, today=today)
+    assert client.get(download).status_code == 200
+    assert client.post(reverse("reports:generate"), request).status_code == 302
+    client.force_login(org.office)
+    assert client.post(reverse("reports:generate"), {"kind": "report_docx", "report": "x"}).status_code == 404

@@ -10,7 +10,10 @@ register = template.Library()
 def evidence_packages(context, card):
     """The scorecard's evidence packages and, for who may, the button asking for a new one."""
     user = context["request"].user
+    if not access.can_see_package(user, card):
+        return {"visible": False}
     return {
+        "visible": True,
         "card": card,
         "files": GeneratedFile.objects.filter(scorecard=card, kind=FileKind.EVIDENCE_ZIP).select_related(
             "requested_by"

@@ -11,6 +11,7 @@ import pytest
 from docx import Document
 from playwright.sync_api import expect
 
+from plans.models import Plan
 from reports import jobs
 from reports.models import GeneratedFile, Report
 
@@ -54,7 +55,9 @@ def test_every_reports_page_renders_in_vietnamese(page, live_server, demo, log_i
     page.goto(f"{live_server.url}/reports/")
     page.get_by_role("button", name="Tạo báo cáo").click()
     report = Report.objects.order_by("-pk").first()
+    plan = Plan.objects.get(agency__code="BQLKKTCK", year=2026)
     visits = [
+        ("reports-plan-text", f"/reports/plans/{plan.pk}/text/"),
         ("reports-home", "/reports/"),
         ("reports-report", f"/reports/{report.pk}/"),
         ("reports-templates", "/reports/templates/"),
