@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test e2e lint demo migrate messages check-messages clean bench bench-load
+.PHONY: run test e2e lint demo migrate messages check-messages clean bench bench-load prod prod-setup
 
 $(BIN)/activate:
 	@PYTHON_BIN=$$(scripts/find-python) && echo "Using $$PYTHON_BIN" && $$PYTHON_BIN -m venv $(VENV)
@@ -31,6 +31,27 @@ run: demo
 	$(PY) manage.py run_worker & WORKER=$$!; \
 	trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production on one machine (for operators; docs/deploy.md): PostgreSQL from DATABASE_URL, the
+# production settings (DJANGO_ENV=production, SECRET_KEY, ALLOWED_HOSTS), migrations, the cache
+# table and static files on start, then gunicorn and the worker; Ctrl+C stops both. On several
+# machines, systemd runs the same steps (deploy/).
+WORKERS ?= 3
+THREADS ?= 8
+prod-setup: $(VENV)/.installed | var
+	@[ "$$DJANGO_ENV" = production ] || { echo "make prod: set DJANGO_ENV=production (see docs/deploy.md)"; exit 1; }
+	@[[ "$$DATABASE_URL" == postgres* ]] || { echo "make prod: set DATABASE_URL=postgres://... (see docs/deploy.md)"; exit 1; }
+	$(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py load_reference_data
+
+prod: prod-setup
+	@$(PY) manage.py run_worker & WORKER=$$!; \
+	trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	$(BIN)/gunicorn config.wsgi --workers $(WORKERS) --threads $(THREADS) --bind $(HOST):$(PORT) \
+		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
 # The whole unit suite; set DATABASE_URL=postgres://... to run it on PostgreSQL.
 test: $(VENV)/.installed

@@ -39,3 +39,27 @@ def test_production_refuses_without_allowed_hosts():
 def test_production_starts_with_both():
     result = load({"DJANGO_ENV": "production", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "cchc.example.vn"})
     assert result.returncode == 0, result.stderr
+
+
+def cache_backend(env):
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1])"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ENV", "CACHE_URL"}}
+    return subprocess.run(  # noqa: S603 - fixed interpreter and code
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_cache_is_shared_by_the_app_processes_in_production():
+    production = {"DJANGO_ENV": "production", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "cchc.example.vn"}
+    assert cache_backend(production).stdout.strip() == "DatabaseCache"
+    assert cache_backend({}).stdout.strip() == "LocMemCache"
+    wrong = cache_backend({"CACHE_URL": "memcached://x"})
+    assert wrong.returncode != 0 and "CACHE_URL" in wrong.stderr

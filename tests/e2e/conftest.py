@@ -39,10 +39,18 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A desktop page; the test fails if the browser reports a Content-Security-Policy violation
+    (an inline script or handler the policy blocks would silently not work)."""
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN")
     page = context.new_page()
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     yield page
     context.close()
+    assert not violations, violations
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ def saved(page, field, value):
         else:
             field.fill(value)
             field.blur()
-    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')")
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')")
 
 
 def test_full_round(page, live_server, demo, log_in, shot):
