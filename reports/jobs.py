@@ -42,16 +42,27 @@ def request_file(*, kind: str, agency, actor, report=None, plan=None, scorecard=
 
 
 def _progress(item: GeneratedFile, percent: int, step: str) -> None:
-    GeneratedFile.objects.filter(pk=item.pk).update(progress=percent, step=step[:200])
+    """The page's progress bar, and the claim's heartbeat."""
+    GeneratedFile.objects.filter(pk=item.pk, attempts=item.attempts, state=State.RUNNING).update(
+        progress=percent, step=step[:200], started_at=timezone.now()
+    )
 
 
 def claim_next() -> GeneratedFile | None:
     now = timezone.now()
-    GeneratedFile.objects.filter(state=State.RUNNING, started_at__lt=now - STALE).update(state=State.QUEUED)
-    for pk in (
-        GeneratedFile.objects.filter(state=State.QUEUED).order_by("requested_at", "pk").values_list("pk", flat=True)[:5]
-    ):
-        if GeneratedFile.objects.filter(pk=pk, state=State.QUEUED).update(state=State.RUNNING, started_at=now):
+    stale = GeneratedFile.objects.filter(state=State.RUNNING, started_at__lt=now - STALE)
+    stale.filter(attempts__gte=MAX_ATTEMPTS).update(
+        state=State.FAILED,
+        finished_at=now,
+        error=f"Stopped after {MAX_ATTEMPTS} attempts: the worker did not finish the file.",
+    )
+    stale.filter(attempts__lt=MAX_ATTEMPTS).update(state=State.QUEUED)
+    queued = GeneratedFile.objects.filter(state=State.QUEUED).order_by("requested_at", "pk")
+    for pk in queued.values_list("pk", flat=True)[:5]:
+        claimed = GeneratedFile.objects.filter(pk=pk, state=State.QUEUED).update(
+            state=State.RUNNING, started_at=now, attempts=F("attempts") + 1
+        )
+        if claimed:
             return GeneratedFile.objects.select_related("agency", "agency__province", "report", "plan").get(pk=pk)
     return None
 

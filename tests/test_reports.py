@@ -415,14 +415,52 @@ def test_a_template_failing_later_falls_back_to_the_built_in_layout(org, tasks):
 
 
 def test_the_worker_takes_queued_files_and_requeues_stale_ones(org, tasks):
+    from django.utils import timezone
+
     report = make_report(org)
-    first = jobs.request_file(kind="report_xlsx", agency=org.agency, actor=org.office, report=report)
-    stale = jobs.request_file(kind="report_docx", agency=org.agency, actor=org.office, report=report)
-    GeneratedFile.objects.filter(pk=stale.pk).update(state="running", started_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    old = timezone.now() - dt.timedelta(hours=2)
+
+    def request(kind="report_xlsx", **state):
+        item = jobs.request_file(kind=kind, agency=org.agency, actor=org.office, report=report)
+        GeneratedFile.objects.filter(pk=item.pk).update(**state)
+        return item
+
+    queued = request()
+    stale = request(kind="report_docx", state="running", started_at=old, attempts=1)
+    alive = request(state="running", started_at=timezone.now(), attempts=1)  # a worker is on it now
+    gave_up = request(state="running", started_at=old, attempts=jobs.MAX_ATTEMPTS)
     assert jobs.process_queue(limit=5) == 2
-    assert set(GeneratedFile.objects.values_list("state", flat=True)) == {"done"}
-    assert AuditEntry.objects.filter(action="report.file_requested").count() == 2
-    assert first.pk
+    states = dict(GeneratedFile.objects.values_list("pk", "state"))
+    assert (states[queued.pk], states[stale.pk], states[alive.pk], states[gave_up.pk]) == (
+        "done",
+        "done",
+        "running",
+        "failed",
+    )
+    assert GeneratedFile.objects.get(pk=queued.pk).attempts == 1
+    assert GeneratedFile.objects.get(pk=stale.pk).attempts == 2
+    assert "3" in GeneratedFile.objects.get(pk=gave_up.pk).error
+    assert AuditEntry.objects.filter(action="report.file_requested").count() == 4
+
+
+def test_a_worker_whose_claim_was_taken_over_discards_its_file(org, tasks, monkeypatch):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    report = make_report(org)
+    item = jobs.request_file(kind="report_xlsx", agency=org.agency, actor=org.office, report=report)
+    claimed = jobs.claim_next()
+    real = jobs.workbook.tables_workbook
+
+    def slow(*args, **kwargs):  # meanwhile the row was taken for dead and claimed again
+        GeneratedFile.objects.filter(pk=item.pk).update(attempts=claimed.attempts + 1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(jobs.workbook, "tables_workbook", slow)
+    result = jobs.generate(claimed)
+    assert result.state == "running" and result.file.name == ""  # the row is the other claim's
+    assert not list(Path(settings.MEDIA_ROOT).rglob("*.xlsx"))  # this claim's file was thrown away
 
 
 def test_the_office_edits_the_report_in_the_page_and_exports(client, org, tasks):

@@ -1,0 +1,25 @@
+"""Request checks that apply to every page."""
+
+from __future__ import annotations
+
+from django.http import HttpResponseBadRequest
+from django.utils.translation import gettext as _
+
+FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class RejectNulBytes:
+    """A NUL character has no place in a search, a filter or a form field, and PostgreSQL refuses
+    to store or compare text holding one: such a request gets a clear 400 instead of an error
+    page. Uploaded files are not looked at (they arrive as files, not as form values)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        values = list(request.GET.values())
+        if request.method == "POST" and request.content_type in FORMS:
+            values += list(request.POST.values())
+        if any("\x00" in value for value in values):
+            return HttpResponseBadRequest(_("The request holds a NUL character, which no field accepts."))
+        return self.get_response(request)
