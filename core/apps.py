@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Organisation and common data")
+
+    def ready(self) -> None:
+        from core import security_audit  # noqa: F401  (connects the log-in and role-change records)

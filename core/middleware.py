@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext as _
 
@@ -23,3 +24,12 @@ class RejectNulBytes:
         if any("\x00" in value for value in values):
             return HttpResponseBadRequest(_("The request holds a NUL character, which no field accepts."))
         return self.get_response(request)
+
+
+def client_address(request) -> str:
+    """The client's address: behind our proxy (BEHIND_PROXY), the last address it added."""
+    if settings.BEHIND_PROXY:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if forwarded:
+            return forwarded[-1]
+    return request.META.get("REMOTE_ADDR", "")

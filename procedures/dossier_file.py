@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from core.calendar import WorkingCalendar
 from core.deadlines import DEFAULT_CUTOFF, UNITS, due, local
-from core.file_problems import FileError, ProblemLog
+from core.file_problems import FileError, FileProblem, ProblemLog
 from core.text import fold
 from procedures.quality import CHANNELS, ENDED, STATUSES, Dossier
 
@@ -443,7 +443,11 @@ def read_dossiers(data: bytes | str, cal: WorkingCalendar) -> list[Dossier]:
     """All rows of a small CSV file or a DossierFileError listing the first problems."""
     raw = data.encode() if isinstance(data, str) else data
     reader = DossierReader(cal)
-    records = [row.as_dossier() for row in reader.rows(csv_records(io.BytesIO(raw)), text=True)]
+    try:
+        records = [row.as_dossier() for row in reader.rows(csv_records(io.BytesIO(raw)), text=True)]
+    except UnicodeDecodeError:  # (the upload page's import says the same: procedures.importing)
+        reason = _("the file is not UTF-8 text: save it as “CSV UTF-8” or as an Excel workbook (.xlsx)")
+        raise DossierFileError([FileProblem(1, "", "", reason)], 1) from None
     if reader.total:
         raise reader.error()
     return records

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from core.middleware import client_address
 from core.models import Unit
 from surveys import services, tokens
 from surveys.forms import PublicForm
@@ -114,15 +115,6 @@ def _from_page(value: str) -> str | None:
         return signing.loads(value, salt=COOKIE_SALT, max_age=settings.SIPAS_VISIT_SECONDS)
     except signing.BadSignature:
         return None
-
-
-def client_address(request) -> str:
-    """The client's address: behind our proxy (BEHIND_PROXY), the last address it added."""
-    if settings.BEHIND_PROXY:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-        if forwarded:
-            return forwarded[-1]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _client_key(request, campaign: Campaign, counter: Unit | None) -> str:

@@ -94,7 +94,11 @@ def test_answer_approved_published_and_rated_once(item, org, cal):
         services.rate(item, key=item.key, satisfied=True)
     item.refresh_from_db()
     assert item.rated_unsatisfied is True
-    actions = list(AuditEntry.objects.filter(object_id=str(item.pk)).order_by("id").values_list("action", flat=True))
+    actions = list(
+        AuditEntry.objects.filter(object_type="feedback.feedback", object_id=str(item.pk))
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
     assert actions == [
         "feedback.received",
         "feedback.classified",
