@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import DataError
 from django.http import Http404
 from django.utils import timezone
-from ninja import NinjaAPI, Schema, Status
+from ninja import NinjaAPI, Path, Query, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 from pydantic import Field
 
 from core.models import ApiToken
@@ -36,11 +39,21 @@ api = NinjaAPI(
     description="Plans and tasks of the PAR/SIPAS platform. Authenticate with `Authorization: Bearer <token>`.",
     auth=[TokenAuth(), django_auth],
     urls_namespace="api",
+    # per token or session, and per address without one, counted in the shared cache
+    throttle=[AnonRateThrottle(settings.API_ANON_RATE), AuthRateThrottle(settings.API_USER_RATE)],
 )
 
 
 api.add_router("", "procedures.api.router")
 api.add_router("", "surveys.api.router")
+
+
+# Ids and years within what the database and the calendar hold: anything else is a 422 before any
+# query (an id of 2**70 would abort a PostgreSQL transaction; tests/security/test_api_fuzz.py)
+PK_MAX = 2**63 - 1
+ID = Path(..., ge=1, le=PK_MAX)
+OPTIONAL_ID = Query(None, ge=1, le=PK_MAX)
+YEAR = Query(None, ge=1990, le=2100)
 
 
 @api.exception_handler(Http404)
@@ -51,6 +64,14 @@ def not_found(request, exc):
 @api.exception_handler(PermissionDenied)
 def forbidden(request, exc):
     return api.create_response(request, {"detail": "Forbidden"}, status=403)
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def out_of_range(request, exc):
+    """A number or a date beyond what the database or the calendar can hold (an id of 2**70, a
+    limit of a million years): the request's fault, said as such (found by tests/security fuzzing)."""
+    return api.create_response(request, {"detail": "A value is out of range."}, status=422)
 
 
 class PlanOut(Schema):
@@ -105,24 +126,24 @@ class ProgressOut(Schema):
 
 
 @api.get("/plans", response=list[PlanOut], tags=["plans"])
-def list_plans(request, year: int | None = None):
+def list_plans(request, year: int | None = YEAR):
     qs = plans_visible_to(request.user).select_related("agency").order_by("-year", "id")
     return qs.filter(year=year) if year else qs
 
 
 @api.get("/plans/{plan_id}", response=PlanOut, tags=["plans"])
-def get_plan(request, plan_id: int):
+def get_plan(request, plan_id: int = ID):
     return get_plan_for_user(request.user, plan_id)
 
 
 @api.get("/tasks", response=list[TaskOut], tags=["tasks"])
 def list_tasks(
     request,
-    plan: int | None = None,
+    plan: int | None = OPTIONAL_ID,
     status: str | None = None,
     unit: str | None = None,
-    limit: int = 200,
-    offset: int = 0,
+    limit: int = Query(200, ge=1, le=1000),
+    offset: int = Query(0, ge=0, le=10_000_000),
 ):
     if not 1 <= limit <= 1000 or offset < 0:
         raise HttpError(422, "limit must be 1..1000 and offset >= 0")
@@ -137,12 +158,12 @@ def list_tasks(
 
 
 @api.get("/tasks/{task_id}", response=TaskOut, tags=["tasks"])
-def get_task(request, task_id: int):
+def get_task(request, task_id: int = ID):
     return get_task_for_user(request.user, task_id)
 
 
 @api.post("/tasks/{task_id}/progress", response={201: ProgressOut}, tags=["tasks"])
-def post_progress(request, task_id: int, payload: ProgressIn):
+def post_progress(request, payload: ProgressIn, task_id: int = ID):
     task = get_task_for_user(request.user, task_id, action="report")
     try:
         update = services.post_progress(
@@ -190,6 +211,10 @@ def due_date(
     time limit in `working_days`, `days`, `months` or `hours`; `cutoff` HH:MM or `none`."""
     from core.deadlines import OfficeHours, due, parse_cutoff
 
+    if not 1990 <= received.year <= 2100:
+        raise HttpError(422, "received must be between 1990 and 2100")
+    if not 0 <= limit <= 3660:
+        raise HttpError(422, "limit must be between 0 and 3660")
     try:
         office = OfficeHours.parse(office_hours) if office_hours else OfficeHours()
         result = due(received, limit, unit, load_calendar(), cutoff=parse_cutoff(cutoff), office=office)
@@ -230,7 +255,7 @@ def list_rounds(request):
 
 
 @api.get("/par/rounds/{round_id}/ranking", response=list[RankingRow], tags=["par"])
-def round_ranking(request, round_id: int, column: str = "final"):
+def round_ranking(request, round_id: int = ID, column: str = "final"):
     """Agencies by index (only submitted self-assessments are ranked). Before publication,
     participants see only their own row, without a rank; after it, the final column."""
     from core.access import scope_for
@@ -261,7 +286,7 @@ def round_ranking(request, round_id: int, column: str = "final"):
 
 
 @api.get("/par/scorecards/{scorecard_id}", tags=["par"])
-def scorecard_results(request, scorecard_id: int) -> dict:
+def scorecard_results(request, scorecard_id: int = ID) -> dict:
     """Every node's points and applicable maximum in the four columns (self, a1, a2, final),
     in the `par_score --format json` shape; decimals as strings."""
     from scorecards import services as par

@@ -152,6 +152,14 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # axes.W006 asks for the address as well, which would lock out a shared address; see above.
 SILENCED_SYSTEM_CHECKS = ["axes.W006", "security.W021"]  # W021: HSTS preload, see SECURE_HSTS_PRELOAD
 AXES_RESET_ON_SUCCESS = True
+# Log-in attempts per client address (all user names together), in the shared cache; an office
+# behind one address signs in many people, hence a generous default (core.views.limited_login)
+LOGIN_ADDRESS_LIMIT = env_int("LOGIN_ADDRESS_LIMIT", 60)
+LOGIN_ADDRESS_WINDOW_SECONDS = env_int("LOGIN_ADDRESS_WINDOW_SECONDS", 15 * 60)
+# The API's rate per token or session, and per address without either (django-ninja throttling)
+API_USER_RATE = env("API_USER_RATE", "600/m")
+API_ANON_RATE = env("API_ANON_RATE", "60/m")
+NINJA_NUM_PROXIES = 1 if env_bool("BEHIND_PROXY", False) else 0
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -149,3 +150,20 @@ def evidence_upload(request):
             messages.success(request, _("Evidence document saved."))
             return redirect("evidence_detail", pk=document.pk)
     return render(request, "core/evidence_upload.html", {"form": form})
+
+
+def limited_login(view):
+    """The log-in page, with at most LOGIN_ADDRESS_LIMIT attempts per address in
+    LOGIN_ADDRESS_WINDOW_SECONDS (all user names together); django-axes locks each user name on
+    its own. Together they stop both guessing one password and spraying many accounts."""
+    from core.ratelimit import address_key, over_limit
+
+    def wrapped(request, *args, **kwargs):
+        if request.method == "POST" and over_limit(
+            address_key(request, "login"), settings.LOGIN_ADDRESS_LIMIT, settings.LOGIN_ADDRESS_WINDOW_SECONDS
+        ):
+            minutes = max(1, settings.LOGIN_ADDRESS_WINDOW_SECONDS // 60)
+            return render(request, "registration/too_many.html", {"minutes": minutes}, status=429)
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -12,18 +12,15 @@ Zalo's browser (sipas.md §9).
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from core.middleware import client_address
 from core.models import Unit
+from core.ratelimit import address_key, over_limit
 from surveys import services, tokens
 from surveys.forms import PublicForm
 from surveys.models import Campaign, SurveyToken
@@ -119,21 +116,12 @@ def _from_page(value: str) -> str | None:
 
 def _client_key(request, campaign: Campaign, counter: Unit | None) -> str:
     """A salted hash of the client's address (and the counter), kept only in the cache for the
-    rate window; the salt changes every day."""
-    salt = f"{settings.SECRET_KEY}:{timezone.localdate():%Y%m%d}"
-    where = f"{campaign.pk}:{counter.pk if counter else ''}"
-    return "sipas-open:" + hashlib.sha256(f"{salt}:{where}:{client_address(request)}".encode()).hexdigest()
+    rate window; the salt changes every day (core.ratelimit)."""
+    return address_key(request, f"sipas-open:{campaign.pk}:{counter.pk if counter else ''}")
 
 
 def _over_limit(key: str, limit: int) -> bool:
-    window = settings.SIPAS_OPEN_WINDOW_SECONDS
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
+    return over_limit(key, limit, settings.SIPAS_OPEN_WINDOW_SECONDS)
 
 
 @never_cache

@@ -634,7 +634,7 @@ def test_amounts_and_periods_are_not_redacted():
 
 
 def test_the_client_address_behind_the_proxy(rf, settings):
-    from surveys.public import client_address
+    from core.middleware import client_address
 
     request = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4, 10.0.0.9", REMOTE_ADDR="10.0.0.1")
     settings.BEHIND_PROXY = False

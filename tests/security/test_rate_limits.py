@@ -1,0 +1,31 @@
+"""Rate limits, counted in the shared cache: log-in attempts per address (all user names
+together; django-axes locks each user name on its own), and API calls per token and per address."""
+
+from io import StringIO
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from api.api import api
+
+
+def test_log_in_attempts_per_address(client, org, settings):
+    settings.LOGIN_ADDRESS_LIMIT = 3
+    for n in range(3):  # three different user names: axes would not lock any of them
+        response = client.post(reverse("login"), {"username": f"khong-co-{n}", "password": "x"})
+        assert response.status_code == 200
+    response = client.post(reverse("login"), {"username": "vanphong", "password": "CaiCach#2026"})
+    assert response.status_code == 429 and "Quá nhiều lần đăng nhập" in response.content.decode()
+    assert client.get(reverse("login")).status_code == 200  # the page itself stays open
+    other = client.__class__(REMOTE_ADDR="10.1.2.3")  # another address is not held back
+    assert other.post(reverse("login"), {"username": "vanphong", "password": "CaiCach#2026"}).status_code == 302
+
+
+def test_api_calls_per_token(client, org, monkeypatch):
+    out = StringIO()
+    call_command("create_api_token", org.office.username, stdout=out)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {out.getvalue().strip()}"}
+    per_user = next(t for t in api.throttle if type(t).__name__ == "AuthRateThrottle")
+    monkeypatch.setattr(per_user, "num_requests", 3)
+    codes = [client.get("/api/v1/plans", **headers).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
