@@ -6,12 +6,13 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.files import safe_load_workbook
 from core.text import fold
 
 # (field, Vietnamese header, required, width)
@@ -106,7 +107,7 @@ def parse_plan_workbook(data: bytes, *, units: dict[str, int], sections: set[str
     """Reads the first sheet. `units` maps folded unit codes and names to ids."""
     result = ParsedPlan()
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        wb = safe_load_workbook(data, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any unreadable file is one clear error
         result.errors.append(RowError(0, "", "", "not_xlsx"))
         return result

@@ -9,10 +9,11 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core.files import FileRejected, safe_load_workbook
 from core.models import Agency
 from core.services import diff, log_action
 from core.text import fold
@@ -104,7 +105,10 @@ def _flag(value: str, default: bool) -> bool | None:
 def parse(data: bytes) -> Parsed:  # noqa: C901, PLR0912
     result = Parsed()
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = safe_load_workbook(data, read_only=True, data_only=True)
+    except FileRejected as exc:
+        result.errors.append(RowError(0, "", "", str(exc)))
+        return result
     except Exception:
         result.errors.append(RowError(0, "", "", _("The file is not an Excel workbook (.xlsx).")))
         return result

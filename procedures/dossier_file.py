@@ -426,9 +426,9 @@ def csv_records(stream: IO[bytes]) -> Iterator[list[str]]:
 
 def xlsx_records(stream: IO[bytes]) -> Iterator[tuple[Any, ...]]:
     """Rows of the first sheet of a workbook, streamed (read-only mode)."""
-    from openpyxl import load_workbook
+    from core.files import safe_load_workbook
 
-    workbook = load_workbook(stream, read_only=True, data_only=True)
+    workbook = safe_load_workbook(stream, read_only=True, data_only=True)
     try:
         yield from workbook.worksheets[0].iter_rows(values_only=True)
     finally:

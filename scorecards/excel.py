@@ -54,13 +54,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.files import FileRejected, safe_load_workbook
 from core.text import fold
 from scorecards.scoring import CriteriaError, Problem, parse_criteria, to_decimal
 
@@ -922,9 +923,9 @@ def read_workbook(fileobj: IO[bytes] | bytes, *, source: str) -> dict[str, Any]:
     the shape parse_criteria accepts (and has accepted). Raises CriteriaError with every problem found."""
     reader = _Reader(source)
     try:
-        wb = load_workbook(
-            io.BytesIO(fileobj) if isinstance(fileobj, bytes) else fileobj, read_only=True, data_only=True
-        )
+        wb = safe_load_workbook(fileobj, read_only=True, data_only=True)
+    except FileRejected as exc:
+        raise CriteriaError([Problem(source, str(exc))]) from None
     except Exception:  # noqa: BLE001 - whatever the reason, the file is not a workbook we can read
         raise CriteriaError(
             [Problem(source, "not an Excel workbook (.xlsx): save the file as Excel Workbook")]

@@ -15,10 +15,11 @@ import zipfile
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from core.file_problems import FileProblem, ProblemLog
+from core.files import FileRejected, safe_load_workbook
 from core.models import Unit
 from core.services import log_action
 from core.text import fold
@@ -46,7 +47,9 @@ def _text(value) -> str:
 
 def workbook_rows(data: bytes) -> list[list[str]]:
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = safe_load_workbook(data, read_only=True, data_only=True)
+    except FileRejected as exc:
+        raise ResponsesFileError([FileProblem(1, "", "", str(exc))], 1) from None
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise ResponsesFileError(
             [FileProblem(1, "", "", "not an Excel workbook (.xlsx); save the file as .xlsx or CSV UTF-8")], 1
