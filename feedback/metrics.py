@@ -10,6 +10,7 @@ from core.services import load_calendar
 from feedback import access
 from feedback.indicators import Feedback as Record
 from feedback.indicators import count, figures
+from feedback.models import Feedback
 
 
 def figures_of(qs, start: dt.date, end: dt.date) -> dict:
@@ -30,6 +31,17 @@ def figures_of(qs, start: dt.date, end: dt.date) -> dict:
         ).iterator(chunk_size=2000)
     )
     return figures(count(records, start, end, load_calendar()))
+
+
+def agency_766(agency, start: dt.date, end: dt.date) -> dict:
+    """Every 766 indicator of the agency this system computes, for the period: the dossier ratios
+    from the register, then the feedback ratios 5.2 and 5.3 (the portal's and the reports' set)."""
+    from procedures.models import Dossier
+    from procedures.selectors import quality
+
+    figures = dict(quality(Dossier.objects.filter(agency=agency), start, end).figures)
+    figures.update(figures_of(Feedback.objects.filter(agency=agency), start, end))
+    return figures
 
 
 def feedback_figures(user, agency, unit_id: int | None, start: dt.date, end: dt.date) -> dict:

@@ -14,11 +14,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from core.numbers import HUNDRED, q2
-from feedback.metrics import figures_of
-from feedback.models import Feedback
+from feedback.metrics import agency_766
 from plans.models import ParDomain, Plan, PlanStatus, Task, TaskStatus
-from procedures.models import Dossier
-from procedures.selectors import quality
 from scorecards.models import Scorecard
 from surveys import selectors as sipas
 
@@ -144,9 +141,7 @@ def indices(agency, today: dt.date) -> list[Figure]:
             _("Survey of people who used the agency's services"),
         )
     )
-    result = quality(Dossier.objects.filter(agency=agency), start, end)
-    results = dict(result.figures)
-    results.update(figures_of(Feedback.objects.filter(agency=agency), start, end))
+    results = agency_766(agency, start, end)
     dossiers, feedback = (
         _("The agency's dossier register, Decision 766/QĐ-TTg rules"),
         _("The agency's feedback register"),

@@ -399,10 +399,10 @@ def count_rows(path: Path) -> int:
         head = stream.read(4)
         stream.seek(0)
         if is_xlsx(head):
-            from openpyxl import load_workbook
+            from core.files import safe_load_workbook
 
             try:
-                workbook = load_workbook(stream, read_only=True)
+                workbook = safe_load_workbook(stream, read_only=True)
             except Exception:  # a broken workbook: the import reports it
                 return 0
             try:

@@ -18,7 +18,7 @@ from core.deadlines import END_OF_DAY, LOCAL
 from core.models import Document
 from core.numbers import HUNDRED, q2
 from feedback import stats as feedback_stats
-from feedback.metrics import figures_of
+from feedback.metrics import agency_766
 from feedback.models import Feedback
 from plans.models import Inspection, ParDomain, Plan, PlanStatus, Task, TaskStatus
 from portal.models import Post
@@ -26,7 +26,6 @@ from procedures.forms import INDICATOR_LABELS
 from procedures.models import Dossier
 from procedures.quality import ENDED
 from procedures.selectors import period as calendar_period
-from procedures.selectors import quality
 from reports.periods import ReportPeriod
 from scorecards.models import Scorecard
 from scorecards.services import compute, points_lost
@@ -247,9 +246,7 @@ def collect(agency, period: ReportPeriod) -> Figures:  # noqa: PLR0914
     receptions = feedback_stats.receptions(agency, start, end)
 
     dossiers_qs = Dossier.objects.filter(agency=agency)
-    result = quality(dossiers_qs, calendar.start, calendar.end)
-    figures766 = dict(result.figures)
-    figures766.update(figures_of(Feedback.objects.filter(agency=agency), calendar.start, calendar.end))
+    figures766 = agency_766(agency, calendar.start, calendar.end)
     one_stop = one_stop_rows(dossiers_qs, start, end)
     one_stop_total = _sum_columns(one_stop, "Tổng cộng")
     feedback = feedback_stats.compute(

@@ -8,9 +8,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def load(env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ENV"}}
-    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+UNSET = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ENV", "CACHE_URL"}
+
+
+def load(env, show: str = "settings.DEBUG"):
+    """Starts Django in a fresh process with `env` (and none of UNSET from ours); prints `show`."""
+    clean = {k: v for k, v in os.environ.items() if k not in UNSET}
+    code = f"import django; django.setup(); from django.conf import settings; print({show})"
     return subprocess.run(  # noqa: S603 - fixed interpreter and code
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -42,19 +46,7 @@ def test_production_starts_with_both():
 
 
 def cache_backend(env):
-    code = (
-        "import django; django.setup(); from django.conf import settings; "
-        "print(settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1])"
-    )
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ENV", "CACHE_URL"}}
-    return subprocess.run(  # noqa: S603 - fixed interpreter and code
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return load(env, "settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]")
 
 
 def test_the_cache_is_shared_by_the_app_processes_in_production():

@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from core.reference import DEMO_PASSWORD
 
@@ -61,6 +62,23 @@ def shot(page):
         (of or page).screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
     return take
+
+
+@pytest.fixture
+def visit_in_vietnamese(page, live_server, shot):
+    """Opens each (screenshot name, path) as the signed-in user: it answers 200, has a heading, no
+    English word of `english` shows in the page's main area, and a screenshot is taken."""
+
+    def visit(visits, english):
+        for name, path in visits:
+            response = page.goto(f"{live_server.url}{path}")
+            assert response.status == 200, (path, response.status)
+            expect(page.locator("h1").first).to_be_visible()
+            visible = page.locator("main").inner_text()
+            assert not english.search(visible), (path, english.search(visible).group(0))
+            shot(name)
+
+    return visit
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ ENGLISH_UI = re.compile(
 )
 
 
-def test_every_procedures_page_renders_in_vietnamese(page, live_server, demo, log_in, shot):
+def test_every_procedures_page_renders_in_vietnamese(page, live_server, demo, log_in, shot, visit_in_vietnamese):
     dossier = Dossier.objects.filter(status="processing").order_by("due_date").first()
     procedure = Procedure.objects.first()
     visits = [
@@ -33,13 +33,7 @@ def test_every_procedures_page_renders_in_vietnamese(page, live_server, demo, lo
         ("tthc-quality-drill", "/tthc/quality/dossiers/?period=year&year=2026&key=progress&part=late"),
     ]
     log_in("vanphong")
-    for name, path in visits:
-        response = page.goto(f"{live_server.url}{path}")
-        assert response.status == 200, (path, response.status)
-        expect(page.locator("h1").first).to_be_visible()
-        visible = page.locator("main").inner_text()
-        assert not ENGLISH_UI.search(visible), (path, ENGLISH_UI.search(visible).group(0))
-        shot(name)
+    visit_in_vietnamese(visits, ENGLISH_UI)
     page.context.clear_cookies()
     page.goto(f"{live_server.url}/tra-cuu/ho-so/{dossier.code}/")
     expect(page.locator("h1")).to_have_text("Tình trạng hồ sơ")

@@ -77,7 +77,7 @@ ENGLISH_UI = re.compile(
 )
 
 
-def test_every_sipas_page_renders_in_vietnamese(page, live_server, demo, log_in, shot):
+def test_every_sipas_page_renders_in_vietnamese(page, live_server, demo, log_in, shot, visit_in_vietnamese):
     from surveys.models import Campaign
 
     campaign = Campaign.objects.filter(open_link=True).first()
@@ -91,13 +91,7 @@ def test_every_sipas_page_renders_in_vietnamese(page, live_server, demo, log_in,
         ("sipas-comments", "/sipas/comments/"),
     ]
     log_in("vanphong")
-    for name, path in visits:
-        response = page.goto(f"{live_server.url}{path}")
-        assert response.status == 200, (path, response.status)
-        expect(page.locator("h1").first).to_be_visible()
-        visible = page.locator("main").inner_text()
-        assert not ENGLISH_UI.search(visible), (path, ENGLISH_UI.search(visible).group(0))
-        shot(name)
+    visit_in_vietnamese(visits, ENGLISH_UI)
     page.context.clear_cookies()
     page.goto(f"{live_server.url}/khao-sat/mo/{campaign.open_key}/")
     expect(page.locator("h1")).to_contain_text("Phiếu khảo sát")
