@@ -35,6 +35,7 @@ class WorkingCalendar:
             raise ValueError(f"unknown calendar override kind(s): {sorted(unknown)}")
         self._package = holidays.country_holidays("VN") if self.use_package else None
         self._added: dict[tuple[dt.date, int], dt.date] = {}  # add_working_days, memoised
+        self._between: dict[tuple[dt.date, dt.date], int] = {}  # working_days_between, memoised
 
     def is_holiday(self, day: dt.date) -> bool:
         kind = self.overrides.get(day)
@@ -88,11 +89,16 @@ class WorkingCalendar:
         """Working days in (start, end]; negative when end is before start."""
         if end < start:
             return -self.working_days_between(end, start)
-        count, day = 0, start
-        while day < end:
-            day += ONE_DAY
-            if self.is_working_day(day):
-                count += 1
+        key = (start, end)
+        count = self._between.get(key)
+        if count is None:
+            count, day = 0, start
+            while day < end:
+                day += ONE_DAY
+                if self.is_working_day(day):
+                    count += 1
+            if len(self._between) < 100_000:  # as _added: lives as long as the calendar
+                self._between[key] = count
         return count
 
     def working_days_in(self, days: Iterable[dt.date]) -> list[dt.date]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
@@ -46,10 +47,15 @@ def rules() -> monitoring.Rules:
     )
 
 
-def snapshot(task: Task) -> dict:
-    """The audited fields of a task, with units and people by name."""
+def snapshot(task: Task, *, unit_names: dict[int, str] | None = None, coordinating: Iterable[int] = ()) -> dict:
+    """The audited fields of a task, with units and people by name. For a task just created in
+    bulk (no people yet), `unit_names` and the `coordinating` unit ids spare the queries."""
     values = {name: getattr(task, name) for name in TRACKED}
-    if task.pk:
+    if unit_names is not None:
+        values["lead_unit"] = unit_names[task.lead_unit_id]
+        values["coordinating_units"] = ", ".join(sorted(unit_names[pk] for pk in coordinating))
+        values["assignees"] = ""
+    elif task.pk:
         values["lead_unit"] = task.lead_unit.name
         values["coordinating_units"] = ", ".join(sorted(u.name for u in task.coordinating_units.all()))
         values["assignees"] = ", ".join(sorted(u.display_name for u in task.assignees.all()))
@@ -146,16 +152,22 @@ def _record(actor, task: Task, before: dict, action: str, note: str = "") -> Non
     log_action(actor=actor, agency=task.agency, action=action, obj=task, changes=changes, note=note)
 
 
-def ensure_occurrences(task: Task) -> None:
-    """Makes the periods of a task match its recurrence, period by period: a period already done
-    is kept as it is, an open one follows the new due date, an open one no longer in the
-    schedule is removed (all of them when the task becomes one-off)."""
+def occurrence_schedule(task: Task) -> dict[str, dt.date]:
+    """The periods of a recurring task in its plan's year: label -> due date (empty if one-off)."""
     schedule: dict[str, dt.date] = {}
     if task.is_recurring:
         year_end = dt.date(task.plan.year, 12, 31)
         start = task.start_date or dt.date(task.plan.year, 1, 1)
         for label, due in monitoring.occurrence_dates(task.recurrence, task.recurrence_day or 28, start, year_end):
             schedule[label] = due
+    return schedule
+
+
+def ensure_occurrences(task: Task) -> None:
+    """Makes the periods of a task match its recurrence, period by period: a period already done
+    is kept as it is, an open one follows the new due date, an open one no longer in the
+    schedule is removed (all of them when the task becomes one-off)."""
+    schedule = occurrence_schedule(task)
     task.occurrences.filter(done_on__isnull=True).exclude(period_label__in=list(schedule)).delete()
     existing = {o.period_label: o for o in task.occurrences.all()}
     taken = {o.due_date for o in existing.values()}

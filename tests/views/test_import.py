@@ -165,3 +165,34 @@ def test_excel_serial_dates_are_read(login, org, plan):
     row = {**GOOD, "deadline": 46386}  # 30/12/2026 as an Excel serial number
     response = login(org.office).post(reverse("plans:import", args=[plan.pk]), {"file": workbook([row])})
     assert response.context["parsed"].rows[0]["deadline"] == dt.date(2026, 12, 30)
+
+
+def test_tasks_created_in_bulk_are_as_if_made_one_by_one(login, org, plan, cal, today):
+    """The bulk path gives new tasks the same derived fields, periods and audit entries that the
+    task form's path gives (search text, risk, next due date, the created entry with the units)."""
+    from core.models import AuditEntry
+    from core.services import diff
+    from plans.services import ensure_occurrences, occurrence_schedule, refresh_task, snapshot
+
+    late = {**GOOD, "code": "B01", "start_date": "01/01/2026", "deadline": "05/01/2026"}
+    quarterly = {**GOOD, "code": "B02", "deadline": None, "recurrence": "hằng quý", "recurrence_day": 20}
+    client = login(org.office)
+    url = reverse("plans:import", args=[plan.pk])
+    token = client.post(url, {"file": workbook([late, quarterly])}).context["token"]
+    assert client.post(url, {"token": token}).status_code == 302
+    for code in ("B01", "B02"):
+        task = Task.objects.get(code=code)
+        stored = (task.search_text, task.next_due, task.at_risk, task.risk_reasons, task.progress, task.status)
+        refresh_task(task, today=today, cal=cal, save=False)
+        assert stored == (task.search_text, task.next_due, task.at_risk, task.risk_reasons, task.progress, task.status)
+        entry = AuditEntry.objects.get(action="task.created", object_type="plans.task", object_id=str(task.pk))
+        assert entry.changes == diff({}, snapshot(task))  # snapshot() reads the units from the database
+        assert entry.actor == org.office and entry.note == "Excel"
+        assert entry.changes["lead_unit"] == [None, org.unit_a.name]
+    recurring = Task.objects.get(code="B02")
+    made = {(o.period_label, o.due_date) for o in recurring.occurrences.all()}
+    assert made == set(occurrence_schedule(recurring).items()) and len(made) == 2  # Q3, Q4 from 01/09
+    assert recurring.next_due == min(due for _label, due in made)
+    ensure_occurrences(recurring)  # the one-by-one path finds nothing to add, move or remove
+    assert {(o.period_label, o.due_date) for o in recurring.occurrences.all()} == made
+    assert set(Task.objects.get(code="B01").coordinating_units.values_list("code", flat=True)) == {"VP", "KHTH"}
