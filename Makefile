@@ -79,12 +79,14 @@ bench: $(VENV)/.installed
 	$(PY) bench/par_scoring.py
 	$(PY) bench/dossiers.py
 	$(PY) bench/reports.py
+	$(PY) bench/plan_import.py
 
 # The public survey and the portal under load: gunicorn on PostgreSQL (DATABASE_URL names the server; the script
-# creates and drops its own database).
+# creates and drops its own database). The fault test starts a PostgreSQL server of its own (initdb, pg_ctl).
 bench-load: $(VENV)/.installed
 	$(PY) bench/survey_load.py
 	$(PY) bench/portal.py
+	$(PY) bench/faults.py
 
 clean:
 	rm -rf var/db.sqlite3* var/media var/imports

@@ -7,7 +7,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import DataError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404
 from django.utils import timezone
 from ninja import NinjaAPI, Path, Query, Schema, Status
@@ -64,6 +64,17 @@ def not_found(request, exc):
 @api.exception_handler(PermissionDenied)
 def forbidden(request, exc):
     return api.create_response(request, {"detail": "Forbidden"}, status=403)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def database_unavailable(request, exc):
+    """The database is restarting or unreachable: try again later, as Retry-After says."""
+    response = api.create_response(
+        request, {"detail": "The database is briefly unavailable; try again later."}, status=503
+    )
+    response["Retry-After"] = str(settings.RETRY_AFTER_SECONDS)
+    return response
 
 
 @api.exception_handler(OverflowError)

@@ -3,6 +3,7 @@ process group, a keep-alive HTTP client with cookies, and percentiles."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import shutil
@@ -47,6 +48,14 @@ def free_port() -> int:
 @contextmanager
 def gunicorn(env: dict, *, workers: int, threads: int):
     """The app served by gunicorn (gthread) on a free port; yields the port."""
+    with gunicorn_process(env, workers=workers, threads=threads) as (port, _server):
+        yield port
+
+
+@contextmanager
+def gunicorn_process(env: dict, *, workers: int, threads: int, log=None):
+    """As gunicorn(), yielding (port, the master's Popen): its process group is the master and its
+    workers, for a fault test to kill. `log`: a file for the server's output (else this one's)."""
     port = free_port()
     binary = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     server = subprocess.Popen(  # noqa: S603
@@ -69,6 +78,8 @@ def gunicorn(env: dict, *, workers: int, threads: int):
         cwd=ROOT,
         env=env,
         start_new_session=True,
+        stdout=log,
+        stderr=log,
     )
     try:
         for _ in range(200):
@@ -79,9 +90,10 @@ def gunicorn(env: dict, *, workers: int, threads: int):
                 time.sleep(0.1)
         else:
             sys.exit("gunicorn did not start")
-        yield port
+        yield port, server
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):  # killed by the fault test
+            os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
 
@@ -117,6 +129,7 @@ class Client:
                 self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
                 if attempt == 2:
                     raise
+        self.last_headers = {header.lower(): value for header, value in response.getheaders()}
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")

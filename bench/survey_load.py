@@ -147,6 +147,39 @@ def plain_inserts(url: str, clients: int) -> tuple[int, float]:
     return len(rows), time.perf_counter() - start
 
 
+def prepare(count: int) -> list[str]:
+    """Migrates, loads the demo organisation and makes `count` receipt links of one procedure
+    (spread over the units); returns the links' tokens."""
+    from django.core.management import call_command
+
+    from core.models import Agency
+    from core.reference import load_demo_organisation
+    from procedures.models import Procedure
+    from surveys import tokens
+    from surveys.models import SurveyToken
+
+    call_command("migrate", verbosity=0)
+    load_demo_organisation()
+    agency = Agency.objects.get(code="BQLKKTCK")
+    units = list(agency.units.all())
+    procedure = Procedure.objects.create(agency=agency, code="2.000001", name="Thủ tục thử tải", limit=5)
+    token_list = [secrets.token_urlsafe(16)[: tokens.TOKEN_LENGTH] for _ in range(count)]
+    SurveyToken.objects.bulk_create(
+        [
+            SurveyToken(
+                digest=tokens.digest(t),
+                agency=agency,
+                unit=units[n % len(units)],
+                procedure=procedure,
+                procedure_code=procedure.code,
+            )
+            for n, t in enumerate(token_list)
+        ],
+        batch_size=2000,
+    )
+    return token_list
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--submissions", type=int, default=10_000)
@@ -159,36 +192,10 @@ def main() -> None:
     url = recreate_database(base, DB_NAME)
     var_dir = tempfile.mkdtemp(prefix="cchc-survey-bench-")
     env = django_env(url, var_dir)
-    from django.core.management import call_command
     from django.db import connection
 
-    from core.reference import load_demo_organisation
-    from procedures.models import Procedure
-    from surveys import tokens
-    from surveys.models import SurveyToken
-
     try:
-        call_command("migrate", verbosity=0)
-        load_demo_organisation()
-        from core.models import Agency
-
-        agency = Agency.objects.get(code="BQLKKTCK")
-        units = list(agency.units.all())
-        procedure = Procedure.objects.create(agency=agency, code="2.000001", name="Thủ tục thử tải", limit=5)
-        token_list = [secrets.token_urlsafe(16)[: tokens.TOKEN_LENGTH] for _ in range(args.submissions)]
-        SurveyToken.objects.bulk_create(
-            [
-                SurveyToken(
-                    digest=tokens.digest(t),
-                    agency=agency,
-                    unit=units[n % len(units)],
-                    procedure=procedure,
-                    procedure_code=procedure.code,
-                )
-                for n, t in enumerate(token_list)
-            ],
-            batch_size=2000,
-        )
+        token_list = prepare(args.submissions)
         connection.close()
         with gunicorn(env, workers=args.workers, threads=args.threads) as port:
             run = measure(port, token_list, args)

@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "plans",
     "scorecards",
@@ -82,8 +85,10 @@ MIDDLEWARE = [
     "core.middleware.RejectNulBytes",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "core.security_audit.RememberActor",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.two_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -112,6 +117,7 @@ DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,  # a connection left broken by a database restart is replaced, not used
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -122,6 +128,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     # A file (not in-memory) test database, so tests of concurrent workers see real locking.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+# Generated report files are removed after this many days (made again on request from the registers)
+REPORT_FILES_KEEP_DAYS = env_int("REPORT_FILES_KEEP_DAYS", 90)
+# While the database restarts, pages and the API answer 503 with this Retry-After (core.views).
+RETRY_AFTER_SECONDS = env_int("RETRY_AFTER_SECONDS", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 
@@ -161,6 +171,12 @@ API_USER_RATE = env("API_USER_RATE", "600/m")
 API_ANON_RATE = env("API_ANON_RATE", "60/m")
 NINJA_NUM_PROXIES = 1 if env_bool("BEHIND_PROXY", False) else 0
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The optional second log-in factor (core.two_factor): a code from an authenticator app. Anyone may
+# turn it on; the roles listed here (e.g. "administrator,appraiser") must.
+TWO_FACTOR_REQUIRED_ROLES = env_list("TWO_FACTOR_REQUIRED_ROLES")
+OTP_TOTP_ISSUER = env("OTP_ISSUER", "CCHC")
+OTP_TOTP_THROTTLE_FACTOR = 1  # seconds, doubled after each wrong code (django-otp)
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin removes a lost phone; it never shows a secret or a code
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 # Sessions expire after inactivity and when the browser closes.
@@ -220,6 +236,29 @@ STORAGES = {
 }
 # Evidence files live outside any public path; they are served by a view after an access check.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Stored files (core.storage): MEDIA_ROOT (shared by NFS between app machines), or with
+# FILE_STORAGE=s3 a private bucket of any S3-compatible object storage (django-storages).
+FILE_STORAGE = env("FILE_STORAGE", "local")
+if FILE_STORAGE == "s3":
+    if not env("S3_BUCKET"):
+        raise ImproperlyConfigured("FILE_STORAGE=s3 needs S3_BUCKET (and S3_ENDPOINT_URL outside AWS)")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET"),
+            "endpoint_url": env("S3_ENDPOINT_URL") or None,
+            "region_name": env("S3_REGION") or None,
+            "access_key": env("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env("S3_SECRET_ACCESS_KEY") or None,
+            "location": env("S3_PREFIX"),
+            "addressing_style": env("S3_ADDRESSING_STYLE") or None,  # "path" for many non-AWS services
+            "default_acl": None,  # the bucket's own (private) policy; files are only served by the app
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif FILE_STORAGE != "local":
+    raise ImproperlyConfigured(f"FILE_STORAGE must be local or s3, not {FILE_STORAGE!r}")
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from api.api import api
+from core import two_factor
 from core import views as core_views
+from core.two_factor import TwoStepLoginView
 from feedback import public as feedback_pages
 from portal import views as portal_pages
 from procedures import views as procedure_views
@@ -11,11 +14,9 @@ from surveys import public as survey_pages
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path(
-        "login/",
-        core_views.limited_login(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
-        name="login",
-    ),
+    path("login/", core_views.limited_login(TwoStepLoginView.as_view()), name="login"),
+    path("login/code/", core_views.limited_login(two_factor.login_code), name="login_code"),
+    path("account/security/", two_factor.account_security, name="account_security"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
@@ -53,5 +54,9 @@ urlpatterns = [
     path("khao-sat/mo/<str:key>/", survey_pages.open_form, name="survey_open"),
     path("khao-sat/mo/<str:key>/<int:unit>/", survey_pages.open_form, name="survey_counter"),
     path("api/v1/", api.urls),
+    # The admin signs in through the same two-step page, never its own.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "core.views.server_error"

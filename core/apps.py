@@ -7,4 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Organisation and common data")
 
     def ready(self) -> None:
-        from core import security_audit  # noqa: F401  (connects the log-in and role-change records)
+        from core import (
+            security_audit,  # noqa: F401  (connects the log-in and role-change records)
+            two_factor,  # noqa: F401  (keeps User.second_factor in step with the devices)
+        )

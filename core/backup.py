@@ -3,7 +3,8 @@ generated reports, templates), in one archive with a manifest, and their restore
 
 - SQLite: a consistent copy through SQLite's online backup API (the app may keep running).
 - PostgreSQL: `pg_dump --format=custom` (a consistent snapshot), restored with `pg_restore`.
-- Files: every file under MEDIA_ROOT, each with its SHA-256 in the manifest.
+- Files: every stored file (core.storage: MEDIA_ROOT or the S3 bucket), each with its SHA-256 in
+  the manifest.
 - The manifest also records the row count of every table, so a restore can be checked.
 
 A restore goes into an empty database only (it refuses to overwrite data unless told), checks
@@ -25,8 +26,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import connection
+
+from core import storage
 
 FORMAT = 1
 CHUNK = 1024 * 1024
@@ -123,14 +126,13 @@ def _dump_database(target: Path) -> str:
 
 def create(output: Path) -> dict[str, Any]:
     """Writes the archive to `output` (a .tar.gz); returns its manifest."""
-    media = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory(prefix="cchc-backup-") as work:
         dump = Path(work) / "database"
         name = _dump_database(dump)
         files = {}
-        if media.exists():
-            for path in sorted(p for p in media.rglob("*") if p.is_file()):
-                files[path.relative_to(media).as_posix()] = {"sha256": _sha256(path), "size": path.stat().st_size}
+        for stored in storage.walk():
+            digest, size = storage.sha256(stored)
+            files[stored] = {"sha256": digest, "size": size}
         from django.db.migrations.recorder import MigrationRecorder
 
         manifest = {
@@ -154,8 +156,11 @@ def create(output: Path) -> dict[str, Any]:
             info.size = len(payload)
             archive.addfile(info, io.BytesIO(payload))
             archive.add(dump, arcname=name)
-            for relative in files:
-                archive.add(media / relative, arcname=f"media/{relative}")
+            for stored, facts in files.items():
+                info = tarfile.TarInfo(f"media/{stored}")
+                info.size = facts["size"]
+                with default_storage.open(stored, "rb") as source:
+                    archive.addfile(info, source)
         partial.replace(output)  # a backup is either whole or absent
     return manifest
 
@@ -179,11 +184,10 @@ def _safe_members(archive: tarfile.TarFile) -> list[tarfile.TarInfo]:
 
 
 def restore(source: Path, *, force: bool = False) -> dict[str, Any]:
-    """Restores the archive into this (empty) database and MEDIA_ROOT; returns a report with the
-    tables and files that do not match the manifest (empty lists when all is well)."""
+    """Restores the archive into this (empty) database and the file storage; returns a report with
+    the tables and files that do not match the manifest (empty lists when all is well)."""
     if not force and not _is_empty():
         raise BackupError("the database holds data: restore into an empty database (or use --force)")
-    media = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory(prefix="cchc-restore-") as work, tarfile.open(source, "r:gz") as archive:
         archive.extractall(work, members=_safe_members(archive), filter="data")
         manifest = json.loads((Path(work) / "manifest.json").read_text())
@@ -203,14 +207,13 @@ def restore(source: Path, *, force: bool = False) -> dict[str, Any]:
         if bad_files:
             raise BackupError(f"{len(bad_files)} files do not match their hashes, e.g. {bad_files[0]}")
         _load_database(dump)
-        for relative in manifest["files"]:
-            target = media / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(Path(work) / "media" / relative, target)
+        for stored in manifest["files"]:
+            with (Path(work) / "media" / stored).open("rb") as source:
+                storage.put(stored, source)
     counts = table_counts()
     return {
         "tables": {t: (n, counts.get(t)) for t, n in manifest["tables"].items() if counts.get(t) != n},
-        "files": [r for r, f in manifest["files"].items() if _sha256(media / r) != f["sha256"]],
+        "files": [r for r, f in manifest["files"].items() if storage.sha256(r)[0] != f["sha256"]],
         "manifest": manifest,
     }
 

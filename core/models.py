@@ -96,6 +96,12 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    second_factor = models.BooleanField(
+        _("second log-in factor on"),
+        default=False,
+        editable=False,
+        help_text=_("Kept in step with the person's confirmed authenticator (core.two_factor)."),
+    )
 
     class Meta:
         verbose_name = _("user")

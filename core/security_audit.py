@@ -56,6 +56,12 @@ def _entry(*, actor, action: str, object_type: str, object_id: str, agency=None,
     )
 
 
+def record(request, user, action: str, *, actor=None) -> None:
+    """An entry about a person's own account (second factor, recovery codes), by them unless
+    another actor is given."""
+    _entry(actor=actor or user, action=action, object_type="core.user", object_id=str(user.pk), note=_address(request))
+
+
 @receiver(user_logged_in)
 def logged_in(sender, request, user, **kwargs):
     _entry(actor=user, action="auth.login", object_type="core.user", object_id=str(user.pk), note=_address(request))

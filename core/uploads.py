@@ -1,35 +1,37 @@
 """Checked uploads waiting for the user's confirmation (preview, then commit).
 
-The file is kept under VAR_DIR/imports for a day; its token is bound to the session and to what it
-is for (e.g. a plan, an agency's catalogue), so a token is good once, only for the person who
-uploaded the file and only for that purpose.
+The file is kept in the shared storage (core.storage: the confirmation may reach another app
+machine than the preview did) for a day; its token is bound to the session and to what it is for
+(e.g. a plan, an agency's catalogue), so a token is good once, only for the person who uploaded the
+file and only for that purpose.
 """
 
 from __future__ import annotations
 
-import time
+import datetime as dt
 import uuid
-from pathlib import Path
 
-from django.conf import settings
+from django.utils import timezone
+
+from core import storage
 
 SESSION_KEY = "pending_uploads"
+FOLDER = "held"
 
 
-def _directory() -> Path:
-    return Path(settings.VAR_DIR) / "imports"
+def _name(token: str) -> str:
+    return f"{FOLDER}/{token}.xlsx"
 
 
 def hold(request, data: bytes, *, purpose: str) -> str:
     """Keeps a checked file until the user confirms it; files older than a day are removed."""
-    directory = _directory()
-    directory.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - 86400
-    for old in directory.glob("*.xlsx"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
+    cutoff = timezone.now() - dt.timedelta(days=1)
+    for old in storage.walk(FOLDER):
+        touched = storage.modified(old)
+        if touched is not None and touched < cutoff:
+            storage.delete(old)
     token = uuid.uuid4().hex
-    (directory / f"{token}.xlsx").write_bytes(data)
+    storage.put(_name(token), data)
     request.session[SESSION_KEY] = {**request.session.get(SESSION_KEY, {}), token: purpose}
     return token
 
@@ -41,7 +43,6 @@ def release(request, token: str, *, purpose: str) -> bytes | None:
     if not token.isalnum() or token not in pending:
         return None
     request.session[SESSION_KEY] = {k: v for k, v in pending.items() if k != token}
-    path = _directory() / f"{token}.xlsx"
-    data = path.read_bytes() if pending[token] == purpose and path.exists() else None
-    path.unlink(missing_ok=True)
+    data = storage.read(_name(token)) if pending[token] == purpose else None
+    storage.delete(_name(token))
     return data

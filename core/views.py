@@ -1,9 +1,13 @@
+import sys
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.db import InterfaceError, OperationalError
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -15,6 +19,8 @@ from core.forms import DocumentForm, VersionForm
 from core.models import Document, DocumentVersion
 from core.services import add_document_version, create_document
 from core.text import fold
+
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 @login_required
@@ -132,8 +138,20 @@ def handle_document_upload(request, agency, unit=None):
     return form, document
 
 
+def database_unavailable_response() -> HttpResponse:
+    """503 with Retry-After, from a page that needs no database (no context processors)."""
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(settings.RETRY_AFTER_SECONDS)
+    return response
+
+
 def server_error(request):
-    return render(request, "500.html", status=500)
+    """handler500. While the database is restarting or unreachable, the answer is a 503 that says
+    when to try again (the browser keeps the form; a phone or a client retries) instead of an
+    error; nothing was half-written, as every write is one transaction (bench/faults.py)."""
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return database_unavailable_response()
+    return HttpResponse(render_to_string("500.html"), status=500)
 
 
 @login_required

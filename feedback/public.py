@@ -28,20 +28,6 @@ from feedback.forms import PublicFeedbackForm
 from feedback.models import OPEN_STATUSES, Feedback, Status
 
 TRACKING_CODE = re.compile(r"PA-\d{6}-[A-Z0-9]{6}")
-PUBLIC_FIELDS = (
-    "code",
-    "status",
-    "received_at",
-    "category",
-    "unit__name",
-    "due_answer",
-    "extended_to",
-    "answered_at",
-    "published_at",
-    "forwarded_to",
-    "rated_unsatisfied",
-    "answer_only",
-)
 
 
 def _agency(request) -> Agency:

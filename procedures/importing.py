@@ -22,6 +22,7 @@ import logging
 import multiprocessing
 import operator
 import os
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -29,10 +30,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core import storage
 from core.calendar import WorkingCalendar
 from core.deadlines import LOCAL
 from core.models import Agency, AuditEntry, Unit
@@ -90,10 +91,11 @@ DATETIMES = {
 Item = tuple[str, tuple[Any, ...]]
 
 
-def import_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+FOLDER = "imports"  # in the shared storage (core.storage): any worker may run the import
+
+
+def upload_name(item: DossierImport) -> str:
+    return f"{FOLDER}/{item.file}"
 
 
 def reader_for(agency: Agency, cal: WorkingCalendar) -> DossierReader:
@@ -375,22 +377,20 @@ def batched(rows: Iterable[Row], size: int = BATCH) -> Iterator[list[Item]]:
         yield chunk
 
 
-def progress_path(item: DossierImport) -> Path:
-    return import_dir() / f"{item.pk}.progress.json"
+def progress_name(item: DossierImport) -> str:
+    """The import's progress, outside its transaction (which no other process can see into)."""
+    return f"{FOLDER}/{item.pk}.progress.json"
 
 
 def read_progress(item: DossierImport) -> dict[str, int]:
     try:
-        return json.loads(progress_path(item).read_text())
-    except (OSError, ValueError):
+        return json.loads(storage.read(progress_name(item)) or b"")
+    except ValueError:
         return {"processed": item.processed, "total": 0}
 
 
 def _write_progress(item: DossierImport, processed: int, total: int) -> None:
-    path = progress_path(item)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps({"processed": processed, "total": total}))
-    temporary.replace(path)
+    storage.put(progress_name(item), json.dumps({"processed": processed, "total": total}).encode())
 
 
 def count_rows(path: Path) -> int:
@@ -420,14 +420,16 @@ class _Refused(Exception):
 def save_upload(*, agency: Agency, actor, fileobj, filename: str) -> DossierImport:
     digest = hashlib.sha256()
     item = DossierImport.objects.create(agency=agency, uploaded_by=actor, original_name=filename[:255])
-    path = import_dir() / f"{item.pk}.upload"
+    item.file = f"{item.pk}.upload"
     size = 0
-    with path.open("wb") as out:
+    with tempfile.TemporaryFile() as out:
         for chunk in fileobj.chunks() if hasattr(fileobj, "chunks") else iter(lambda: fileobj.read(1 << 20), b""):
             out.write(chunk)
             digest.update(chunk)
             size += len(chunk)
-    item.file, item.size, item.sha256 = path.name, size, digest.hexdigest()
+        out.seek(0)
+        storage.put(upload_name(item), out)
+    item.size, item.sha256 = size, digest.hexdigest()
     item.save(update_fields=["file", "size", "sha256"])
     log_action(
         actor=actor,
@@ -521,8 +523,11 @@ def _in_parallel(path: Path) -> bool:
 
 def run_import(item: DossierImport, *, cal: WorkingCalendar | None = None) -> DossierImport:
     """Imports a claimed (running) upload: all rows or none."""
-    cal = cal or load_calendar()
-    path = import_dir() / item.file
+    with storage.local_path(upload_name(item)) as path:
+        return _run_import(item, path, cal or load_calendar())
+
+
+def _run_import(item: DossierImport, path: Path, cal: WorkingCalendar) -> DossierImport:
     total = count_rows(path)
     reader = reader_for(item.agency, cal)
     writer = Writer(agency=item.agency, actor=item.uploaded_by, source="import", batch=item)
@@ -600,10 +605,7 @@ def claim_next() -> DossierImport | None:
     that died (no progress for STALE) is queued again first (its transaction was rolled back)."""
     now = timezone.now()
     for stale in DossierImport.objects.filter(state=DossierImport.State.RUNNING, started_at__lt=now - STALE):
-        try:
-            touched = dt.datetime.fromtimestamp(progress_path(stale).stat().st_mtime, tz=dt.UTC)
-        except OSError:
-            touched = stale.started_at
+        touched = storage.modified(progress_name(stale)) or stale.started_at
         if touched < now - STALE:
             DossierImport.objects.filter(pk=stale.pk, state=DossierImport.State.RUNNING).update(
                 state=DossierImport.State.QUEUED

@@ -329,7 +329,7 @@ class DossierImport(models.Model):
         FAILED = "failed", _("Failed")
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="dossier_imports")
-    file = models.CharField(max_length=300)  # path under VAR_DIR/imports
+    file = models.CharField(max_length=300)  # name under "imports/" in the shared storage (core.storage)
     original_name = models.CharField(_("file name"), max_length=255)
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)

@@ -15,12 +15,13 @@ import logging
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db.models import F
 from django.utils import timezone
 
-from core.jobs import queue_handler
+from core.jobs import daily_job, queue_handler
 from core.services import log_action
 from reports import documents, outline, pdf, templating, workbook
 from reports.evidence import build_package, safe_name
@@ -198,3 +199,19 @@ def process_queue(limit: int = 3) -> int:
         generate(item)
         done += 1
     return done
+
+
+@daily_job("reports.clean_up")
+def remove_old_files(*, today: dt.date, cal=None) -> dict:
+    """Generated files older than REPORT_FILES_KEEP_DAYS are removed with their stored file: a
+    report is made again in seconds from the registers, which are what is kept."""
+    cutoff = timezone.now() - dt.timedelta(days=settings.REPORT_FILES_KEEP_DAYS)
+    old = GeneratedFile.objects.filter(
+        state__in=[GeneratedFile.State.DONE, GeneratedFile.State.FAILED], requested_at__lt=cutoff
+    )
+    removed = 0
+    for item in old.iterator():
+        if item.file:
+            item.file.delete(save=False)
+        removed += GeneratedFile.objects.filter(pk=item.pk).delete()[0]
+    return {"removed": removed}

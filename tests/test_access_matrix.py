@@ -54,6 +54,8 @@ MATRIX = {
     ("home", "get"): {r: REDIRECT for r in ROLES},
     ("login", "get"): {"anon": OK, **{r: REDIRECT for r in ROLES[1:]}},
     ("logout", "post"): {r: REDIRECT for r in ROLES},
+    ("login_code", "get"): {r: REDIRECT for r in ROLES},  # only after the password step
+    ("account_security", "get"): expect(set(), everyone_ok=True),
     ("password_change", "get"): expect(set(), everyone_ok=True),
     ("password_change_done", "get"): expect(set(), everyone_ok=True),
     ("switch_agency", "post"): expect(MEMBERS, ok=REDIRECT),

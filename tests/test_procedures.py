@@ -11,6 +11,7 @@ from django.urls import reverse
 from docx import Document as read_docx
 from openpyxl import Workbook, load_workbook
 
+from core import storage
 from core.deadlines import LOCAL
 from core.models import AuditEntry, Notification
 from procedures import catalogue, documents, importing, services
@@ -694,7 +695,8 @@ def test_large_files_are_parsed_in_a_second_process(org, procedure, cal, monkeyp
     good = "".join(f"P{n},1.001,QLDN,1,09/03/2026 09:00,,,finished,24/03/2026 09:00,0,0,0,0\n" for n in range(5000))
     odd = '"P\\\t1","A\\B\tC\r\nD",QLDN,1,09/03/2026 09:00,3,ngày,finished,24/03/2026 09:00,0,0,0,0\n'
     item = upload(org, CSV + odd + good)
-    assert importing._in_parallel(importing.import_dir() / item.file)
+    with storage.local_path(importing.upload_name(item)) as path:
+        assert importing._in_parallel(path)
     item = importing.run_import(item, cal=cal)
     assert item.state == "done" and (item.created, item.processed) == (5001, 5001)
     assert set(Dossier.objects.values_list("progress_outcome", flat=True)) == {"late"}  # due 23/03

@@ -598,3 +598,22 @@ def test_an_evidence_package_is_for_those_who_see_every_document(client, org, to
     assert client.post(reverse("reports:generate"), request).status_code == 302
     client.force_login(org.office)
     assert client.post(reverse("reports:generate"), {"kind": "report_docx", "report": "x"}).status_code == 404
+
+
+def test_old_generated_files_are_removed_with_their_stored_file(org, settings, today):
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    settings.REPORT_FILES_KEEP_DAYS = 90
+    report = Report.objects.create(agency=org.agency, year=2026, kind="year", title="Báo cáo năm 2026")
+    old, recent = (
+        jobs.generate(jobs.request_file(kind="report_xlsx", agency=org.agency, actor=org.office, report=report))
+        for _ in range(2)
+    )
+    waiting = jobs.request_file(kind="report_xlsx", agency=org.agency, actor=org.office, report=report)
+    long_ago = timezone.now() - dt.timedelta(days=91)
+    GeneratedFile.objects.filter(pk__in=[old.pk, waiting.pk]).update(requested_at=long_ago)
+    assert default_storage.exists(old.file.name)
+    assert jobs.remove_old_files(today=today) == {"removed": 1}
+    assert set(GeneratedFile.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}  # not made yet: kept
+    assert not default_storage.exists(old.file.name) and default_storage.exists(recent.file.name)

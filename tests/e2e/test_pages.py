@@ -32,6 +32,7 @@ def test_every_page_renders_for_its_role(page, live_server, demo, log_in, shot):
             ("evidence-upload", "/evidence/new/"),
             ("notifications", "/notifications/"),
             ("password", "/password/"),
+            ("account", "/account/security/"),
         ],
         "truongphong.khth": [("approval", f"/plans/tasks/{task.pk}/"), ("my-tasks", "/plans/my/")],
         "thamdinh": [("province", "/plans/province/")],

@@ -1,0 +1,274 @@
+"""The optional second log-in factor (issue 8): a time-based one-time code (TOTP, RFC 6238) from
+an authenticator app, with ten single-use recovery codes, on django-otp's devices.
+
+Anyone may turn it on from their account page; a province can make it compulsory for some roles
+with TWO_FACTOR_REQUIRED_ROLES (administrators and appraisers, say). Whoever has it on is not
+signed in until the code is given: the password step only remembers, for a few minutes, who is
+half-way. A session that was signed in before the factor was turned on, or through another door
+(the admin's own log-in page), is signed out by `SecondFactorMiddleware` rather than trusted.
+API tokens are separate credentials and are not affected."""
+
+from __future__ import annotations
+
+import time
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model, logout
+from django.contrib.auth import login as auth_login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.views import LoginView
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
+from django_otp import login as otp_login
+from django_otp import verify_token as otp_verify_token
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from core.models import Membership
+
+PENDING = "second_factor_pending"
+REQUIRED = "second_factor_required"
+PENDING_SECONDS = 300
+MAX_ATTEMPTS = 5
+RECOVERY_CODES = 10
+TOTP_NAME = "authenticator"
+RECOVERY_NAME = "recovery"
+
+
+def required_for(user) -> bool:
+    """Whether the province's policy makes the second factor compulsory for this person."""
+    roles = set(settings.TWO_FACTOR_REQUIRED_ROLES)
+    if not roles:
+        return False
+    if user.is_superuser and "administrator" in roles:
+        return True
+    return Membership.objects.filter(user=user, role__in=roles).exists()
+
+
+def _safe_next(request, target: str) -> str:
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return settings.LOGIN_REDIRECT_URL
+
+
+class TwoStepLoginView(LoginView):
+    """Django's log-in page; for someone with the second factor on, a right password only leads
+    to the code step."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if not user.second_factor:
+            return super().form_valid(form)
+        self.request.session[PENDING] = {
+            "user": user.pk,
+            "backend": user.backend,
+            "at": time.time(),
+            "next": self.get_success_url(),
+            "failures": 0,
+        }
+        return HttpResponseRedirect(reverse("login_code"))
+
+
+def _pending_user(request):
+    pending = request.session.get(PENDING)
+    if not pending or time.time() - pending["at"] > PENDING_SECONDS:
+        request.session.pop(PENDING, None)
+        return None, None
+    user = get_user_model().objects.filter(pk=pending["user"], is_active=True).first()
+    return user, pending
+
+
+def _verify(user, code: str):
+    """The device (authenticator first, then a recovery code) that accepts the code, or None;
+    django-otp locks the device rows, so the same code cannot be used twice at once, and slows
+    down each device after a wrong code."""
+    code = "".join(code.split()).lower()  # recovery codes are lower-case; people may type them otherwise
+    if not code.isalnum() or len(code) > 16:
+        return None
+    with transaction.atomic():
+        for device in sorted(devices_for_user(user), key=lambda d: not isinstance(d, TOTPDevice)):
+            verified = otp_verify_token(user, device.persistent_id, code)
+            if verified is not None:
+                return verified
+    return None
+
+
+def login_code(request):
+    """The second step of the log-in: the code from the authenticator app or a recovery code."""
+    from core.security_audit import record
+
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    user, pending = _pending_user(request)
+    if user is None:
+        messages.error(request, _("Your log-in took too long or was not started. Please enter your password again."))
+        return redirect("login")
+    error = ""
+    if request.method == "POST":
+        device = _verify(user, request.POST.get("code", ""))
+        if device is None:
+            pending["failures"] += 1
+            record(request, user, "auth.second_factor_failed")
+            if pending["failures"] >= MAX_ATTEMPTS:
+                request.session.pop(PENDING, None)
+                messages.error(request, _("Too many wrong codes. Please enter your password again."))
+                return redirect("login")
+            request.session[PENDING] = pending
+            error = _("The code is wrong or has expired. Enter the six digits the app shows now.")
+        else:
+            user.backend = pending["backend"]
+            target = _safe_next(request, pending["next"])
+            request.session.pop(PENDING, None)
+            user.otp_device = device  # django-otp keeps it in the new session on user_logged_in
+            auth_login(request, user, backend=pending["backend"])
+            if isinstance(device, StaticDevice):
+                left = StaticToken.objects.filter(device=device).count()
+                messages.warning(
+                    request,
+                    _("You used a recovery code; %(count)s are left. Make new ones on your account page.")
+                    % {"count": left},
+                )
+            return redirect(target)
+    return render(
+        request, "registration/login_code.html", {"error": error, "person": user}, status=400 if error else 200
+    )
+
+
+def _qr_svg(url: str) -> str:
+    return segno.make(url, error="m").svg_inline(scale=5, border=2, title=_("Scan with the authenticator app"))
+
+
+def _group(secret: str) -> str:
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def _new_recovery_codes(user) -> list[str]:
+    device, _created = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_NAME, defaults={"confirmed": True})
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+@login_required
+def account_security(request):
+    """Turning the second factor on (scan, then confirm with a first code), making new recovery
+    codes, and turning it off (with a current code)."""
+    from core.security_audit import record
+
+    user = request.user
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    context = {"required": request.session.get(REQUIRED, False), "codes": None, "error": ""}
+    pending_device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+
+    if action == "start" and not user.second_factor:
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        pending_device = TOTPDevice.objects.create(user=user, name=TOTP_NAME, confirmed=False)
+    elif action == "confirm" and pending_device is not None:
+        code = "".join(request.POST.get("code", "").split())
+        if code.isdigit() and pending_device.verify_token(code):
+            with transaction.atomic():
+                TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+                pending_device.confirmed = True
+                pending_device.save()
+                context["codes"] = _new_recovery_codes(user)
+            user.refresh_from_db(fields=["second_factor"])
+            otp_login(request, pending_device)
+            record(request, user, "auth.second_factor_on")
+            request.session[REQUIRED] = False
+            pending_device = None
+            messages.success(request, _("The second factor is on. Keep the recovery codes below somewhere safe."))
+        else:
+            context["error"] = _("The code is wrong or has expired. Enter the six digits the app shows now.")
+    elif action in ("recovery", "off") and user.second_factor:
+        device = _verify(user, request.POST.get("code", ""))
+        if device is None:
+            context["error"] = _("The code is wrong or has expired. Enter the six digits the app shows now.")
+        elif action == "recovery":
+            context["codes"] = _new_recovery_codes(user)
+            record(request, user, "auth.recovery_codes_renewed")
+            messages.success(request, _("New recovery codes made; the old ones no longer work."))
+        else:
+            if required_for(user):
+                context["error"] = _("Your role requires the second factor; it cannot be turned off.")
+            else:
+                with transaction.atomic():
+                    TOTPDevice.objects.filter(user=user).delete()
+                    StaticDevice.objects.filter(user=user).delete()
+                request.session.pop(DEVICE_ID_SESSION_KEY, None)
+                record(request, user, "auth.second_factor_off")
+                messages.success(request, _("The second factor is off."))
+                return redirect("account_security")
+        user.refresh_from_db(fields=["second_factor"])
+
+    if pending_device is not None and not user.second_factor:
+        secret = pending_device.config_url.split("secret=")[1].split("&")[0]
+        context.update(qr=_qr_svg(pending_device.config_url), secret=_group(secret))
+    context["recovery_left"] = StaticToken.objects.filter(device__user=user).count()
+    status = 400 if context["error"] else 200
+    return render(request, "core/account_security.html", context, status=status)
+
+
+class SecondFactorMiddleware:
+    """After AuthenticationMiddleware and django-otp's OTPMiddleware: a session of someone with the
+    second factor on that was not verified with it is signed out; someone whose role requires it
+    and who has not turned it on can only reach the page that turns it on."""
+
+    ALLOWED = ("account_security", "logout")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            if user.second_factor and not user.is_verified():
+                logout(request)
+                return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
+            if request.session.get(REQUIRED) and not user.second_factor:
+                allowed = [reverse(name) for name in self.ALLOWED]
+                if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
+                    return redirect("account_security")  # the page says why
+        return self.get_response(request)
+
+
+@receiver(user_logged_in)
+def _remember_policy(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[REQUIRED] = required_for(user) and not user.second_factor
+
+
+def _sync_flag(user_id: int) -> None:
+    """User.second_factor mirrors whether a confirmed authenticator exists, whoever changed it
+    (this page, or an administrator removing a lost phone in the admin)."""
+    on = TOTPDevice.objects.filter(user_id=user_id, confirmed=True).exists()
+    get_user_model().objects.filter(pk=user_id).exclude(second_factor=on).update(second_factor=on)
+    if not on:
+        StaticDevice.objects.filter(user_id=user_id).delete()
+
+
+@receiver(post_save, sender=TOTPDevice)
+def _device_saved(sender, instance, **kwargs):
+    _sync_flag(instance.user_id)
+
+
+@receiver(post_delete, sender=TOTPDevice)
+def _device_deleted(sender, instance, **kwargs):
+    from core.security_audit import current_actor, record
+
+    _sync_flag(instance.user_id)
+    actor = current_actor()
+    if instance.confirmed and actor is not None and actor.pk != instance.user_id:
+        record(None, instance.user, "auth.second_factor_reset", actor=actor)
