@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -47,6 +48,7 @@ api = NinjaAPI(
 api.add_router("", "procedures.api.router")
 api.add_router("", "surveys.api.router")
 
+log = logging.getLogger(__name__)
 
 # Ids and years within what the database and the calendar hold: anything else is a 422 before any
 # query (an id of 2**70 would abort a PostgreSQL transaction; tests/security/test_api_fuzz.py)
@@ -69,7 +71,13 @@ def forbidden(request, exc):
 @api.exception_handler(OperationalError)
 @api.exception_handler(InterfaceError)
 def database_unavailable(request, exc):
-    """The database is restarting or unreachable: try again later, as Retry-After says."""
+    """The database is restarting or unreachable: try again later, as Retry-After says. Any other
+    database error is a server error, as on the pages."""
+    from core.views import database_unavailable as transient
+
+    if not transient(exc):
+        raise exc
+    log.error("database unavailable: %s", request.path, exc_info=exc)
     response = api.create_response(
         request, {"detail": "The database is briefly unavailable; try again later."}, status=503
     )

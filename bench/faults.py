@@ -240,25 +240,31 @@ def main() -> None:
         print(f"Load: {args.submissions:,} submissions from {args.clients} clients, one receipt link each")
         tally = Tally()
         faults: list[tuple[str, float, float]] = []
-        saboteur = threading.Thread(target=sabotage, args=(pg, app_b, args, tally, faults))
+        finished = threading.Event()
+        saboteur = threading.Thread(target=sabotage, args=(pg, app_b, args, tally, faults, finished))
         saboteur.start()
-        elapsed = submit_all([port_a, port_b], token_list, args.clients, tally)
-        saboteur.join()
+        try:
+            elapsed = submit_all([port_a, port_b], token_list, args.clients, tally)
+        finally:
+            finished.set()  # the saboteur gives up waiting if the load ended early
+            saboteur.join()
         report(tally, faults, elapsed, len(token_list))
 
 
-def sabotage(pg: Postgres, app_b, args, tally: Tally, faults: list) -> None:
+def sabotage(pg: Postgres, app_b, args, tally: Tally, faults: list, finished: threading.Event) -> None:
     """At 30%: the database stopped for --down seconds and started again; at 60%: app process B
-    killed with SIGKILL, requests in flight included."""
+    killed with SIGKILL, requests in flight included. Each fault that happened is in `faults`."""
     while tally.done() < args.submissions * 0.3:
-        time.sleep(0.05)
+        if finished.wait(0.05):
+            return
     began = time.monotonic()
     pg.stop()
     time.sleep(args.down)
     pg.start()
     faults.append(("database restart", began, time.monotonic()))
     while tally.done() < args.submissions * 0.6:
-        time.sleep(0.05)
+        if finished.wait(0.05):
+            return
     killed = time.monotonic()
     os.killpg(app_b.pid, signal.SIGKILL)
     faults.append(("app process killed", killed, killed))
@@ -298,8 +304,15 @@ def report(tally: Tally, faults: list, elapsed: float, submissions: int) -> None
             f"  {name:<20} {ended - began:4.1f} s fault; accepting again {back:5.2f} s after it ended;"
             f" longest time with no acceptance {longest:5.2f} s"
         )
-    if counts["other"] or counts["given_up"] or stored != accepted or used != stored:
-        sys.exit("FAILED: a submission was refused or lost, or the database does not hold exactly the accepted ones")
+    problems = []
+    if counts["other"] or counts["given_up"] or accepted != submissions:
+        problems.append("a submission was refused, given up or lost by its client")
+    if stored != accepted or used != stored:
+        problems.append("the database does not hold exactly the accepted submissions")
+    if len(faults) != 2 or not counts["retry_advice"] or not counts["dropped"]:
+        problems.append("a fault did not happen, or no client met it (no 503, no dropped connection)")
+    if problems:
+        sys.exit("FAILED: " + "; ".join(problems))
 
 
 if __name__ == "__main__":

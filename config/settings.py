@@ -254,7 +254,7 @@ if FILE_STORAGE == "s3":
             "addressing_style": env("S3_ADDRESSING_STYLE") or None,  # "path" for many non-AWS services
             "default_acl": None,  # the bucket's own (private) policy; files are only served by the app
             "querystring_auth": True,
-            "file_overwrite": False,
+            "file_overwrite": True,  # names are content hashes or ids; a progress file is replaced whole
         },
     }
 elif FILE_STORAGE != "local":

@@ -29,7 +29,7 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.db import connection
 
-from core import storage
+from core import storage, uploads
 
 FORMAT = 1
 CHUNK = 1024 * 1024
@@ -124,43 +124,61 @@ def _dump_database(target: Path) -> str:
     raise BackupError(f"backups of {vendor} databases are not supported")
 
 
+def backed_up(name: str) -> bool:
+    """Stored files a backup holds: not uploads waiting a day at most for their confirmation,
+    nor an import's progress, which the import rewrites and which says nothing once it ends."""
+    return not name.startswith(f"{uploads.FOLDER}/") and not name.endswith(".progress.json")
+
+
+def _copy_out(name: str, target: Path) -> tuple[str, int]:
+    """Copies a stored file to `target`, hashing what is copied: the archive then holds exactly
+    the bytes its manifest describes, even if the stored file changes meanwhile."""
+    digest, size = hashlib.sha256(), 0
+    with default_storage.open(name, "rb") as source, target.open("wb") as out:
+        while chunk := source.read(storage.CHUNK):
+            digest.update(chunk)
+            out.write(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
 def create(output: Path) -> dict[str, Any]:
-    """Writes the archive to `output` (a .tar.gz); returns its manifest."""
+    """Writes the archive to `output` (a .tar.gz); returns its manifest (its last member)."""
+    from django.db.migrations.recorder import MigrationRecorder
+
     with tempfile.TemporaryDirectory(prefix="cchc-backup-") as work:
         dump = Path(work) / "database"
         name = _dump_database(dump)
-        files = {}
-        for stored in storage.walk():
-            digest, size = storage.sha256(stored)
-            files[stored] = {"sha256": digest, "size": size}
-        from django.db.migrations.recorder import MigrationRecorder
-
-        manifest = {
-            "format": FORMAT,
-            "created_at": dt.datetime.now(dt.UTC).isoformat(),
-            "vendor": connection.vendor,
-            "database": name,
-            "database_sha256": _sha256(dump),
-            "tables": table_counts(),
-            "migrations": sorted(
-                f"{app}.{migration}"
-                for app, migration in MigrationRecorder.Migration.objects.values_list("app", "name")
-            ),
-            "files": files,
-        }
         output.parent.mkdir(parents=True, exist_ok=True)
         partial = output.with_name(output.name + ".part")
+        files = {}
         with tarfile.open(partial, "w:gz") as archive:
+            archive.add(dump, arcname=name)
+            copy = Path(work) / "file"
+            for stored in filter(backed_up, storage.walk()):
+                try:
+                    digest, size = _copy_out(stored, copy)
+                except storage.MISSING:
+                    continue  # removed since it was listed (an old report file, say)
+                archive.add(copy, arcname=f"media/{stored}")
+                files[stored] = {"sha256": digest, "size": size}
+            manifest = {
+                "format": FORMAT,
+                "created_at": dt.datetime.now(dt.UTC).isoformat(),
+                "vendor": connection.vendor,
+                "database": name,
+                "database_sha256": _sha256(dump),
+                "tables": table_counts(),
+                "migrations": sorted(
+                    f"{app}.{migration}"
+                    for app, migration in MigrationRecorder.Migration.objects.values_list("app", "name")
+                ),
+                "files": files,
+            }
             payload = json.dumps(manifest, indent=1, ensure_ascii=False).encode()
             info = tarfile.TarInfo("manifest.json")
             info.size = len(payload)
             archive.addfile(info, io.BytesIO(payload))
-            archive.add(dump, arcname=name)
-            for stored, facts in files.items():
-                info = tarfile.TarInfo(f"media/{stored}")
-                info.size = facts["size"]
-                with default_storage.open(stored, "rb") as source:
-                    archive.addfile(info, source)
         partial.replace(output)  # a backup is either whole or absent
     return manifest
 

@@ -21,6 +21,11 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 
 CHUNK = 1 << 20
+try:  # object storage (django-storages over boto3) reports a missing key this way
+    from botocore.exceptions import ClientError
+except ImportError:  # pragma: no cover  (boto3 is in requirements.txt)
+    ClientError = OSError
+MISSING = (FileNotFoundError, OSError, ClientError)
 PART = ".part-"  # a file being written by put(), not yet under its name
 
 
@@ -49,10 +54,8 @@ def put(name: str, content: bytes | IO[bytes]) -> str:
         os.chmod(part.name, settings.FILE_UPLOAD_PERMISSIONS or 0o644)
         os.replace(part.name, target)
         return name
-    if default_storage.exists(name):
-        default_storage.delete(name)
     saved = default_storage.save(name, ContentFile(content) if isinstance(content, bytes) else File(content))
-    if saved != name:  # another process stored the same name in between: keep ours under the name
+    if saved != name:  # a storage that does not overwrite: keep ours under the name
         default_storage.delete(name)
         with default_storage.open(saved, "rb") as source:
             default_storage.save(name, File(source))
@@ -64,19 +67,19 @@ def read(name: str) -> bytes | None:
     try:
         with default_storage.open(name, "rb") as source:
             return source.read()
-    except (FileNotFoundError, OSError):
+    except MISSING:
         return None
 
 
 def delete(name: str) -> None:
-    with contextlib.suppress(FileNotFoundError, OSError):
+    with contextlib.suppress(*MISSING):
         default_storage.delete(name)
 
 
 def modified(name: str) -> dt.datetime | None:
     try:
         return default_storage.get_modified_time(name)
-    except (FileNotFoundError, OSError, NotImplementedError):
+    except (*MISSING, NotImplementedError):
         return None
 
 
@@ -84,7 +87,7 @@ def walk(folder: str = "") -> Iterator[str]:
     """Every stored file's name under `folder`, sorted."""
     try:
         folders, files = default_storage.listdir(folder)
-    except (FileNotFoundError, NotADirectoryError):
+    except (*MISSING, NotADirectoryError):
         return
     names = [str(PurePosixPath(folder, f)) if folder else f for f in files if not f.startswith(PART)]
     names += [str(PurePosixPath(folder, d)) + "/" for d in folders]

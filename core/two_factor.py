@@ -71,6 +71,7 @@ class TwoStepLoginView(LoginView):
         user = form.get_user()
         if not user.second_factor:
             return super().form_valid(form)
+        self.request.session.cycle_key()  # as a log-in does: a planted session key learns nothing
         self.request.session[PENDING] = {
             "user": user.pk,
             "backend": user.backend,
@@ -91,17 +92,20 @@ def _pending_user(request):
 
 
 def _verify(user, code: str):
-    """The device (authenticator first, then a recovery code) that accepts the code, or None;
-    django-otp locks the device rows, so the same code cannot be used twice at once, and slows
-    down each device after a wrong code."""
+    """The device that accepts the code, or None: six digits go to the authenticator, anything
+    else to the recovery codes, so that a mistyped code slows down only the device it was meant
+    for. django-otp locks the device row (a code cannot be used twice at once) and makes the
+    device wait longer after each wrong code."""
     code = "".join(code.split()).lower()  # recovery codes are lower-case; people may type them otherwise
     if not code.isalnum() or len(code) > 16:
         return None
+    kind = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
     with transaction.atomic():
-        for device in sorted(devices_for_user(user), key=lambda d: not isinstance(d, TOTPDevice)):
-            verified = otp_verify_token(user, device.persistent_id, code)
-            if verified is not None:
-                return verified
+        for device in devices_for_user(user):
+            if isinstance(device, kind):
+                verified = otp_verify_token(user, device.persistent_id, code)
+                if verified is not None:
+                    return verified
     return None
 
 
@@ -192,6 +196,8 @@ def account_security(request):
             messages.success(request, _("The second factor is on. Keep the recovery codes below somewhere safe."))
         else:
             context["error"] = _("The code is wrong or has expired. Enter the six digits the app shows now.")
+    elif action == "off" and user.second_factor and required_for(user):
+        context["error"] = _("Your role requires the second factor; it cannot be turned off.")
     elif action in ("recovery", "off") and user.second_factor:
         device = _verify(user, request.POST.get("code", ""))
         if device is None:
@@ -201,16 +207,13 @@ def account_security(request):
             record(request, user, "auth.recovery_codes_renewed")
             messages.success(request, _("New recovery codes made; the old ones no longer work."))
         else:
-            if required_for(user):
-                context["error"] = _("Your role requires the second factor; it cannot be turned off.")
-            else:
-                with transaction.atomic():
-                    TOTPDevice.objects.filter(user=user).delete()
-                    StaticDevice.objects.filter(user=user).delete()
-                request.session.pop(DEVICE_ID_SESSION_KEY, None)
-                record(request, user, "auth.second_factor_off")
-                messages.success(request, _("The second factor is off."))
-                return redirect("account_security")
+            with transaction.atomic():
+                TOTPDevice.objects.filter(user=user).delete()
+                StaticDevice.objects.filter(user=user).delete()
+            request.session.pop(DEVICE_ID_SESSION_KEY, None)
+            record(request, user, "auth.second_factor_off")
+            messages.success(request, _("The second factor is off."))
+            return redirect("account_security")
         user.refresh_from_db(fields=["second_factor"])
 
     if pending_device is not None and not user.second_factor:

@@ -1,3 +1,4 @@
+import sqlite3
 import sys
 
 from django.conf import settings
@@ -20,7 +21,26 @@ from core.models import Document, DocumentVersion
 from core.services import add_document_version, create_document
 from core.text import fold
 
-DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+# PostgreSQL error classes that mean "away or busy for a moment": connection (08), resources
+# (53, too many connections), rollback (40, deadlock or serialisation), shut down or starting (57P0x),
+# statement timeout (57014). A missing table or a bad query is a bug, not a reason to retry.
+TRANSIENT_STATES = ("08", "53", "40", "57P01", "57P02", "57P03", "57014")
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """Whether the error is the database being away or busy for a moment (a restart, a failover,
+    a lock): the request is worth sending again."""
+    if isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__
+    state = getattr(cause, "sqlstate", None)
+    if state:
+        return state.startswith(TRANSIENT_STATES)
+    if isinstance(cause, sqlite3.OperationalError):
+        return "locked" in str(cause) or "busy" in str(cause)
+    return True  # no state: no server answered (refused, closed, starting)
 
 
 @login_required
@@ -148,8 +168,8 @@ def database_unavailable_response() -> HttpResponse:
 def server_error(request):
     """handler500. While the database is restarting or unreachable, the answer is a 503 that says
     when to try again (the browser keeps the form; a phone or a client retries) instead of an
-    error; nothing was half-written, as every write is one transaction (bench/faults.py)."""
-    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+    error (bench/faults.py). Django has logged the error with its trace either way."""
+    if database_unavailable(sys.exc_info()[1]):
         return database_unavailable_response()
     return HttpResponse(render_to_string("500.html"), status=500)
 

@@ -178,7 +178,7 @@ def _parse_row(number, raw, labels, units, sections):
                 err("coordinating_units", "unknown_unit")
             else:
                 coord.append(unit_id)
-    row["coordinating_unit_ids"] = coord
+    row["coordinating_unit_ids"] = list(dict.fromkeys(coord))  # a unit named twice (by code and name) counts once
     for key in ("start_date", "deadline"):
         try:
             row[key] = _date(raw.get(key))

@@ -25,6 +25,7 @@ import os
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -418,9 +419,10 @@ class _Refused(Exception):
 
 
 def save_upload(*, agency: Agency, actor, fileobj, filename: str) -> DossierImport:
+    """Stores the file, then queues its import: a worker never claims an import whose file is
+    not there yet (storing it on object storage takes a while)."""
     digest = hashlib.sha256()
-    item = DossierImport.objects.create(agency=agency, uploaded_by=actor, original_name=filename[:255])
-    item.file = f"{item.pk}.upload"
+    stored = f"{uuid.uuid4().hex}.upload"
     size = 0
     with tempfile.TemporaryFile() as out:
         for chunk in fileobj.chunks() if hasattr(fileobj, "chunks") else iter(lambda: fileobj.read(1 << 20), b""):
@@ -428,9 +430,15 @@ def save_upload(*, agency: Agency, actor, fileobj, filename: str) -> DossierImpo
             digest.update(chunk)
             size += len(chunk)
         out.seek(0)
-        storage.put(upload_name(item), out)
-    item.size, item.sha256 = size, digest.hexdigest()
-    item.save(update_fields=["file", "size", "sha256"])
+        storage.put(f"{FOLDER}/{stored}", out)
+    item = DossierImport.objects.create(
+        agency=agency,
+        uploaded_by=actor,
+        original_name=filename[:255],
+        file=stored,
+        size=size,
+        sha256=digest.hexdigest(),
+    )
     log_action(
         actor=actor,
         agency=agency,

@@ -73,3 +73,17 @@ def test_a_damaged_or_unsafe_archive_is_refused(tmp_path, org):
         target.addfile(info, io.BytesIO(b"x"))
     with pytest.raises(backup.BackupError, match="unsafe path"):
         backup.restore(evil)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_uploads_waiting_for_confirmation_and_import_progress_are_left_out(tmp_path, org):
+    from core import storage
+
+    storage.put("held/abc.xlsx", b"PK")
+    storage.put("imports/7.progress.json", b'{"processed": 1}')
+    storage.put("imports/7.upload", b"ma,ho,so\n")
+    manifest = backup.create(tmp_path / "b.tar.gz")
+    assert set(manifest["files"]) == {"imports/7.upload"}
+    with tarfile.open(tmp_path / "b.tar.gz", "r:gz") as archive:
+        names = archive.getnames()
+    assert "media/imports/7.upload" in names and names[-1] == "manifest.json"

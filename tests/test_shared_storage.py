@@ -14,7 +14,7 @@ from django.urls import reverse
 from moto import mock_aws
 from test_settings import load
 
-from core import backup
+from core import backup, storage
 from core.services import create_document
 from plans.excel import COLUMNS
 from plans.models import Task
@@ -36,7 +36,7 @@ def bucket(settings):
             "access_key": "k",
             "secret_key": "s",
             "default_acl": None,
-            "file_overwrite": False,
+            "file_overwrite": True,
         }
         settings.STORAGES = {
             **settings.STORAGES,
@@ -79,12 +79,24 @@ def test_a_dossier_import_runs_from_the_bucket(bucket, org, cal):
     item = importing.save_upload(
         agency=org.agency, actor=org.office, fileobj=io.BytesIO(text.encode()), filename="hs.csv"
     )
-    assert keys(bucket)[f"imports/{item.pk}.upload"] == text.encode()
+    assert keys(bucket)[importing.upload_name(item)] == text.encode()
     DossierImport.objects.filter(pk=item.pk).update(state="running")
     item.refresh_from_db()
     item = importing.run_import(item, cal=cal)
     assert item.state == "done" and Dossier.objects.filter(code__startswith="S3-").count() == 2
     assert importing.read_progress(item) == {"processed": 2, "total": 2}  # read back from the bucket
+
+
+def test_an_import_left_running_without_progress_is_claimed_again(bucket, org):
+    """A worker that died before writing any progress: the missing object is no error."""
+    from django.utils import timezone
+
+    long_ago = timezone.now() - 2 * importing.STALE
+    item = DossierImport.objects.create(
+        agency=org.agency, original_name="hs.csv", file="x.upload", state="running", started_at=long_ago
+    )
+    assert storage.modified(importing.progress_name(item)) is None
+    assert importing.claim_next() == item
 
 
 def test_a_checked_upload_waits_in_the_bucket_for_its_confirmation(bucket, login, org, plan):

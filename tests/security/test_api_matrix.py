@@ -19,7 +19,7 @@ def everyone(status, **exceptions):
 
 
 MEMBERS = {"officer", "head", "other_officer", "office", "leader", "admin", "auditor"}
-REPORTERS = {"officer", "head", "office", "admin"}  # as on the task page (tests/test_access_matrix.py)
+REPORTERS = {"officer", "head", "office", "admin"}  # as on the task page (tests/security/test_access_matrix.py)
 DOSSIER_HANDLERS = {"officer", "head", "other_officer", "office", "leader", "admin"}
 
 

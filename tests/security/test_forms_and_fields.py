@@ -1,7 +1,7 @@
 """Every form refuses a post without its CSRF token; search and filter fields take injection
 attempts as plain text (no error, nothing executed, everything escaped on the page).
 
-The access matrix (tests/test_access_matrix.py) covers who may reach what, for every URL and
+The access matrix (tests/security/test_access_matrix.py) covers who may reach what, for every URL and
 role, including id-guessing across agencies (an outsider gets 404 on every object)."""
 
 import pytest

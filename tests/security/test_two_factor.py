@@ -143,6 +143,8 @@ def test_a_required_role_must_turn_it_on_first(client, org, settings, roles):
     assert client.get(reverse("plans:dashboard")).status_code == 200
     refused = client.post(reverse("account_security"), {"action": "off", "code": code(device, drift=1)})
     assert refused.status_code == 400
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 0  # refused before the code was tried, not spent on it
     org.admin.refresh_from_db()
     assert org.admin.second_factor
     # another role is not held back
@@ -192,3 +194,21 @@ def test_the_admin_never_shows_a_secret_or_a_recovery_code(client, org):
     recovery = StaticToken.objects.filter(device__user=org.officer).first().device
     listed = client.get(reverse("admin:otp_static_staticdevice_change", args=[recovery.pk])).content.decode()
     assert not any(code in listed for code in codes)
+
+
+def test_a_mistyped_app_code_does_not_slow_down_the_recovery_codes(client, org):
+    _device, codes = turn_on(client, org.admin)
+    password_step(client, "quantri")
+    assert client.post(reverse("login_code"), {"code": "000000"}).status_code == 400
+    recovery = StaticToken.objects.filter(device__user=org.admin).first().device
+    assert recovery.throttling_failure_count == 0
+    assert client.post(reverse("login_code"), {"code": codes[1]}).status_code == 302
+
+
+def test_the_password_step_gives_a_new_session_key(client, org):
+    turn_on(client, org.admin)
+    client.get(reverse("login"))
+    client.session.save()
+    planted = client.session.session_key
+    password_step(client, "quantri")
+    assert client.session.session_key != planted

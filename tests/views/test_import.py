@@ -175,6 +175,7 @@ def test_tasks_created_in_bulk_are_as_if_made_one_by_one(login, org, plan, cal, 
     from plans.services import ensure_occurrences, occurrence_schedule, refresh_task, snapshot
 
     late = {**GOOD, "code": "B01", "start_date": "01/01/2026", "deadline": "05/01/2026"}
+    late["coordinating_units"] = f"VP; KHTH; {org.units['VP'].name}"  # VP twice, by code and by name
     quarterly = {**GOOD, "code": "B02", "deadline": None, "recurrence": "hằng quý", "recurrence_day": 20}
     client = login(org.office)
     url = reverse("plans:import", args=[plan.pk])
