@@ -19,6 +19,7 @@ from pydantic import Field
 
 from core.models import ApiToken
 from core.services import load_calendar
+from core.views import database_unavailable as transient
 from plans import services
 from plans.access import can, get_plan_for_user, get_task_for_user, plans_visible_to, tasks_visible_to
 
@@ -73,8 +74,6 @@ def forbidden(request, exc):
 def database_unavailable(request, exc):
     """The database is restarting or unreachable: try again later, as Retry-After says. Any other
     database error is a server error, as on the pages."""
-    from core.views import database_unavailable as transient
-
     if not transient(exc):
         raise exc
     log.error("database unavailable: %s", request.path, exc_info=exc)

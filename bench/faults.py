@@ -37,10 +37,9 @@ import tempfile
 import threading
 import time
 from contextlib import ExitStack, contextmanager
-from urllib.parse import urlencode
 
-from _server import Client, django_env, free_port, gunicorn_process
-from survey_load import CSRF_INPUT, INVITATION_INPUT, ITEMS, prepare
+import survey_load
+from _server import django_env, free_port, gunicorn_process
 
 DB_NAME = "cchc_faults"
 MAX_ATTEMPTS = 30
@@ -117,49 +116,29 @@ class Tally:
             return self.counts["accepted"] + self.counts["confirmed"]
 
 
-class Phone(Client):
+class Phone(survey_load.Phone):
     """A phone with one receipt: the survey's three requests; ('accepted' | 'confirmed' |
     'retry_advice' | 'other', seconds to wait). A dropped connection raises OSError."""
 
     def attempt(self, token: str, answers: dict[str, str]) -> tuple[str, float]:
-        status, location, _body, wait = self.call("GET", f"/khao-sat/?t={token}")
+        status, location, _body = self.request("GET", f"/khao-sat/?t={token}")
         if status == 410:
             return "confirmed", 0.0  # an earlier attempt was stored; its reply was lost
         if status != 302:
-            return self.not_accepted(status, wait)
-        status, _location, page, wait = self.call("GET", location)
-        csrf, invitation = CSRF_INPUT.search(page), INVITATION_INPUT.search(page)
-        if status != 200 or not csrf or not invitation:
-            return self.not_accepted(status, wait)
-        body = urlencode({"csrfmiddlewaretoken": csrf.group(1), "invitation": invitation.group(1), **answers})
-        status, location, _body, wait = self.call(
-            "POST",
-            "/khao-sat/phieu/",
-            body=body,
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Origin": f"http://127.0.0.1:{self.port}",
-                "Referer": f"http://127.0.0.1:{self.port}/khao-sat/phieu/",
-            },
-        )
+            return self.not_accepted(status)
+        status, _location, page = self.request("GET", location)
+        sent = self.send_answers(page.decode(errors="replace"), answers) if status == 200 else None
+        if sent is None:
+            return self.not_accepted(status)
+        status, location = sent
         if status == 302 and location.endswith("/khao-sat/cam-on/"):
             return "accepted", 0.0
         if status == 410:
             return "confirmed", 0.0
-        return self.not_accepted(status, wait)
+        return self.not_accepted(status)
 
-    def call(self, method, path, body=None, headers=None):
-        self.last_retry_after = ""
-        status, location, data = self.request(method, path, body=body, headers=headers)
-        return status, location, data.decode(errors="replace"), self.last_retry_after
-
-    def request(self, method, path, body=None, headers=None):
-        status, location, data = super().request(method, path, body=body, headers=headers)
-        self.last_retry_after = self.last_headers.get("retry-after", "")
-        return status, location, data
-
-    @staticmethod
-    def not_accepted(status: int, retry_after: str) -> tuple[str, float]:
+    def not_accepted(self, status: int) -> tuple[str, float]:
+        retry_after = self.last_headers.get("retry-after", "")
         if status == 503 and retry_after.isdigit():
             return "retry_advice", float(retry_after)
         return "other", 1.0
@@ -180,8 +159,7 @@ def submit_all(ports: list[int], token_list: list[str], clients: int, tally: Tal
                 if not queue:
                     return
                 token = queue.pop()
-            answers = {code: str(rng.choice([2, 3, 4, 4, 5, 5, "na"])) for code in ITEMS}
-            answers["e1"] = str(rng.choice([1, 2, 3]))
+            answers = survey_load.random_answers(rng)
             for _attempt in range(MAX_ATTEMPTS):
                 try:
                     kind, wait = phone.attempt(token, answers)
@@ -227,7 +205,7 @@ def main() -> None:
         stack.callback(shutil.rmtree, var_dir, True)
         env = django_env(pg.url(DB_NAME), var_dir)
         env["RETRY_AFTER_SECONDS"] = "2"
-        token_list = prepare(args.submissions)
+        token_list = survey_load.prepare(args.submissions)
         connection.close()
         log = stack.enter_context(open(os.path.join(var_dir, "app.log"), "w"))  # each 503's trace  # noqa: SIM115
         options = {"workers": args.workers, "threads": args.threads, "log": log}

@@ -11,41 +11,13 @@ Its own SQLite file by default; DATABASE_URL for an empty throwaway PostgreSQL d
 
 import argparse
 import datetime as dt
-import io
 import sys
 import time
 
 import _harness
+from _workbooks import plan_workbook
 
 _harness.setup()
-
-
-def workbook(count: int) -> bytes:
-    import openpyxl
-
-    from plans.excel import COLUMNS
-
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet()
-    sheet.append([vi for _key, vi, _required, _width in COLUMNS])
-    units = ["QLDN", "KHTH", "VP"]
-    for n in range(count):
-        row = {
-            "code": f"B{n:05d}",
-            "section": "II.1.c",
-            "title": f"Nhiệm vụ cải cách hành chính số {n}",
-            "lead_unit": units[n % 3],
-            "coordinating_units": units[(n + 1) % 3],
-            "start_date": "01/01/2026",
-            "deadline": f"{1 + n % 28:02d}/{1 + n % 12:02d}/2026" if n % 10 else None,
-            "recurrence": None if n % 10 else "hằng quý",
-            "recurrence_day": None if n % 10 else 20,
-            "expected_product": "Báo cáo kết quả",
-        }
-        sheet.append([row.get(key) for key, *_rest in COLUMNS])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def main() -> None:
@@ -64,7 +36,7 @@ def main() -> None:
     load_demo_organisation()
     cal, actor, today = load_calendar(), User.objects.get(username="vanphong"), dt.date(2026, 11, 27)
     plan, _count = load_plan_file(_harness.ROOT / "data" / "plans" / "plan_2026_bqlkktck.yaml", today=today, cal=cal)
-    data = workbook(args.tasks)
+    data = plan_workbook(args.tasks)
     start = time.perf_counter()
     checked = preview(plan=plan, data=data)
     checking = time.perf_counter() - start

@@ -41,8 +41,34 @@ INVITATION_INPUT = re.compile(r'name="invitation" value="([^"]+)"')
 ITEMS = [f"q{n}" for n in range(15, 34)]
 
 
+def random_answers(rng) -> dict[str, str]:
+    """One citizen's answers: mostly satisfied, some "not applicable"."""
+    answers = {code: str(rng.choice([2, 3, 4, 4, 5, 5, "na"])) for code in ITEMS}
+    answers["e1"] = str(rng.choice([1, 2, 3]))
+    return answers
+
+
 class Phone(Client):
     """A phone that scanned a receipt: the three requests of one submission."""
+
+    def send_answers(self, page: str, answers: dict[str, str]) -> tuple[int, str] | None:
+        """POSTs the answers with the form page's CSRF token and signed invitation; (status,
+        location), or None when the page holds no form."""
+        csrf, invitation = CSRF_INPUT.search(page), INVITATION_INPUT.search(page)
+        if not csrf or not invitation:
+            return None
+        body = urlencode({"csrfmiddlewaretoken": csrf.group(1), "invitation": invitation.group(1), **answers})
+        status, location, _ = self.request(
+            "POST",
+            "/khao-sat/phieu/",
+            body=body,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": f"http://127.0.0.1:{self.port}",
+                "Referer": f"http://127.0.0.1:{self.port}/khao-sat/phieu/",
+            },
+        )
+        return status, location
 
     def submit(self, token: str, answers: dict[str, str]) -> tuple[str, float, float]:
         """('ok' | 'refused' | 'error', POST seconds, visit seconds)."""
@@ -55,23 +81,11 @@ class Phone(Client):
         status, _, page = self.request("GET", location)
         if status >= 500:
             return "error", 0.0, 0.0
-        html = page.decode()
-        csrf, invitation = CSRF_INPUT.search(html), INVITATION_INPUT.search(html)
-        if status != 200 or not csrf or not invitation:
-            return "refused", 0.0, 0.0
-        fields = {"csrfmiddlewaretoken": csrf.group(1), "invitation": invitation.group(1), **answers}
-        body = urlencode(fields)
         posted = time.perf_counter()
-        status, location, _ = self.request(
-            "POST",
-            "/khao-sat/phieu/",
-            body=body,
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Origin": f"http://127.0.0.1:{self.port}",
-                "Referer": f"http://127.0.0.1:{self.port}/khao-sat/phieu/",
-            },
-        )
+        sent = self.send_answers(page.decode(), answers) if status == 200 else None
+        if sent is None:
+            return "refused", 0.0, 0.0
+        status, location = sent
         end = time.perf_counter()
         if status >= 500:
             return "error", end - posted, end - start
@@ -97,10 +111,8 @@ def load(port: int, token_list: list[str], clients: int) -> dict:
                 if not queue:
                     return
                 token = queue.pop()
-            answers = {code: str(rng.choice([2, 3, 4, 4, 5, 5, "na"])) for code in ITEMS}
-            answers["e1"] = str(rng.choice([1, 2, 3]))
             try:
-                outcome = client.submit(token, answers)
+                outcome = client.submit(token, random_answers(rng))
             except (OSError, http.client.HTTPException):
                 outcome = ("error", 0.0, 0.0)
                 client = Phone(port)

@@ -11,6 +11,7 @@ API tokens are separate credentials and are not affected."""
 from __future__ import annotations
 
 import time
+from base64 import b32encode
 
 import segno
 from django.conf import settings
@@ -217,7 +218,7 @@ def account_security(request):
         user.refresh_from_db(fields=["second_factor"])
 
     if pending_device is not None and not user.second_factor:
-        secret = pending_device.config_url.split("secret=")[1].split("&")[0]
+        secret = b32encode(pending_device.bin_key).decode()  # as in the QR code's otpauth:// address
         context.update(qr=_qr_svg(pending_device.config_url), secret=_group(secret))
     context["recovery_left"] = StaticToken.objects.filter(device__user=user).count()
     status = 400 if context["error"] else 200

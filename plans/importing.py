@@ -13,15 +13,7 @@ from core.services import diff, log_action
 from core.text import fold
 from plans import excel
 from plans.models import CLOSED_STATUSES, Occurrence, Plan, Task
-from plans.services import (
-    apply_risk,
-    ensure_occurrences,
-    occurrence_schedule,
-    refresh_task,
-    rules,
-    snapshot,
-    task_search_text,
-)
+from plans.services import ensure_occurrences, occurrence_schedule, refresh_task, snapshot
 
 ERROR_MESSAGES = {
     "not_xlsx": _("The file is not an Excel workbook (.xlsx)."),
@@ -133,16 +125,13 @@ def _create_in_bulk(actor, plan: Plan, created: list[tuple[Task, dict]], *, toda
     """The new tasks of an import, with what ensure_occurrences and refresh_task would give each
     one by one: its periods (none done yet, one per due date), the next due date, no evidence,
     the risk flags and the search text; and its audit entry."""
-    periods: dict[int, dict[dt.date, str]] = {}
-    r = rules()
-    for n, (task, _row) in enumerate(created):
-        periods[n] = {}
+    periods: list[dict[dt.date, str]] = []
+    for task, _row in created:
+        open_periods: dict[dt.date, str] = {}
         for label, due in occurrence_schedule(task).items():
-            periods[n].setdefault(due, label)  # a second period on the same date is not made
-        task.next_due = min(periods[n], default=None) if task.is_recurring else task.deadline
-        task.evidence_count = 0
-        apply_risk(task, today=today, cal=cal, r=r)
-        task.search_text = task_search_text(task)
+            open_periods.setdefault(due, label)  # a second period on the same date is not made
+        periods.append(open_periods)
+        refresh_task(task, today=today, cal=cal, save=False, open_dues=open_periods)  # no evidence yet
     Task.objects.bulk_create([task for task, _row in created], batch_size=BATCH)
     Through = Task.coordinating_units.through
     Through.objects.bulk_create(
@@ -152,8 +141,8 @@ def _create_in_bulk(actor, plan: Plan, created: list[tuple[Task, dict]], *, toda
     Occurrence.objects.bulk_create(
         [
             Occurrence(task_id=task.pk, due_date=due, period_label=label)
-            for n, (task, _row) in enumerate(created)
-            for due, label in periods[n].items()
+            for (task, _row), open_periods in zip(created, periods, strict=True)
+            for due, label in open_periods.items()
         ],
         batch_size=BATCH,
     )

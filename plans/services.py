@@ -86,12 +86,19 @@ def apply_risk(task: Task, *, today: dt.date, cal: WorkingCalendar, r: monitorin
     task.risk_reasons = ",".join(assessment.reasons)
 
 
-def refresh_task(task: Task, *, today: dt.date, cal: WorkingCalendar, save: bool = True) -> Task:
-    """Recomputes the derived fields: next due date, evidence count, risk flags."""
+def refresh_task(
+    task: Task, *, today: dt.date, cal: WorkingCalendar, save: bool = True, open_dues: Iterable[dt.date] | None = None
+) -> Task:
+    """Recomputes the derived fields: next due date, evidence count, risk flags. `open_dues`: the
+    due dates of a recurring task's open periods when the caller has them (a task not stored yet,
+    created in bulk with its periods); otherwise they are read from the database."""
     if task.is_recurring:
-        task.next_due = (
-            task.occurrences.filter(done_on__isnull=True).aggregate(d=Min("due_date"))["d"] if task.pk else None
-        )
+        if open_dues is not None:
+            task.next_due = min(open_dues, default=None)
+        else:
+            task.next_due = (
+                task.occurrences.filter(done_on__isnull=True).aggregate(d=Min("due_date"))["d"] if task.pk else None
+            )
     else:
         task.next_due = task.deadline
     if task.pk:

@@ -99,3 +99,22 @@ def test_every_par_index_page_renders_in_vietnamese(page, live_server, demo, log
             visible = page.locator("main").inner_text()
             assert not ENGLISH_UI.search(visible), (path, ENGLISH_UI.search(visible).group(0))
             shot(f"pages-{name}")
+
+
+def test_the_briefly_unavailable_page(page, live_server, demo, log_in, shot, monkeypatch):
+    """While the database is away, the browser gets the 503 page in Vietnamese, with Retry-After."""
+    from django.db import OperationalError
+
+    import core.views
+
+    log_in("vanphong")
+
+    def away(*args, **kwargs):
+        raise OperationalError("the database system is shutting down")
+
+    monkeypatch.setattr(core.views, "documents_visible_to", away)
+    response = page.goto(f"{live_server.url}/evidence/")
+    assert response.status == 503 and response.headers["retry-after"].isdigit()
+    expect(page.locator("h1")).to_have_text("Hệ thống tạm gián đoạn")
+    expect(page.get_by_text("gửi lại sau vài giây")).to_be_visible()
+    shot("pages-unavailable")
