@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 
 from django.conf import settings
@@ -19,18 +18,31 @@ from pydantic import Field
 
 from core.models import ApiToken
 from core.services import load_calendar
+from core.tokens import token_hash
 from core.views import database_unavailable as transient
 from plans import services
 from plans.access import can, get_plan_for_user, get_task_for_user, plans_visible_to, tasks_visible_to
 
+READING = {"GET", "HEAD", "OPTIONS"}
+LAST_USED_EVERY = dt.timedelta(minutes=1)
+
 
 class TokenAuth(HttpBearer):
+    """Bearer tokens (core.models.ApiToken). An expired or revoked token is no token (401); a
+    `read` token is refused every method but GET, HEAD and OPTIONS (403), here for every route.
+    The last use is written at most once a minute per token, not on every request."""
+
     def authenticate(self, request, token):
-        digest = hashlib.sha256(token.encode()).hexdigest()
-        record = ApiToken.objects.select_related("user").filter(token_hash=digest, user__is_active=True).first()
-        if record is None:
+        record = (
+            ApiToken.objects.select_related("user").filter(token_hash=token_hash(token), user__is_active=True).first()
+        )
+        now = timezone.now()
+        if record is None or not record.is_usable(now):
             return None
-        ApiToken.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
+        if record.last_used_at is None or now - record.last_used_at >= LAST_USED_EVERY:
+            ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
+        if record.scope != ApiToken.Scope.READ_WRITE and request.method not in READING:
+            raise HttpError(403, "this token may only read")
         request.user = record.user
         return record.user
 

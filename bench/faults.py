@@ -251,9 +251,16 @@ def sabotage(pg: Postgres, app_b, args, tally: Tally, faults: list, finished: th
 def report(tally: Tally, faults: list, elapsed: float, submissions: int) -> None:
     from django.db import connection
 
-    from surveys.models import Response, SurveyToken
+    from surveys import mixing
+    from surveys.models import PendingResponse, Response, SurveyToken
 
     counts = tally.counts
+    # Answers wait in the mix pool until a batch is full (surveys.mixing); the rest is written by the
+    # worker's daily job, done here as the worker would. Rows left by a crash before their link was
+    # spent are not answers (the citizen was not thanked, the link still opens): they are dropped.
+    waiting = mixing.waiting()
+    unspent = PendingResponse.objects.exclude(claim__in=SurveyToken.objects.filter(used=True).values("digest")).count()
+    written = mixing.flush()
     stored = Response.objects.count()
     used = SurveyToken.objects.filter(used=True).count()
     connection.close()
@@ -268,6 +275,8 @@ def report(tally: Tally, faults: list, elapsed: float, submissions: int) -> None
     print(f"  confirmed on retry (reply lost)   {counts['confirmed']:>8,}")
     print(f"  accepted in all                   {accepted:>8,}   of {submissions:,}")
     print(f"  given up after {MAX_ATTEMPTS} attempts         {counts['given_up']:>8,}   (must be 0)")
+    print(f"  waiting in the mix pool           {waiting:>8,}   (written now, as the worker would: {written:,})")
+    print(f"  kept before a crash, link unspent {unspent:>8,}   (not answers: never counted)")
     print(f"  responses stored                  {stored:>8,}   (must equal accepted)")
     print(f"  links marked used                 {used:>8,}   (must equal stored)")
     print(f"  {elapsed:.1f} s in all, {accepted / elapsed:,.1f} submissions per second")

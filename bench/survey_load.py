@@ -240,6 +240,10 @@ def report(run: dict, args, url: str) -> None:
     refused = sum(1 for r in results if r[0] == "refused")
     posts = [r[1] * 1000 for r in ok]
     visits = [r[2] * 1000 for r in ok]
+    from surveys import mixing
+
+    waiting = mixing.waiting()
+    mixing.flush()  # what the worker does with the day's remainder (surveys.mixing)
     stored = Response.objects.count()
     used = SurveyToken.objects.filter(used=True).count()
     connection.close()
@@ -256,6 +260,7 @@ def report(run: dict, args, url: str) -> None:
         f"  the clients' own CPU time  {run['client_cpu']:>9.1f} s   (same {os.cpu_count()} cores as the server,"
         f" over {run['elapsed']:.1f} s)"
     )
+    print(f"  waiting in the mix pool   {waiting:>10,}   (written by the worker, then counted below)")
     print(f"  responses in the database {stored:>10,}   (must equal accepted)")
     print(f"  links marked used         {used:>10,}   (must equal accepted)")
     count, seconds = plain_inserts(url, args.clients)

@@ -137,7 +137,8 @@ AUTH_USER_MODEL = "core.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, except that integration accounts (API tokens only) have no log-in or session
+    "core.auth.PeopleBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -156,19 +157,27 @@ LOGOUT_REDIRECT_URL = "login"
 # Lock-out after repeated failures (django-axes): per user name and client address.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("LOGIN_LOCKOUT_MINUTES", 15) / 60  # hours
-# Locked per user name, whatever the address: rotating addresses does not help, and a whole office
-# (or every client behind a proxy) sharing one address is not locked out by one person's typos.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# axes.W006 asks for the address as well, which would lock out a shared address; see above.
-SILENCED_SYSTEM_CHECKS = ["axes.W006", "security.W021"]  # W021: HSTS preload, see SECURE_HSTS_PRELOAD
+# Locked per (user name, address) pair: a stranger's wrong passwords lock only himself, not the
+# leader (issue 18). A guess spread over many addresses meets LOGIN_USERNAME_LIMIT below. The
+# address is ours (core.middleware.client_address: the one our proxy added), not a header a client
+# may rotate.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "core.middleware.client_address"
+SILENCED_SYSTEM_CHECKS = ["security.W021"]  # W021: HSTS preload, see SECURE_HSTS_PRELOAD
 AXES_RESET_ON_SUCCESS = True
-# Log-in attempts per client address (all user names together), in the shared cache; an office
-# behind one address signs in many people, hence a generous default (core.views.limited_login)
+# Failed log-ins per client address (all user names together), in the shared cache; successful
+# ones are not counted (an office behind one address signs in many people) (core.ratelimit)
 LOGIN_ADDRESS_LIMIT = env_int("LOGIN_ADDRESS_LIMIT", 60)
 LOGIN_ADDRESS_WINDOW_SECONDS = env_int("LOGIN_ADDRESS_WINDOW_SECONDS", 15 * 60)
+# Failed log-ins per user name from any address: beyond this many in the window the user name waits
+# for the window's end, except from an address it signed in from before (core.ratelimit)
+LOGIN_USERNAME_LIMIT = env_int("LOGIN_USERNAME_LIMIT", 50)
+LOGIN_USERNAME_WINDOW_SECONDS = env_int("LOGIN_USERNAME_WINDOW_SECONDS", 15 * 60)
 # The API's rate per token or session, and per address without either (django-ninja throttling)
 API_USER_RATE = env("API_USER_RATE", "600/m")
 API_ANON_RATE = env("API_ANON_RATE", "60/m")
+# API tokens expire after this many days (the default and the longest a person may choose)
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 365)
 NINJA_NUM_PROXIES = 1 if env_bool("BEHIND_PROXY", False) else 0
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The optional second log-in factor (core.two_factor): a code from an authenticator app. Anyone may
@@ -181,6 +190,8 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 # Sessions expire after inactivity and when the browser closes.
 SESSION_COOKIE_AGE = env_int("SESSION_MINUTES", 60) * 60
+# ... and, however active, this long after their log-in (core.two_factor.SecondFactorMiddleware)
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_HOURS", 12) * 3600
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -295,6 +306,24 @@ REMINDER_DAYS_BEFORE = [int(x) for x in env_list("REMINDER_DAYS_BEFORE", "7,3,1"
 STALE_AFTER_WORKING_DAYS = env_int("STALE_AFTER_WORKING_DAYS", 10)
 DUE_SOON_WORKING_DAYS = env_int("DUE_SOON_WORKING_DAYS", 7)
 WORKER_INTERVAL_SECONDS = env_int("WORKER_INTERVAL_SECONDS", 60)
+# A job's claim is beaten at least this often; one not beaten for WORKER_STALE_SECONDS belongs to a
+# worker that died and is taken over (core.jobs).
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 20)
+WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 120)
+# Administrators' Word templates render in a child process with these limits (core.sandbox): CPU
+# seconds, memory beyond the child's start (MB), wall-clock seconds. A full periodic report takes
+# about 0.1 s and 5 MB; the review's 36 KB template took 4 s and 495 MB.
+TEMPLATE_CPU_SECONDS = env_int("TEMPLATE_CPU_SECONDS", 20)
+TEMPLATE_MEMORY_MB = env_int("TEMPLATE_MEMORY_MB", 256)
+TEMPLATE_TIMEOUT_SECONDS = env_int("TEMPLATE_TIMEOUT_SECONDS", 60)
+# An uploaded dossier file is read and checked in a child process with these limits (a million
+# rows take a few minutes of CPU); the wall clock includes the database writes it waits for.
+IMPORT_PARSE_CPU_SECONDS = env_int("IMPORT_PARSE_CPU_SECONDS", 900)
+IMPORT_PARSE_MEMORY_MB = env_int("IMPORT_PARSE_MEMORY_MB", 1536)
+IMPORT_PARSE_TIMEOUT_SECONDS = env_int("IMPORT_PARSE_TIMEOUT_SECONDS", 3 * 3600)
+# Uploaded dossier files (applicants' personal data) are deleted when their import ends (0), or
+# by the daily clean-up this many days after it ended.
+IMPORT_FILE_KEEP_DAYS = env_int("IMPORT_FILE_KEEP_DAYS", 0)
 DIGEST_HOUR = env_int("DIGEST_HOUR", 7)  # local hour from which the daily e-mail digest goes out
 
 # SIPAS survey (docs/sipas.md): receipt tokens are derived with this secret (default SECRET_KEY);
@@ -305,6 +334,10 @@ SURVEY_TOKEN_SECRET = env("SURVEY_TOKEN_SECRET", "")
 SIPAS_OPEN_LIMIT = env_int("SIPAS_OPEN_LIMIT", 10)
 SIPAS_COUNTER_LIMIT = env_int("SIPAS_COUNTER_LIMIT", 120)  # a unit's counter link (a shared tablet)
 SIPAS_OPEN_WINDOW_SECONDS = env_int("SIPAS_OPEN_WINDOW_SECONDS", 3600)
+# the public dossier status page (/tra-cuu/ho-so/<code>/) answers at most this many lookups per
+# client address in the window: a citizen checks a few codes, a script walking the register stops
+DOSSIER_STATUS_LIMIT = env_int("DOSSIER_STATUS_LIMIT", 30)
+DOSSIER_STATUS_WINDOW_SECONDS = env_int("DOSSIER_STATUS_WINDOW_SECONDS", 600)
 # Feedback (PAKN) deadlines in working days, defaulting to the national portal's (feedback_pakn.md §4)
 FEEDBACK_REJECT_DAYS = env_int("FEEDBACK_REJECT_DAYS", 2)
 FEEDBACK_INFO_DAYS = env_int("FEEDBACK_INFO_DAYS", 5)
@@ -315,6 +348,11 @@ FEEDBACK_PUBLISH_DAYS = env_int("FEEDBACK_PUBLISH_DAYS", 2)
 FEEDBACK_CONFIRM_EMAIL = env_bool("FEEDBACK_CONFIRM_EMAIL", False)
 # calendar days after publication during which the sender may rate the answer; then it is closed
 FEEDBACK_RATING_DAYS = env_int("FEEDBACK_RATING_DAYS", 30)
+# the public feedback form takes at most FEEDBACK_BURST_LIMIT submissions per client address in
+# FEEDBACK_BURST_WINDOW_SECONDS, and FEEDBACK_DAILY_LIMIT in a day (429 with Retry-After beyond)
+FEEDBACK_BURST_LIMIT = env_int("FEEDBACK_BURST_LIMIT", 5)
+FEEDBACK_BURST_WINDOW_SECONDS = env_int("FEEDBACK_BURST_WINDOW_SECONDS", 600)
+FEEDBACK_DAILY_LIMIT = env_int("FEEDBACK_DAILY_LIMIT", 20)
 # LibreOffice for PDF output (reports.pdf); empty: soffice or libreoffice on the PATH
 SOFFICE = env("SOFFICE", "")
 SIPAS_VISIT_SECONDS = env_int("SIPAS_VISIT_SECONDS", 4 * 3600)  # a receipt link's visit, opened to sent

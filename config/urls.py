@@ -17,6 +17,7 @@ urlpatterns = [
     path("login/", core_views.limited_login(TwoStepLoginView.as_view()), name="login"),
     path("login/code/", core_views.limited_login(two_factor.login_code), name="login_code"),
     path("account/security/", two_factor.account_security, name="account_security"),
+    path("account/tokens/", core_views.api_tokens, name="api_tokens"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

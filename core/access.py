@@ -13,10 +13,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from core.models import Agency, Document, Membership, Role
+from core.models import Agency, Document, Membership, Role, User
 
 AGENCY_WIDE_ROLES = {Role.ADMINISTRATOR, Role.LEADER, Role.FOCAL_POINT, Role.AUDITOR, Role.APPRAISER}
 MANAGER_ROLES = {Role.ADMINISTRATOR, Role.LEADER, Role.FOCAL_POINT}
+# Role.INTEGRATION is in none of these sets and never in `roles_by_agency`: an integration
+# account is no member of the agency for any page or API route. Only the dossier API asks
+# Scope.is_integration (procedures.access).
 
 
 @dataclass
@@ -29,6 +32,7 @@ class Scope:
     roles_by_unit: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
     province_by_agency: dict[int, int] = field(default_factory=dict)
     kind_by_agency: dict[int, str] = field(default_factory=dict)
+    integration_agencies: set[int] = field(default_factory=set)
 
     @property
     def agency_ids(self) -> set[int]:
@@ -42,6 +46,10 @@ class Scope:
 
     def can_view_agency(self, agency_id: int) -> bool:
         return self.is_superuser or agency_id in self.roles_by_agency
+
+    def is_integration(self, agency_id: int) -> bool:
+        """The agency's integration account (the provincial system): its dossiers through the API."""
+        return agency_id in self.integration_agencies
 
     def is_manager(self, agency_id: int) -> bool:
         return self.is_superuser or bool(self.roles(agency_id) & MANAGER_ROLES)
@@ -79,6 +87,9 @@ def scope_for(user) -> Scope:
             "agency_id", "unit_id", "role", "agency__province_id", "agency__kind"
         )
         for agency_id, unit_id, role, province_id, kind in rows:
+            if role == Role.INTEGRATION:
+                scope.integration_agencies.add(agency_id)
+                continue
             scope.roles_by_agency[agency_id].add(role)
             scope.province_by_agency[agency_id] = province_id
             scope.kind_by_agency[agency_id] = kind
@@ -86,6 +97,11 @@ def scope_for(user) -> Scope:
                 scope.roles_by_unit[unit_id].add(role)
         user._access_scope = scope
     return scope
+
+
+def staff_of(agency):
+    """The agency's people, for pickers (assignees): every member but the integration account."""
+    return User.objects.filter(memberships__agency=agency).exclude(memberships__role=Role.INTEGRATION).distinct()
 
 
 def visible_agencies(user):

@@ -94,5 +94,21 @@ class DocumentAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "user", "created_at", "last_used_at"]
-    readonly_fields = ["token_hash"]
+    """Tokens are made by their owner (account page) or by `manage.py create_api_token`; here they
+    are looked at and revoked (audited, core.tokens), never made nor edited."""
+
+    list_display = ["name", "user", "scope", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    list_filter = ["scope"]
+    search_fields = ["name", "user__username"]
+    readonly_fields = ["user", "name", "token_hash", "scope", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset):
+        from core.tokens import revoke_token
+
+        for token in queryset.filter(revoked_at__isnull=True):
+            revoke_token(actor=request.user, token=token)

@@ -1,8 +1,11 @@
-"""Evidence file checks by content, not by name (pure)."""
+"""Evidence file checks by content, not by name (pure), and the one way stored files are served
+(attachment_response): under the type their content was checked as, never the sender's."""
 
 from __future__ import annotations
 
 import io
+import mimetypes
+import posixpath
 import zipfile
 
 PDF = "application/pdf"
@@ -12,6 +15,9 @@ JPEG = "image/jpeg"
 PNG = "image/png"
 ALLOWED = {PDF: "PDF", DOCX: "DOCX", XLSX: "XLSX", JPEG: "JPEG", PNG: "PNG"}
 EXTENSIONS = {PDF: ".pdf", DOCX: ".docx", XLSX: ".xlsx", JPEG: ".jpg", PNG: ".png"}
+# the extensions a file of each type may be sent with (anything else is refused at upload)
+ACCEPTED_EXTENSIONS = {PDF: (".pdf",), DOCX: (".docx",), XLSX: (".xlsx",), JPEG: (".jpg", ".jpeg"), PNG: (".png",)}
+OCTET_STREAM = "application/octet-stream"
 
 
 class FileRejected(ValueError):
@@ -62,6 +68,63 @@ def check_upload(fileobj, size: int, max_bytes: int) -> str:
     if kind is None:
         raise FileRejected(_("Only PDF, DOCX, XLSX, JPEG and PNG files are accepted; this file is none of these."))
     return kind
+
+
+def _split(name: str) -> tuple[str, str]:
+    base = posixpath.basename((name or "").replace("\\", "/")).strip()
+    stem, extension = posixpath.splitext(base)
+    return (stem, extension) if stem else (base, "")
+
+
+def checked_name(name: str, kind: str) -> str:
+    """The name a file of the checked type `kind` is stored and served under: the sender's name
+    when its extension fits the content, with the type's extension added when it has none.
+    A name whose extension says another type (a PDF named .html, a PNG named .htm) is refused:
+    opened by that extension it could run as a page."""
+    from django.utils.translation import gettext as _
+
+    stem, extension = _split(name)
+    if not extension or mimetypes.guess_type("x" + extension.lower())[0] is None:
+        return (stem + extension or "tep") + EXTENSIONS[kind]  # no extension, or not a file type's
+    if extension.lower() not in ACCEPTED_EXTENSIONS[kind]:
+        raise FileRejected(
+            _(
+                "%(name)s: the content is a %(type)s file but the name ends in %(ext)s; "
+                "rename it to end in %(expected)s."
+            )
+            % {"name": stem + extension, "type": ALLOWED[kind], "ext": extension, "expected": EXTENSIONS[kind]}
+        )
+    return stem + extension
+
+
+def served_name(name: str, content_type: str) -> str:
+    """The download name: the stored name with the extension of its checked type (files stored
+    before names were checked keep their stem; their extension is replaced)."""
+    stem, extension = _split(name)
+    wanted = EXTENSIONS.get(content_type)
+    if wanted is None:
+        return stem + extension
+    if extension.lower() in ACCEPTED_EXTENSIONS[content_type]:
+        return stem + extension
+    if extension and mimetypes.guess_type("x" + extension.lower())[0] is None:
+        return stem + extension + wanted  # "QĐ 12.2026": not a file type's extension
+    return (stem or "tep") + wanted
+
+
+def attachment_response(fileobj, *, name: str, content_type: str | None = None):
+    """A stored file for download, whatever view serves it: always a download (Content-Disposition:
+    attachment), under the checked type (for evidence and attachments, the sniffed one; for
+    generated files, the one of their own name) with its extension, and X-Content-Type-Options:
+    nosniff so that no browser second-guesses it."""
+    from django.http import FileResponse
+
+    if content_type is None:
+        content_type = mimetypes.guess_type(name)[0] or OCTET_STREAM
+    if content_type in ALLOWED:
+        name = served_name(name, content_type)
+    response = FileResponse(fileobj, as_attachment=True, filename=name, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # Office files are zip archives of XML. A small file may unpack to gigabytes (a zip bomb): the

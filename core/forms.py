@@ -1,7 +1,9 @@
 from django import forms
+from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Document
+from core.models import ApiToken, Document
 
 # Django 6.1's label of the empty choice in selects; its own Vietnamese catalogue lacks it, so the
 # same msgid here puts it in ours (project catalogues take precedence over Django's).
@@ -33,3 +35,21 @@ class DocumentForm(forms.ModelForm):
 
 class VersionForm(forms.Form):
     file = forms.FileField(label=_("New version"))
+
+
+class ApiTokenForm(forms.Form):
+    """A new API token of the person: its name, what it may do, how long it lasts."""
+
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. the program using it.")
+    )
+    scope = forms.ChoiceField(label=_("Scope"), choices=ApiToken.Scope.choices, initial=ApiToken.Scope.READ)
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["days"].max_value = settings.API_TOKEN_DAYS
+        self.fields["days"].validators.append(MaxValueValidator(settings.API_TOKEN_DAYS))
+        self.fields["days"].widget.attrs["max"] = settings.API_TOKEN_DAYS
+        self.fields["days"].initial = settings.API_TOKEN_DAYS
+        style(self)

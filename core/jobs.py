@@ -3,12 +3,21 @@
 Domain apps register their daily jobs here (in AppConfig.ready). A job run is claimed by
 inserting a unique (job, day) row; notifications are unique per (user, key) and a digest is
 unique per (user, day), so restarting a worker or running two of them never repeats a message.
+
+Stopping: run_worker turns SIGTERM and SIGINT into request_stop(). A running job notices at its
+next checkpoint() (or while it waits on a child process: core.sandbox) and raises WorkerStopping;
+the job then gives its claim back (queued again, heartbeat cleared), so another worker takes it at
+once, and the worker exits. Long jobs beat their claim's heartbeat at least every
+WORKER_HEARTBEAT_SECONDS (Heartbeat); a claim whose heartbeat is older than
+WORKER_STALE_SECONDS belongs to a worker that died, and is taken over.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -27,6 +36,46 @@ DAILY_JOBS: dict[str, Callable[..., dict]] = {}
 # and returns how many items it finished.
 QUEUE_HANDLERS: dict[str, Callable[[], int]] = {}
 STALE_CLAIM = dt.timedelta(minutes=30)
+STOP = threading.Event()
+
+
+class WorkerStopping(BaseException):  # noqa: N818  (like KeyboardInterrupt: not an error to catch broadly)
+    """The worker was asked to stop: the job gives its claim back and the worker exits."""
+
+
+def request_stop() -> None:
+    STOP.set()
+
+
+def checkpoint() -> None:
+    """Raises WorkerStopping once the worker has been asked to stop (a job's safe points)."""
+    if STOP.is_set():
+        raise WorkerStopping
+
+
+def stale_before(now: dt.datetime | None = None) -> dt.datetime:
+    """A claim whose heartbeat is older than this belongs to a worker that died."""
+    return (now or timezone.now()) - dt.timedelta(seconds=settings.WORKER_STALE_SECONDS)
+
+
+class Heartbeat:
+    """Called often (between steps, while waiting on a child process): checks for a stop and
+    calls `beat` at most every WORKER_HEARTBEAT_SECONDS. Same thread as the job, so a beat uses
+    the job's own database connection and a fork stays single-threaded."""
+
+    def __init__(self, beat: Callable[[], None], every: float | None = None):
+        self.beat = beat
+        self.every = settings.WORKER_HEARTBEAT_SECONDS if every is None else every
+        self.last = time.monotonic()
+
+    def __call__(self) -> None:
+        checkpoint()
+        if time.monotonic() - self.last >= self.every:
+            self.last = time.monotonic()
+            try:
+                self.beat()
+            except Exception:  # a missed beat is not the job's failure; the next one may pass
+                log.warning("heartbeat failed", exc_info=True)
 
 
 def daily_job(name: str):
@@ -57,6 +106,8 @@ def run_daily_jobs(*, today: dt.date, cal: WorkingCalendar | None = None) -> dic
     cal = cal or load_calendar()
     results = {}
     for name, func in DAILY_JOBS.items():
+        if STOP.is_set():
+            break
         run = _claim(name, today)
         if run is None:
             continue
@@ -139,6 +190,8 @@ def queue_handler(name: str):
 def run_queues() -> dict[str, int]:
     results = {}
     for name, func in QUEUE_HANDLERS.items():
+        if STOP.is_set():
+            break
         with translation.override(settings.LANGUAGE_CODE):
             done = func()
         if done:
@@ -151,5 +204,5 @@ def run_once(*, now: dt.datetime | None = None) -> dict:
     today = timezone.localdate(now)
     results = run_daily_jobs(today=today)
     results.update(run_queues())
-    results["digests"] = send_digests(now=now)
+    results["digests"] = 0 if STOP.is_set() else send_digests(now=now)
     return results

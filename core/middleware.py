@@ -10,15 +10,16 @@ FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class RejectNulBytes:
-    """A NUL character has no place in a search, a filter or a form field, and PostgreSQL refuses
-    to store or compare text holding one: such a request gets a clear 400 instead of an error
-    page. Uploaded files are not looked at (they arrive as files, not as form values)."""
+    """A NUL character has no place in an address, a search, a filter or a form field, and
+    PostgreSQL refuses to store or compare text holding one: such a request gets a clear 400
+    instead of an error page. The path counts too (`/tra-cuu/ho-so/%00/` reaches a query as the
+    code). Uploaded files are not looked at (they arrive as files, not as form values)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        values = list(request.GET.values())
+        values = [request.path, request.path_info, *request.GET.values()]
         if request.method == "POST" and request.content_type in FORMS:
             values += list(request.POST.values())
         if any("\x00" in value for value in values):

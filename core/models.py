@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -19,6 +21,9 @@ class Role(models.TextChoices):
     OFFICER = "officer", _("Officer")
     APPRAISER = "appraiser", _("Appraiser")
     AUDITOR = "auditor", _("Auditor")
+    # The provincial system's account: pushes and reads the agency's dossiers through the API and
+    # nothing else (no pages, no other data; see core.access.Scope and core.auth).
+    INTEGRATION = "integration", _("Integration account (API)")
 
 
 class Province(models.Model):
@@ -138,23 +143,41 @@ class Membership(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.unit or self.agency}"
 
 
+def token_expiry():
+    """A new token's expiry: settings.API_TOKEN_DAYS from now (existing tokens got theirs from
+    the migration that brought expiry in)."""
+    return timezone.now() + datetime.timedelta(days=settings.API_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
-    """A bearer token for the JSON API; only its SHA-256 is stored."""
+    """A bearer token for the JSON API; only its SHA-256 is stored. A `read` token may only read
+    (GET); it expires at `expires_at` (settings.API_TOKEN_DAYS after its creation by default)."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        READ_WRITE = "read_write", _("Read and write")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
     )
     name = models.CharField(_("name"), max_length=100)
     token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.READ)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), default=token_expiry)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return self.name
+
+    def is_usable(self, now) -> bool:
+        return self.revoked_at is None and now < self.expires_at
 
 
 class AuditEntry(models.Model):

@@ -7,15 +7,16 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.cache import cache
+from django.dispatch import receiver
 from django.utils import timezone
 
 from core.middleware import client_address
 
 
 def address_key(request, scope: str) -> str:
-    salt = f"{settings.SECRET_KEY}:{timezone.localdate():%Y%m%d}"
-    return f"rate:{scope}:" + hashlib.sha256(f"{salt}:{scope}:{client_address(request)}".encode()).hexdigest()
+    return _hash(scope, client_address(request))
 
 
 def over_limit(key: str, limit: int, window: int) -> bool:
@@ -27,3 +28,70 @@ def over_limit(key: str, limit: int, window: int) -> bool:
         cache.set(key, 1, timeout=window)
         count = 1
     return count > limit
+
+
+def seen(key: str) -> int:
+    """How many were counted under `key` in its window, without counting one more."""
+    return cache.get(key, 0)
+
+
+# --- log-in ------------------------------------------------------------------------------------
+# django-axes locks a (user name, address) pair after AXES_FAILURE_LIMIT failures: a stranger
+# locks only himself. Beside it, counted here in the shared cache: failures per address (all user
+# names together: spraying many accounts), and failures per user name from any address (a guess
+# spread over many addresses); once LOGIN_USERNAME_LIMIT of those came within the window, that user
+# name waits for the end of the window, except from an address it signed in from before (the
+# leader at his own office is not locked out by a stranger).
+KNOWN_DAYS = 90
+
+
+def _hash(scope: str, text: str) -> str:
+    salt = f"{settings.SECRET_KEY}:{timezone.localdate():%Y%m%d}"
+    return f"rate:{scope}:" + hashlib.sha256(f"{salt}:{scope}:{text}".encode()).hexdigest()
+
+
+def username_key(username: str) -> str:
+    return _hash("login-user", username.strip().casefold())
+
+
+def _known_key(request, username: str) -> str:
+    # no daily salt here: the address is remembered for KNOWN_DAYS, only as this hash
+    text = f"{settings.SECRET_KEY}:known:{username.strip().casefold()}:{client_address(request)}"
+    return "rate:login-known:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def login_refused(request, username: str) -> str | None:
+    """Why a log-in attempt is held back before the password is even checked: "address" (too
+    many failures from this address), "username" (too many failures for this user name from
+    anywhere, and this address is not one it signed in from), or None."""
+    if seen(address_key(request, "login")) >= settings.LOGIN_ADDRESS_LIMIT:
+        return "address"
+    if (
+        username
+        and seen(username_key(username)) >= settings.LOGIN_USERNAME_LIMIT
+        and not cache.get(_known_key(request, username))
+    ):
+        return "username"
+    return None
+
+
+def count_login_failure(request, username: str) -> None:
+    over_limit(address_key(request, "login"), settings.LOGIN_ADDRESS_LIMIT, settings.LOGIN_ADDRESS_WINDOW_SECONDS)
+    if username:
+        over_limit(username_key(username), settings.LOGIN_USERNAME_LIMIT, settings.LOGIN_USERNAME_WINDOW_SECONDS)
+
+
+def remember_address(request, username: str) -> None:
+    cache.set(_known_key(request, username), 1, timeout=KNOWN_DAYS * 86400)
+
+
+@receiver(user_login_failed)
+def _login_failed(sender, credentials, request=None, **kwargs):
+    if request is not None:
+        count_login_failure(request, str(credentials.get("username", "")))
+
+
+@receiver(user_logged_in)
+def _logged_in(sender, request, user, **kwargs):
+    if request is not None:
+        remember_address(request, user.get_username())

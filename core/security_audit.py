@@ -12,7 +12,8 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from core.middleware import client_address
-from core.models import AuditEntry, Membership
+from core.models import Membership
+from core.services import audit_entry
 
 _request = threading.local()
 FLAGS = ("is_active", "is_staff", "is_superuser")
@@ -45,15 +46,15 @@ def _address(request) -> str:
 
 
 def _entry(*, actor, action: str, object_type: str, object_id: str, agency=None, changes=None, note=""):
-    AuditEntry.objects.create(
+    audit_entry(
         actor=actor,
         agency=agency,
         action=action,
         object_type=object_type,
         object_id=object_id,
-        changes=changes or {},
+        changes=changes,
         note=note[:500],
-    )
+    ).save()
 
 
 def record(request, user, action: str, *, actor=None) -> None:

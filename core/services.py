@@ -3,50 +3,108 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import hashlib
+import json
+import math
 import threading
+import uuid
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
+from django.utils.functional import Promise
 
 from core.calendar import WorkingCalendar
-from core.files import check_upload
+from core.files import check_upload, checked_name
 from core.models import Agency, AuditEntry, CalendarOverride, Document, DocumentVersion, Unit
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dt.date | dt.datetime | Decimal):
-        return value.isoformat() if not isinstance(value, Decimal) else str(value)
-    if hasattr(value, "pk"):
+def audit_value(value: Any) -> Any:
+    """The one way a value goes into the audit log's JSON (`AuditEntry.changes`): dates, times and
+    moments in ISO 8601, decimals and UUIDs as text, choices by their stored value, model objects
+    by their primary key, sets (sorted) and tuples as lists, lazy translations as text. Anything
+    else is a TypeError naming its type, never a silent str() nor a 500 at the database."""
+    if value is None or type(value) in (bool, int, str):
+        return value
+    if isinstance(value, enum.Enum):  # TextChoices, IntegerChoices (before str and int: they are both)
+        return audit_value(value.value)
+    if isinstance(value, bool | int | str):  # other subclasses: JSON writes them as their base type
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise TypeError(f"the audit log cannot store the float {value!r} (JSON has no NaN or infinity)")
+        return value
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Decimal | uuid.UUID | Promise):
         return str(value)
-    return value
+    if isinstance(value, Model):
+        return audit_value(value.pk)
+    if isinstance(value, set | frozenset):
+        return sorted((audit_value(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+    if isinstance(value, list | tuple):
+        return [audit_value(v) for v in value]
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if not isinstance(key, str | int) or isinstance(key, bool):
+                raise TypeError(f"the audit log cannot store a key of type {type(key).__qualname__}")
+            out[str(key)] = audit_value(item)
+        return out
+    raise TypeError(f"the audit log cannot store a value of type {type(value).__module__}.{type(value).__qualname__}")
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    """Fields whose value changed, as {field: [before, after]} in JSON-friendly form."""
-    return {
-        key: [_plain(before.get(key)), _plain(after.get(key))]
-        for key in after
-        if _plain(before.get(key)) != _plain(after.get(key))
-    }
+    """Fields whose value changed, as {field: [before, after]} in the audit log's form (audit_value)."""
+    out = {}
+    for key in after:
+        old, new = audit_value(before.get(key)), audit_value(after.get(key))
+        if old != new:
+            out[key] = [old, new]
+    return out
+
+
+def audit_entry(
+    *,
+    actor,
+    agency: Agency | None,
+    action: str,
+    object_type: str,
+    object_id: Any,
+    changes: dict | None = None,
+    note: str = "",
+) -> AuditEntry:
+    """An unsaved audit entry, its changes through audit_value: for the writers that store many
+    entries at once (bulk_create); log_action() stores one."""
+    return AuditEntry(
+        actor=actor if getattr(actor, "pk", None) else None,
+        agency=agency,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        changes=audit_value(changes or {}),
+        note=note,
+    )
 
 
 def log_action(
     *, actor, agency: Agency | None, action: str, obj, changes: dict | None = None, note: str = ""
 ) -> AuditEntry:
-    return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
+    entry = audit_entry(
+        actor=actor,
         agency=agency,
         action=action,
         object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        changes=changes or {},
+        object_id=obj.pk,
+        changes=changes,
         note=note,
     )
+    entry.save()
+    return entry
 
 
 def history_for(*objs) -> QuerySet[AuditEntry]:
@@ -89,6 +147,7 @@ def add_document_version(*, actor, document: Document, fileobj, filename: str) -
     """Stores a new version of a document after checking type (by content) and size."""
     sha, size = _hash_and_size(fileobj)
     content_type = check_upload(fileobj, size, settings.EVIDENCE_MAX_BYTES)
+    filename = checked_name(filename, content_type)  # a PDF named .html is refused
     # The document's row lock serialises concurrent uploads, so version numbers never collide.
     list(Document.objects.select_for_update().filter(pk=document.pk).values_list("pk"))
     number = (document.versions.order_by("-version").values_list("version", flat=True).first() or 0) + 1

@@ -5,8 +5,10 @@ Anyone may turn it on from their account page; a province can make it compulsory
 with TWO_FACTOR_REQUIRED_ROLES (administrators and appraisers, say). Whoever has it on is not
 signed in until the code is given: the password step only remembers, for a few minutes, who is
 half-way. A session that was signed in before the factor was turned on, or through another door
-(the admin's own log-in page), is signed out by `SecondFactorMiddleware` rather than trusted.
-API tokens are separate credentials and are not affected."""
+(the admin's own log-in page), is signed out by `SecondFactorMiddleware` rather than trusted; so
+is a session whose second factor was removed or replaced since it was verified, and any session
+SESSION_ABSOLUTE_SECONDS after its log-in. A requirement turned on later reaches sessions that
+already exist. API tokens are separate credentials and are not affected."""
 
 from __future__ import annotations
 
@@ -39,6 +41,10 @@ from core.models import Membership
 
 PENDING = "second_factor_pending"
 REQUIRED = "second_factor_required"
+POLICY = "second_factor_policy"  # the required roles and when REQUIRED was last worked out
+VERIFIED_WITH = "second_factor_device"  # the device that verified this session
+LOGGED_IN_AT = "logged_in_at"  # time.time() of the log-in: the session's absolute lifetime
+POLICY_RECHECK_SECONDS = 300  # a role given meanwhile (an administrator's membership) is seen this soon
 PENDING_SECONDS = 300
 MAX_ATTEMPTS = 5
 RECOVERY_CODES = 10
@@ -112,6 +118,7 @@ def _verify(user, code: str):
 
 def login_code(request):
     """The second step of the log-in: the code from the authenticator app or a recovery code."""
+    from core.ratelimit import count_login_failure
     from core.security_audit import record
 
     if request.user.is_authenticated:
@@ -126,6 +133,7 @@ def login_code(request):
         if device is None:
             pending["failures"] += 1
             record(request, user, "auth.second_factor_failed")
+            count_login_failure(request, "")  # the address's failures (the code step has its own limit)
             if pending["failures"] >= MAX_ATTEMPTS:
                 request.session.pop(PENDING, None)
                 messages.error(request, _("Too many wrong codes. Please enter your password again."))
@@ -191,6 +199,7 @@ def account_security(request):
                 context["codes"] = _new_recovery_codes(user)
             user.refresh_from_db(fields=["second_factor"])
             otp_login(request, pending_device)
+            request.session[VERIFIED_WITH] = pending_device.persistent_id  # other sessions end
             record(request, user, "auth.second_factor_on")
             request.session[REQUIRED] = False
             pending_device = None
@@ -212,6 +221,7 @@ def account_security(request):
                 TOTPDevice.objects.filter(user=user).delete()
                 StaticDevice.objects.filter(user=user).delete()
             request.session.pop(DEVICE_ID_SESSION_KEY, None)
+            request.session.pop(VERIFIED_WITH, None)  # this session goes on; the others end
             record(request, user, "auth.second_factor_off")
             messages.success(request, _("The second factor is off."))
             return redirect("account_security")
@@ -225,10 +235,40 @@ def account_security(request):
     return render(request, "core/account_security.html", context, status=status)
 
 
+def _policy() -> list[str]:
+    return sorted(settings.TWO_FACTOR_REQUIRED_ROLES)
+
+
+def _remember_required(request, user) -> None:
+    request.session[REQUIRED] = required_for(user) and not user.second_factor
+    request.session[POLICY] = {"roles": _policy(), "at": time.time()}
+
+
+def _session_problem(request, user) -> str | None:
+    """Why this signed-in session must end now, as an audit action, or None. A session outlives
+    neither its absolute lifetime (SESSION_ABSOLUTE_SECONDS from the log-in, however active), nor
+    the second factor it was verified with (removed by an administrator, turned off or replaced
+    from another session), nor the factor being turned on for this person elsewhere."""
+    session = request.session
+    now = time.time()
+    logged_in = session.setdefault(LOGGED_IN_AT, now)  # a session from before this rule: from now
+    if now - logged_in > settings.SESSION_ABSOLUTE_SECONDS:
+        return "auth.session_expired"
+    verified_with = session.get(VERIFIED_WITH)
+    device = user.otp_device
+    if verified_with and (device is None or device.persistent_id != verified_with):
+        return "auth.session_ended"
+    if user.second_factor and not user.is_verified():
+        return "auth.session_ended"
+    return None
+
+
 class SecondFactorMiddleware:
-    """After AuthenticationMiddleware and django-otp's OTPMiddleware: a session of someone with the
-    second factor on that was not verified with it is signed out; someone whose role requires it
-    and who has not turned it on can only reach the page that turns it on."""
+    """After AuthenticationMiddleware and django-otp's OTPMiddleware: a session that must end
+    (`_session_problem`) is signed out and recorded; someone whose role requires the second factor
+    and who has not turned it on can only reach the page that turns it on. The requirement is
+    worked out again when TWO_FACTOR_REQUIRED_ROLES changed since, or every few minutes, so a
+    session that existed before the requirement does not escape it."""
 
     ALLOWED = ("account_security", "logout")
 
@@ -236,11 +276,18 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        from core.security_audit import record
+
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            if user.second_factor and not user.is_verified():
+            problem = _session_problem(request, user)
+            if problem:
                 logout(request)
+                record(request, user, problem)
                 return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
+            policy = request.session.get(POLICY) or {}
+            if policy.get("roles") != _policy() or time.time() - policy.get("at", 0) > POLICY_RECHECK_SECONDS:
+                _remember_required(request, user)
             if request.session.get(REQUIRED) and not user.second_factor:
                 allowed = [reverse(name) for name in self.ALLOWED]
                 if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
@@ -251,7 +298,11 @@ class SecondFactorMiddleware:
 @receiver(user_logged_in)
 def _remember_policy(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        request.session[REQUIRED] = required_for(user) and not user.second_factor
+        _remember_required(request, user)
+        request.session[LOGGED_IN_AT] = time.time()
+        device = getattr(user, "otp_device", None)
+        if device is not None:
+            request.session[VERIFIED_WITH] = device.persistent_id
 
 
 def _sync_flag(user_id: int) -> None:

@@ -1,3 +1,4 @@
+import datetime as dt
 import sqlite3
 import sys
 
@@ -6,20 +7,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.access import can_change_document, current_agency, document_uses, documents_visible_to, scope_for
-from core.files import EXTENSIONS, FileRejected
-from core.forms import DocumentForm, VersionForm
-from core.models import Document, DocumentVersion
+from core.files import FileRejected, attachment_response
+from core.forms import ApiTokenForm, DocumentForm, VersionForm
+from core.models import ApiToken, Document, DocumentVersion
 from core.services import add_document_version, create_document
 from core.text import fold
+from core.tokens import create_token, revoke_token
 
 # PostgreSQL error classes that mean "away or busy for a moment": connection (08), resources
 # (53, too many connections), rollback (40, deadlock or serialisation), shut down or starting (57P0x),
@@ -58,6 +61,34 @@ def switch_agency(request):
     request.session["agency_id"] = agency_id
     target = request.POST.get("next", "/")
     return redirect(target if url_has_allowed_host_and_scheme(target, None) else "/")
+
+
+@login_required
+@never_cache
+def api_tokens(request):
+    """The person's own API tokens: listed, made (the token is shown once, on this answer only)
+    and revoked; making and revoking are audited (core.tokens)."""
+    form = ApiTokenForm()
+    made = None
+    if request.method == "POST" and request.POST.get("action") == "revoke":
+        value = request.POST.get("token", "")
+        token = get_object_or_404(ApiToken, pk=int(value) if value.isdigit() else 0, user=request.user)
+        revoke_token(actor=request.user, token=token)
+        messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+        return redirect("api_tokens")
+    if request.method == "POST":
+        form = ApiTokenForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            days = dt.timedelta(days=data["days"])
+            made, _record = create_token(
+                actor=request.user, user=request.user, name=data["name"], scope=data["scope"], days=days
+            )
+            form = ApiTokenForm()
+    tokens = request.user.api_tokens.all()
+    return render(
+        request, "core/api_tokens.html", {"form": form, "made": made, "tokens": tokens, "now": timezone.now()}
+    )
 
 
 @login_required
@@ -132,14 +163,7 @@ def evidence_detail(request, pk: int):
 def evidence_file(request, pk: int):
     version = get_object_or_404(DocumentVersion.objects.select_related("document"), pk=pk)
     get_document_for_user(request.user, version.document_id)
-    name = version.original_name
-    if not name.lower().endswith(EXTENSIONS[version.content_type]):
-        name += EXTENSIONS[version.content_type]
-    response = FileResponse(
-        version.file.open("rb"), content_type=version.content_type, as_attachment=True, filename=name
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_response(version.file.open("rb"), name=version.original_name, content_type=version.content_type)
 
 
 def handle_document_upload(request, agency, unit=None):
@@ -191,17 +215,23 @@ def evidence_upload(request):
 
 
 def limited_login(view):
-    """The log-in page, with at most LOGIN_ADDRESS_LIMIT attempts per address in
-    LOGIN_ADDRESS_WINDOW_SECONDS (all user names together); django-axes locks each user name on
-    its own. Together they stop both guessing one password and spraying many accounts."""
-    from core.ratelimit import address_key, over_limit
+    """The log-in pages, held back (429) before any password is checked after too many failures
+    from this address or, from an address the person never signed in from, for this user name
+    (core.ratelimit.login_refused); django-axes locks each (user name, address) pair on its own.
+    Together they stop guessing one password, spraying many accounts and a guess spread over many
+    addresses, while a stranger cannot lock the leader out."""
+    from core.ratelimit import login_refused
 
     def wrapped(request, *args, **kwargs):
-        if request.method == "POST" and over_limit(
-            address_key(request, "login"), settings.LOGIN_ADDRESS_LIMIT, settings.LOGIN_ADDRESS_WINDOW_SECONDS
-        ):
-            minutes = max(1, settings.LOGIN_ADDRESS_WINDOW_SECONDS // 60)
-            return render(request, "registration/too_many.html", {"minutes": minutes}, status=429)
+        reason = login_refused(request, request.POST.get("username", "")) if request.method == "POST" else None
+        if reason:
+            window = (
+                settings.LOGIN_ADDRESS_WINDOW_SECONDS if reason == "address" else settings.LOGIN_USERNAME_WINDOW_SECONDS
+            )
+            minutes = max(1, window // 60)
+            response = render(request, "registration/too_many.html", {"minutes": minutes, "reason": reason}, status=429)
+            response["Retry-After"] = str(window)
+            return response
         return view(request, *args, **kwargs)
 
     return wrapped

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.access import staff_of
 from core.forms import style
 from core.models import Unit, User
 from feedback.models import Category, Channel, Feedback, ReceptionSession, Template
@@ -90,7 +91,7 @@ class ClassifyForm(forms.Form):
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(agency=agency)
-        self.fields["assignee"].queryset = User.objects.filter(memberships__agency=agency).distinct()
+        self.fields["assignee"].queryset = staff_of(agency)
         style(self)
 
 

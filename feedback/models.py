@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.files import EXTENSIONS
 from core.models import Agency, Unit
 from core.text import fold
 from procedures.models import Procedure
@@ -168,7 +169,10 @@ class Feedback(models.Model):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    return f"feedback/{instance.feedback.agency_id}/{instance.sha256[:2]}/{instance.sha256}"
+    """Named by content: SHA-256 and the extension of the checked type, so identical files share
+    one stored copy (feedback.services.attach) and no stored name carries the sender's extension."""
+    extension = EXTENSIONS.get(instance.content_type, "")
+    return f"feedback/{instance.feedback.agency_id}/{instance.sha256[:2]}/{instance.sha256}{extension}"
 
 
 class Attachment(models.Model):
@@ -177,7 +181,7 @@ class Attachment(models.Model):
     name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64, db_index=True)
 
     class Meta:
         verbose_name = _("attachment")

@@ -5,6 +5,7 @@ notes or drafts."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from urllib.parse import urlencode
 
@@ -15,12 +16,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.files import FileRejected
 from core.models import Agency
 from core.pagination import window
+from core.ratelimit import address_key, over_limit
 from core.services import load_calendar
 from core.text import fold
 from feedback import services
@@ -39,12 +42,48 @@ def _agency(request) -> Agency:
     return agency
 
 
+def _retry_after(request) -> int | None:
+    """Seconds until this client may send again, or None when it may send now. Counts one more
+    submission per address (core.ratelimit: a salted hash, never the address itself): at most
+    FEEDBACK_BURST_LIMIT in a window and FEEDBACK_DAILY_LIMIT in a day."""
+    if over_limit(
+        address_key(request, "feedback"), settings.FEEDBACK_BURST_LIMIT, settings.FEEDBACK_BURST_WINDOW_SECONDS
+    ):
+        return settings.FEEDBACK_BURST_WINDOW_SECONDS
+    now = timezone.localtime()
+    midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), tzinfo=now.tzinfo)
+    until_midnight = max(60, int((midnight - now).total_seconds()))
+    if over_limit(address_key(request, "feedback-day"), settings.FEEDBACK_DAILY_LIMIT, until_midnight):
+        return until_midnight
+    return None
+
+
+def _too_many(request, form, agency, retry_after: int):
+    """429 on the form itself, with what was typed still in it (files have to be chosen again)."""
+    minutes = max(1, round(retry_after / 60))
+    form.add_error(
+        None,
+        ngettext(
+            "You have sent too many submissions from this connection. Please try again in %(n)s minute.",
+            "You have sent too many submissions from this connection. Please try again in %(n)s minutes.",
+            minutes,
+        )
+        % {"n": minutes},
+    )
+    response = render(request, "feedback/public/form.html", {"form": form, "agency": agency}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def submit(request):
     agency = _agency(request)
     form = PublicFeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        retry_after = _retry_after(request)
+        if retry_after is not None:
+            return _too_many(request, form, agency, retry_after)
         if form.is_bot:
             return render(request, "feedback/public/sent.html", {"code": None})
         data = form.cleaned_data

@@ -40,17 +40,19 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import storage
 from core.calendar import WorkingCalendar
 from core.deadlines import DEFAULT_CUTOFF, day_zero
-from core.files import FileRejected, check_upload
+from core.files import FileRejected, check_upload, checked_name
 from core.jobs import notify
 from core.models import Notification
-from core.privacy import redact
+from core.privacy import redact, segments
 from core.services import diff, log_action
-from feedback.models import OPEN_STATUSES, Attachment, Feedback, Note, Status, Template
+from feedback.models import OPEN_STATUSES, Attachment, Feedback, Note, Status, Template, attachment_path
 from feedback.reminders import handlers, roles_of
 
 log = logging.getLogger(__name__)
@@ -128,9 +130,42 @@ def _require(item: Feedback, *states: str) -> None:
         )
 
 
+def _known(item: Feedback) -> list[str]:
+    return [item.name, item.address, item.phone, item.email, item.dossier_code]
+
+
 def public_text(item: Feedback, text: str) -> str:
     """A text for the portal: personal data and the sender's own details removed."""
-    return redact(text, known=[item.name, item.address, item.phone, item.email, item.dossier_code])
+    return redact(text, known=_known(item))
+
+
+def publication_texts(item: Feedback, *, summary: str | None = None, answer: str | None = None) -> dict[str, str]:
+    """The summary and the answer as the portal will show them: what staff typed (blank: the
+    current text), redacted."""
+    summary = summary.strip() if summary and summary.strip() else item.summary
+    answer = answer.strip() if answer and answer.strip() else (item.public_answer or item.answer)
+    return {"summary": public_text(item, summary), "answer": public_text(item, answer)}
+
+
+def publication_preview(item: Feedback, *, summary: str | None = None, answer: str | None = None) -> dict:
+    """What publish() with this confirmation would publish, piece by piece (core.privacy.segments: each removed
+    detail with its placeholder, for highlighting), and the confirmation that stands for exactly
+    these texts."""
+    summary = summary.strip() if summary and summary.strip() else item.summary
+    answer = answer.strip() if answer and answer.strip() else (item.public_answer or item.answer)
+    texts = publication_texts(item, summary=summary, answer=answer)
+    return {
+        "summary": segments(summary, known=_known(item)),
+        "answer": segments(answer, known=_known(item)),
+        "texts": texts,
+        "confirmation": confirmation_for(item, texts),
+    }
+
+
+def confirmation_for(item: Feedback, texts: dict[str, str]) -> str:
+    """A signature of the exact public texts shown to staff in the preview."""
+    value = f"{item.pk}\x1f{texts['summary']}\x1f{texts['answer']}"
+    return salted_hmac("feedback.publish", value, algorithm="sha256").hexdigest()
 
 
 @transaction.atomic
@@ -189,17 +224,19 @@ def attach(item: Feedback, files) -> list[Attachment]:
             kind = check_upload(upload, upload.size, settings.EVIDENCE_MAX_BYTES)
         except FileRejected as exc:
             raise FileRejected(f"{upload.name}: {exc}") from None
+        name = checked_name(upload.name, kind)  # refuses a PDF named .html
         digest = hashlib.sha256()
         for chunk in upload.chunks():
             digest.update(chunk)
         upload.seek(0)
-        checked.append((upload, kind, digest.hexdigest()))
+        checked.append((upload, kind, name, digest.hexdigest()))
     stored = []
-    for upload, kind, sha256 in checked:
-        attachment = Attachment(
-            feedback=item, name=upload.name[:255], content_type=kind, size=upload.size, sha256=sha256
-        )
-        attachment.file.save(sha256, upload, save=False)
+    for upload, kind, name, sha256 in checked:
+        attachment = Attachment(feedback=item, name=name[:255], content_type=kind, size=upload.size, sha256=sha256)
+        path = attachment_path(attachment, name)
+        if not attachment.file.storage.exists(path):  # the same content is stored once
+            storage.put(path, upload)  # a concurrent copy writes the same bytes under the same name
+        attachment.file.name = path
         attachment.save()
         stored.append(attachment)
     return stored
@@ -355,18 +392,28 @@ def approve(item: Feedback, *, actor, cal: WorkingCalendar, at: dt.datetime | No
 
 
 @transaction.atomic
-def publish(item: Feedback, *, actor, summary: str | None = None, answer: str | None = None) -> Feedback:
-    """On the portal: the summary and the answer as edited by staff, redacted again."""
+def publish(
+    item: Feedback,
+    *,
+    actor,
+    summary: str | None = None,
+    answer: str | None = None,
+    confirmation: str | None = None,
+) -> Feedback:
+    """On the portal: the summary and the answer as edited by staff, redacted again. With a
+    `confirmation` (the publish page's preview), the texts must be exactly those of the preview
+    staff confirmed; otherwise nothing is published and FeedbackError says to check again."""
     item = _locked(item)
     _require(item, Status.AWAITING_PUBLICATION)
     before = snapshot(item)
-    if summary is not None and summary.strip():
-        item.summary = public_text(item, summary.strip())
-    if answer is not None and answer.strip():
-        item.public_answer = public_text(item, answer.strip())
+    texts = publication_texts(item, summary=summary, answer=answer)
+    if confirmation is not None and not constant_time_compare(confirmation, confirmation_for(item, texts)):
+        raise FeedbackError(_("The texts changed after the preview. Check the new preview below, then publish again."))
+    item.summary, item.public_answer = texts["summary"], texts["answer"]
     item.status, item.published_at = Status.PUBLISHED, timezone.now()
     item.search_text = item.folded_public_text()
-    _save(item, before, actor=actor, action="feedback.published")
+    note = _("Public texts confirmed from the preview.") if confirmation is not None else ""
+    _save(item, before, actor=actor, action="feedback.published", note=note)
     notify_sender(item, "published")
     return item
 

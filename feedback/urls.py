@@ -12,5 +12,6 @@ urlpatterns = [
     path("templates/", views.templates, name="templates"),
     path("<int:pk>/", views.item_detail, name="item"),
     path("<int:pk>/files/<int:file_pk>/", views.attachment, name="attachment"),
+    path("<int:pk>/publish/", views.publish, name="publish"),
     path("<int:pk>/<str:name>/", views.step, name="step"),
 ]

@@ -3,7 +3,6 @@ the Open311 export."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 
@@ -12,15 +11,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core import sheets
 from core.access import current_agency_or_404
-from core.files import FileRejected
+from core.files import FileRejected, attachment_response
 from core.services import history_for, load_calendar, log_action
 from feedback import access, services, stats
 from feedback.forms import ClassifyForm, ReceptionForm, StaffFeedbackForm, TemplateForm
@@ -109,11 +109,16 @@ def _record(request, agency, data):
 @login_required
 def item_detail(request, pk):
     agency = current_agency_or_404(request)
-    item = access.get_item(request.user, agency, pk)
+    return _item_page(request, agency, access.get_item(request.user, agency, pk))
+
+
+def _item_page(request, agency, item, *, typed: dict | None = None, status: int = 200):
+    """The item with its steps; `typed` refills the step forms after a refused step."""
     handle = access.can_handle(request.user, item)
     templates = list(Template.objects.filter(agency=agency).filter(Q(category="") | Q(category=item.category)))
     chosen = next((t for t in templates if str(t.pk) == request.GET.get("template")), None)
     prefill = {chosen.step: services.fill(chosen, item)} if chosen and handle else {}
+    prefill.update(typed or {})
     return render(
         request,
         "feedback/item.html",
@@ -142,7 +147,22 @@ def item_detail(request, pk):
             "history": history_for(item)[:50],
             "status_url": request.build_absolute_uri(f"/phan-anh/{item.code}/"),
         },
+        status=status,
     )
+
+
+# what a refused step's form had typed, by the key the item page refills it from
+TYPED = {
+    "answer": ("answer", "answer"),
+    "request_info": ("text", "info_requested"),
+    "forward": ("to", "forwarded"),
+    "not_accept": ("reason", "not_accepted"),
+    "return": ("reason", "returned"),
+    "reopen": ("reason", "reopened"),
+    "extend": ("reason", "extension"),
+    "note": ("text", "note"),
+    "repeat": ("of", "repeat"),
+}
 
 
 @login_required
@@ -158,9 +178,6 @@ def step(request, pk, name):  # noqa: C901
         elif name == "return":
             access.require(access.can_approve(request.user, agency))
             services.return_answer(item, actor=request.user, reason=post.get("reason", ""))
-        elif name == "publish":
-            access.require(access.can_publish(request.user, agency))
-            services.publish(item, actor=request.user, summary=post.get("summary"), answer=post.get("answer"))
         elif name == "reopen":
             access.require(access.can_approve(request.user, agency))
             services.reopen(item, actor=request.user, reason=post.get("reason", ""))
@@ -200,7 +217,51 @@ def step(request, pk, name):  # noqa: C901
                 raise Http404
     except services.FeedbackError as exc:
         messages.error(request, str(exc))
+        field, key = TYPED.get(name, ("", ""))
+        typed = {key: post.get(field, "")} if key else {}
+        if name == "extend":
+            typed["extend_until"] = post.get("until", "")
+        return _item_page(request, agency, item, typed=typed, status=400)  # what was typed stays
     return redirect("feedback:item", pk=item.pk)
+
+
+@login_required
+def publish(request, pk):
+    """The public texts as the portal will show them, with what redaction removes highlighted;
+    staff may edit them and preview again; publishing needs the preview's confirmation, so what is
+    published is what they saw (feedback_pakn.md §7)."""
+    agency = current_agency_or_404(request)
+    item = access.get_item(request.user, agency, pk)
+    access.require(access.can_publish(request.user, agency))
+    if item.status != Status.AWAITING_PUBLICATION:
+        return redirect("feedback:item", pk=item.pk)
+    summary, answer = request.POST.get("summary"), request.POST.get("answer")
+    error = ""
+    if request.method == "POST" and request.POST.get("action") == "publish":
+        try:
+            services.publish(
+                item,
+                actor=request.user,
+                summary=summary,
+                answer=answer,
+                confirmation=request.POST.get("confirmation", ""),
+            )
+        except services.FeedbackError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("Published on the portal."))
+            return redirect("feedback:item", pk=item.pk)
+    preview = services.publication_preview(item, summary=summary, answer=answer)
+    typed = {
+        "summary": item.summary if summary is None else summary,
+        "answer": (item.public_answer or item.answer) if answer is None else answer,
+    }
+    return render(
+        request,
+        "feedback/publish.html",
+        {"item": item, "preview": preview, "typed": typed, "error": error},
+        status=400 if error else 200,
+    )
 
 
 @login_required
@@ -210,7 +271,7 @@ def attachment(request, pk, file_pk):
     found = item.attachments.filter(pk=file_pk).first()
     if found is None:
         raise Http404
-    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.name, content_type=found.content_type)
+    return attachment_response(found.file.open("rb"), name=found.name, content_type=found.content_type)
 
 
 OPEN311_CLOSED = {s.value for s in ENDED_STATUSES}
@@ -243,7 +304,7 @@ def export(request):
         return JsonResponse(rows, safe=False, json_dumps_params={"ensure_ascii": False})
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["service_request_id"])
+    writer = sheets.csv_dict_writer(out, fieldnames=list(rows[0]) if rows else ["service_request_id"])
     writer.writeheader()
     writer.writerows(rows)
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")

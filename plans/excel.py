@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
@@ -12,6 +11,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core import sheets
 from core.files import safe_load_workbook
 from core.text import fold
 
@@ -112,7 +112,7 @@ def parse_plan_workbook(data: bytes, *, units: dict[str, int], sections: set[str
         result.errors.append(RowError(0, "", "", "not_xlsx"))
         return result
     ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
+    rows = sheets.rows(ws)
     header = next(rows, None)
     if header is None:
         result.errors.append(RowError(1, "", "", "empty"))
@@ -245,7 +245,7 @@ def template_workbook(unit_codes: list[str]) -> bytes:
         "Kế hoạch; báo cáo kết quả",
     ]
     for col, value in enumerate(example, start=1):
-        cell = ws.cell(row=2, column=col, value=value)
+        cell = sheets.put(ws, 2, col, value)
         if isinstance(value, dt.date):
             cell.number_format = "DD/MM/YYYY"
     rec = DataValidation(type="list", formula1='"hằng tháng,hằng quý,6 tháng,hằng năm"', allow_blank=True)
@@ -255,9 +255,7 @@ def template_workbook(unit_codes: list[str]) -> bytes:
         units = DataValidation(type="list", formula1='"' + ",".join(unit_codes) + '"', allow_blank=False)
         ws.add_data_validation(units)
         units.add(_column_range("lead_unit"))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return sheets.to_bytes(wb)
 
 
 EXPORT_HEADERS = [
@@ -280,17 +278,7 @@ EXPORT_HEADERS = [
 ]
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@")
-
-
-def _as_text(ws, value: str):
-    """A cell that Excel shows as text even though it starts like a formula (no formula injection)."""
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(ws, value=value)
-    cell.data_type = "s"
-    cell.quotePrefix = True
-    return cell
+_DATE_FORMATS = {dt.date: "DD/MM/YYYY", dt.datetime: "DD/MM/YYYY HH:MM"}
 
 
 def export_tasks(rows) -> bytes:
@@ -303,19 +291,5 @@ def export_tasks(rows) -> bytes:
     ws.freeze_panes = "A2"
     ws.append(EXPORT_HEADERS)
     for row in rows:
-        out = []
-        for value in row:
-            if isinstance(value, dt.date | dt.datetime):
-                from openpyxl.cell import WriteOnlyCell
-
-                cell = WriteOnlyCell(ws, value=value.replace(tzinfo=None) if isinstance(value, dt.datetime) else value)
-                cell.number_format = "DD/MM/YYYY HH:MM" if isinstance(value, dt.datetime) else "DD/MM/YYYY"
-                out.append(cell)
-            elif isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-                out.append(_as_text(ws, value))
-            else:
-                out.append(value)
-        ws.append(out)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        ws.append([sheets.cell(ws, value, _DATE_FORMATS.get(type(value))) for value in row])
+    return sheets.to_bytes(wb)

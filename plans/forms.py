@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.access import staff_of
 from core.forms import style
-from core.models import Unit, User
+from core.models import Unit
 from plans.models import Inspection, Task
 
 
@@ -69,7 +70,7 @@ class TaskForm(forms.ModelForm):
         units = Unit.objects.filter(agency=agency)
         self.fields["lead_unit"].queryset = units
         self.fields["coordinating_units"].queryset = units
-        self.fields["assignees"].queryset = User.objects.filter(memberships__agency=agency).distinct()
+        self.fields["assignees"].queryset = staff_of(agency)
         style(self)
 
     def clean(self):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.calendar import WorkingCalendar
 from core.models import AuditEntry, Unit
-from core.services import diff, log_action
+from core.services import audit_entry, diff, log_action
 from core.text import fold
 from plans import excel
 from plans.models import CLOSED_STATUSES, Occurrence, Plan, Task
@@ -149,12 +149,12 @@ def _create_in_bulk(actor, plan: Plan, created: list[tuple[Task, dict]], *, toda
     names = dict(Unit.objects.filter(agency=plan.agency).values_list("pk", "name"))
     AuditEntry.objects.bulk_create(
         [
-            AuditEntry(
-                actor=actor if getattr(actor, "pk", None) else None,
+            audit_entry(
+                actor=actor,
                 agency=plan.agency,
                 action="task.created",
                 object_type=Task._meta.label_lower,
-                object_id=str(task.pk),
+                object_id=task.pk,
                 changes=diff({}, snapshot(task, unit_names=names, coordinating=row["coordinating_unit_ids"])),
                 note=_note(row),
             )

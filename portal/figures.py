@@ -17,6 +17,7 @@ from core.numbers import HUNDRED, q2
 from feedback.metrics import agency_766
 from plans.models import ParDomain, Plan, PlanStatus, Task, TaskStatus
 from scorecards.models import Scorecard
+from surveys import disclosure as sipas_disclosure
 from surveys import selectors as sipas
 
 CACHE_SECONDS = 300  # the portal's figures may be up to 5 minutes old
@@ -124,20 +125,25 @@ def indices(agency, today: dt.date) -> list[Figure]:
 
     start, end = dt.date(today.year, 1, 1), today
     out = []
-    form = sipas.questionnaire(sipas.DEFAULT_QUESTIONNAIRE)
-    index = sipas.summary(sipas.responses([agency.pk], start=start, end=end, questionnaire_code=form.code), form)
-    shown = index.overall is not None and index.responses >= sipas.MIN_CELL
+    # SIPAS over the latest ended whole period of the year (Q1, 6 months, 9 months, the year;
+    # last year's in January), through surveys.disclosure: never a running, day-by-day window
+    whole = sipas_disclosure.latest_ended(today, kinds=("quarter", "half", "nine", "year"))
+    if whole is not None and whole.kind == "quarter":
+        whole = sipas_disclosure.period("quarter", whole.year, 1) if whole.number == 1 else None
+    whole = whole or sipas_disclosure.latest_ended(today, kinds=("half", "nine", "year"))
+    result = sipas.agency_result(agency.pk, whole, today=today)
+    shown = result is not None and result.overall is not None
     out.append(
         Figure(
             "sipas",
             _("Satisfaction with administrative services (SIPAS, agency survey)"),
-            q2(index.overall) if shown else None,
+            q2(result.overall) if shown else None,
             _(
                 "Share of answers “satisfied” or “very satisfied” per question, averaged per element and "
                 "over the five elements (QĐ 1001/QĐ-BNV service block); %(n)s responses."
             )
-            % {"n": index.responses if shown else 0},
-            _period(start, end),
+            % {"n": result.n if shown else 0},
+            _period(whole.start, whole.end) if whole else "—",
             _("Survey of people who used the agency's services"),
         )
     )

@@ -6,7 +6,12 @@
   of the dossier's unit, officers of the Office unit (the one-stop desk) and managers; never the
   read-only roles;
 - manage (catalogue import, dossier file import, official scores): administrator, leader, Office
-  focal point.
+  focal point;
+- a new dossier (counter, API) may be registered for a unit only by those who may handle that
+  unit's dossiers (its officers and head, the Office unit's officers, the managers); an existing
+  dossier may be updated through the API only by those who may handle it;
+- the integration account (Role.INTEGRATION, the provincial system) pushes and reads every dossier
+  of its agency through the API, and nothing else.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ DESK_ROLES = {Role.OFFICER, Role.UNIT_HEAD}
 def dossiers_visible_to(user, agency: Agency) -> QuerySet[Dossier]:
     scope = scope_for(user)
     qs = Dossier.objects.filter(agency=agency)
+    if scope.is_integration(agency.pk):
+        return qs
     if not scope.can_view_agency(agency.pk):
         return qs.none()
     if scope.sees_whole_agency(agency.pk):
@@ -45,16 +52,67 @@ def can_receive(user, agency: Agency) -> bool:
     return scope.is_manager(agency.pk) or bool(desk_units(user, agency))
 
 
+def handles_unit(user, agency: Agency, unit_id: int | None) -> bool:
+    """Whether the user may handle the dossiers of this unit (None: a dossier without a unit):
+    managers, the unit's officers and head, the Office unit's officers (the one-stop desk)."""
+    scope = scope_for(user)
+    if not scope.can_view_agency(agency.pk) or scope.is_read_only(agency.pk):
+        return False
+    if scope.is_manager(agency.pk):
+        return True
+    units = desk_units(user, agency)
+    if unit_id in units:
+        return True
+    return Unit.objects.filter(pk__in=units, is_office=True).exists()
+
+
 def can_handle(user, dossier: Dossier) -> bool:
     scope = scope_for(user)
     if not scope.can_view_agency(dossier.agency_id) or scope.is_read_only(dossier.agency_id):
         return False
-    if scope.is_manager(dossier.agency_id):
+    if dossier.created_by_id == scope.user_id:
         return True
-    units = desk_units(user, dossier.agency)
-    if dossier.unit_id in units or dossier.created_by_id == scope.user_id:
+    return handles_unit(user, dossier.agency, dossier.unit_id)
+
+
+def units_handled_by(user, agency: Agency) -> QuerySet[Unit]:
+    """The units whose dossiers the user may handle (handles_unit() as a queryset)."""
+    units = Unit.objects.filter(agency=agency)
+    scope = scope_for(user)
+    if not scope.can_view_agency(agency.pk) or scope.is_read_only(agency.pk):
+        return units.none()
+    desk = desk_units(user, agency)
+    if scope.is_manager(agency.pk) or units.filter(pk__in=desk, is_office=True).exists():
+        return units
+    return units.filter(pk__in=desk)
+
+
+def can_receive_for(user, agency: Agency, unit_id: int | None) -> bool:
+    """A new dossier for this unit, at the counter or through the API. Without a unit (the API
+    allows it) any desk officer may register one: it is then theirs and the managers'."""
+    if not can_receive(user, agency):
+        return False
+    return unit_id is None or handles_unit(user, agency, unit_id)
+
+
+def get_agency_for_dossier_api(user, code: str) -> Agency:
+    """The agency of a dossier push or read: its members and its integration account; 404 for
+    anyone else, as if it did not exist."""
+    agency = Agency.objects.filter(code=code).first()
+    scope = scope_for(user)
+    if agency is None or not (scope.can_view_agency(agency.pk) or scope.is_integration(agency.pk)):
+        raise Http404
+    return agency
+
+
+def can_push_dossier(user, agency: Agency, *, existing: Dossier | None, unit_id: int | None) -> bool:
+    """The API's push: the integration account always (its own agency); anyone else the right to
+    handle the existing dossier (as in the pages), or to receive a new one for its unit."""
+    if scope_for(user).is_integration(agency.pk):
         return True
-    return Unit.objects.filter(pk__in=units, is_office=True).exists()
+    if existing is not None:
+        return can_handle(user, existing)
+    return can_receive_for(user, agency, unit_id)
 
 
 def can_manage(user, agency: Agency) -> bool:

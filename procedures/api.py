@@ -13,13 +13,13 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
-from core.access import get_agency_for_user
+from core.access import get_agency_for_user, scope_for
 from core.models import Agency
-from core.services import load_calendar, log_action
-from procedures.access import can_receive, dossiers_visible_to
+from core.services import diff, load_calendar, log_action
+from procedures.access import can_push_dossier, can_receive, dossiers_visible_to, get_agency_for_dossier_api
 from procedures.dossier_file import ALIASES
-from procedures.importing import Writer, item, reader_for
-from procedures.models import Dossier
+from procedures.importing import Writer, field_values, item, reader_for
+from procedures.models import FACT_FIELDS, Dossier
 from procedures.selectors import quality
 
 router = Router(tags=["dossiers"])
@@ -94,13 +94,21 @@ def _agency_for(request, code: str) -> Agency:
     return get_agency_for_user(request.user, agency.pk)
 
 
+# One answer for every refused push, whether the code exists (in a unit the caller may not
+# handle) or not (a new dossier for such a unit): the answer tells nothing about other units.
+REFUSED = "this account may not register or update this dossier"
+
+
 @router.post("/dossiers", response={200: DossierOut, 201: DossierOut, 422: ProblemsOut})
 def push_dossier(request, payload: DossierIn):
     """Creates the dossier, or updates the one with the same code (idempotent: sending the same
-    record twice changes nothing). 201 when created, 200 otherwise."""
-    agency = _agency_for(request, payload.agency)
-    if not can_receive(request.user, agency):
-        raise HttpError(403, "this account may not register dossiers of the agency")
+    record twice changes nothing). 201 when created, 200 otherwise. Updating needs the right to
+    handle the dossier (as in the pages), creating the right to receive for its unit; the
+    agency's integration account may do both for every dossier. Every change is audited,
+    the applicant's details included."""
+    agency = get_agency_for_dossier_api(request.user, payload.agency)
+    if not (can_receive(request.user, agency) or scope_for(request.user).is_integration(agency.pk)):
+        raise HttpError(403, REFUSED)
     data: dict[str, Any] = payload.dict()
     names = list(ALIASES)
     values = [data.get(name) for name in names]
@@ -109,23 +117,37 @@ def push_dossier(request, payload: DossierIn):
     row = reader.parse(1, values)
     if row is None:
         return Status(422, {"detail": "invalid dossier", "problems": [p.as_data() for p in reader.problems]})
+    # given applicant details replace the stored ones; left out, they are kept
+    applicant = {k: data[k] for k in APPLICANT if data[k]}
     with transaction.atomic():
+        existing = Dossier.objects.select_for_update().filter(agency=agency, code=row.code).first()
+        if not can_push_dossier(request.user, agency, existing=existing, unit_id=row.unit_id):
+            raise HttpError(403, REFUSED)
         writer = Writer(agency=agency, actor=request.user, source="api")
-        writer.write([item(row)])
+        pushed = item(row)
+        writer.write([pushed], extra={row.code: applicant})
         dossier = Dossier.objects.select_related("agency", "unit").get(agency=agency, code=row.code)
-        applicant = {k: data[k] for k in APPLICANT if data[k] and getattr(dossier, k) != data[k]}
-        if applicant:
-            Dossier.objects.filter(pk=dossier.pk).update(**applicant)
-            for key, value in applicant.items():
-                setattr(dossier, key, value)
         if writer.created:
-            log_action(actor=request.user, agency=agency, action="dossier.api_created", obj=dossier, note="API")
+            if applicant:
+                Dossier.objects.filter(pk=dossier.pk).update(**applicant)
+                for key, value in applicant.items():
+                    setattr(dossier, key, value)
+            stored = {k: v for k, v in field_values(pushed[1]).items() if k not in FACT_FIELDS}
+            shown = {k: v for k, v in {"code": row.code, **stored, **applicant}.items() if v not in (None, "", False)}
+            log_action(
+                actor=request.user,
+                agency=agency,
+                action="dossier.api_created",
+                obj=dossier,
+                changes=diff({}, shown),
+                note="API",
+            )
     return Status(201 if writer.created else 200, dossier)
 
 
 @router.get("/dossiers/{code}", response=DossierOut)
 def get_dossier(request, code: str, agency: str):
-    scoped = _agency_for(request, agency)
+    scoped = get_agency_for_dossier_api(request.user, agency)
     return get_object_or_404(dossiers_visible_to(request.user, scoped).select_related("agency", "unit"), code=code)
 
 

@@ -3,7 +3,6 @@ preview before an all-or-nothing commit; existing codes are updated, new ones cr
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core import sheets
 from core.files import FileRejected, safe_load_workbook
 from core.models import Agency
 from core.services import diff, log_action
@@ -113,7 +113,7 @@ def parse(data: bytes) -> Parsed:  # noqa: C901, PLR0912
         result.errors.append(RowError(0, "", "", _("The file is not an Excel workbook (.xlsx).")))
         return result
     try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        rows = sheets.rows(workbook.worksheets[0])
         header = next(rows, None)
         if header is None:
             result.errors.append(RowError(1, "", "", _("The sheet is empty.")))
@@ -250,7 +250,5 @@ def export(procedures) -> bytes:
             elif isinstance(value, bool):
                 value = "Có" if value else "Không"
             row.append(value)
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        sheets.append(sheet, row)
+    return sheets.to_bytes(workbook)

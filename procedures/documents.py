@@ -15,6 +15,7 @@ from docx.shared import Cm
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from core import sheets
 from core.deadlines import local
 from core.nd30 import AdminDocument, Paragraph, add_grid, add_line, issuing_bodies, render
 from procedures.models import Dossier, Handover
@@ -36,6 +37,9 @@ STATUS_VI = {
 # Further links a receipt carries as QR codes, as (label, url) for a dossier (e.g. the SIPAS
 # survey); registered by the apps that own them.
 RECEIPT_LINKS: list[Callable[[Dossier], tuple[str, str]]] = []
+# The audit actions of a receipt's print: the first print at the counter, and any later one (the
+# receipt carries the citizen's survey link, so who printed it again, and when, is kept).
+RECEIPT_ACTIONS = ("dossier.receipt_printed", "dossier.receipt_reprinted")
 
 
 def status_url(dossier: Dossier) -> str:
@@ -169,7 +173,7 @@ def handover_result(handover: Handover, dossier: Dossier) -> str:
 
 
 def _title(sheet, text: str, width: int) -> None:
-    sheet.append([text])
+    sheets.append(sheet, [text])
     sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=width)
     cell = sheet.cell(row=sheet.max_row, column=1)
     cell.font = Font(bold=True, size=13)
@@ -183,11 +187,11 @@ def control_slip(dossier: Dossier) -> bytes:
     sheet.title = "Mẫu 06"
     _title(sheet, dossier.agency.name.upper(), 6)
     _title(sheet, "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", 6)
-    sheet.append(["Mã hồ sơ:", dossier.code])
-    sheet.append(["Tên người nộp:", dossier.applicant_name])
-    sheet.append(["Thủ tục:", dossier.procedure.name if dossier.procedure else dossier.procedure_code])
-    sheet.append(["Ngày tiếp nhận:", local(dossier.received_at)])
-    sheet.append(["Ngày hẹn trả:", dossier.due_date])
+    sheets.append(sheet, ["Mã hồ sơ:", dossier.code])
+    sheets.append(sheet, ["Tên người nộp:", dossier.applicant_name])
+    sheets.append(sheet, ["Thủ tục:", dossier.procedure.name if dossier.procedure else dossier.procedure_code])
+    sheets.append(sheet, ["Ngày tiếp nhận:", local(dossier.received_at)])
+    sheets.append(sheet, ["Ngày hẹn trả:", dossier.due_date])
     sheet.cell(row=6, column=2).number_format = "dd/mm/yyyy hh:mm"
     sheet.cell(row=7, column=2).number_format = "dd/mm/yyyy"
     sheet.append([])
@@ -203,7 +207,8 @@ def control_slip(dossier: Dossier) -> bytes:
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for number, handover in enumerate(dossier.handovers.all(), start=1):
-        sheet.append(
+        sheets.append(
+            sheet,
             [
                 number,
                 handover.giver,
@@ -211,14 +216,12 @@ def control_slip(dossier: Dossier) -> bytes:
                 local(handover.handed_at),
                 handover_result(handover, dossier),
                 handover.note,
-            ]
+            ],
         )
         sheet.cell(row=sheet.max_row, column=4).number_format = "dd/mm/yyyy hh:mm"
     for column, width in zip("ABCDEF", (5, 30, 30, 18, 12, 30), strict=True):
         sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return sheets.to_bytes(workbook)
 
 
 REGISTER_HEADER = [
@@ -243,11 +246,12 @@ def register(dossiers: Iterable[Dossier], *, title: str) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Mẫu 07")
     sheet.append(["SỔ THEO DÕI HỒ SƠ"])
-    sheet.append([title])
+    sheets.append(sheet, [title])
     sheet.append(REGISTER_HEADER)
     for number, d in enumerate(dossiers, start=1):
         first = d.first_handover if hasattr(d, "first_handover") else None
-        sheet.append(
+        sheets.append(
+            sheet,
             [
                 number,
                 d.code,
@@ -262,8 +266,6 @@ def register(dossiers: Iterable[Dossier], *, title: str) -> bytes:
                 local(d.finished_at) if d.finished_at else None,
                 local(d.returned_at) if d.returned_at else None,
                 STATUS_VI.get(d.status, d.status) + (f"; hẹn lại {d.apology_date:%d/%m/%Y}" if d.apology_date else ""),
-            ]
+            ],
         )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return sheets.to_bytes(workbook)

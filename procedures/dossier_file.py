@@ -425,12 +425,14 @@ def csv_records(stream: IO[bytes]) -> Iterator[list[str]]:
 
 
 def xlsx_records(stream: IO[bytes]) -> Iterator[tuple[Any, ...]]:
-    """Rows of the first sheet of a workbook, streamed (read-only mode)."""
+    """Rows of the first sheet of a workbook, streamed (read-only mode), bounded by core.sheets.rows
+    whatever size the sheet declares."""
+    from core import sheets
     from core.files import safe_load_workbook
 
     workbook = safe_load_workbook(stream, read_only=True, data_only=True)
     try:
-        yield from workbook.worksheets[0].iter_rows(values_only=True)
+        yield from sheets.rows(workbook.worksheets[0])
     finally:
         workbook.close()
 

@@ -48,11 +48,12 @@ class CounterForm(forms.ModelForm):
         widgets = {"components": forms.Textarea(attrs={"rows": 3}), "note": forms.Textarea(attrs={"rows": 2})}
         help_texts = {"components": _("One document per line (name, original or copy).")}
 
-    def __init__(self, *args, agency, **kwargs):
+    def __init__(self, *args, agency, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["procedure"].queryset = Procedure.objects.filter(agency=agency, active=True)
         self.fields["procedure"].required = True
-        self.fields["unit"].queryset = Unit.objects.filter(agency=agency)
+        # the units the person may receive for (procedures.access.units_handled_by)
+        self.fields["unit"].queryset = units if units is not None else Unit.objects.filter(agency=agency)
         self.fields["unit"].required = True
         self.fields["applicant_name"].required = True
         if not self.is_bound:

@@ -5,8 +5,16 @@ the reader keeps checking; at the first problem writing stops, the reader goes o
 count and locate the problems (the first 100 kept), and the transaction is rolled back. Progress
 goes to a small JSON file beside the upload (the transaction hides it from other connections).
 
-Speed (bench/dossiers.py, a million rows): a file of PARALLEL_FROM bytes or more is read and
-checked in a second, forked process while this one writes; on a first load into an agency's
+Limits (security review M7): every file is read and checked in a child process with a CPU-time,
+memory and wall-clock limit (core.sandbox, IMPORT_PARSE_* settings), so a hostile workbook costs
+at most those; this process only writes what the child hands over, in batches of BATCH rows, in
+one transaction, and beats the claim's heartbeat (the progress file) while it waits. A worker
+asked to stop kills the child, rolls back and queues the import again for another worker. The
+uploaded file (applicants' personal data) is deleted when the import ends, or IMPORT_FILE_KEEP_DAYS
+later by the daily clean-up; the import's row then has no file name.
+
+Speed (bench/dossiers.py, a million rows): the file is read and checked in the second, forked
+process while this one writes; on a first load into an agency's
 register that process also turns the rows into what the database takes (COPY text on PostgreSQL,
 parameter rows on SQLite), so the writing process only hands them over. Each dossier's 766
 progress facts are worked out here too, so the dashboard counts instead of recomputing.
@@ -19,7 +27,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import multiprocessing
 import operator
 import os
 import tempfile
@@ -31,14 +38,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from core import storage
+from core import sandbox, storage
 from core.calendar import WorkingCalendar
 from core.deadlines import LOCAL
+from core.jobs import Heartbeat, WorkerStopping, checkpoint, daily_job, stale_before
 from core.models import Agency, AuditEntry, Unit
-from core.services import diff, load_calendar, log_action
+from core.services import audit_entry, diff, load_calendar, log_action
 from core.text import fold
 from procedures import quality
 from procedures.dossier_file import (
@@ -54,10 +64,10 @@ from procedures.models import FACT_FIELDS, Dossier, DossierImport, Procedure
 
 log = logging.getLogger(__name__)
 BATCH = 2000
-PARALLEL_FROM = 4 << 20  # bytes: files from this size are parsed in a second process
+PARALLEL_FROM = 0  # bytes: files from this size are parsed in a second process (all: it carries the limits)
 SQLITE_CACHE_KIB = 256 << 10
 ANALYZE_FROM = 10_000  # new dossiers: a larger import refreshes PostgreSQL's statistics of the register
-STALE = dt.timedelta(minutes=10)
+STALE = dt.timedelta(seconds=settings.WORKER_STALE_SECONDS)  # a claim without a heartbeat for this long
 
 # Fields a row sets, in the order of item(); everything else keeps its model default on insert
 # and is untouched on update.
@@ -279,7 +289,9 @@ class Writer:
             out.extend(self.fixed_values)
         return out
 
-    def write(self, items: list[Item] | Prepared) -> None:
+    def write(self, items: list[Item] | Prepared, extra: dict[str, dict[str, Any]] | None = None) -> None:
+        """`extra`: further fields of existing dossiers by code (the applicant's details the API
+        pushes), compared, written and audited with the row's."""
         if isinstance(items, Prepared):
             if items.rows is not None:
                 self._insert(items.rows)
@@ -303,7 +315,7 @@ class Writer:
             self._insert(fresh)
             self.created += len(fresh)
         if existing:
-            self._update([i for i in items if i[0] in existing], existing)
+            self._update([i for i in items if i[0] in existing], existing, extra or {})
 
     @property
     def _target(self) -> str:
@@ -333,16 +345,17 @@ class Writer:
                 sql = f"INSERT INTO {self._target} VALUES ({marks})"  # noqa: S608  (names from the model, quoted)
                 cursor.cursor.executemany(sql, data)
 
-    def _update(self, items: list[Item], existing: dict[str, int]) -> None:
+    def _update(self, items: list[Item], existing: dict[str, int], extra: dict[str, dict[str, Any]]) -> None:
+        more = sorted({name for fields in extra.values() for name in fields})
         current = {
             values["code"]: values
-            for values in Dossier.objects.filter(pk__in=existing.values()).values("pk", "code", *ROW_FIELDS)
+            for values in Dossier.objects.filter(pk__in=existing.values()).values("pk", "code", *ROW_FIELDS, *more)
         }
         audits = []
         now = timezone.now()
         for code, values in items:
             before = current[code]
-            after = field_values(values)
+            after = {**field_values(values), **extra.get(code, {})}
             changed = [key for key, value in after.items() if before.get(key) != value]
             shown = [key for key in changed if key not in FACT_FIELDS]  # the facts follow from the rest
             changes = diff({k: before.get(k) for k in shown}, {k: after[k] for k in shown})
@@ -354,12 +367,12 @@ class Writer:
             Dossier.objects.filter(pk=before["pk"]).update(**changed_fields, updated_at=now)
             self.updated += 1
             audits.append(
-                AuditEntry(
-                    actor=self.actor if getattr(self.actor, "pk", None) else None,
+                audit_entry(
+                    actor=self.actor,
                     agency=self.agency,
                     action=f"dossier.{self.source}_updated",
                     object_type="procedures.dossier",
-                    object_id=str(before["pk"]),
+                    object_id=before["pk"],
                     changes=changes,
                     note=self.batch.original_name if self.batch else "",
                 )
@@ -467,49 +480,50 @@ def _parse(path: Path, reader: DossierReader) -> Iterator[tuple[int, list[Item]]
     yield reader.rows_read, []
 
 
-def _parse_into(path: Path, reader: DossierReader, writer: Writer, pipe, other_end) -> None:
-    """The parsing process: batches go to the writing process through the pipe, prepared for the
-    database as far as can be, then the end."""
-    # Let go of what the fork copied and this process must not hold: the pipe's reading end (so a
-    # writing process that dies breaks the pipe and this one ends instead of waiting forever) and
-    # the database socket (so the server sees the connection close with its owner).
-    other_end.close()
-    if connection.connection is not None:
-        with contextlib.suppress(Exception):
-            os.close(connection.connection.fileno())
+def _parse_into(send, path: Path, reader: DossierReader, writer: Writer) -> None:
+    """The parsing process (forked, limited: core.sandbox, which also lets go of the database
+    socket the fork copied): batches go to the writing process, prepared for the database as far
+    as can be, then the end."""
     try:
+        send(("total", count_rows(path)))
         for rows_read, chunk in _parse(path, reader):
-            pipe.send(("rows", rows_read, writer.prepare(chunk)))
-        pipe.send(("end", reader.rows_read, reader.total, reader.problems))
+            send(("rows", rows_read, writer.prepare(chunk)))
+        send(("end", reader.rows_read, reader.total, reader.problems))
     except UnicodeDecodeError:
-        pipe.send(("not_utf8",))
+        send(("not_utf8",))
     except Exception as exc:  # a broken workbook: reported by the writing process
-        pipe.send(("error", f"{type(exc).__name__}: {exc}"))
-    finally:
-        pipe.close()
+        send(("error", f"{type(exc).__name__}: {exc}"))
 
 
 class _Failed(Exception):
     """The parsing process could not read the file."""
 
 
-def _parsed_elsewhere(path: Path, reader: DossierReader, writer: Writer) -> Iterator[tuple[int, list[Item] | Prepared]]:
-    """What _parse yields, worked out in a second process (forked: it shares the reader, the
-    calendar and the catalogue and never touches the database), so reading and checking a large
-    file runs beside the database writes. The reader's counts come back at the end."""
-    context = multiprocessing.get_context("fork")
-    receiving, sending = context.Pipe(duplex=False)
-    process = context.Process(target=_parse_into, args=(path, reader, writer, sending, receiving), daemon=True)
-    process.start()
-    sending.close()
+def _parsed_elsewhere(
+    path: Path, reader: DossierReader, writer: Writer, counts: dict[str, int], on_wait: Callable[[], None] | None = None
+) -> Iterator[tuple[int, list[Item] | Prepared]]:
+    """What _parse yields, worked out in a second process with the IMPORT_PARSE_* limits (forked:
+        it shares the reader, the calendar and the catalogue and never touches the database), so
+        reading and checking the file runs beside the database writes and a hostile file costs at
+        most the limits (sandbox.LimitExceeded). The file's row count (for the progress bar) comes first
+    into `counts`, the reader's counts at the end."""
+    messages = sandbox.stream_limited(
+        _parse_into,
+        path,
+        reader,
+        writer,
+        cpu_seconds=settings.IMPORT_PARSE_CPU_SECONDS,
+        memory_mb=settings.IMPORT_PARSE_MEMORY_MB,
+        timeout=settings.IMPORT_PARSE_TIMEOUT_SECONDS,
+        on_wait=on_wait,
+        context="fork",
+    )
     try:
-        while True:
-            try:
-                message = receiving.recv()
-            except EOFError:
-                raise _Failed("the parsing process ended without a result") from None
+        for message in messages:
             if message[0] == "rows":
                 yield message[1], message[2]
+            elif message[0] == "total":
+                counts["total"] = message[1]
             elif message[0] == "end":
                 reader.rows_read, reader.total, reader.problems = message[1], message[2], message[3]
                 return
@@ -517,29 +531,72 @@ def _parsed_elsewhere(path: Path, reader: DossierReader, writer: Writer) -> Iter
                 raise UnicodeDecodeError("utf-8", b"", 0, 1, "not UTF-8")
             else:
                 raise _Failed(message[1])
+        raise _Failed("the parsing process ended without a result")
     finally:
-        receiving.close()
-        if process.is_alive():
-            process.kill()
-        process.join()
+        messages.close()  # kills the child if it is still working
 
 
 def _in_parallel(path: Path) -> bool:
-    """A second process pays off for large files; forking is safe only from a single thread."""
+    """Forking is safe only from a single thread (the worker); elsewhere (a threaded caller) the
+    file is read in this process, without the limits."""
     return path.stat().st_size >= PARALLEL_FROM and threading.active_count() == 1 and os.name == "posix"
+
+
+def _limit_message(exc: sandbox.LimitExceeded) -> str:
+    if exc.reason in ("cpu", "timeout"):
+        seconds = exc.limits.cpu_seconds if exc.reason == "cpu" else exc.limits.timeout
+        return _("Reading the file took too long: it was stopped after %(seconds)s seconds.") % {
+            "seconds": f"{seconds:g}"
+        }
+    if exc.reason == "memory":
+        return _("Reading the file needed too much memory (more than %(mb)s MB).") % {"mb": exc.limits.memory_mb}
+    return _("The process reading the file stopped (%(detail)s).") % {"detail": exc.detail or exc.reason}
+
+
+ENDED = (DossierImport.State.DONE, DossierImport.State.REFUSED, DossierImport.State.FAILED)
+
+
+def discard_upload(item: DossierImport) -> bool:
+    """Deletes the uploaded file of an ended import (applicants' personal data). The import's row
+    keeps the file's name, size and SHA-256; an empty `file` says the stored copy is gone."""
+    if not item.file or item.state not in ENDED:
+        return False
+    storage.delete(upload_name(item))
+    DossierImport.objects.filter(pk=item.pk).update(file="")
+    log.info("dossier import %s (%s): uploaded file deleted", item.pk, item.state)
+    item.file = ""
+    return True
+
+
+@daily_job("procedures.import_files")
+def remove_import_files(*, today: dt.date, cal=None) -> dict:
+    """Uploaded files of imports that ended more than IMPORT_FILE_KEEP_DAYS ago (and any left
+    behind when the deletion at the end failed)."""
+    cutoff = timezone.now() - dt.timedelta(days=max(settings.IMPORT_FILE_KEEP_DAYS, 0))
+    ended = DossierImport.objects.filter(state__in=ENDED, finished_at__lt=cutoff).exclude(file="")
+    removed = sum(discard_upload(item) for item in ended.iterator())
+    return {"removed": removed}
 
 
 def run_import(item: DossierImport, *, cal: WorkingCalendar | None = None) -> DossierImport:
     """Imports a claimed (running) upload: all rows or none."""
     with storage.local_path(upload_name(item)) as path:
-        return _run_import(item, path, cal or load_calendar())
+        item = _run_import(item, path, cal or load_calendar())
+    if settings.IMPORT_FILE_KEEP_DAYS <= 0:  # otherwise the daily clean-up (remove_import_files)
+        discard_upload(item)
+    return item
 
 
 def _run_import(item: DossierImport, path: Path, cal: WorkingCalendar) -> DossierImport:
-    total = count_rows(path)
     reader = reader_for(item.agency, cal)
     writer = Writer(agency=item.agency, actor=item.uploaded_by, source="import", batch=item)
-    parsed = _parsed_elsewhere(path, reader, writer) if _in_parallel(path) else _parse(path, reader)
+    counts = {"rows": 0, "total": 0}  # for the progress file, also the claim's heartbeat while the child works
+    heartbeat = Heartbeat(lambda: _write_progress(item, counts["rows"], counts["total"]))
+    if _in_parallel(path):
+        parsed = _parsed_elsewhere(path, reader, writer, counts, heartbeat)
+    else:
+        counts["total"] = count_rows(path)
+        parsed = _parse(path, reader)
     last_report = 0.0
     outermost = not connection.in_atomic_block
     try:
@@ -551,9 +608,11 @@ def _run_import(item: DossierImport, path: Path, cal: WorkingCalendar) -> Dossie
                 with connection.cursor() as cursor:
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for rows_read, chunk in parsed:
+                heartbeat()  # a stop requested ends the import here (rolled back, queued again)
                 writer.write(chunk)
+                counts["rows"] = rows_read
                 if time.monotonic() - last_report > 0.5:
-                    _write_progress(item, rows_read, total)
+                    _write_progress(item, rows_read, counts["total"])
                     last_report = time.monotonic()
             if reader.total:
                 raise _Refused
@@ -582,11 +641,22 @@ def _run_import(item: DossierImport, path: Path, cal: WorkingCalendar) -> Dossie
     except UnicodeDecodeError:
         item.state, item.error, item.finished_at = DossierImport.State.REFUSED, "not_utf8", timezone.now()
         item.save(update_fields=["state", "error", "finished_at"])
+    except sandbox.LimitExceeded as exc:  # nothing was written
+        log.warning("dossier import %s stopped: %s", item.pk, exc)
+        item.state, item.error, item.finished_at = DossierImport.State.FAILED, _limit_message(exc), timezone.now()
+        item.save(update_fields=["state", "error", "finished_at"])
+    except WorkerStopping:  # rolled back: queued again at once, for this or another worker
+        DossierImport.objects.filter(pk=item.pk, state=DossierImport.State.RUNNING).update(
+            state=DossierImport.State.QUEUED, started_at=None
+        )
+        storage.delete(progress_name(item))
+        log.info("dossier import %s: the worker is stopping; queued again", item.pk)
+        raise
     except Exception as exc:  # a broken workbook, a database failure: nothing was written
         log.exception("dossier import %s failed", item.pk)
         item.state, item.error, item.finished_at = DossierImport.State.FAILED, str(exc)[:1000], timezone.now()
         item.save(update_fields=["state", "error", "finished_at"])
-    _write_progress(item, reader.rows_read, total)
+    _write_progress(item, reader.rows_read, counts["total"])
     return item
 
 
@@ -610,11 +680,13 @@ def _large_cache() -> Iterator[None]:
 
 def claim_next() -> DossierImport | None:
     """The oldest waiting upload, claimed by exactly one worker; one left running by a worker
-    that died (no progress for STALE) is queued again first (its transaction was rolled back)."""
+    that died (no heartbeat, i.e. no progress, for WORKER_STALE_SECONDS) is queued again first
+    (its transaction was rolled back)."""
     now = timezone.now()
-    for stale in DossierImport.objects.filter(state=DossierImport.State.RUNNING, started_at__lt=now - STALE):
+    stale_from = stale_before(now)
+    for stale in DossierImport.objects.filter(state=DossierImport.State.RUNNING, started_at__lt=stale_from):
         touched = storage.modified(progress_name(stale)) or stale.started_at
-        if touched < now - STALE:
+        if touched < stale_from:
             DossierImport.objects.filter(pk=stale.pk, state=DossierImport.State.RUNNING).update(
                 state=DossierImport.State.QUEUED
             )
@@ -632,6 +704,7 @@ def claim_next() -> DossierImport | None:
 def process_queue(limit: int = 1) -> int:
     done = 0
     while done < limit:
+        checkpoint()
         item = claim_next()
         if item is None:
             break

@@ -27,9 +27,11 @@ from procedures.access import (
     can_handle,
     can_manage,
     can_receive,
+    can_receive_for,
     dossiers_visible_to,
     get_dossier_for_user,
     require_manager,
+    units_handled_by,
 )
 from procedures.forms import (
     INDICATOR_LABELS,
@@ -166,8 +168,10 @@ def receive(request):
     agency = current_agency_or_404(request)
     if not can_receive(request.user, agency):
         raise PermissionDenied
-    form = CounterForm(request.POST or None, agency=agency)
+    form = CounterForm(request.POST or None, agency=agency, units=units_handled_by(request.user, agency))
     if request.method == "POST" and form.is_valid():
+        if not can_receive_for(request.user, agency, form.cleaned_data["unit"].pk):
+            raise PermissionDenied
         fields = {k: v for k, v in form.cleaned_data.items() if k not in ("procedure", "received_at")}
         dossier = services.receive(
             actor=request.user,
@@ -211,8 +215,7 @@ def dossier_detail(request, pk):
             "finish_form": FinishForm(initial={"e_result": dossier.e_result, "digitized": dossier.digitized}),
             "apology_form": ApologyForm(initial={"new_date": cal.add_working_days(max(dossier.due_date, today), 3)}),
             "status_url": documents.status_url(dossier),
-            # links printed on the receipt (the single-use survey link): for the counter staff only
-            "receipt_links": [hook(dossier) for hook in documents.RECEIPT_LINKS] if handle else [],
+            # the single-use survey link is printed on the receipt only, never shown on a page
         },
     )
 
@@ -325,8 +328,20 @@ def apology(request, pk):
 
 @login_required
 def receipt_docx(request, pk):
-    dossier = get_dossier_for_user(request.user, current_agency_or_404(request), pk)
-    return _download(documents.receipt(dossier), f"mau-01-{dossier.code}.docx", DOCX)
+    """Mẫu 01 carries the citizen's single-use survey link: only the counter roles (those who may
+    handle the dossier) print it, never the read-only roles; every print is in the audit log, and
+    a print after the first one is logged as a reprint (who and when) for the auditors to see."""
+    dossier = get_dossier_for_user(request.user, current_agency_or_404(request), pk, handle=True)
+    data = documents.receipt(dossier)
+    printed = history_for(dossier).filter(action__in=documents.RECEIPT_ACTIONS).exists()
+    log_action(
+        actor=request.user,
+        agency=dossier.agency,
+        action="dossier.receipt_reprinted" if printed else "dossier.receipt_printed",
+        obj=dossier,
+        note="Mẫu 01",
+    )
+    return _download(data, f"mau-01-{dossier.code}.docx", DOCX)
 
 
 @login_required
@@ -604,10 +619,22 @@ def official_score(request):
 
 
 def public_status(request, code):
-    """What the QR code on the receipt opens: status and dates only, no personal data."""
+    """What the QR code on the receipt opens: status and dates only, no personal data. Lookups
+    are limited per address (DOSSIER_STATUS_LIMIT in DOSSIER_STATUS_WINDOW_SECONDS), so the
+    register cannot be walked through sequential codes, and a wrong code gets one answer (same
+    status, page and length, the code not repeated) however close it is to a real one."""
+    from django.conf import settings
+
+    from core.ratelimit import address_key, over_limit
+
+    window = settings.DOSSIER_STATUS_WINDOW_SECONDS
+    if over_limit(address_key(request, "dossier-status"), settings.DOSSIER_STATUS_LIMIT, window):
+        response = render(request, "procedures/public_status.html", {"reason": "too_many", "minutes": window // 60})
+        response.status_code, response["Retry-After"] = 429, str(window)
+        return response
     dossier = Dossier.objects.select_related("procedure", "agency").filter(code=code).order_by("pk").first()
     if dossier is None:
-        raise Http404
+        return render(request, "procedures/public_status.html", {"reason": "unknown"}, status=404)
     return render(
         request, "procedures/public_status.html", {"d": dossier, "due_moment": services.adjusted_due(dossier)}
     )

@@ -6,7 +6,6 @@ criteria) is read from storage once per criterion folder."""
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 import zipfile
@@ -17,6 +16,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core import sheets
+from core.files import served_name
 from scorecards.models import Scorecard, ScoreEvidence
 
 INDEX_NAME = "Muc_luc_tai_lieu_kiem_chung.xlsx"
@@ -62,7 +63,7 @@ def build_package(
     wb = Workbook()
     ws = wb.active
     ws.title = "Mục lục"
-    ws.append([f"{scorecard.agency.name} · {scorecard.round.name}"])
+    sheets.append(ws, [f"{scorecard.agency.name} · {scorecard.round.name}"])
     ws["A1"].font = Font(bold=True, size=13)
     ws.append([])
     ws.append([name for name, _width in INDEX_HEADER])
@@ -82,8 +83,9 @@ def build_package(
             document = link.document
             member = ""
             if version is not None:
-                stem, dot, ext = version.original_name.rpartition(".")
-                base = safe_name(stem if dot else version.original_name, 80)
+                shown = served_name(version.original_name, version.content_type)  # the checked type's extension
+                stem, dot, ext = shown.rpartition(".")
+                base = safe_name(stem if dot else shown, 80)
                 member = f"{folder}/{base}{'.' + safe_name(ext, 10) if dot else ''}"
                 n = 2
                 while member in written:
@@ -100,7 +102,8 @@ def build_package(
                             sink.write(chunk)
                     written.add(member)
                     files += 1
-            ws.append(
+            sheets.append(
+                ws,
                 [
                     code,
                     names.get(code, ""),
@@ -111,14 +114,12 @@ def build_package(
                     link.get_stage_display(),
                     member or "(không có tệp)",
                     version.sha256 if version is not None else "",
-                ]
+                ],
             )
             ws.cell(row=ws.max_row, column=4).number_format = "DD/MM/YYYY"
             for column in (2, 6):
                 ws.cell(row=ws.max_row, column=column).alignment = Alignment(wrap_text=True, vertical="top")
             if progress is not None and (done % 25 == 0 or done == total):
                 progress(done, total)
-        index = io.BytesIO()
-        wb.save(index)
-        archive.writestr(INDEX_NAME, index.getvalue())
+        archive.writestr(INDEX_NAME, sheets.to_bytes(wb))
     return {"links": total, "files": files, "missing": missing}

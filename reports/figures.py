@@ -252,9 +252,20 @@ def collect(agency, period: ReportPeriod) -> Figures:  # noqa: PLR0914
     feedback = feedback_stats.compute(
         feedback_stats.period(Feedback.objects.filter(agency=agency, confirmed=True), start, end)
     )
-    form = sipas.questionnaire(sipas.DEFAULT_QUESTIONNAIRE)
-    index = sipas.summary(sipas.responses([agency.pk], start=start, end=end, questionnaire_code=form.code), form)
-    shown = index.overall is not None and index.responses >= sipas.MIN_CELL
+    # SIPAS over a whole period only (issue 18 H2): the report's calendar period when it has
+    # ended, else the latest ended whole period inside it; the table says which.
+    sipas_period = sipas.published_period(
+        period.calendar_kind, period.year, period.calendar_number, dt.datetime.now(tz=LOCAL).date()
+    )
+    sipas_result = sipas.agency_result(agency.pk, sipas_period, today=dt.datetime.now(tz=LOCAL).date())
+    sipas_shown = sipas_result is not None and sipas_result.overall is not None
+    sipas_count = sipas_result.n if sipas_result is not None and sipas_result.n is not None else 0
+    sipas_text = (
+        f"Số liệu {sipas_period.text}: kỳ trọn vẹn gần nhất (kết quả khảo sát chỉ tính theo tháng, quý, "
+        "6 tháng, 9 tháng, năm hoặc đợt khảo sát, không theo khung số liệu báo cáo)"
+        if sipas_period
+        else "Chưa có kỳ khảo sát trọn vẹn nào kết thúc trong kỳ báo cáo"
+    )
 
     figures = Figures(
         period=period,
@@ -271,8 +282,8 @@ def collect(agency, period: ReportPeriod) -> Figures:  # noqa: PLR0914
         quality=figures766,
         dossiers={"received": one_stop_total[1], "resolved": one_stop_total[5], "pending": one_stop_total[9]},
         feedback=feedback,
-        sipas_overall=q2(index.overall) if shown else None,
-        sipas_responses=index.responses,
+        sipas_overall=q2(sipas_result.overall) if sipas_shown else None,
+        sipas_responses=sipas_count,
         par=par_summary(agency, period.year),
     )
     plan_source = f"Kế hoạch {plan.number}" if plan and plan.number else "Kế hoạch CCHC của cơ quan"
@@ -357,10 +368,16 @@ def collect(agency, period: ReportPeriod) -> Figures:  # noqa: PLR0914
         Table(
             "sipas",
             "Kết quả khảo sát sự hài lòng (SIPAS) do cơ quan tự thực hiện",
-            f"Số liệu {window}",
+            sipas_text,
             "Phiếu khảo sát người dân, tổ chức sử dụng dịch vụ của cơ quan",
             ["Nội dung", "Số phiếu", "Chỉ số (%)"],
-            [["Chỉ số hài lòng về sự phục vụ hành chính", index.responses, figures.sipas_overall]],
+            [
+                [
+                    "Chỉ số hài lòng về sự phục vụ hành chính",
+                    sipas_count if sipas_result is not None and not sipas_result.suppressed else "ẩn",
+                    figures.sipas_overall,
+                ]
+            ],
             [14.7, 5, 5],
         ),
     ]

@@ -2,10 +2,15 @@
 reports its progress in the row (the page polls it), stores the file and says who asked for it
 and when.
 
-Each claim has a number (attempts). Progress reports refresh the claim's time, so a long job is
-never taken for dead; a row whose claim has not moved for STALE is queued again, up to
-MAX_ATTEMPTS claims, then marked failed. A worker whose claim was taken over throws its result
-away: only the current claim may finish the row."""
+Each claim has a number (attempts). Progress reports refresh the claim's time (its heartbeat),
+and so does the wait on a template's child process or on LibreOffice, at least every
+WORKER_HEARTBEAT_SECONDS; a row whose claim has not moved for WORKER_STALE_SECONDS (a worker that
+died) is queued again, up to MAX_ATTEMPTS claims, then marked failed. A worker whose claim was
+taken over throws its result away: only the current claim may finish the row. A worker asked to
+stop gives its claim back (queued, the attempt not counted) at the next step.
+
+Uploaded templates are tried here too (check_templates), with the same limits, never in the web
+request: a template is used only once its trial passed."""
 
 from __future__ import annotations
 
@@ -18,20 +23,23 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db.models import F
+from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from core.jobs import daily_job, queue_handler
+from core.jobs import Heartbeat, WorkerStopping, checkpoint, daily_job, queue_handler, stale_before
 from core.services import log_action
+from plans.models import Plan
 from reports import documents, outline, pdf, templating, workbook
 from reports.evidence import build_package, safe_name
 from reports.figures import collect
-from reports.models import DocumentTemplate, FileKind, GeneratedFile
+from reports.models import DocumentTemplate, FileKind, GeneratedFile, Report
 
 log = logging.getLogger(__name__)
-STALE = dt.timedelta(minutes=30)
 MAX_ATTEMPTS = 3
 State = GeneratedFile.State
+Check = DocumentTemplate.CheckState
 
 
 def request_file(*, kind: str, agency, actor, report=None, plan=None, scorecard=None) -> GeneratedFile:
@@ -43,15 +51,25 @@ def request_file(*, kind: str, agency, actor, report=None, plan=None, scorecard=
 
 
 def _progress(item: GeneratedFile, percent: int, step: str) -> None:
-    """The page's progress bar, and the claim's heartbeat."""
+    """The page's progress bar, and the claim's heartbeat; a stop requested is noticed here."""
+    checkpoint()
     GeneratedFile.objects.filter(pk=item.pk, attempts=item.attempts, state=State.RUNNING).update(
         progress=percent, step=step[:200], started_at=timezone.now()
     )
 
 
+def _heartbeat(item: GeneratedFile) -> Heartbeat:
+    """For the waits on a child process (template, LibreOffice): the claim stays alive."""
+    return Heartbeat(
+        lambda: GeneratedFile.objects.filter(pk=item.pk, attempts=item.attempts, state=State.RUNNING).update(
+            started_at=timezone.now()
+        )
+    )
+
+
 def claim_next() -> GeneratedFile | None:
     now = timezone.now()
-    stale = GeneratedFile.objects.filter(state=State.RUNNING, started_at__lt=now - STALE)
+    stale = GeneratedFile.objects.filter(state=State.RUNNING, started_at__lt=stale_before(now))
     stale.filter(attempts__gte=MAX_ATTEMPTS).update(
         state=State.FAILED,
         finished_at=now,
@@ -69,7 +87,11 @@ def claim_next() -> GeneratedFile | None:
 
 
 def _template(agency, kind: str) -> DocumentTemplate | None:
-    return DocumentTemplate.objects.filter(agency=agency, kind=kind, active=True).order_by("-uploaded_at").first()
+    return (
+        DocumentTemplate.objects.filter(agency=agency, kind=kind, active=True, check_state=Check.PASSED)
+        .order_by("-uploaded_at")
+        .first()
+    )
 
 
 def _with_template(item: GeneratedFile, kind: str, built_in, context) -> tuple[bytes, str]:
@@ -80,7 +102,7 @@ def _with_template(item: GeneratedFile, kind: str, built_in, context) -> tuple[b
         return built_in(), ""
     try:
         with chosen.file.open("rb") as handle:
-            data = templating.render_template(handle.read(), context())
+            data = templating.render_limited(handle.read(), context(), on_wait=_heartbeat(item))
     except (templating.TemplateRejected, OSError) as exc:
         item.step = f"Mẫu {chosen.name} lỗi, đã dùng mẫu mặc định: {exc}"[:200]
         return built_in(), ""
@@ -107,7 +129,7 @@ def _report_files(item: GeneratedFile) -> tuple[bytes, str]:
     item.template_used = used
     if item.kind == FileKind.REPORT_PDF:
         _progress(item, 75, "Chuyển sang PDF")
-        return pdf.docx_to_pdf(data), f"{stem}.pdf"
+        return pdf.docx_to_pdf(data, on_wait=_heartbeat(item)), f"{stem}.pdf"
     return data, f"{stem}.docx"
 
 
@@ -129,17 +151,37 @@ def _plan_files(item: GeneratedFile) -> tuple[bytes, str]:
     item.template_used = used
     if item.kind == FileKind.PLAN_PDF:
         _progress(item, 75, "Chuyển sang PDF")
-        return pdf.docx_to_pdf(data), f"{stem}.pdf"
+        return pdf.docx_to_pdf(data, on_wait=_heartbeat(item)), f"{stem}.pdf"
     return data, f"{stem}.docx"
 
 
+class _Beating(File):
+    """The file being stored, beating the claim's heartbeat as the storage reads it: a large
+    evidence package sent to object storage may take longer than WORKER_STALE_SECONDS."""
+
+    def __init__(self, content, beat: Heartbeat):
+        super().__init__(content, getattr(content, "name", None))
+        self.beat = beat
+
+    def read(self, *args, **kwargs):
+        self.beat()
+        return self.file.read(*args, **kwargs)
+
+    def chunks(self, chunk_size=None):
+        for chunk in super().chunks(chunk_size):
+            self.beat()
+            yield chunk
+
+
 def _store(item: GeneratedFile, name: str, content) -> None:
+    beat = _heartbeat(item)
     digest = hashlib.sha256()
     content.seek(0)
     for chunk in iter(lambda: content.read(1024 * 1024), b""):
+        beat()
         digest.update(chunk)
     content.seek(0)
-    item.file.save(f"{item.agency_id}/{item.pk}-{name}", content, save=False)
+    item.file.save(f"{item.agency_id}/{item.pk}-{name}", _Beating(content, beat), save=False)
     item.name, item.size, item.sha256 = name, item.file.size, digest.hexdigest()
 
 
@@ -175,6 +217,9 @@ def generate(item: GeneratedFile) -> GeneratedFile:
         else:
             data, name = _report_files(item) if item.report_id else _plan_files(item)
             _store(item, name, ContentFile(data))
+    except WorkerStopping:
+        _give_back(item)
+        raise
     except Exception as exc:  # the request shows the failure; the worker goes on
         log.exception("generating %s failed", item)
         item.state, item.error, item.finished_at = State.FAILED, str(exc)[:2000], timezone.now()
@@ -189,10 +234,22 @@ def generate(item: GeneratedFile) -> GeneratedFile:
     return item
 
 
+def _give_back(item: GeneratedFile) -> None:
+    """The worker is stopping: the claim is released at once for another worker, and this
+    attempt does not count."""
+    if item.file:
+        item.file.delete(save=False)
+    released = GeneratedFile.objects.filter(pk=item.pk, attempts=item.attempts, state=State.RUNNING).update(
+        state=State.QUEUED, attempts=F("attempts") - 1, progress=0, step="", started_at=None
+    )
+    log.info("generating %s: the worker is stopping; claim given back (%s)", item, released)
+
+
 @queue_handler("reports.files")
 def process_queue(limit: int = 3) -> int:
     done = 0
     while done < limit:
+        checkpoint()
         item = claim_next()
         if item is None:
             break
@@ -215,3 +272,116 @@ def remove_old_files(*, today: dt.date, cal=None) -> dict:
             item.file.delete(save=False)
         removed += GeneratedFile.objects.filter(pk=item.pk).delete()[0]
     return {"removed": removed}
+
+
+# Uploaded templates, tried on the agency's data before they are used ------------------------------
+
+
+def trial_context(agency, kind: str) -> dict:
+    """What the template is tried on: the agency's first report (or an empty one), its newest plan."""
+    if kind == DocumentTemplate.Kind.REPORT:
+        report = Report.objects.filter(agency=agency).first() or Report(
+            agency=agency, kind="q1", year=2026, title="Báo cáo mẫu"
+        )
+        figures = collect(agency, report.period)
+        return templating.report_context(report, figures, outline.parts(figures, report.texts))
+    plan = Plan.objects.filter(agency=agency).order_by("-year").first()
+    if plan is None:
+        raise templating.TemplateRejected(_("There is no plan to try the template on."))
+    return templating.plan_context(plan, {key: documents.appendix_rows(plan, key) for key in ("I", "II")})
+
+
+def submit_template(*, agency, actor, kind: str, name: str, data: bytes) -> DocumentTemplate:
+    """Stores an uploaded template, waiting for its trial (not in use until it passes)."""
+    item = DocumentTemplate(
+        agency=agency,
+        kind=kind,
+        name=name[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        active=False,
+        check_state=Check.CHECKING,
+        uploaded_by=actor,
+    )
+    item.file.save("template.docx", ContentFile(data), save=False)
+    item.save()
+    log_action(actor=actor, agency=agency, action="report.template_uploaded", obj=item, note=item.name)
+    return item
+
+
+def claim_template() -> DocumentTemplate | None:
+    """The oldest template waiting for its trial (or one whose checking worker died)."""
+    now = timezone.now()
+    waiting = DocumentTemplate.objects.filter(check_state=Check.CHECKING).filter(
+        Q(checked_at__isnull=True) | Q(checked_at__lt=stale_before(now))
+    )
+    for pk, seen in waiting.order_by("pk").values_list("pk", "checked_at")[:5]:
+        mine = DocumentTemplate.objects.filter(pk=pk, check_state=Check.CHECKING)
+        mine = mine.filter(checked_at__isnull=True) if seen is None else mine.filter(checked_at=seen)
+        if mine.update(checked_at=now):
+            return DocumentTemplate.objects.select_related("agency", "agency__province", "uploaded_by").get(pk=pk)
+    return None
+
+
+def check_template(item: DocumentTemplate) -> DocumentTemplate:
+    """Tries the template in a limited child process; it is put in use if it passes, refused with
+    the reason otherwise."""
+    beat = Heartbeat(
+        lambda: DocumentTemplate.objects.filter(pk=item.pk, check_state=Check.CHECKING).update(
+            checked_at=timezone.now()
+        )
+    )
+    try:
+        with item.file.open("rb") as handle:
+            data = handle.read()
+        templating.render_limited(data, trial_context(item.agency, item.kind), on_wait=beat)
+    except WorkerStopping:
+        DocumentTemplate.objects.filter(pk=item.pk, check_state=Check.CHECKING).update(checked_at=None)
+        raise
+    except (templating.TemplateRejected, OSError) as exc:
+        _refuse(item, str(exc))
+        return item
+    except Exception as exc:  # the context could not be built: say so, do not use the template
+        log.exception("checking template %s failed", item.pk)
+        _refuse(item, _("The template could not be tried: %(error)s") % {"error": exc})
+        return item
+    with transaction.atomic():
+        mine = DocumentTemplate.objects.select_for_update().filter(pk=item.pk, check_state=Check.CHECKING)
+        if not mine.exists():  # disabled or taken over meanwhile
+            return item
+        DocumentTemplate.objects.filter(agency=item.agency, kind=item.kind, active=True).exclude(pk=item.pk).update(
+            active=False
+        )
+        item.check_state, item.active, item.check_error, item.checked_at = Check.PASSED, True, "", timezone.now()
+        item.save(update_fields=["check_state", "active", "check_error", "checked_at"])
+        log_action(
+            actor=item.uploaded_by, agency=item.agency, action="report.template_checked", obj=item, note=item.name
+        )
+    return item
+
+
+def _refuse(item: DocumentTemplate, reason: str) -> None:
+    item.check_state, item.active, item.check_error, item.checked_at = Check.REFUSED, False, reason, timezone.now()
+    updated = DocumentTemplate.objects.filter(pk=item.pk, check_state=Check.CHECKING).update(
+        check_state=item.check_state, active=False, check_error=reason[:2000], checked_at=item.checked_at
+    )
+    if updated:
+        log_action(
+            actor=item.uploaded_by,
+            agency=item.agency,
+            action="report.template_refused",
+            obj=item,
+            note=f"{item.name}: {reason}"[:500],
+        )
+
+
+@queue_handler("reports.templates")
+def check_templates(limit: int = 3) -> int:
+    done = 0
+    while done < limit:
+        checkpoint()
+        item = claim_template()
+        if item is None:
+            break
+        check_template(item)
+        done += 1
+    return done

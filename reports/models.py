@@ -123,6 +123,11 @@ class DocumentTemplate(models.Model):
         REPORT = "report", _("Periodic CCHC report")
         PLAN = "plan", _("Plan")
 
+    class CheckState(models.TextChoices):
+        CHECKING = "checking", _("Being checked")
+        PASSED = "passed", _("Checked")
+        REFUSED = "refused", _("Refused")
+
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="document_templates")
     kind = models.CharField(_("kind of document"), max_length=10, choices=Kind.choices)
     file = models.FileField(upload_to=template_path, max_length=300)
@@ -131,6 +136,11 @@ class DocumentTemplate(models.Model):
     active = models.BooleanField(_("in use"), default=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Tried on the agency's data by the worker (reports.jobs.check_templates) before it is used;
+    # checked_at is the check's claim heartbeat while it runs, then when it ended.
+    check_state = models.CharField(_("check"), max_length=10, choices=CheckState.choices, default=CheckState.PASSED)
+    check_error = models.TextField(blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("document template")

@@ -9,6 +9,8 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -28,7 +30,9 @@ def converter() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def docx_to_pdf(data: bytes) -> bytes:
+def docx_to_pdf(data: bytes, *, on_wait: Callable[[], None] | None = None) -> bytes:
+    """`on_wait` is called every second while LibreOffice works: the job's heartbeat and stop
+    check (whatever it raises stops the conversion and propagates)."""
     program = converter()
     if program is None:
         raise ConversionError("LibreOffice (soffice) is not installed on this server: PDF cannot be produced.")
@@ -57,12 +61,21 @@ def docx_to_pdf(data: bytes) -> bytes:
             env={**os.environ, "HOME": work},
             start_new_session=True,
         )
-        try:
-            stdout, stderr = process.communicate(timeout=TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
-            raise ConversionError(f"LibreOffice did not finish within {TIMEOUT_SECONDS} s.") from None
+        deadline = time.monotonic() + TIMEOUT_SECONDS
+        while True:
+            try:
+                stdout, stderr = process.communicate(timeout=1)
+                break
+            except subprocess.TimeoutExpired:
+                try:
+                    if on_wait is not None:
+                        on_wait()
+                    if time.monotonic() > deadline:
+                        raise ConversionError(f"LibreOffice did not finish within {TIMEOUT_SECONDS} s.") from None
+                except BaseException:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.communicate()
+                    raise
         target = Path(work) / "document.pdf"
         if process.returncode != 0 or not target.exists():
             detail = (stderr or stdout).decode(errors="replace").strip()[:500]

@@ -2,7 +2,11 @@
 built-in layout. The template runs in Jinja's sandbox with autoescaping, on a context of plain
 strings and lists only (no model objects), so a template can read the report but cannot call
 into the application. A template that fails on upload is refused with the template's own error;
-one that fails later falls back to the built-in layout, and the file says so."""
+one that fails later falls back to the built-in layout, and the file says so.
+
+The sandbox stops a template reaching into Python, not one looping for hours or building a huge
+text: every rendering (the trial on upload and each generation) therefore runs in the worker, in
+a child process with a CPU, memory and wall-clock limit (render_limited, core.sandbox)."""
 
 from __future__ import annotations
 
@@ -10,12 +14,14 @@ import io
 import zipfile
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
+from core import sandbox
 from core.nd30 import date_line, number_line
 from core.numbers import vi_number
 from reports.documents import cell, report_symbol, split_number, split_signer
@@ -83,11 +89,47 @@ def render_template(data: bytes, context: dict[str, Any]) -> bytes:
         raise TemplateRejected(
             _("The template has an error%(where)s: %(error)s") % {"where": where, "error": exc}
         ) from None
+    except MemoryError:  # the child's memory limit (render_limited says so)
+        raise
     except Exception as exc:  # a broken Word file inside a valid zip
         raise TemplateRejected(_("The template cannot be read: %(error)s") % {"error": exc}) from None
     buffer = io.BytesIO()
     template.save(buffer)
     return buffer.getvalue()
+
+
+def render_limited(data: bytes, context: dict[str, Any], *, on_wait=None) -> bytes:
+    """render_template in a child process with the TEMPLATE_* limits (settings); TemplateRejected
+    with a clear message when the template errs or goes beyond a limit. `on_wait` is the job's
+    heartbeat and stop check while the child works."""
+    check_docx(data)
+    try:
+        return sandbox.run_limited(
+            render_template,
+            data,
+            context,
+            cpu_seconds=settings.TEMPLATE_CPU_SECONDS,
+            memory_mb=settings.TEMPLATE_MEMORY_MB,
+            timeout=settings.TEMPLATE_TIMEOUT_SECONDS,
+            on_wait=on_wait,
+        )
+    except sandbox.LimitExceeded as exc:
+        raise TemplateRejected(limit_message(exc)) from None
+
+
+def limit_message(exc: sandbox.LimitExceeded) -> str:
+    if exc.reason in ("cpu", "timeout"):
+        seconds = exc.limits.cpu_seconds if exc.reason == "cpu" else exc.limits.timeout
+        return _(
+            "The template takes too long to fill in (it was stopped after %(seconds)s seconds): check its loops."
+        ) % {"seconds": f"{seconds:g}"}
+    if exc.reason == "memory":
+        return _(
+            "The template needs too much memory to fill in (more than %(mb)s MB): check its loops and repeated text."
+        ) % {"mb": exc.limits.memory_mb}
+    return _("The template could not be filled in: the process filling it in stopped (%(detail)s).") % {
+        "detail": exc.detail or exc.reason
+    }
 
 
 def report_context(report, figures: Figures, parts: list[Part]) -> dict[str, Any]:

@@ -3,14 +3,11 @@ PDF and XLSX by the worker), the plan's documents, evidence packages, and upload
 
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import current_agency_or_404
+from core.files import attachment_response
 from core.services import diff, load_calendar, log_action
 from plans.access import get_plan_for_user
 from plans.models import Plan
@@ -179,11 +177,14 @@ def download(request, pk):
     item = access.get_file(request.user, pk)
     if item.state != GeneratedFile.State.DONE or not item.file:
         raise Http404
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
+    return attachment_response(item.file.open("rb"), name=item.name)
 
 
 @login_required
 def templates(request):
+    """Uploaded templates: a new one is checked as a Word file here and tried on the agency's data
+    by the worker, in a limited child process (reports.jobs.check_templates); the list polls its
+    state while a trial runs."""
     agency = current_agency_or_404(request)
     access.require_read(request.user, agency)
     can_write = access.can_write(request.user, agency)
@@ -193,53 +194,26 @@ def templates(request):
             raise PermissionDenied
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            kind = form.cleaned_data["kind"]
             try:
                 templating.check_size(upload.size)  # before reading it
                 data = upload.read()
-                _check_template(agency, kind, data)
+                templating.check_docx(data)
             except templating.TemplateRejected as exc:
                 form.add_error("file", str(exc))
             else:
-                digest = hashlib.sha256(data).hexdigest()
-                item = DocumentTemplate(agency=agency, kind=kind, name=upload.name[:255], sha256=digest)
-                item.uploaded_by = request.user
-                item.file.save("template.docx", ContentFile(data), save=False)
-                with transaction.atomic():
-                    DocumentTemplate.objects.filter(agency=agency, kind=kind, active=True).update(active=False)
-                    item.save()
-                log_action(
-                    actor=request.user, agency=agency, action="report.template_uploaded", obj=item, note=item.name
+                jobs.submit_template(
+                    agency=agency, actor=request.user, kind=form.cleaned_data["kind"], name=upload.name, data=data
                 )
-                messages.success(request, _("Template uploaded; it is used from now on."))
+                messages.success(
+                    request, _("Template uploaded; it is used once its trial on the agency's data passes.")
+                )
                 return redirect("reports:templates")
-    return render(
-        request,
-        "reports/templates.html",
-        {
-            "form": form,
-            "items": DocumentTemplate.objects.filter(agency=agency).select_related("uploaded_by"),
-            "can_write": can_write,
-        },
-    )
-
-
-def _check_template(agency, kind: str, data: bytes) -> None:
-    """Renders the template once on the agency's current data; raises TemplateRejected."""
-    if kind == DocumentTemplate.Kind.REPORT:
-        report = Report.objects.filter(agency=agency).first() or Report(
-            agency=agency, kind="q1", year=2026, title="Báo cáo mẫu"
-        )
-        figures = collect(agency, report.period)
-        context = templating.report_context(report, figures, outline.parts(figures, report.texts))
-    else:
-        plan = Plan.objects.filter(agency=agency).order_by("-year").first()
-        if plan is None:
-            raise templating.TemplateRejected(_("There is no plan to try the template on."))
-        from reports.documents import appendix_rows
-
-        context = templating.plan_context(plan, {key: appendix_rows(plan, key) for key in ("I", "II")})
-    templating.render_template(data, context)
+    items = DocumentTemplate.objects.filter(agency=agency).select_related("uploaded_by")
+    checking = any(t.check_state == DocumentTemplate.CheckState.CHECKING for t in items)
+    context = {"form": form, "items": items, "can_write": can_write, "checking": checking}
+    if request.headers.get("HX-Request"):
+        return render(request, "reports/templates.html#items", context)
+    return render(request, "reports/templates.html", context)
 
 
 @login_required

@@ -3,13 +3,13 @@ periodic report, or per appendix of the plan, each with its title, period and so
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core import sheets
 from reports.figures import Table
 
 HEADER_FILL = PatternFill("solid", fgColor="E6EDF6")
@@ -28,19 +28,19 @@ def _sheet_name(text: str, used: set[str]) -> str:
 
 
 def _write(ws, title: str, subtitle: list[str], header: list[str], rows: list[list], widths: list[float], bold=()):
-    ws.append([title])
+    sheets.append(ws, [title])
     ws["A1"].font = Font(bold=True, size=13)
     for line in subtitle:
-        ws.append([line])
+        sheets.append(ws, [line])
         ws.cell(row=ws.max_row, column=1).font = Font(italic=True)
     ws.append([])
-    ws.append(header)
+    sheets.append(ws, header)
     header_row = ws.max_row
     for column in range(1, len(header) + 1):
         c = ws.cell(row=header_row, column=column)
         c.font, c.fill, c.alignment = Font(bold=True), HEADER_FILL, WRAP
     for index, row in enumerate(rows):
-        ws.append(row)
+        sheets.append(ws, row)
         for column, value in enumerate(row, start=1):
             c = ws.cell(row=ws.max_row, column=column)
             if isinstance(value, Decimal):
@@ -71,9 +71,7 @@ def tables_workbook(tables: list[Table], heading: str) -> bytes:
         _write(
             ws, table.title, [heading, table.period, f"Nguồn: {table.source}"], table.header, rows, table.widths, bold
         )
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return sheets.to_bytes(wb)
 
 
 def plan_workbook(plan, appendices: dict[str, tuple[list[list], set[int]]], titles: dict[str, str]) -> bytes:  # noqa: E501
@@ -94,6 +92,4 @@ def plan_workbook(plan, appendices: dict[str, tuple[list[list], set[int]]], titl
             APPENDIX_WIDTHS,
             bold,
         )
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return sheets.to_bytes(wb)

@@ -48,7 +48,6 @@ they came from too.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -61,6 +60,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core import sheets
 from core.files import FileRejected, safe_load_workbook
 from core.text import fold
 from scorecards.scoring import CriteriaError, Problem, parse_criteria, to_decimal
@@ -361,14 +361,11 @@ def _number_cell(value: Any) -> Any:
 def _put(ws: Worksheet, row: int, column: int, value: Any, *, text: bool = False, wrap: bool = False) -> None:
     if _blank(value):
         return
-    cell = ws.cell(row=row, column=column)
+    cell = sheets.put(ws, row, column, _code_of(value) if text else value)
     if text or isinstance(value, str):
-        cell.value = _code_of(value) if text else value
-        cell.data_type = "s"  # never a formula, even when the text starts with "="
+        cell.data_type = "s"  # text, never a formula (core.sheets also marks text that looks like one)
         if text:
             cell.number_format = "@"
-    else:
-        cell.value = value
     cell.alignment = WRAP if wrap else TOP
 
 
@@ -557,9 +554,7 @@ def export_workbook(data: Mapping[str, Any]) -> bytes:
     _write_classification(wb.create_sheet(CLASS_SHEET), data.get("classification"))
     _write_nodes(wb.create_sheet(NODE_SHEET), flat)
     _write_adjustments(wb.create_sheet(ADJ_SHEET), data.get("adjustments"))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return sheets.to_bytes(wb)
 
 
 # --- import -----------------------------------------------------------------------------------------
@@ -623,7 +618,7 @@ class _Reader:
             names = ", ".join(wb.sheetnames)
             self.fail(self.where(title), f"the sheet is missing (the workbook has: {names})")
             return None
-        rows = wb[name].iter_rows(values_only=True)
+        rows = sheets.rows(wb[name])
         header = next(rows, None) or ()
         by_name = {alias: column for column in columns for alias in column.names()}
         table = _Table(title=name, headers={}, columns={c.key: c for c in columns})

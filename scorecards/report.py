@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core import sheets
 from scorecards.templatetags.par_ui import declared_text
 
 HEADERS = [
@@ -31,7 +30,7 @@ def scorecard_workbook(card, table: dict) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Bảng điểm"
-    ws.append([f"{card.agency.name} · {card.round.name} · {card.round.criteria_set}"])
+    sheets.append(ws, [f"{card.agency.name} · {card.round.name} · {card.round.criteria_set}"])
     ws["A1"].font = Font(bold=True, size=12)
     ws.append([])
     ws.append([name for name, _width in HEADERS])
@@ -65,7 +64,7 @@ def scorecard_workbook(card, table: dict) -> bytes:
                 reasons,
                 documents,
             ]
-        ws.append([float(v) if hasattr(v, "as_tuple") else v for v in values])
+        sheets.append(ws, [float(v) if hasattr(v, "as_tuple") else v for v in values])
         current = ws.max_row
         for column in range(1, len(HEADERS) + 1):
             cell = ws.cell(row=current, column=column)
@@ -77,7 +76,8 @@ def scorecard_workbook(card, table: dict) -> bytes:
                 cell.number_format = "0.00"
     ws.append([])
     for _key, label, result in table["summary"]:
-        ws.append(
+        sheets.append(
+            ws,
             [
                 None,
                 f"Tổng điểm ({label})",
@@ -88,8 +88,6 @@ def scorecard_workbook(card, table: dict) -> bytes:
                 None,
                 None,
                 f"Chỉ số {result.index_percent}% · {result.classification}",
-            ]
+            ],
         )
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return sheets.to_bytes(wb)

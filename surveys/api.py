@@ -1,43 +1,79 @@
-"""SIPAS results over the JSON API: the index of an agency's valid responses in a period, in the
-shape of `manage.py sipas_index --format json` (open-link answers only when asked; a selection
-of fewer than 5 responses is suppressed)."""
+"""SIPAS results over the JSON API: the index of an agency's valid responses over a WHOLE period
+(year + period kind + number, or a campaign) and the whole agency or one unit, with the cells
+surveys.disclosure hides (issue 18 H2). `from`/`to` are still accepted for old clients, only
+when they are exactly a calendar period; any other range is refused with 422. Open-link answers
+are reported apart (`population=open`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.http import Http404
+from django.utils import timezone
 from ninja import Query, Router
 from ninja.errors import HttpError
 
 from core.access import get_agency_for_user
-from core.models import Agency
-from surveys import selectors
+from core.models import Agency, Unit
+from surveys import disclosure, selectors
+from surveys.models import Campaign
 
 router = Router(tags=["sipas"])
+
+
+def _period(agency: Agency, *, year, period, number, campaign, start, end) -> disclosure.Period:
+    if campaign is not None:
+        found = Campaign.objects.filter(agency=agency, pk=campaign).first() if 0 < campaign < 2**31 else None
+        if found is None:
+            raise HttpError(422, "Không có đợt khảo sát này.")
+        return disclosure.campaign_period(found.pk, found.name, found.starts_on, found.ends_on)
+    if start or end:
+        exact = disclosure.exact_period(start, end) if start and end else None
+        if exact is None:
+            raise HttpError(
+                422,
+                "`from`/`to` phải trùng đúng một kỳ trọn vẹn (tháng, quý, 6 tháng, 9 tháng, năm); "
+                "dùng year, period, number hoặc campaign.",
+            )
+        return exact
+    if year is None or not period:
+        raise HttpError(422, "Chọn kỳ: year và period (month, quarter, half, nine, year) với number, hoặc campaign.")
+    try:
+        return disclosure.period(period, year, number)
+    except disclosure.PeriodError as exc:
+        raise HttpError(422, str(exc)) from None
 
 
 @router.get("/sipas/index")
 def sipas_index(
     request,
     agency: str,
-    start: dt.date = Query(..., alias="from"),  # noqa: B008  (django-ninja declares parameters so)
-    end: dt.date = Query(..., alias="to"),  # noqa: B008
+    year: int | None = None,
+    period: str = "",
+    number: int = 1,
+    campaign: int | None = None,
+    start: dt.date | None = Query(None, alias="from"),  # noqa: B008  (django-ninja declares parameters so)
+    end: dt.date | None = Query(None, alias="to"),  # noqa: B008
     unit: str = "",
-    include_open: bool = False,
+    population: str = "main",
 ):
     found = Agency.objects.filter(code=agency).first()
     if found is None:
         raise Http404
     scoped = get_agency_for_user(request.user, found.pk)
-    if end < start:
-        raise HttpError(422, "`to` is before `from`")
+    if population not in selectors.POPULATIONS:
+        raise HttpError(422, "population: main hoặc open.")
+    chosen = _period(scoped, year=year, period=period, number=number, campaign=campaign, start=start, end=end)
     form = selectors.questionnaire(selectors.DEFAULT_QUESTIONNAIRE)
-    qs = selectors.responses([scoped.pk], start=start, end=end, include_open=include_open, questionnaire_code=form.code)
+    group = ("", "")
     if unit:
-        qs = qs.filter(unit__code=unit)
-    index = selectors.summary(qs, form)
-    head = {"agency": scoped.code, "from": start.isoformat(), "to": end.isoformat(), "questionnaire": form.code}
-    if 0 < index.responses < selectors.MIN_CELL:  # as on the dashboard: too few to show anyone's answers
-        return {**head, "responses": index.responses, "suppressed": True}
-    return {**head, **index.as_data()}
+        found_unit = Unit.objects.filter(agency=scoped, code=unit).first()
+        if found_unit is None:
+            raise HttpError(422, "Không có đơn vị này.")
+        group = ("unit", found_unit.name)
+        if population != "main":
+            raise HttpError(422, "Ý kiến qua đường dẫn mở chỉ báo cáo chung, không theo đơn vị.")
+    results = selectors.results(scoped.pk, form, today=timezone.localdate())
+    result = results.result(chosen, group, population=population)
+    head = {"agency": scoped.code, "from": chosen.start.isoformat(), "to": chosen.end.isoformat()}
+    return {**head, "questionnaire": form.code, "ended": results.has_ended(chosen), **result.as_data()}

@@ -9,7 +9,7 @@ class SurveysConfig(AppConfig):
     def ready(self):
         from procedures import documents
         from procedures import services as dossiers
-        from surveys import metrics, tokens
+        from surveys import metrics, mixing, tokens  # noqa: F401  (mixing registers its daily job)
 
         documents.RECEIPT_LINKS.append(tokens.invitation)
         dossiers.UNIT_CHANGED.append(tokens.follow)

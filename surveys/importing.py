@@ -18,6 +18,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from core import sheets
 from core.file_problems import FileProblem, ProblemLog
 from core.files import FileRejected, safe_load_workbook
 from core.models import Unit
@@ -56,7 +57,7 @@ def workbook_rows(data: bytes) -> list[list[str]]:
         ) from None
     sheet = book.worksheets[0]
     rows = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    for number, values in enumerate(sheets.rows(sheet), start=1):
         if number > MAX_ROWS + 1:
             raise ResponsesFileError([FileProblem(number, "", "", f"more than {MAX_ROWS} rows: split the file")], 1)
         rows.append([_text(v) for v in values])
@@ -183,6 +184,4 @@ def template(form: Form) -> bytes:
             "comment",
         ]
     )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return sheets.to_bytes(book)

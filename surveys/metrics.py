@@ -1,5 +1,5 @@
 """The agency's own SIPAS service index for the PAR scorecard's survey criteria (sipas.md §10):
-valid responses of the year so far, open-link answers left out."""
+valid responses of the year's latest ended whole period, open-link answers left out."""
 
 from __future__ import annotations
 
@@ -17,21 +17,21 @@ KEY = "sipas_service_index"
 
 
 def service_index(*, agency, year: int, today: dt.date) -> MetricValue | None:
-    start, end = dt.date(year, 1, 1), min(today, dt.date(year, 12, 31))
-    if end < start:
+    """Over a whole period only (issue 18 H2): the year once it has ended, else the latest ended
+    whole period inside it (first quarter, 6 or 9 months...), through surveys.disclosure."""
+    try:
+        whole = selectors.published_period("year", year, 1, today)
+    except ValueError:
         return None
-    form = selectors.questionnaire(selectors.DEFAULT_QUESTIONNAIRE)
-    index = selectors.summary(
-        selectors.responses([agency.pk], start=start, end=end, questionnaire_code=form.code), form
-    )
-    if index.overall is None:
+    result = selectors.agency_result(agency.pk, whole, today=today)
+    if whole is None or result is None or result.overall is None or result.n is None:
         return None
     return MetricValue(
-        data={"percent": str(q2(index.overall))},
-        period=f"{start:%d/%m/%Y} – {end:%d/%m/%Y}",
+        data={"percent": str(q2(result.overall))},
+        period=f"{whole.start:%d/%m/%Y} – {whole.end:%d/%m/%Y}",
         source=(
-            _("Agency SIPAS survey, %(n)s responses") % {"n": index.responses}
-            + (" " + _("(fewer than 30: low precision)") if index.responses < SMALL_SAMPLE else "")
+            _("Agency SIPAS survey, %(n)s responses") % {"n": result.n}
+            + (" " + _("(fewer than 30: low precision)") if result.n < SMALL_SAMPLE else "")
         ),
     )
 

@@ -3,7 +3,10 @@
 A token row holds only a keyed hash of the token, a used flag and what the response will copy
 (agency, unit, procedure); nothing links it to the response. A response holds its answers, the
 date (never the time), the channel and how it came in; no token, dossier code, name, IP address
-or arrival order (its id is a random UUID and lists are ordered by it).
+or arrival order (its id is a random UUID and lists are ordered by it). A receipt-link answer
+waits in the mix pool (PendingResponse) and is written with others in a shuffled batch, in a
+transaction of its own (surveys.mixing): no xmin, physical order or id ties it to its link, and
+a spent link keeps only its hash.
 """
 
 from __future__ import annotations
@@ -59,10 +62,13 @@ class Campaign(models.Model):
 
 
 class SurveyToken(models.Model):
-    """A single-use invitation: the keyed hash of the token printed on a receipt, never the token."""
+    """A single-use invitation: the keyed hash of the token printed on a receipt, never the token.
+    Once spent, only the hash and the used flag remain."""
 
     digest = models.CharField(max_length=64, unique=True)
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    # agency, unit and procedure are what the response will copy; a spent link forgets them all
+    # (surveys.mixing.spend), so that nothing it keeps matches its response
+    agency = models.ForeignKey(Agency, null=True, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     procedure = models.ForeignKey(Procedure, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     procedure_code = models.CharField(max_length=40, blank=True)
@@ -143,3 +149,31 @@ class Response(models.Model):
     @property
     def is_valid(self) -> bool:
         return not self.invalid_reason
+
+
+class PendingResponse(models.Model):
+    """A receipt-link answer waiting in the mix pool (surveys.mixing) before it is written, with
+    others, as a Response in a shuffled batch. While it waits it names the hash of its link
+    (`claim`), so that a crash between keeping the answer and spending the link neither loses nor
+    doubles it; that tie disappears with the row when its batch is written. No time, only the
+    date; its id is random."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    claim = models.CharField(max_length=64, db_index=True)
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    procedure = models.ForeignKey(Procedure, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    procedure_code = models.CharField(max_length=40, blank=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    questionnaire = models.CharField(max_length=60)
+    answered_on = models.DateField()
+    answers = models.JSONField(default=dict)
+    profile = models.JSONField(default=dict, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("survey response waiting to be written")
+        verbose_name_plural = _("survey responses waiting to be written")
+
+    def __str__(self) -> str:
+        return str(self.id)

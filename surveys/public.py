@@ -4,7 +4,8 @@ Zalo's browser (sipas.md §9).
 - `/khao-sat/?t=TOKEN` (the receipt's QR code): the token is swapped at once for a signed
   session cookie holding its keyed hash, and the browser is sent on to the clean form address,
   so the token is in one log line at most (and surveys.logs drops query strings on survey paths);
-- `/khao-sat/phieu/`: the form; submitting spends the link and stores the response together;
+- `/khao-sat/phieu/`: the form; submitting keeps the answer, spends the link, and the response is
+  written later in a shuffled batch with others (surveys.mixing), so nothing ties it to the link;
 - `/khao-sat/mo/KEY/` and `/khao-sat/mo/KEY/UNIT/`: a campaign's open link (and a unit's
   counter): rate-limited per client (a salted hash in the cache, never in the database), with a
   honeypot field and the form's length limits.
@@ -47,8 +48,16 @@ def _forget(response):
     return response
 
 
+def _staff(request) -> bool:
+    """Anyone logged in to the system (staff, or any account): they may not answer in a citizen's
+    place with the citizen's link (issue 18, M9); citizens never log in to answer."""
+    return request.user.is_authenticated
+
+
 @never_cache
 def start(request):
+    if _staff(request):
+        return _refused(request, "staff", 403)
     token = request.GET.get("t", "")
     digest = tokens.digest(token) if tokens.looks_like_token(token) else ""
     state = services.token_state(digest) if digest else "unknown"
@@ -75,6 +84,8 @@ def start(request):
 def form(request):
     # The page carries its own link's hash (signed): a browser that opened two receipts' links
     # answers each for its own dossier, whichever link the cookie was last set by.
+    if _staff(request):
+        return _forget(_refused(request, "staff", 403))
     if request.method == "POST":
         digest = _from_page(request.POST.get("invitation", ""))
     else:
@@ -89,10 +100,10 @@ def form(request):
     if request.method == "POST" and answer_form.is_valid():
         if answer_form.is_bot:
             return _forget(redirect("survey_thanks"))
-        response = services.redeem(
+        taken = services.redeem(
             invitation, answer_form.answers(), questionnaire=questions.code, channel="online", day=timezone.localdate()
         )
-        if response is None:
+        if not taken:
             return _forget(_refused(request, "used", 410))
         return _forget(redirect("survey_thanks"))
     return render(
@@ -129,6 +140,8 @@ def _over_limit(key: str, limit: int) -> bool:
 def open_form(request, key: str, unit: int | None = None):
     campaign = get_object_or_404(Campaign, open_key=key, open_link=True)
     counter = get_object_or_404(Unit, pk=unit, agency_id=campaign.agency_id) if unit is not None else None
+    if _staff(request):
+        return _refused(request, "staff", 403)
     today = timezone.localdate()
     if not campaign.is_open_on(today):
         return _refused(request, "closed", 410)

@@ -2,7 +2,8 @@
 columns `response_id`, the questionnaire's items (`q15` ... `q33`), optionally its expectations
 (`e1` ... `e9`), `unit`, `procedure_code`, `channel` and `date`. A blank answer is "no answer";
 an answer outside 1-5 (1-3 for an expectation) is a problem. Problems carry the row, the column
-and the value; a file with any is refused whole (the first 100 are listed).
+and the value; a file with any is refused whole (the first 100 are listed). Text the export
+wrote with a leading quote (it looked like a formula: core.sheets) is read back without it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from core.file_problems import FileError, FileProblem, ProblemLog
+from core.sheets import csv_unquote
 from surveys.index import Questionnaire
 
 CHANNELS = ("online", "direct", "paper")
@@ -81,7 +83,7 @@ def read_rows(  # noqa: C901
 
         def cell(name: str, values: list[str] = values) -> str:
             index = columns.get(name)
-            return values[index].strip() if index is not None and index < len(values) else ""
+            return csv_unquote(values[index].strip()) if index is not None and index < len(values) else ""
 
         response_id = cell("response_id")
         if not response_id:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.privacy import redact
 from core.services import log_action
+from surveys import mixing
 from surveys.models import Campaign, CommentState, Response, Source, SurveyToken
 from surveys.selectors import covered
 
@@ -109,28 +110,17 @@ def build_response(
     )
 
 
-@transaction.atomic
-def redeem(
-    invitation: SurveyToken, answers: Answers, *, questionnaire: str, channel: str, day: dt.date
-) -> Response | None:
-    """The response given through a single-use link, or None when the link was used meanwhile.
-    Spending the link (a conditional update: one winner among concurrent tabs) and storing the
-    response happen together or not at all."""
-    if not SurveyToken.objects.filter(pk=invitation.pk, used=False).update(used=True):
-        return None
-    response = build_response(
-        answers,
-        agency_id=invitation.agency_id,
-        unit_id=invitation.unit_id,
-        procedure_id=invitation.procedure_id,
-        procedure_code=invitation.procedure_code,
-        channel=channel,
-        source=Source.RECEIPT,
-        questionnaire=questionnaire,
-        day=day,
-    )
-    response.save(force_insert=True)
-    return response
+def redeem(invitation: SurveyToken, answers: Answers, *, questionnaire: str, channel: str, day: dt.date) -> bool:
+    """Takes the answer given through a single-use link; False when the link was used meanwhile.
+    The answer is kept and the link spent in separate transactions; the worker writes the day's
+    answers at night in one shuffled batch (surveys.mixing): nothing ties the response to the link."""
+    if SurveyToken.objects.filter(pk=invitation.pk, used=True).exists():
+        return False
+    pending = mixing.hold(invitation, answers, questionnaire=questionnaire, channel=channel, day=day)
+    if not mixing.spend(invitation):
+        mixing.drop(pending)
+        return False
+    return True
 
 
 def token_state(digest: str) -> str:

@@ -1,14 +1,15 @@
 """Staff pages of the SIPAS survey: the dashboard with its breakdowns, campaigns and their sample
 plans and QR codes, paper entry, file import, the responses (invalidation) and the comments.
 
-Access: every member of the agency sees the dashboard and the campaigns (figures only); the
-counter staff (officers and heads) and the managers enter paper forms; the managers (leader,
-Office, administrator) run campaigns, import files, invalidate responses and review comments.
+Access (surveys.access): every member of the agency sees the dashboard and the campaigns
+(figures only, over whole periods and groups, through surveys.disclosure); the counter staff
+(officers and heads) and the managers enter paper forms; the managers (leader, Office,
+administrator) run campaigns, import files and review comments; only the administrator sees
+row-level responses (the list, their invalidation, the CSV export), dated to the month.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import uuid
@@ -23,14 +24,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from core import sheets
 from core.access import current_agency_or_404, scope_for
 from core.models import Agency
 from core.services import log_action
 from procedures.access import can_receive
 from procedures.documents import qr_png
-from surveys import importing, selectors, services
+from surveys import access, disclosure, importing, mixing, selectors, services
 from surveys.forms import CampaignForm, PaperForm
 from surveys.models import Campaign, CommentState, Response, Source
 from surveys.responses_file import ResponsesFileError
@@ -73,99 +76,125 @@ def _campaign(agency: Agency, pk) -> Campaign:
     return get_object_or_404(Campaign, pk=pk, agency=agency)
 
 
-def _filters(request, agency: Agency):
-    """The dashboard's choices: campaign, dates, open-link answers, breakdown."""
-    campaigns = list(Campaign.objects.filter(agency=agency))
+PERIOD_KINDS = {
+    "month": _lazy("Month"),
+    "quarter": _lazy("Quarter"),
+    "half": _lazy("First 6 months"),
+    "nine": _lazy("First 9 months"),
+    "year": _lazy("Year"),
+}
+
+
+def _int(text, default: int) -> int:
+    return int(text) if str(text or "").isdigit() else default
+
+
+def _chosen_period(request, campaigns: list[Campaign], today: dt.date) -> disclosure.Period:
+    """The dashboard's period: a campaign (?campaign=pk) or a calendar period (?year=&period=&number=);
+    by default the latest ended campaign, else the latest ended quarter. No free dates (issue 18)."""
     chosen = request.GET.get("campaign", "")
     campaign = next((c for c in campaigns if str(c.pk) == chosen), None)
-    start, end = _date(request.GET.get("from")), _date(request.GET.get("to"))
-    if campaign is None and not (start or end) and chosen != "all" and campaigns:
-        campaign = campaigns[0]  # the latest campaign by default
-    return {
-        "campaigns": campaigns,
-        "campaign": campaign,
-        "start": start,
-        "end": end,
-        "include_open": request.GET.get("open") == "1",
-        "dimension": request.GET.get("by", "unit"),
-    }
+    if campaign is None and not request.GET.get("period") and chosen != "all":
+        campaign = next((c for c in campaigns if c.ends_on < today), None)
+    if campaign is not None:
+        return disclosure.campaign_period(campaign.pk, campaign.name, campaign.starts_on, campaign.ends_on)
+    latest = disclosure.latest_ended(today, kinds=("quarter",)) or disclosure.period("quarter", today.year, 1)
+    kind = request.GET.get("period", latest.kind)
+    try:
+        number = _int(request.GET.get("number"), latest.number if kind == latest.kind else 1)
+        return disclosure.period(kind, _int(request.GET.get("year"), latest.year), number)
+    except disclosure.PeriodError:
+        return latest
 
 
-def _selection(request, agency: Agency):
-    """The dashboard's filters, its questionnaire and the responses they select."""
-    f = _filters(request, agency)
-    campaign = f["campaign"]
-    form = selectors.questionnaire(campaign.questionnaire if campaign else DEFAULT_QUESTIONNAIRE)
-    qs = selectors.responses(
-        [agency.pk],
-        campaign=campaign,
-        start=f["start"],
-        end=f["end"],
-        include_open=f["include_open"],
-        questionnaire_code=form.code,
-    )
-    return f, form, qs
+def _dashboard_dimensions(form) -> dict[str, str]:
+    every = selectors.dimensions(form)
+    return {k: v for k, v in every.items() if k in selectors.GROUP_DIMENSIONS or k.startswith("profile:")}
 
 
 @login_required
 def dashboard(request):
     agency = current_agency_or_404(request)
-    f, form, qs = _selection(request, agency)
-    campaign = f["campaign"]
-    dimensions = selectors.dimensions(form)
-    dimension = f["dimension"] if f["dimension"] in dimensions else "unit"
-    min_cell = campaign.min_cell if campaign else selectors.MIN_CELL
-    index = selectors.summary(qs, form)
-    # a selection of very few responses (e.g. one day of one unit) would show a person's answers
-    suppressed = 0 < index.responses < min_cell
-    open_qs = selectors.responses(
-        [agency.pk], campaign=campaign, start=f["start"], end=f["end"], include_open=True, questionnaire_code=form.code
-    ).filter(source="open")
-    open_count = open_qs.count()
-    open_index = selectors.summary(open_qs, form) if open_count >= min_cell and not f["include_open"] else None
+    today = timezone.localdate()
+    campaigns = list(Campaign.objects.filter(agency=agency))
+    chosen = _chosen_period(request, campaigns, today)
+    campaign = next((c for c in campaigns if chosen.kind == "campaign" and c.pk == chosen.number), None)
+    form = selectors.questionnaire(campaign.questionnaire if campaign else DEFAULT_QUESTIONNAIRE)
+    results = selectors.results(agency.pk, form, today=today)
+    result = results.result(chosen)
     if request.GET.get("format") == "json":
-        return JsonResponse({"responses": index.responses, "suppressed": True} if suppressed else index.as_data())
+        return JsonResponse(result.as_data())
+    dimensions = _dashboard_dimensions(form)
+    dimension = request.GET.get("by", "unit")
+    dimension = dimension if dimension in dimensions else "unit"
+    opened = results.result(chosen, population="open")
+    trend = [results.result(p) for p in results.periods if p.kind == "campaign"]
+    comments_qs = selectors.responses(
+        [agency.pk], campaign=campaign, start=None if campaign else chosen.start, end=None if campaign else chosen.end
+    )
     return render(
         request,
         "surveys/dashboard.html",
         {
-            **f,
             "agency": agency,
+            "campaigns": campaigns,
+            "campaign": campaign,
+            "chosen": chosen,
+            "ended": results.has_ended(chosen),
+            # ended, but answers dated in it still wait in the mix pool: given once they are written
+            "held": chosen.has_ended(today) and not results.has_ended(chosen),
+            "kinds": PERIOD_KINDS,
+            "years": sorted({today.year, today.year - 1, today.year - 2, chosen.year}, reverse=True),
+            "numbers": range(1, 13),
             "form": form,
-            "index": index,
-            "suppressed": suppressed,
+            "result": result,
+            "index": result.index,
+            "suppressed": result.suppressed,
             "elements": [
-                (element, index.elements[element.code], [index.items[c] for c in element.items])
-                for element in form.questionnaire.elements
+                (element, [result.index.items[c] for c in element.items]) for element in form.questionnaire.elements
             ],
-            "expectations": [(code, form.expectation_text[code], r) for code, r in index.expectations.items()],
+            "expectations": [(code, form.expectation_text[code]) for code in form.questionnaire.expectations],
             "dimensions": dimensions,
             "dimension": dimension,
-            "groups": [] if suppressed else selectors.breakdown(qs, dimension, form, min_cell=min_cell),
-            "min_cell": min_cell,
-            "trend": selectors.trend(agency.pk),
-            "open_count": open_count,
-            "open_index": open_index,
-            "plan": selectors.plan(campaign) if campaign else None,
-            "shown_comments": [] if suppressed else selectors.comments(qs, states=[CommentState.SHOWN])[:20],
+            "groups": [] if result.suppressed else results.breakdown(chosen, dimension),
+            "min_cell": results.min_cell,
+            # receipt-link answers still in the mix pool: a number only, never their answers
+            "waiting": mixing.waiting([agency.pk]),
+            "trend": sorted(trend, key=lambda r: (r.period.start, r.period.number)),
+            "open_result": opened,
+            "plan": _plan(request, agency, campaign) if campaign else None,
+            "shown_comments": []
+            if result.suppressed
+            else selectors.comments(comments_qs, states=[CommentState.SHOWN])[:20],
             "is_manager": scope_for(request.user).is_manager(agency.pk),
+            "can_read_rows": access.can_read_rows(request.user, agency.pk),
             "can_enter": can_receive(request.user, agency),
-            "query": request.GET.urlencode(),
         },
     )
 
 
 @login_required
 def export(request):
-    """The responses of the dashboard's selection in the exchange format (sipas.md §10): row by
-    row, so for the managers only."""
-    agency = _manager(request)
-    f, form, qs = _selection(request, agency)
+    """The responses of the chosen period in the exchange format (sipas.md §10), row by row: for
+    the agency's administrator only, each dated to the month (issue 18 H2)."""
+    agency = access.rows_agency(request)
+    campaigns = list(Campaign.objects.filter(agency=agency))
+    chosen = _chosen_period(request, campaigns, timezone.localdate())
+    campaign = next((c for c in campaigns if chosen.kind == "campaign" and c.pk == chosen.number), None)
+    form = selectors.questionnaire(campaign.questionnaire if campaign else DEFAULT_QUESTIONNAIRE)
+    qs = selectors.responses(
+        [agency.pk],
+        campaign=campaign,
+        start=None if campaign else chosen.start,
+        end=None if campaign else chosen.end,
+        include_open=True,
+        questionnaire_code=form.code,
+    )
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = sheets.csv_writer(out)
     codes = [*form.questionnaire.items, *form.questionnaire.expectations]
-    writer.writerow(["response_id", *codes, "unit", "procedure_code", "channel", "date"])
+    writer.writerow(["response_id", *codes, "unit", "procedure_code", "channel", "source", "month"])
     for r in qs.select_related("unit").iterator(chunk_size=2000):
         answers = r.answers
         writer.writerow(
@@ -175,11 +204,13 @@ def export(request):
                 (r.unit.code or r.unit.name) if r.unit else "",
                 r.procedure_code,
                 r.channel,
-                r.answered_on.isoformat(),
+                r.source,
+                access.month_of(r.answered_on),
             ]
         )
+    log_action(actor=request.user, agency=agency, action="sipas.export", obj=agency, note=chosen.key)
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="sipas-{agency.code}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="sipas-{agency.code}-{chosen.key}.csv"'
     return response
 
 
@@ -208,6 +239,13 @@ def campaigns(request):
     return render(request, "surveys/campaigns.html", {"rows": rows, "form": form, "manager": manager})
 
 
+def _plan(request, agency: Agency, campaign: Campaign) -> selectors.Plan:
+    """The sample plan: the managers (leader, Office, administrator), who plan the sample, see
+    every stratum's count; the other members see counts under min_cell blanked (issue 18)."""
+    plan = selectors.plan(campaign)
+    return plan if scope_for(request.user).is_manager(agency.pk) else plan.blank()
+
+
 @login_required
 def campaign_detail(request, pk):
     agency = current_agency_or_404(request)
@@ -223,7 +261,7 @@ def campaign_detail(request, pk):
     return render(
         request,
         "surveys/campaign_detail.html",
-        {"campaign": campaign, "plan": selectors.plan(campaign), "links": links},
+        {"campaign": campaign, "plan": _plan(request, agency, campaign), "links": links},
     )
 
 
@@ -301,7 +339,7 @@ def import_template(request):
 
 @login_required
 def responses(request):
-    agency = _manager(request)
+    agency = access.rows_agency(request)
     qs = Response.objects.filter(agency=agency).select_related("unit", "campaign")
     state = request.GET.get("state", "")
     if state == "invalid":
@@ -330,7 +368,7 @@ def _response(agency: Agency, pk) -> Response:
 @require_POST
 @refuses_politely("surveys:responses")
 def invalidate(request, pk):
-    agency = _manager(request)
+    agency = access.rows_agency(request)
     response = _response(agency, pk)
     reason = request.POST.get("reason", "")
     if request.POST.get("action") == "restore":
@@ -371,27 +409,40 @@ def moderate(request, pk):
 
 @login_required
 def province(request):
-    """The Department of Home Affairs compares the agencies of its province."""
+    """The Department of Home Affairs compares the agencies of its province, over whole periods:
+    the province's total and each agency's figures as one breakdown (surveys.selectors.province):
+    the total takes part in the period comparisons like an agency's, and the agencies hide at
+    least what their own dashboards hide, plus what complementary suppression needs. The
+    viewer's own agencies (the Department itself) are left out of both: the viewer sees their
+    figures on their own dashboard."""
     scope = scope_for(request.user)
     provinces = scope.province_appraiser_of()
     if not provinces and not scope.is_superuser:
         raise Http404
     agencies = Agency.objects.filter(province_id__in=provinces) if provinces else Agency.objects.all()
-    start = _date(request.GET.get("from")) or dt.date(timezone.localdate().year, 1, 1)
-    end = _date(request.GET.get("to")) or timezone.localdate()
+    today = timezone.localdate()
+    chosen = _chosen_period(request, [], today)
     form = selectors.questionnaire(DEFAULT_QUESTIONNAIRE)
-    qs = selectors.responses(agencies.values_list("pk", flat=True), start=start, end=end, questionnaire_code=form.code)
-    index = selectors.summary(qs, form)
+    every = list(agencies.order_by("name").values_list("pk", "name"))
+    # the agencies whose own dashboards the viewer sees are left out: their exact figures beside
+    # a total that counts them would give back what the total hides of the others
+    own = set() if scope.is_superuser else {pk for pk, roles in scope.roles_by_agency.items() if roles}
+    members = [(pk, name) for pk, name in every if pk not in own]
+    total, groups = selectors.province(members, form, chosen, today=today)
     return render(
         request,
         "surveys/province.html",
         {
-            "index": index,
-            "suppressed": 0 < index.responses < selectors.MIN_CELL,
-            "min_cell": selectors.MIN_CELL,
-            "groups": selectors.breakdown(qs, "agency", form, min_cell=selectors.MIN_CELL),
-            "start": start,
-            "end": end,
+            "total": total,
+            "index": total.index,
+            "suppressed": bool(total.hidden & {disclosure.RESPONSES, disclosure.OVERALL}),
+            "min_cell": total.min_cell,
+            "groups": groups,
+            "left_out": [name for pk, name in every if pk in own],
+            "chosen": chosen,
+            "kinds": PERIOD_KINDS,
+            "years": sorted({today.year, today.year - 1, today.year - 2, chosen.year}, reverse=True),
+            "numbers": range(1, 13),
             "form": form,
         },
     )

@@ -12,7 +12,7 @@ def token_for(org):
         from io import StringIO
 
         out = StringIO()
-        call_command("create_api_token", user.username, stdout=out)
+        call_command("create_api_token", user.username, "--scope", "read_write", stdout=out)
         return out.getvalue().strip()
 
     return make

@@ -76,14 +76,15 @@ def test_a_damaged_or_unsafe_archive_is_refused(tmp_path, org):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_uploads_waiting_for_confirmation_and_import_progress_are_left_out(tmp_path, org):
+def test_uploads_waiting_for_confirmation_and_import_files_are_left_out(tmp_path, org):
     from core import storage
 
     storage.put("held/abc.xlsx", b"PK")
     storage.put("imports/7.progress.json", b'{"processed": 1}')
     storage.put("imports/7.upload", b"ma,ho,so\n")
     manifest = backup.create(tmp_path / "b.tar.gz")
-    assert set(manifest["files"]) == {"imports/7.upload"}
+    # dossier import files hold applicants' personal data: left out too (issue 18)
+    assert manifest["files"] == {}
     with tarfile.open(tmp_path / "b.tar.gz", "r:gz") as archive:
         names = archive.getnames()
-    assert "media/imports/7.upload" in names and names[-1] == "manifest.json"
+    assert not [n for n in names if n.startswith("media/")] and names[-1] == "manifest.json"

@@ -207,7 +207,11 @@ def test_the_whole_flow_through_the_pages(client, org):
     refused = step("approve", {}, org.office)  # the Office does not approve
     assert refused.status_code == 403
     step("approve", {}, org.leader)
-    step("publish", {"summary": "Hỏi về giấy tờ phải nộp khi đăng ký đầu tư (bà Hoàng Thị Mai)."}, org.office)
+    summary = {"summary": "Hỏi về giấy tờ phải nộp khi đăng ký đầu tư (bà Hoàng Thị Mai)."}
+    preview = step("publish", {**summary, "action": "preview"}, org.office)  # staff see the public texts first
+    item.refresh_from_db()
+    assert item.status == "awaiting_publication" and "<mark" in preview.content.decode()
+    step("publish", {**summary, "action": "publish", "confirmation": preview.context["preview"]["confirmation"]})
     item.refresh_from_db()
     assert item.status == "published"
 

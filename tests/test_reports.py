@@ -372,6 +372,8 @@ def test_an_uploaded_template_is_sandboxed_checked_and_used(client, org, tasks):
     good = templating.sample_template("report")
     response = client.post(url, {"kind": "report", "file": SimpleUploadedFile("bc.docx", good)})
     assert response.status_code == 302
+    assert not DocumentTemplate.objects.get(agency=org.agency).active  # tried by the worker first
+    assert jobs.check_templates() == 1
     assert DocumentTemplate.objects.get(agency=org.agency).active
     item, data = produce(org, "report_docx", report=report)
     assert item.template_used == "bc.docx"
@@ -389,12 +391,14 @@ def test_an_uploaded_template_is_sandboxed_checked_and_used(client, org, tasks):
         buffer = io.BytesIO()
         broken.save(buffer)
         response = client.post(url, {"kind": "report", "file": SimpleUploadedFile("x.docx", buffer.getvalue())})
-        assert response.status_code == 200 and "Mẫu có lỗi" in response.content.decode(), tag
+        assert response.status_code == 302 and jobs.check_templates() == 1, tag
+        assert "Mẫu có lỗi" in client.get(url).content.decode(), tag
     response = client.post(url, {"kind": "report", "file": SimpleUploadedFile("x.docx", b"not a zip")})
     assert "không phải văn bản Word" in response.content.decode()
-    assert DocumentTemplate.objects.filter(agency=org.agency).count() == 1
+    assert DocumentTemplate.objects.filter(agency=org.agency, check_state="refused", active=False).count() == 4
+    assert DocumentTemplate.objects.filter(agency=org.agency, active=True).get().name == "bc.docx"
     # back to the built-in layout
-    client.post(reverse("reports:template_off", args=[DocumentTemplate.objects.get().pk]))
+    client.post(reverse("reports:template_off", args=[DocumentTemplate.objects.get(active=True).pk]))
     item, _data = produce(org, "report_docx", report=report)
     assert item.template_used == ""
 

@@ -14,3 +14,21 @@ def pct(value) -> str:
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def hides(result, part) -> bool:
+    """Whether a SIPAS result (selectors.Result) hides an element or an item (surveys.disclosure)."""
+    code = getattr(part, "code", part)
+    kind = "element" if hasattr(part, "items") and not hasattr(part, "distribution") else "item"
+    return f"{kind}:{code}" in result.hidden or "responses" in result.hidden
+
+
+@register.filter
+def hides_expectation(result, code) -> bool:
+    return f"expectation:{code}" in result.hidden or "responses" in result.hidden
+
+
+@register.filter
+def element_index(result, code):
+    return result.element_index(code)

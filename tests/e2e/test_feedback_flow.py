@@ -63,7 +63,13 @@ def test_citizen_officer_leader_portal_rating(browser, page, live_server, demo, 
     log_in("vanphong")
     page.goto(f"{live_server.url}/pakn/{item.pk}/")
     shot("pakn-item")
-    page.get_by_role("button", name="Công khai", exact=True).click()
+    page.locator(f"a[href='/pakn/{item.pk}/publish/']").click()  # the public texts, previewed first
+    preview = page.locator("#preview-answer")
+    expect(preview.locator("mark.redacted").first).to_be_visible()
+    for private in ("Hoàng Thị Mai", "0987"):
+        assert private not in preview.inner_text(), private
+    shot("pakn-publish")
+    page.locator("button[name=action][value=publish]").click()
     expect(page.locator(".page-title .badge-status")).to_have_text("Đã công khai")
 
     citizen.goto(f"{live_server.url}/phan-anh/")

@@ -56,6 +56,8 @@ MATRIX = {
     ("logout", "post"): {r: REDIRECT for r in ROLES},
     ("login_code", "get"): {r: REDIRECT for r in ROLES},  # only after the password step
     ("account_security", "get"): expect(set(), everyone_ok=True),
+    ("api_tokens", "get"): expect(set(), everyone_ok=True),  # one's own tokens
+    ("api_tokens", "post"): expect(set(), everyone_ok=True),  # an empty form: shown again
     ("password_change", "get"): expect(set(), everyone_ok=True),
     ("password_change_done", "get"): expect(set(), everyone_ok=True),
     ("switch_agency", "post"): expect(MEMBERS, ok=REDIRECT),
@@ -125,7 +127,7 @@ MATRIX = {
     ("procedures:finish", "post"): task_bound(DOSSIER_HANDLERS, ok=REDIRECT),
     ("procedures:return_result", "post"): task_bound(DOSSIER_HANDLERS, ok=REDIRECT),
     ("procedures:apology", "post"): task_bound(DOSSIER_HANDLERS, ok=REDIRECT),
-    ("procedures:receipt", "get"): task_bound(MEMBERS),
+    ("procedures:receipt", "get"): task_bound(DOSSIER_HANDLERS),  # it carries the survey link (M9)
     ("procedures:apology_docx", "get"): task_bound(MEMBERS),
     ("procedures:control_slip", "get"): task_bound(MEMBERS),
     ("procedures:catalogue", "get"): AGENCY_PAGE,
@@ -141,24 +143,26 @@ MATRIX = {
     ("dossier_status", "get"): {r: OK for r in ROLES},
     # SIPAS: figures for every member; paper entry at the counter; managers run the rest
     ("surveys:dashboard", "get"): AGENCY_PAGE,
-    ("surveys:export", "get"): expect(MANAGERS, outsiders=FORBIDDEN),  # row by row
+    ("surveys:export", "get"): expect({"admin"}, outsiders=FORBIDDEN),  # row by row: the administrator (issue 18)
     ("surveys:campaigns", "get"): AGENCY_PAGE,
     ("surveys:campaign", "get"): VIEW_OBJECT,
     ("surveys:campaign_qr", "get"): VIEW_OBJECT,
     ("surveys:entry", "get"): {**AGENCY_PAGE, "auditor": FORBIDDEN, "appraiser": FORBIDDEN},
     ("surveys:import", "get"): expect(MANAGERS, outsiders=FORBIDDEN),
     ("surveys:import_template", "get"): AGENCY_PAGE,
-    ("surveys:responses", "get"): expect(MANAGERS, outsiders=FORBIDDEN),
-    ("surveys:invalidate", "post"): expect(MANAGERS, ok=REDIRECT, outsiders=FORBIDDEN),
+    ("surveys:responses", "get"): expect({"admin"}, outsiders=FORBIDDEN),  # row by row
+    ("surveys:invalidate", "post"): expect({"admin"}, ok=REDIRECT, outsiders=FORBIDDEN),  # row by row
     ("surveys:comments", "get"): expect(MANAGERS, outsiders=FORBIDDEN),
     ("surveys:moderate", "post"): expect(MANAGERS, ok=REDIRECT, outsiders=FORBIDDEN),
     ("surveys:province", "get"): {**{r: MISSING for r in ROLES}, "anon": REDIRECT, "appraiser": OK},
     # the public survey: no account; a link without a token is refused, the form needs the session
-    ("survey_start", "get"): {r: MISSING for r in ROLES},
-    ("survey_form", "get"): {r: BAD_REQUEST for r in ROLES},
+    # the citizen's survey: anonymous only; every signed-in account is refused (403), so staff
+    # cannot answer for citizens (issue 18)
+    ("survey_start", "get"): {**{r: FORBIDDEN for r in ROLES}, "anon": MISSING},
+    ("survey_form", "get"): {**{r: FORBIDDEN for r in ROLES}, "anon": BAD_REQUEST},
     ("survey_thanks", "get"): {r: OK for r in ROLES},
-    ("survey_open", "get"): {r: OK for r in ROLES},
-    ("survey_counter", "get"): {r: OK for r in ROLES},
+    ("survey_open", "get"): {**{r: FORBIDDEN for r in ROLES}, "anon": OK},
+    ("survey_counter", "get"): {**{r: FORBIDDEN for r in ROLES}, "anon": OK},
     # Feedback: the item is handled by unit QLDN; KHTH's officer does not see it
     ("feedback:desk", "get"): AGENCY_PAGE,
     ("feedback:new", "get"): {**AGENCY_PAGE, "auditor": FORBIDDEN, "appraiser": FORBIDDEN},
@@ -170,6 +174,7 @@ MATRIX = {
     ("feedback:attachment", "get"): task_bound(MEMBERS),
     ("feedback_confirm", "get"): {r: MISSING for r in ROLES},  # a forged confirmation link
     ("feedback:step", "post"): task_bound(DOSSIER_HANDLERS, ok=REDIRECT),
+    ("feedback:publish", "get"): task_bound(MANAGERS, ok=REDIRECT),  # the item is not awaiting publication
     ("feedback_published", "get"): {r: OK for r in ROLES},
     ("feedback_submit", "get"): {r: OK for r in ROLES},
     ("feedback_status", "get"): {r: OK for r in ROLES},
@@ -410,6 +415,7 @@ def feedback_world(org, cal):
             "feedback_confirm": {"token": "forged"},
             "feedback:item": {"pk": item.pk},
             "feedback:step": {"pk": item.pk, "name": "note"},
+            "feedback:publish": {"pk": item.pk},
             "feedback_status": {"code": item.code},
             "feedback_rate": {"code": item.code},
             "feedback_remind": {"code": item.code},
@@ -481,6 +487,24 @@ def test_access(name, method, org, world, client):
         body = {k: (v() if callable(v) else v) for k, v in world["data"].get(name, {}).items()}
         response = client.get(url) if method == "get" else client.post(url, body)
         assert response.status_code == MATRIX[(name, method)][role], (name, method, role, response.status_code)
+
+
+def test_integration_account_gets_no_page(org, world, client):
+    """The agency's integration account (Role.INTEGRATION) works through API tokens only: even
+    with a session, every page answers it as it answers an anonymous visitor."""
+    from core.models import Membership, Role, User
+
+    account = User.objects.create_user("tichhop.tinh")
+    Membership.objects.create(user=account, agency=org.agency, role=Role.INTEGRATION)
+    for name, method in sorted(MATRIX):
+        client.force_login(account)  # again after the log-out page
+        kwargs = world["kwargs"].get(
+            name, {"pk": world["task"].pk} if name.startswith("plans:") and _needs_pk(name) else {}
+        )
+        url = reverse(name, kwargs=kwargs)
+        body = {k: (v() if callable(v) else v) for k, v in world["data"].get(name, {}).items()}
+        response = client.get(url) if method == "get" else client.post(url, body)
+        assert response.status_code == MATRIX[(name, method)]["anon"], (name, method, response.status_code)
 
 
 def _needs_pk(name):

@@ -27,7 +27,7 @@ def token(org, monkeypatch):
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     out = StringIO()
-    call_command("create_api_token", org.office.username, stdout=out)
+    call_command("create_api_token", org.office.username, "--scope", "read_write", stdout=out)
     yield out.getvalue().strip()
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)

@@ -49,11 +49,28 @@ MATRIX = {
     # only its own agency until it is submitted
     ("/par/rounds/{round_id}/ranking", "get"): {**agency_bound(MEMBERS), "appraiser": OK},
     ("/par/scorecards/{scorecard_id}", "get"): agency_bound(MEMBERS),
-    ("/dossiers", "post"): agency_bound(DOSSIER_HANDLERS, CREATED),
+    # a new dossier of unit QLDN: KHTH's officer may not register it (tests/security/test_unit_scope.py)
+    ("/dossiers", "post"): agency_bound(DOSSIER_HANDLERS - {"other_officer"}, CREATED),
     ("/dossiers/{code}", "get"): agency_bound(MEMBERS, hidden=("other_officer",)),
     ("/service-quality", "get"): agency_bound(MEMBERS),
     ("/sipas/index", "get"): agency_bound(MEMBERS),
 }
+
+
+# The agency's integration account (Role.INTEGRATION): pushes and reads dossiers, and is no member
+# for anything else (lists come back empty, objects missing)
+INTEGRATION = {
+    **{route: MISSING for route in MATRIX},
+    **{
+        route: OK
+        for route in [("/plans", "get"), ("/tasks", "get"), ("/par/rounds", "get"), ("/calendar/due-date", "get")]
+    },
+    ("/dossiers", "post"): CREATED,
+    ("/dossiers/{code}", "get"): OK,
+}
+for _route, _status in INTEGRATION.items():
+    MATRIX[_route]["integration"] = _status
+API_ROLES = [*ROLES, "integration"]
 
 
 def routes() -> set[tuple[str, str]]:
@@ -70,9 +87,9 @@ def tokens(org, monkeypatch):
     for throttle in api.throttle:  # a whole matrix is faster than any person
         monkeypatch.setattr(throttle, "num_requests", 10**9)
     made = {}
-    for role in ROLES[1:]:
+    for role in API_ROLES[1:]:
         out = StringIO()
-        call_command("create_api_token", people(org)[role].username, stdout=out)
+        call_command("create_api_token", people(org)[role].username, "--scope", "read_write", stdout=out)
         made[role] = out.getvalue().strip()
     return made
 
@@ -123,7 +140,16 @@ def people(org):
         "auditor": org.auditor,
         "appraiser": org.appraiser,
         "outsider": org.outsider,
+        "integration": integration_account(org),
     }
+
+
+def integration_account(org):
+    from core.models import Membership, Role, User
+
+    user, _created = User.objects.get_or_create(username="tichhop.tinh")
+    Membership.objects.get_or_create(user=user, agency=org.agency, role=Role.INTEGRATION)
+    return user
 
 
 def call(client, url, body, role, token):
@@ -138,7 +164,7 @@ def test_every_route_for_every_role(client, world, tokens, make_task):
     task = make_task(code="API")  # not recurring: progress is posted on the task itself
     task.assignees.set([world["task"].assignees.first()])
     for (path, method), (url, body) in requests(world, task).items():
-        for role in ROLES:
+        for role in API_ROLES:
             response = call(client, url, body, role, tokens.get(role))
             assert response.status_code == MATRIX[(path, method)][role], (path, method, role, response.content[:200])
 
@@ -146,7 +172,7 @@ def test_every_route_for_every_role(client, world, tokens, make_task):
 def test_lists_hold_nothing_of_another_agency(client, world, tokens):
     """Outsiders and the appraiser list their own agency's plans and tasks, never this one's."""
     task = world["task"]
-    for role in ("outsider", "appraiser"):
+    for role in ("outsider", "appraiser", "integration"):
         for url, pk in (("/plans", task.plan_id), ("/tasks", task.pk)):
             listed = call(client, url, None, role, tokens[role]).json()
             assert pk not in {row["id"] for row in listed}, (role, url)

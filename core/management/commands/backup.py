@@ -28,3 +28,11 @@ class Command(BaseCommand):
             f"{target}: {manifest['vendor']} database, {len(manifest['tables'])} tables, {rows} rows, "
             f"{len(manifest['files'])} files"
         )
+        # who keeps the archive must know what personal data it holds (and what it leaves out)
+        self.stdout.write("personal data in the archive:")
+        for entry in manifest["personal_data"]:
+            self.stdout.write(f"  {entry['files']} {entry['description']}")
+        self.stdout.write("  the database's personal fields (applicants, feedback senders, people)")
+        self.stdout.write(f"left out: {', '.join(manifest['left_out'])} (uploads waiting, dossier import files)")
+        for name, reason in manifest["missing_files"].items():
+            self.stderr.write(f"file {name}: not in the archive: {reason}")

@@ -1,3 +1,4 @@
+import contextlib
 import logging
 import signal
 import time
@@ -5,7 +6,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from core.jobs import run_once, run_queues
+from core.jobs import STOP, WorkerStopping, request_stop, run_once, run_queues
 
 log = logging.getLogger(__name__)
 
@@ -18,13 +19,21 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=int, default=settings.WORKER_INTERVAL_SECONDS)
 
     def handle(self, *args, once=False, interval=60, **options):
-        stop = {"now": False}
+        def stop(signum, frame):
+            # The running job stops at its next checkpoint and gives its claim back (core.jobs);
+            # a second signal ends the process at once.
+            log.info("worker: signal %s, stopping", signum)
+            request_stop()
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.default_int_handler)
 
-        def request_stop(signum, frame):
-            stop["now"] = True
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        with contextlib.suppress(WorkerStopping):
+            self.loop(once=once, interval=interval)
+        self.stdout.write("worker: stopped")
 
-        signal.signal(signal.SIGTERM, request_stop)
-        signal.signal(signal.SIGINT, request_stop)
+    def loop(self, *, once: bool, interval: int) -> None:
         while True:
             try:
                 result = run_once()
@@ -32,10 +41,10 @@ class Command(BaseCommand):
                     self.stdout.write(f"worker: {result}")
             except Exception:  # keep the worker alive; the next cycle retries
                 log.exception("worker cycle failed")
-            if once or stop["now"]:
+            if once or STOP.is_set():
                 return
             for second in range(interval):
-                if stop["now"]:
+                if STOP.is_set():
                     return
                 time.sleep(1)
                 if second % 3 == 2:  # queued imports start within seconds, not at the next cycle
