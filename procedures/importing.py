@@ -539,7 +539,12 @@ def _parsed_elsewhere(
 def _in_parallel(path: Path) -> bool:
     """Forking is safe only from a single thread (the worker); elsewhere (a threaded caller) the
     file is read in this process, without the limits."""
-    return path.stat().st_size >= PARALLEL_FROM and threading.active_count() == 1 and os.name == "posix"
+    if path.stat().st_size < PARALLEL_FROM or os.name != "posix":
+        return False
+    if threading.active_count() > 1:
+        log.warning("dossier import: %s read in this threaded process, without the parsing limits", path.name)
+        return False
+    return True
 
 
 def _limit_message(exc: sandbox.LimitExceeded) -> str:
