@@ -1,9 +1,11 @@
 """Counting requests per client in the shared cache (CACHE_URL=db in production, so every app
 process counts together): the client is a salted hash of its address, the salt changing every
-day, so no address is kept."""
+day, so no address is kept. A count also reads the client's key of the day before, whose entry
+lives only as long as its window: a window does not start again at midnight."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 from django.conf import settings
@@ -19,20 +21,32 @@ def address_key(request, scope: str) -> str:
     return _hash(scope, client_address(request))
 
 
+class Key(str):
+    """A client's counter key of today; `previous` is the same client's key of the day before."""
+
+    previous: str = ""
+
+
 def over_limit(key: str, limit: int, window: int) -> bool:
-    """Counts one more request under `key`; True once more than `limit` came within `window` s."""
+    """Counts one more request under `key`; True once more than `limit` came within `window` s
+    (with what the day before's key still counts, for a window that spans midnight)."""
     cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=window)
         count = 1
-    return count > limit
+    return count + _before(key) > limit
 
 
 def seen(key: str) -> int:
     """How many were counted under `key` in its window, without counting one more."""
-    return cache.get(key, 0)
+    return cache.get(key, 0) + _before(key)
+
+
+def _before(key: str) -> int:
+    previous = getattr(key, "previous", "")
+    return cache.get(previous, 0) if previous else 0
 
 
 # --- log-in ------------------------------------------------------------------------------------
@@ -45,9 +59,16 @@ def seen(key: str) -> int:
 KNOWN_DAYS = 90
 
 
-def _hash(scope: str, text: str) -> str:
-    salt = f"{settings.SECRET_KEY}:{timezone.localdate():%Y%m%d}"
+def _salted(scope: str, text: str, day: dt.date) -> str:
+    salt = f"{settings.SECRET_KEY}:{day:%Y%m%d}"
     return f"rate:{scope}:" + hashlib.sha256(f"{salt}:{scope}:{text}".encode()).hexdigest()
+
+
+def _hash(scope: str, text: str) -> Key:
+    today = timezone.localdate()
+    key = Key(_salted(scope, text, today))
+    key.previous = _salted(scope, text, today - dt.timedelta(days=1))
+    return key
 
 
 def username_key(username: str) -> str:

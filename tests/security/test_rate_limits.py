@@ -29,3 +29,21 @@ def test_api_calls_per_token(client, org, monkeypatch):
     monkeypatch.setattr(per_user, "num_requests", 3)
     codes = [client.get("/api/v1/plans", **headers).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
+
+
+def test_a_window_does_not_start_again_at_midnight(client, org, settings, monkeypatch):
+    """The address's key is salted with the day; at midnight the count of the day before still
+    holds for the rest of its window, so a burst at 23:59 and another at 00:00 is not twice the
+    limit."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    settings.DOSSIER_STATUS_LIMIT, settings.DOSSIER_STATUS_WINDOW_SECONDS = 3, 600
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2026, 12, 7))
+    url = reverse("dossier_status", args=["H38.15-261207-0001"])
+    assert [client.get(url).status_code for _ in range(4)] == [404, 404, 404, 429]
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2026, 12, 8))  # one minute later
+    assert client.get(url).status_code == 429
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2026, 12, 9))  # the day before now counts 1
+    assert client.get(url).status_code == 404
