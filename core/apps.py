@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core import (
+            ratelimit,  # noqa: F401  (counts failed log-ins; registers the clean-up of its counters)
             security_audit,  # noqa: F401  (connects the log-in and role-change records)
             two_factor,  # noqa: F401  (keeps User.second_factor in step with the devices)
         )

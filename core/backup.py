@@ -15,6 +15,8 @@ generated reports, templates), in one archive with a manifest, and their restore
 
 A restore checks the whole archive first (every name in the manifest is a plain relative name in
 the folders files are stored under, every file matches its hash): a bad archive changes nothing.
+Backups of the previous version (same format) also hold dossier import files (`imports/`): a
+restore accepts those names, with the same checks, but does not put them back, and says so.
 It goes into an empty database only (it refuses to overwrite data unless told), then checks every
 file against its hash and every table against its count, and says what differs.
 """
@@ -196,7 +198,8 @@ def backed_up(name: str) -> bool:
 def name_problem(name: Any) -> str | None:
     """Why `name` cannot be a stored file's name in a backup, or None: a plain relative name with
     at least a folder and a file, in one of FOLDERS, no `..`, `.` or empty part, no backslash, no
-    NUL or other control character."""
+    NUL or other control character. A name in a LEFT_OUT folder passes the same checks: backups of
+    the previous version (same FORMAT) held dossier import files, which a restore skips."""
     if not isinstance(name, str) or not name or len(name) > 1000:
         return "not a file name"
     if any(ord(c) < 32 or ord(c) == 127 for c in name) or "\\" in name:
@@ -206,7 +209,7 @@ def name_problem(name: Any) -> str | None:
     parts = name.split("/")
     if any(part in ("", ".", "..") for part in parts):
         return "an empty, '.' or '..' part"
-    if len(parts) < 2 or parts[0] not in FOLDERS:
+    if len(parts) < 2 or parts[0] not in FOLDERS + LEFT_OUT:
         return f"not in the folders files are stored under ({', '.join(FOLDERS)})"
     return None
 
@@ -314,8 +317,9 @@ def check_manifest(manifest: Any) -> None:
 
 def restore(source: Path, *, force: bool = False) -> dict[str, Any]:
     """Restores the archive into this (empty) database and the file storage; returns a report with
-    the tables and files that do not match the manifest (empty lists when all is well). Every
-    check of the archive comes first: a refused archive changes nothing."""
+    the tables and files that do not match the manifest (empty lists when all is well) and the
+    files of LEFT_OUT folders an older backup held, not put back (`left_out`). Every check of the
+    archive comes first: a refused archive changes nothing."""
     if not force and not _is_empty():
         raise BackupError("the database holds data: restore into an empty database (or use --force)")
     with tempfile.TemporaryDirectory(prefix="cchc-restore-") as work, tarfile.open(source, "r:gz") as archive:
@@ -328,22 +332,26 @@ def restore(source: Path, *, force: bool = False) -> dict[str, Any]:
         dump = Path(work) / manifest["database"]
         if not dump.is_file() or _sha256(dump) != manifest["database_sha256"]:
             raise BackupError("the database dump does not match its hash: the archive is damaged")
+        # an older backup's import files (applicants' personal data): neither checked nor put back
+        left_out = sorted(name for name in manifest["files"] if not backed_up(name))
+        files = {name: facts for name, facts in manifest["files"].items() if backed_up(name)}
         bad_files = [
             relative
-            for relative, facts in manifest["files"].items()
+            for relative, facts in files.items()
             if not (Path(work) / "media" / relative).is_file()
             or _sha256(Path(work) / "media" / relative) != facts["sha256"]
         ]
         if bad_files:
             raise BackupError(f"{len(bad_files)} files do not match their hashes, e.g. {bad_files[0]}")
         _load_database(dump)
-        for stored in manifest["files"]:
+        for stored in files:
             with (Path(work) / "media" / stored).open("rb") as content:
                 storage.put(stored, content)
     counts = table_counts()
     return {
         "tables": {t: (n, counts.get(t)) for t, n in manifest["tables"].items() if counts.get(t) != n},
-        "files": [r for r, f in manifest["files"].items() if storage.sha256(r)[0] != f["sha256"]],
+        "files": [r for r, f in files.items() if storage.sha256(r)[0] != f["sha256"]],
+        "left_out": left_out,
         "manifest": manifest,
     }
 

@@ -347,3 +347,16 @@ class WorkerRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.day}"
+
+
+class RateCount(models.Model):
+    """A request counter of core.ratelimit: the salted hash of a client and what it did (never an
+    address), and its count in the window that ends at `expires` (epoch seconds). Counted by one
+    atomic statement, so app processes counting at once lose nothing."""
+
+    name = models.CharField(max_length=200, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires = models.BigIntegerField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,20 +1,25 @@
-"""Counting requests per client in the shared cache (CACHE_URL=db in production, so every app
-process counts together): the client is a salted hash of its address, the salt changing every
-day, so no address is kept. A count also reads the client's key of the day before, whose entry
-lives only as long as its window: a window does not start again at midnight."""
+"""Counting requests per client, in the database, so that every app process counts together and
+atomically: the client is a salted hash of its address, the salt changing every day, so no
+address is kept. A count also reads the client's key of the day before, which counts only while
+its window lasts: a window does not start again at midnight. The addresses a person signed in
+from are remembered, as hashes, in the shared cache."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.cache import cache
+from django.db import connection
 from django.dispatch import receiver
 from django.utils import timezone
 
+from core.jobs import daily_job
 from core.middleware import client_address
+from core.models import RateCount
 
 
 def address_key(request, scope: str) -> str:
@@ -29,24 +34,45 @@ class Key(str):
 
 def over_limit(key: str, limit: int, window: int) -> bool:
     """Counts one more request under `key`; True once more than `limit` came within `window` s
-    (with what the day before's key still counts, for a window that spans midnight)."""
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count + _before(key) > limit
+    (with what the day before's key still counts, for a window that spans midnight). One
+    statement counts, atomically, in the database: app processes counting at once lose nothing,
+    and the window is the one given (a cache's increment would not keep either)."""
+    now = int(time.time())
+    table = connection.ops.quote_name(RateCount._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (name, count, expires) VALUES (%s, 1, %s) "  # noqa: S608  (our own table)
+            f"ON CONFLICT (name) DO UPDATE SET "
+            f"count = CASE WHEN {table}.expires > %s THEN {table}.count + 1 ELSE 1 END, "
+            f"expires = CASE WHEN {table}.expires > %s THEN {table}.expires ELSE %s END "
+            f"RETURNING count",
+            [key, now + window, now, now, now + window],
+        )
+        count = cursor.fetchone()[0]
+    return count + _before(key, now) > limit
 
 
 def seen(key: str) -> int:
     """How many were counted under `key` in its window, without counting one more."""
-    return cache.get(key, 0) + _before(key)
+    now = int(time.time())
+    return _count(key, now) + _before(key, now)
 
 
-def _before(key: str) -> int:
+def _count(key: str, now: int) -> int:
+    found = RateCount.objects.filter(name=key, expires__gt=now).values_list("count", flat=True).first()
+    return found or 0
+
+
+def _before(key: str, now: int) -> int:
     previous = getattr(key, "previous", "")
-    return cache.get(previous, 0) if previous else 0
+    return _count(previous, now) if previous else 0
+
+
+@daily_job("core.rate_counts")
+def remove_rate_counts(*, today: dt.date, cal=None) -> dict:
+    """Counters whose window has ended."""
+    removed, _ = RateCount.objects.filter(expires__lte=int(time.time())).delete()
+    return {"removed": removed}
 
 
 # --- log-in ------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ unlucky file costs at most those and never the worker itself (security review M6
   child's process group. The child is in a process group of its own and dies with its parent.
 - `on_wait` is called about twice a second while the parent waits: the caller's heartbeat and its
   stop check. Whatever it raises kills the child and propagates (e.g. core.jobs.WorkerStopping).
+  A child that dies without a word while the worker is being stopped (systemd may send SIGTERM to
+  every process of the service) raises WorkerStopping too, not LimitExceeded.
 
 A limit reached raises LimitExceeded (its `reason` is "cpu", "memory", "timeout" or "crashed"); an
 exception raised by the function in the child is raised again in the parent."""
@@ -219,6 +221,18 @@ def run_limited(
         process.join(5)
 
 
+def _stop_check(on_wait: Callable[[], None] | None) -> None:
+    """The caller's stop check, before a child that ended without a word counts as crashed: a
+    service manager stopping the worker may send SIGTERM to every process of the service at once
+    (the child dies of it before the worker's next check), and the work must then be given back
+    (core.jobs.WorkerStopping), not failed."""
+    if on_wait is not None:
+        on_wait()
+    from core import jobs  # here: the fork server imports this module before Django is set up
+
+    jobs.checkpoint()
+
+
 def _receive(process, receiving, limits: Limits, on_wait, *, streaming: bool) -> Iterator[Any]:
     deadline = time.monotonic() + limits.timeout
     while True:
@@ -241,6 +255,7 @@ def _receive(process, receiving, limits: Limits, on_wait, *, streaming: bool) ->
             message = receiving.recv()
         except (EOFError, OSError):
             process.join(5)
+            _stop_check(on_wait)  # a stop asked meanwhile wins: the child died of the group's SIGTERM
             code = process.exitcode
             if code in (-signal.SIGXCPU, -signal.SIGKILL, 3):
                 raise LimitExceeded("cpu", limits, f"exit {code}") from None

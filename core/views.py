@@ -21,7 +21,7 @@ from core.files import FileRejected, attachment_response
 from core.forms import ApiTokenForm, DocumentForm, VersionForm
 from core.models import ApiToken, Document, DocumentVersion
 from core.services import add_document_version, create_document
-from core.text import fold
+from core.text import fold, small_int
 from core.tokens import create_token, revoke_token
 
 # PostgreSQL error classes that mean "away or busy for a moment": connection (08), resources
@@ -55,7 +55,7 @@ def home(request):
 @require_POST
 def switch_agency(request):
     value = request.POST.get("agency", "")
-    agency_id = int(value) if value.isdigit() else 0
+    agency_id = small_int(value)
     if not scope_for(request.user).can_view_agency(agency_id):
         raise Http404
     request.session["agency_id"] = agency_id

@@ -133,16 +133,24 @@ def indices(agency, today: dt.date) -> list[Figure]:
     whole = whole or sipas_disclosure.latest_ended(today, kinds=("half", "nine", "year"))
     result = sipas.agency_result(agency.pk, whole, today=today)
     shown = result is not None and result.overall is not None
+    count = result.n if result is not None else None
+    if count is None:  # hidden (or no whole period yet): never "0 responses"
+        definition = _(
+            "Share of answers “satisfied” or “very satisfied” per question, averaged per element and "
+            "over the five elements (QĐ 1001/QĐ-BNV service block); hidden (fewer than %(n)s responses, "
+            "or a small difference from another result)."
+        ) % {"n": result.min_cell if result is not None else sipas.MIN_CELL}
+    else:
+        definition = _(
+            "Share of answers “satisfied” or “very satisfied” per question, averaged per element and "
+            "over the five elements (QĐ 1001/QĐ-BNV service block); %(n)s responses."
+        ) % {"n": count}
     out.append(
         Figure(
             "sipas",
             _("Satisfaction with administrative services (SIPAS, agency survey)"),
             q2(result.overall) if shown else None,
-            _(
-                "Share of answers “satisfied” or “very satisfied” per question, averaged per element and "
-                "over the five elements (QĐ 1001/QĐ-BNV service block); %(n)s responses."
-            )
-            % {"n": result.n if shown else 0},
+            definition,
             _period(whole.start, whole.end) if whole else "—",
             _("Survey of people who used the agency's services"),
         )

@@ -83,6 +83,7 @@ class Figures:
     sipas_responses: int
     par: dict[str, Any] | None
     tables: list[Table] = field(default_factory=list)
+    sipas_period_text: str = ""  # the whole period SIPAS is computed over (not the data window)
 
 
 def _window_end(end: dt.date) -> dt.datetime:
@@ -285,6 +286,7 @@ def collect(agency, period: ReportPeriod) -> Figures:  # noqa: PLR0914
         sipas_overall=q2(sipas_result.overall) if sipas_shown else None,
         sipas_responses=sipas_count,
         par=par_summary(agency, period.year),
+        sipas_period_text=sipas_period.text if sipas_period else "",
     )
     plan_source = f"Kế hoạch {plan.number}" if plan and plan.number else "Kế hoạch CCHC của cơ quan"
     domain_rows = [

@@ -162,13 +162,14 @@ def parts(figures: Figures, texts: dict[str, str]) -> list[Part]:  # noqa: C901,
             if done:
                 part.auto.append(f"Các nhiệm vụ nâng cao Chỉ số SIPAS hoàn thành trong kỳ ({window}):")
                 part.auto += _done_lines(done)
+            sipas_when = figures.sipas_period_text or "chưa có kỳ khảo sát trọn vẹn"  # its own whole period
             if figures.sipas_overall is not None:
                 part.auto.append(
-                    f"Kết quả khảo sát do cơ quan tự thực hiện ({window}): Chỉ số hài lòng về sự phục vụ hành "
+                    f"Kết quả khảo sát do cơ quan tự thực hiện ({sipas_when}): Chỉ số hài lòng về sự phục vụ hành "
                     f"chính đạt {_percent(figures.sipas_overall)} trên {vi_number(figures.sipas_responses)} phiếu."
                 )
             else:
-                part.auto.append(f"Chưa đủ phiếu khảo sát để công bố chỉ số hài lòng ({window}).")
+                part.auto.append(f"Chưa đủ phiếu khảo sát để công bố chỉ số hài lòng ({sipas_when}).")
         if key == "III":
             if figures.tasks.total:
                 part.auto.append(

@@ -77,6 +77,14 @@ def docx_to_pdf(data: bytes, *, on_wait: Callable[[], None] | None = None) -> by
                     process.communicate()
                     raise
         target = Path(work) / "document.pdf"
+        if process.returncode != 0:
+            # a stop asked meanwhile wins: LibreOffice died of the SIGTERM a service manager may
+            # send to every process of the worker's service (the conversion is given back)
+            from core import jobs
+
+            if on_wait is not None:
+                on_wait()
+            jobs.checkpoint()
         if process.returncode != 0 or not target.exists():
             detail = (stderr or stdout).decode(errors="replace").strip()[:500]
             raise ConversionError(f"LibreOffice could not convert the document: {detail or process.returncode}")

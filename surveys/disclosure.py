@@ -21,15 +21,21 @@ The rule
    at least min_cell responses: with A and B their base sets in that cell, A = B, or
    |A - B| >= min_cell, or |B - A| >= min_cell (then A - B mixes the few with at least
    min_cell others, as a shown group of min_cell does). When they do not, the cell
-   is hidden in the smaller result (fewer responses in that cell, then the finer period or
-   group, then the key): both results reach the same decision about each other, so exactly one
-   of the pair hides it. A month and the quarter around it, a campaign starting two days into a
-   month, a unit and a procedure served almost only by it, an item left blank by most: all
-   fall under this one rule.
+   is hidden in the result whose period ends LATER (it becomes available later: a figure
+   already shown is never hidden afterwards), then in the smaller result (fewer responses in
+   that cell, then the finer period or group, then the key): both results reach the same
+   decision about each other, so exactly one of the pair hides it. A result ending earlier that
+   hides the cell anyway settles the pair. A figure shown elsewhere as it is (an agency's own
+   figures on the province page) never hides: the other one does. A month and the quarter
+   around it, a campaign starting two days into a month, a unit and a procedure served almost
+   only by it, an item left blank by most: all fall under this one rule.
 5. Complementary suppression. In a breakdown the groups add up to the total: the groups where
    a cell is hidden must together hold 0 or at least min_cell responses of it, or the total
-   minus the shown groups would give them back; the smallest shown groups are hidden too until
-   they do.
+   minus the shown groups would give them back. Along the groups of one period (all
+   available on the same day) the smallest shown groups are hidden too until they do. Along the
+   periods (a quarter is its months, a year its quarters, ...) the whole ends on or after each
+   of its parts, so the cell is hidden in the WHOLE instead (`complement_whole`): hiding a part
+   would hide a figure that may have been shown since the part ended.
 
 Hiding is never replaced by a rounded or partial number: a hidden cell shows "hidden (fewer
 than N responses)". Hiding more is always safe; the functions here hide as little as the rule
@@ -39,17 +45,23 @@ Time is one of the neighbours
 -----------------------------
 The same result read on two days is two results: if its figures changed in between by a few
 responses, the two readings give those responses away just as two periods would. That is why
-only ended periods are given (rule 1), and why a period is not given either while the mix pool
-(surveys.mixing, PendingResponse) still holds a receipt-link answer dated on or before its end
-for the agency: that answer is written later, into the ended period (`Results.has_ended`).
+only ended periods are given (rule 1), why every decision about a result depends only on
+results that end on or before it does (rules 4 and 5 hide in the later-ending result: what is
+shown on one day is shown, with the same figures, on every later day), and why a period is not
+given either while the mix pool (surveys.mixing, PendingResponse) still holds a receipt-link
+answer dated on or before its end for the agency: that answer is written later, into the ended
+period (`Results.has_ended`).
 The remaining ways a figure already shown can still change, accepted and documented as residual
 risk: a paper form entered, or a file imported, later with a date in an ended period (by the
 counter staff and the managers, who hold the forms anyway), and a response invalidated or
 restored by the administrator (who sees row-level responses anyway). Both are audited.
 
-On the province page the agencies are a breakdown of the province's total (rule 5, the total
-settled first, with the largest min_cell of the agencies), and the total takes part in the
-period comparisons as an agency's total does (rules 3-4).
+On the province page the agencies are a breakdown of the province's total, with the largest
+min_cell of the agencies, and the total takes part in the period comparisons as an agency's
+total does (rules 3-4). Each agency's own figures are public (portal, its dashboard), so the
+agencies hide exactly what they hide on their own: where those hold 1 to min_cell - 1 responses
+of a cell, or an agency differs from the total by a few, the TOTAL hides the cell (rule 5
+along the agencies hides the whole, as along the periods).
 """
 
 from __future__ import annotations
@@ -182,13 +194,16 @@ class Neighbour:
     """Another result the same users can obtain, seen from the query: per cell, the responses it
     counts here and not there (`only_here`), there and not here (`only_there`), and there in all
     (`counts`); with its order key. Cells left out of the maps, and neighbours left out, must
-    differ by nothing or by at least min_cell: they cannot make anything hidden."""
+    differ by nothing or by at least min_cell, or be hidden in a neighbour that ends earlier
+    (its decisions never depend on this result): they cannot make anything hidden."""
 
     key: tuple[str, ...]
     coarseness: int
     counts: Mapping[str, int]
     only_here: Mapping[str, int]
     only_there: Mapping[str, int]
+    end: dt.date = dt.date.min  # the last day of its period
+    shown: bool = False  # shown elsewhere whatever this result shows (an agency's own figures)
 
 
 @dataclass(frozen=True)
@@ -197,6 +212,7 @@ class Query:
     coarseness: int
     counts: Mapping[str, int]  # cell -> responses in its base
     neighbours: Sequence[Neighbour] = field(default_factory=tuple)
+    end: dt.date = dt.date.min  # the last day of its period
 
 
 def _small(n: int, min_cell: int) -> bool:
@@ -219,6 +235,7 @@ def cascade(hidden: set[str], elements: Mapping[str, Sequence[str]]) -> set[str]
 def hidden_cells(query: Query, elements: Mapping[str, Sequence[str]], min_cell: int) -> set[str]:
     """The cells of one result to hide by rules 2-4 (small cells, differencing with its neighbours)."""
     hidden = {cell for cell, n in query.counts.items() if _small(n, min_cell)}
+    later = -query.end.toordinal()
     mine = query.coarseness, query.key
     for other in query.neighbours:
         theirs = other.coarseness, other.key
@@ -226,7 +243,9 @@ def hidden_cells(query: Query, elements: Mapping[str, Sequence[str]], min_cell: 
             here, there = other.only_here.get(cell, 0), other.only_there.get(cell, 0)
             if not (here or there) or here >= min_cell or there >= min_cell:
                 continue
-            if (n, *mine) < (other.counts.get(cell, 0), *theirs):  # the smaller one hides
+            # a figure shown elsewhere never hides: this one does; else the later-ending one
+            # hides, then the smaller one
+            if other.shown or (later, n, *mine) < (-other.end.toordinal(), other.counts.get(cell, 0), *theirs):
                 hidden.add(cell)
     return cascade(hidden, elements)
 
@@ -264,3 +283,23 @@ def complement(
             if grown != out[label]:
                 out[label], changed = grown, True
     return out
+
+
+def complement_whole(
+    whole_hidden: set[str],
+    parts: Mapping[str, tuple[Mapping[str, int], set[str]]],
+    elements: Mapping[str, Sequence[str]],
+    min_cell: int,
+) -> set[str]:
+    """Rule 5 along the periods: parts = label -> (cell counts, cells hidden) of the parts of a
+    whole period that ends on or after each of them; returns the cells hidden in the whole: for
+    each cell the hidden parts hold 1 to min_cell - 1 responses of, the whole hides it (and the
+    parts, maybe shown already, are left as they are)."""
+    out = set(whole_hidden)
+    for cell in sorted({cell for counts, _h in parts.values() for cell in counts}):
+        if cell in out:
+            continue
+        held = sum(counts.get(cell, 0) for counts, hidden in parts.values() if cell in hidden)
+        if _small(held, min_cell):
+            out.add(cell)
+    return cascade(out, elements)

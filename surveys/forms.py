@@ -228,6 +228,13 @@ class CampaignForm(forms.ModelForm):
         start, end = data.get("starts_on"), data.get("ends_on")
         if start and end and end < start:
             self.add_error("ends_on", _("The campaign ends before it starts."))
+        elif end and end < timezone.localdate() and self.instance.pk is None:
+            # its results would appear now over periods whose figures were already given, and the
+            # difference would give away the few answers between them (surveys.disclosure)
+            self.add_error(
+                "ends_on",
+                _("A campaign that has already ended cannot be added: its figures could give away answers."),
+            )
         margin = data.get("margin")
         if margin is not None and not (0 < margin < 1):
             self.add_error("margin", _("Give the margin as a fraction between 0 and 1, e.g. 0.05."))

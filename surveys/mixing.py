@@ -75,6 +75,13 @@ def spend(invitation: SurveyToken) -> bool:
 
 
 @transaction.atomic
+def keep_only(pending: PendingResponse) -> None:
+    """The link is spent with this answer: any other answer held on it (before a crash, on an
+    earlier day) is not the citizen's last word, and is dropped."""
+    PendingResponse.objects.filter(claim=pending.claim).exclude(pk=pending.pk).delete()
+
+
+@transaction.atomic
 def drop(pending: PendingResponse) -> None:
     """The link was spent by another tab: this answer is not counted."""
     PendingResponse.objects.filter(pk=pending.pk).delete()
@@ -128,6 +135,7 @@ def flush(*, before: dt.date | None = None) -> int:
         # the spent links take this transaction's id too: their own spend transactions are gone
         SurveyToken.objects.filter(digest__in=seen, used=True).update(used=True)
         PendingResponse.objects.filter(pk__in=[r.pk for r in ready + extra]).delete()
+        PendingResponse.objects.filter(claim__in=seen).delete()  # a link counts once, whatever the day
         transaction.on_commit(bump_data_version)  # the kept results of every process are stale
     return len(responses)
 
@@ -151,9 +159,10 @@ def waiting(agency_ids: list[int] | None = None) -> int:
 @daily_job("surveys.write_waiting_responses")
 def write_waiting_responses(*, today: dt.date, cal=None) -> dict:
     """Once a day: writes the answers of the days before (one batch), and drops rows left by a
-    crash before their link was spent (from before today, link still open)."""
+    crash before their link was spent (two days old or more, link still open)."""
     written = flush(before=today)
-    stale = PendingResponse.objects.filter(answered_on__lt=today).exclude(
+    # from the day before yesterday: an answer held at 23:59 may see its link spent after midnight
+    stale = PendingResponse.objects.filter(answered_on__lt=today - dt.timedelta(days=1)).exclude(
         claim__in=SurveyToken.objects.filter(used=True).values("digest")
     )
     dropped, _ = stale.delete()

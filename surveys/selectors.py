@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.core.cache import cache as django_cache
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
@@ -282,13 +282,18 @@ class Results:
         dimensions: Iterable[str] | None = None,
         extra_labels: dict[str, list[str]] | None = None,
         seed: dict[tuple, frozenset[str]] | None = None,
+        public: str = "",
     ):
         """rows: tuples of Results.ROW; campaigns: their disclosure.Period; waiting_from: the
         earliest date of an answer still in the mix pool (periods ending on or after it are not
         given); dimensions: the label dimensions kept (default all); extra_labels: more
         dimensions, one label per row (the province's `agency`); seed: cells already hidden
-        elsewhere per (period key, group) (an agency's own figures on the province page)."""
+        elsewhere per (period key, group) (an agency's own figures on the province page); public:
+        a dimension whose groups are shown elsewhere as they are (the province's `agency`: each
+        agency's own figures are public): they hide only what the seed and their small cells
+        hide, and what they would need hidden is hidden in the whole instead."""
         self.rows = rows
+        self.public = public
         self.form, self.today, self.min_cell = form, today, min_cell
         self.waiting_from = waiting_from
         self.seed = seed or {}
@@ -434,6 +439,10 @@ class Results:
         if found is not None:
             return found
         k = self.min_cell
+        if self.public and group[0] == self.public:  # shown elsewhere: its small cells only
+            small = {c for c, n in self._cell_counts(population, p, group).counts.items() if 0 < n < k}
+            found = self._pairwise[key] = frozenset(disclosure.cascade(small, self.elements))
+            return found
         a = self.bits(population, p, group)
         shape_a = self._cell_counts(population, p, group)
         neighbours = []
@@ -466,6 +475,10 @@ class Results:
                     continue
                 here, there = a & ~b, b & ~a
                 cells = self._conflicts(here, there)
+                if cells and other_p.end < p.end:
+                    # a result that ends earlier hides what it hides whatever ends later (its
+                    # decisions look only at results ending no later): no need to hide it here too
+                    cells -= self.own(population, other_p, other_g)
                 if cells:
                     neighbours.append(
                         disclosure.Neighbour(
@@ -474,9 +487,11 @@ class Results:
                             {c: (b & self.base[c]).bit_count() for c in cells},
                             {c: (here & self.base[c]).bit_count() for c in cells},
                             {c: (there & self.base[c]).bit_count() for c in cells},
+                            other_p.end,
+                            bool(self.public) and other_g[0] == self.public,
                         )
                     )
-        query = disclosure.Query((p.key, *group), self._coarseness(p, group), dict(shape_a.counts), neighbours)
+        query = disclosure.Query((p.key, *group), self._coarseness(p, group), dict(shape_a.counts), neighbours, p.end)
         found = frozenset(disclosure.hidden_cells(query, self.elements, k))
         self._pairwise[key] = found
         return found
@@ -506,8 +521,9 @@ class Results:
     def table(self, population: str, dimension: str, year: int | None) -> dict[tuple, set[str]]:
         """Hidden cells of every (period, group) of one dimension ('' = the whole agency) over
         the ended periods of a year (None: the campaigns), after complementary suppression
-        along the periods (a year is its months, ...) and along the groups (the agency is its
-        units, ...). The whole agency's column is settled first and never changed by a group.
+        along the periods (a year is its months, ...: the whole, which ends last, hides) and
+        along the groups (the agency is its units, ...: more groups hide). The whole agency's
+        column is settled first and never changed by a group.
 
         A family (a whole and its parts) is worked out again only when one of its sets changed
         since it last changed nothing (complementary suppression is a function of them, and
@@ -527,31 +543,49 @@ class Results:
                 for whole, parts in self._partitions(year)
                 if whole.key in ended and all(x.key in ended for x in parts)
             ]
+        if dimension and dimension == self.public:  # shown elsewhere as they are
+            hidden = {
+                (p.key, (dimension, label)): set(self.own(population, p, (dimension, label)))
+                for p in periods
+                for label in self.labels.get(dimension, {})
+            }
+            self._tables[key] = hidden
+            return hidden
         if dimension:
             totals = self.table(population, "", year)
             groups = [(dimension, label) for label in self.labels.get(dimension, {})]
         else:
             totals, groups = {}, [("", "")]
         hidden = {(p.key, g): set(self.own(population, p, g)) for p in periods for g in groups}
+        public = [(self.public, label) for label in self.labels.get(self.public, {})] if self.public else []
+        if not dimension and public:  # the public groups, as they are, for the total's families below
+            hidden.update(self.table(population, self.public, year))
         settled: dict[int, tuple] = {}  # family -> the sets it last left unchanged
         changed = True
         while changed:
             changed = False
-            families = [
-                # along the periods, for each group: the whole period hides nothing here if it is a total
+            families: list[tuple[Any, ...]] = [
+                # along the periods, for each group: the whole period hides (it ends last)
                 (
                     hidden.get((whole.key, g), set()),
                     {x.key: (x, g) for x in parts},
+                    (whole.key, g),
                 )
                 for g in groups
                 for whole, parts in partitions
             ]
             if dimension:
-                families += [(totals[(p.key, ("", ""))], {g: (p, g) for g in groups}) for p in periods]
-            for number, (total_hidden, members) in enumerate(families):
+                families += [(totals[(p.key, ("", ""))], {g: (p, g) for g in groups}, None) for p in periods]
+            elif public:  # the total is the public groups: it hides what they would give back
+                families += [
+                    (hidden[(p.key, ("", ""))], {g: (p, g) for g in public}, (p.key, ("", ""))) for p in periods
+                ]
+            for number, (total_hidden, members, whole_key) in enumerate(families):
                 present = [(label, p, g) for label, (p, g) in members.items() if (p.key, g) in hidden]
                 if not present:
                     continue
+                if whole_key is not None:
+                    total_hidden = hidden.get(whole_key, total_hidden)  # as this pass left it
                 state = (total_hidden, *(hidden[(p.key, g)] for _label, p, g in present))
                 if not any(state[1:]):
                     continue  # nothing hidden among the parts: nothing to complete
@@ -561,6 +595,14 @@ class Results:
                 counted = {
                     label: (self._cell_counts(population, p, g).counts, hidden[(p.key, g)]) for label, p, g in present
                 }
+                if whole_key is not None:
+                    whole = disclosure.complement_whole(set(total_hidden), counted, self.elements, self.min_cell)
+                    if whole_key in hidden and whole != total_hidden:
+                        hidden[whole_key] = whole
+                        changed = True
+                    else:
+                        settled[number] = state
+                    continue
                 done = disclosure.complement(set(total_hidden), counted, self.elements, self.min_cell)
                 moved = False
                 for label, cells in done.items():
@@ -758,7 +800,7 @@ def pooled(parts: list[tuple[str, Results]], form: Form, *, today: dt.date) -> R
     (complementary suppression, the total settled first), each hiding at least what its own
     dashboard hides. The smallest cell is the largest of the agencies'."""
     rows = [row for _name, r in parts for row in r.rows]
-    names = [name for name, r in parts for _row in r.rows]
+    names = [name for name, r in parts for _row in r.rows]  # the agencies' keys (their pk)
     seed = {}
     for name, r in parts:
         for p in r.periods:
@@ -775,26 +817,38 @@ def pooled(parts: list[tuple[str, Results]], form: Form, *, today: dt.date) -> R
         dimensions=(),
         extra_labels={"agency": names},
         seed=seed,
+        public="agency",
     )
 
 
 def province_results(
-    parts: list[tuple[str, Results]], form: Form, p: disclosure.Period, *, today: dt.date, found: Results | None = None
+    parts: list[tuple[str, Results]],
+    form: Form,
+    p: disclosure.Period,
+    *,
+    today: dt.date,
+    found: Results | None = None,
+    names: dict[str, str] | None = None,
 ) -> tuple[Result, list[Result]]:
-    """The province's total and each agency's figures over a whole period (province page)."""
+    """The province's total and each agency's figures over a whole period (province page);
+    parts are keyed by agency (its pk), shown under `names` (two communes may share a name)."""
     together = found or pooled(parts, form, today=today)
     total = together.result(p)
-    groups = [together.result(p, ("agency", name)) for name, _r in parts]
-    return total, [g for g in groups if g.index.responses]
+    groups = [together.result(p, ("agency", key)) for key, _r in parts]
+    names = names or {}
+    return total, [
+        dataclasses.replace(g, group=("agency", names.get(g.group[1], g.group[1]))) for g in groups if g.index.responses
+    ]
 
 
 def province(agencies: list[tuple[int, str]], form: Form, p: disclosure.Period, *, today: dt.date):
     """province_results over the agencies' kept Results, the pooled one kept as well."""
     versions = data_versions([pk for pk, _name in agencies], form)
-    parts = [(name, results(pk, form, today=today, version=versions[pk])) for pk, name in agencies]
-    key = ("province", form.code, today, tuple((pk, name, versions[pk]) for pk, name in agencies))
+    parts = [(str(pk), results(pk, form, today=today, version=versions[pk])) for pk, _name in agencies]
+    key = ("province", form.code, today, tuple((pk, versions[pk]) for pk, _name in agencies))
     together = memoised(key, lambda: pooled(parts, form, today=today))
-    return province_results(parts, form, p, today=today, found=together)
+    names = {str(pk): name for pk, name in agencies}
+    return province_results(parts, form, p, today=today, found=together, names=names)
 
 
 def published_period(kind: str, year: int, number: int, today: dt.date) -> disclosure.Period | None:

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.privacy import redact
@@ -25,9 +24,10 @@ class SurveyError(ValueError):
 
 def attach_responses(campaign: Campaign) -> int:
     """A new campaign takes the responses already given in its period for its units and
-    procedures (those in no campaign, or in one that started before it: the latest wins)."""
+    procedures that are in no campaign yet. It never takes them from another campaign: that
+    campaign's figures, perhaps already read, would change by a few answers (issue 18)."""
     qs = Response.objects.filter(
-        Q(campaign=None) | Q(campaign__starts_on__lt=campaign.starts_on),
+        campaign=None,
         agency_id=campaign.agency_id,
         answered_on__gte=campaign.starts_on,
         answered_on__lte=campaign.ends_on,
@@ -120,6 +120,7 @@ def redeem(invitation: SurveyToken, answers: Answers, *, questionnaire: str, cha
     if not mixing.spend(invitation):
         mixing.drop(pending)
         return False
+    mixing.keep_only(pending)  # an answer held before a crash, on this link, is not counted too
     return True
 
 

@@ -31,6 +31,7 @@ from core import sheets
 from core.access import current_agency_or_404, scope_for
 from core.models import Agency
 from core.services import log_action
+from core.text import small_int
 from procedures.access import can_receive
 from procedures.documents import qr_png
 from surveys import access, disclosure, importing, mixing, selectors, services
@@ -86,7 +87,7 @@ PERIOD_KINDS = {
 
 
 def _int(text, default: int) -> int:
-    return int(text) if str(text or "").isdigit() else default
+    return small_int(text, default)
 
 
 def _chosen_period(request, campaigns: list[Campaign], today: dt.date) -> disclosure.Period:
@@ -235,7 +236,13 @@ def campaigns(request):
             )
             messages.success(request, _("Campaign %(name)s created.") % {"name": campaign.name})
             return redirect("surveys:campaign", pk=campaign.pk)
-    rows = [(c, selectors.responses([agency.pk], campaign=c).count()) for c in Campaign.objects.filter(agency=agency)]
+    # a running campaign's count, read day by day, gives the answers in between away: the
+    # managers, who plan the sample (and see the plan's counts), see it; the others do not
+    counts = scope.is_manager(agency.pk)
+    rows = [
+        (c, selectors.responses([agency.pk], campaign=c).count() if counts else None)
+        for c in Campaign.objects.filter(agency=agency)
+    ]
     return render(request, "surveys/campaigns.html", {"rows": rows, "form": form, "manager": manager})
 
 
@@ -274,9 +281,9 @@ def campaign_qr(request, pk):
         raise Http404
     unit = request.GET.get("unit", "")
     if unit:
-        if not unit.isdigit() or not agency.units.filter(pk=int(unit)).exists():
+        if not small_int(unit) or not agency.units.filter(pk=small_int(unit)).exists():
             raise Http404
-        path = reverse("survey_counter", args=[campaign.open_key, int(unit)])
+        path = reverse("survey_counter", args=[campaign.open_key, small_int(unit)])
     else:
         path = reverse("survey_open", args=[campaign.open_key])
     return HttpResponse(qr_png(request.build_absolute_uri(path)), content_type="image/png")

@@ -96,6 +96,9 @@ def test_indices_with_definitions_and_small_samples_hidden(anon, org, cal):
     page = anon.get(reverse("portal_indices", args=[org.agency.code]))
     sipas = next(f for f in page.context["indices"] if f.key == "sipas")
     assert sipas.value is None  # 4 responses: fewer than 5, not published
+    # and its definition says hidden, never "0 responses" (issue 18 review, second pass)
+    assert "0 responses" not in sipas.definition and "0 phiếu" not in sipas.definition
+    assert "5" in sipas.definition and ("hidden" in sipas.definition or "ẩn" in sipas.definition)
     Response.objects.create(
         agency=org.agency,
         channel="online",

@@ -621,3 +621,15 @@ def test_old_generated_files_are_removed_with_their_stored_file(org, settings, t
     assert jobs.remove_old_files(today=today) == {"removed": 1}
     assert set(GeneratedFile.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}  # not made yet: kept
     assert not default_storage.exists(old.file.name) and default_storage.exists(recent.file.name)
+
+
+def test_the_sipas_line_names_the_survey_period_not_the_data_window(org, tasks):
+    """SIPAS is computed over a whole period (`sipas_period`), not over the report's data window:
+    the outline's sentence names that period (issue 18 review, second pass)."""
+    from reports.outline import parts
+
+    figures = collect(org.agency, report_period("year", 2026))
+    window = figures.period.window_text()
+    lines = [line for part in parts(figures, {}) for line in part.auto if "khảo sát" in line and "hài lòng" in line]
+    assert lines and figures.sipas_period_text
+    assert all(figures.sipas_period_text in line and window not in line for line in lines), (lines, window)

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document as Docx
 from openpyxl import Workbook
 
@@ -503,12 +504,18 @@ def test_campaign_form_refuses_a_backwards_period(client, org):
         {"name": "X", "starts_on": "2026-06-01", "ends_on": "2026-01-01", "margin": "0.05", "min_cell": 5},
     )
     assert page.status_code == 200 and page.context["form"].errors["ends_on"]
+    start = timezone.localdate()
+    ended = client.post(  # a campaign that has ended already would add a result over read periods
+        reverse("surveys:campaigns"),
+        {"name": "X", "starts_on": start - dt.timedelta(days=90), "ends_on": start - dt.timedelta(days=1)},
+    )
+    assert ended.status_code == 200 and ended.context["form"].errors["ends_on"]
     ok = client.post(
         reverse("surveys:campaigns"),
         {
             "name": "Q3",
-            "starts_on": "2026-07-01",
-            "ends_on": "2026-09-30",
+            "starts_on": start - dt.timedelta(days=30),
+            "ends_on": start + dt.timedelta(days=60),
             "margin": "0.05",
             "min_cell": 5,
             "units": [org.unit_a.pk],
@@ -570,18 +577,20 @@ def test_the_province_compares_its_agencies(client, org):
     client.force_login(org.appraiser)
     page = client.get(reverse("surveys:province"), {"year": 2026, "period": "half"})
     groups = {g.label: g for g in page.context["groups"]}
-    assert page.context["index"].responses == 6 and not page.context["suppressed"]
-    # the total is settled first (issue 18 review): the Ban's 5 differ from it by the other
-    # agency's one response, so the Ban is hidden here, and the other agency as well
-    assert groups[org.agency.name].suppressed and groups[org.other.name].suppressed
+    # an agency's own figures are public (its dashboard, the portal): the Ban's 5 stay shown as
+    # they are there, the other agency's one response is hidden, and so is the total (6), or
+    # the total minus the Ban would give that one response (issue 18 review, second pass)
+    assert page.context["index"].responses == 6 and page.context["suppressed"]
+    assert groups[org.agency.name].n == 5 and groups[org.other.name].suppressed
     make(org, 4, day=dt.date(2026, 4, 1))
     for _n in range(4):
         make(org, 4, day=dt.date(2026, 4, 2))
     page = client.get(reverse("surveys:province"), {"year": 2026, "period": "half"})
     groups = {g.label: g for g in page.context["groups"]}
     # the Ban's 10 and the total's 11: the Ban's own figures hide nothing, but the total minus
-    # the Ban would give the other agency's one response: the Ban (the smaller) is hidden
-    assert page.context["index"].responses == 11 and groups[org.agency.name].suppressed
+    # the Ban would give the other agency's one response: the total is hidden, the Ban shown
+    assert page.context["index"].responses == 11 and page.context["suppressed"]
+    assert groups[org.agency.name].n == 10 and groups[org.other.name].suppressed
 
 
 def test_api_gives_the_index_of_the_agency_only(client, org):
@@ -633,16 +642,23 @@ def test_a_selection_of_few_responses_is_hidden(client, org):
 
 
 def test_a_new_campaign_takes_the_responses_of_its_period(client, org):
-    make(org, 5, unit=org.unit_a, day=dt.date(2026, 2, 1))
-    make(org, 5, unit=org.unit_b, day=dt.date(2026, 2, 1))
-    make(org, 5, unit=org.unit_a, day=dt.date(2026, 5, 1))
+    today = timezone.localdate()
+    start, end = today - dt.timedelta(days=20), today + dt.timedelta(days=40)
+    make(org, 5, unit=org.unit_a, day=today - dt.timedelta(days=10))
+    make(org, 5, unit=org.unit_b, day=today - dt.timedelta(days=10))
+    make(org, 5, unit=org.unit_a, day=today - dt.timedelta(days=30))  # before the campaign
+    earlier = Campaign.objects.create(
+        agency=org.agency, name="Đợt trước", starts_on=start - dt.timedelta(days=5), ends_on=end
+    )
+    taken = make(org, 5, unit=org.unit_a, day=today - dt.timedelta(days=5))
+    Response.objects.filter(pk=taken.pk).update(campaign=earlier)  # another campaign's: never taken
     client.force_login(org.office)
     client.post(
         reverse("surveys:campaigns"),
         {
             "name": "Q1",
-            "starts_on": "2026-01-01",
-            "ends_on": "2026-03-31",
+            "starts_on": start,
+            "ends_on": end,
             "margin": "0.05",
             "min_cell": 5,
             "units": [org.unit_a.pk],
@@ -650,7 +666,8 @@ def test_a_new_campaign_takes_the_responses_of_its_period(client, org):
     )
     campaign = Campaign.objects.get(name="Q1")
     assert list(Response.objects.filter(campaign=campaign).values_list("unit", flat=True)) == [org.unit_a.pk]
-    results = selectors.Results.of_agency(org.agency.pk, FORM, today=dt.date(2026, 12, 7))
+    assert Response.objects.filter(campaign=earlier).count() == 1
+    results = selectors.Results.of_agency(org.agency.pk, FORM, today=end + dt.timedelta(days=1))
     points = {p.name: results.result(p) for p in results.periods if p.kind == "campaign"}
     assert points["Q1"].index.responses == 1 and points["Q1"].suppressed and points["Q1"].overall is None
 

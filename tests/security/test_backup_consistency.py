@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -116,8 +117,12 @@ CRAFTED = [
     "evidence/a\x00b",
     "evidence/a\nb",
     "evidence\\..\\..\\x",
-    "held/x.xlsx",
-    "imports/1.upload",
+    "held/../x",
+    "imports/../x",
+    "imports/../../x",
+    "imports/a\x00b",
+    "imports\\..\\x",
+    "/imports/x",
     "manifest.json",
     "x",
 ]
@@ -172,3 +177,38 @@ def test_dossier_import_files_are_left_out_and_personal_files_are_listed(tmp_pat
     printed = out.getvalue()
     assert "personal data in the archive" in printed and "1 evidence files" in printed
     assert "imports/" in printed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_of_the_previous_version_with_import_files_restores_without_them(tmp_path, org):
+    """The previous version archived dossier import files (`imports/<upload>`) too, with format 1:
+    such a backup still restores; its import files are not put back, and the restore says so."""
+    create_document(
+        actor=org.office, agency=org.agency, unit=org.unit_a, fileobj=_pdf(1), filename="a.pdf", abstract="A"
+    )
+    archive, older = tmp_path / "new.tar.gz", tmp_path / "older.tar.gz"
+    backup.create(archive)
+    upload = "Nguyễn Văn A,0912345678,012345678901\n".encode()
+    with tarfile.open(archive, "r:gz") as source, tarfile.open(older, "w:gz") as target:
+        for member in source.getmembers():
+            data = source.extractfile(member).read()
+            if member.name == "manifest.json":  # as the previous version wrote it
+                manifest = json.loads(data)
+                manifest["files"]["imports/7.upload"] = {"sha256": hashlib.sha256(upload).hexdigest(), "size": 7}
+                del manifest["left_out"]
+                data = json.dumps(manifest).encode()
+                member.size = len(data)
+            target.addfile(member, io.BytesIO(data))
+        entry = tarfile.TarInfo("media/imports/7.upload")
+        entry.size = len(upload)
+        target.addfile(entry, io.BytesIO(upload))
+    _empty_everything()
+    out = StringIO()
+    call_command("restore", str(older), stdout=out)
+    assert not default_storage.exists("imports/7.upload")
+    assert not (Path(settings.MEDIA_ROOT) / "imports").exists()
+    assert DocumentVersion.objects.count() == 1
+    assert default_storage.exists(DocumentVersion.objects.get().file.name)
+    printed = out.getvalue()
+    assert "left out: 1 import files of an older backup" in printed
+    assert backup.restore(older, force=True)["left_out"] == ["imports/7.upload"]

@@ -104,3 +104,11 @@ def test_walking_dossier_codes_is_rate_limited_per_address(client, real_dossier,
     assert real_dossier.code not in held.content.decode()
     other = client.get(reverse("dossier_status", args=[real_dossier.code]), REMOTE_ADDR="198.51.100.8")
     assert other.status_code == 200 and real_dossier.code in other.content.decode()
+
+
+def test_digits_of_other_scripts_in_a_query_are_no_server_error(client, org):
+    """ "²".isdigit() is true but int("²") fails: ids and years are read as plain ASCII digits."""
+    client.force_login(org.office)
+    assert client.post(reverse("switch_agency"), {"agency": "²"}).status_code == 404
+    page = client.get(reverse("surveys:dashboard"), {"campaign": "all", "year": "²", "number": "٣"})
+    assert page.status_code == 200

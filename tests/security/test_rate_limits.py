@@ -3,7 +3,9 @@ together; django-axes locks each user name on its own), and API calls per token 
 
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
+from django.db import connection, connections
 from django.urls import reverse
 
 from api.api import api
@@ -47,3 +49,48 @@ def test_a_window_does_not_start_again_at_midnight(client, org, settings, monkey
     assert client.get(url).status_code == 429
     monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2026, 12, 9))  # the day before now counts 1
     assert client.get(url).status_code == 404
+
+
+class Clock:
+    def __init__(self, now: float):
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+
+def test_a_window_lasts_as_long_as_it_was_given(db, monkeypatch):
+    """The counters are kept in the database with their window's end: a day's cap holds for the
+    day, however quiet the client is between two requests (a cache's increment would rewrite the
+    entry with the cache's default lifetime of 5 minutes)."""
+    from core import ratelimit
+
+    clock = Clock(1_800_000_000)
+    monkeypatch.setattr(ratelimit, "time", clock)
+    key = ratelimit.Key("rate:test:client")
+    assert not ratelimit.over_limit(key, 2, 86400)
+    assert not ratelimit.over_limit(key, 2, 86400)
+    clock.now += 3 * 3600  # three quiet hours
+    assert ratelimit.over_limit(key, 2, 86400) and ratelimit.seen(key) == 3
+    clock.now += 86400  # the window is over: counting starts again
+    assert ratelimit.seen(key) == 0 and not ratelimit.over_limit(key, 2, 86400)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="app processes counting at once: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_requests_counted_at_once_are_all_counted():
+    """Twenty requests of one client counted at the same moment by different connections (app
+    processes): the count is 20, none lost."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from core import ratelimit
+
+    def count(_n):
+        try:
+            return ratelimit.over_limit("rate:test:burst", 1000, 600)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        list(pool.map(count, range(20)))
+    assert ratelimit.seen("rate:test:burst") == 20

@@ -197,14 +197,33 @@ def test_a_spent_link_cannot_answer_again_and_keeps_nothing_of_the_response(link
 
 
 def test_the_daily_job_writes_the_days_before_and_drops_what_a_crash_left(links, today):
-    yesterday = today - dt.timedelta(days=1)
+    yesterday, before = today - dt.timedelta(days=1), today - dt.timedelta(days=2)
     services.redeem(links[0], give(4), questionnaire="q", channel="online", day=yesterday)
-    mixing.hold(links[1], give(1), questionnaire="q", channel="online", day=yesterday)  # link never spent
+    mixing.hold(links[1], give(1), questionnaire="q", channel="online", day=before)  # link never spent
     services.redeem(links[2], give(2), questionnaire="q", channel="online", day=today)
     result = mixing.write_waiting_responses(today=today)
     assert result == {"written": 1, "dropped": 1}
     assert Response.objects.get().answers["q15"] == 4
     assert mixing.waiting([links[0].agency_id]) == 1  # today's answer waits for tonight
+
+
+def test_an_answer_held_just_before_midnight_is_kept(links, today):
+    """Held at 23:59, its link spent after the night's job began: the job does not drop it."""
+    yesterday = today - dt.timedelta(days=1)
+    pending = mixing.hold(links[0], give(3), questionnaire="q", channel="online", day=yesterday)
+    assert mixing.write_waiting_responses(today=today) == {"written": 0, "dropped": 0}
+    assert mixing.spend(links[0])
+    mixing.keep_only(pending)
+    assert mixing.write_waiting_responses(today=today + dt.timedelta(days=1))["written"] == 1
+
+
+def test_a_link_answered_again_after_a_crash_counts_once_with_the_last_answer(links, today):
+    yesterday = today - dt.timedelta(days=1)
+    mixing.hold(links[0], give(1), questionnaire="q", channel="online", day=yesterday)  # then a crash
+    assert services.redeem(links[0], give(5), questionnaire="q", channel="online", day=today)
+    mixing.write_waiting_responses(today=today)
+    mixing.write_waiting_responses(today=today + dt.timedelta(days=1))
+    assert [r.answers["q15"] for r in Response.objects.all()] == [5]
 
 
 def test_a_batch_is_stored_in_random_order(links, today, monkeypatch):

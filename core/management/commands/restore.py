@@ -24,6 +24,10 @@ class Command(BaseCommand):
                 self.stderr.write(f"file {name}: differs from the backup")
             raise CommandError("the restore does not match the backup")
         manifest = report["manifest"]
-        self.stdout.write(
-            f"restored {archive}: {len(manifest['tables'])} tables and {len(manifest['files'])} files, all checked"
-        )
+        restored = len(manifest["files"]) - len(report["left_out"])
+        self.stdout.write(f"restored {archive}: {len(manifest['tables'])} tables and {restored} files, all checked")
+        if report["left_out"]:
+            self.stdout.write(
+                f"left out: {len(report['left_out'])} import files of an older backup (applicants' personal data, "
+                "not put back)"
+            )
