@@ -52,6 +52,16 @@ class LimitExceeded(Exception):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason, self.limits, self.detail = reason, limits, detail
 
+    def message(self, *, slow: str, memory: str, stopped: str) -> str:
+        """The caller's sentence for this stop: `slow` (CPU or wall clock) takes %(seconds)s,
+        `memory` %(mb)s, `stopped` (any other end) %(detail)s."""
+        if self.reason in ("cpu", "timeout"):
+            seconds = self.limits.cpu_seconds if self.reason == "cpu" else self.limits.timeout
+            return slow % {"seconds": f"{seconds:g}"}
+        if self.reason == "memory":
+            return memory % {"mb": self.limits.memory_mb}
+        return stopped % {"detail": self.detail or self.reason}
+
 
 def _address_space() -> int:
     """The process's address space now, in bytes (Linux; 0 elsewhere)."""
@@ -160,6 +170,37 @@ def _kill(process) -> None:
     process.join(5)
 
 
+def _run(
+    func: Callable[..., Any],
+    args: tuple[Any, ...],
+    *,
+    cpu_seconds: int,
+    memory_mb: int,
+    timeout: float,
+    on_wait: Callable[[], None] | None,
+    context: str,
+    streaming: bool,
+) -> Iterator[Any]:
+    """The limited child's messages, in order; closing the iterator early kills the child."""
+    limits = Limits(cpu_seconds, memory_mb, timeout)
+    ctx = _context(context)
+    receiving, sending = ctx.Pipe(duplex=False)
+    process = ctx.Process(
+        target=_child,
+        args=(func, args, limits, sending, _language(), streaming, context == "fork"),
+        daemon=True,
+    )
+    process.start()
+    sending.close()
+    try:
+        yield from _receive(process, receiving, limits, on_wait, streaming=streaming)
+    finally:
+        receiving.close()
+        if process.is_alive():
+            _kill(process)
+        process.join(5)
+
+
 def stream_limited(
     func: Callable[..., None],
     *args: Any,
@@ -171,23 +212,16 @@ def stream_limited(
 ) -> Iterator[Any]:
     """Runs func(send, *args) in a limited child and yields what it sends, in order. Closing the
     iterator early kills the child."""
-    limits = Limits(cpu_seconds, memory_mb, timeout)
-    ctx = _context(context)
-    receiving, sending = ctx.Pipe(duplex=False)
-    process = ctx.Process(
-        target=_child,
-        args=(func, args, limits, sending, _language(), True, context == "fork"),
-        daemon=True,
+    return _run(
+        func,
+        args,
+        cpu_seconds=cpu_seconds,
+        memory_mb=memory_mb,
+        timeout=timeout,
+        on_wait=on_wait,
+        context=context,
+        streaming=True,
     )
-    process.start()
-    sending.close()
-    try:
-        yield from _receive(process, receiving, limits, on_wait, streaming=True)
-    finally:
-        receiving.close()
-        if process.is_alive():
-            _kill(process)
-        process.join(5)
 
 
 def run_limited(
@@ -200,25 +234,20 @@ def run_limited(
     context: str = "forkserver",
 ) -> Any:
     """func(*args) worked out in a limited child; its result (pickled back), or its exception."""
-    limits = Limits(cpu_seconds, memory_mb, timeout)
-    ctx = _context(context)
-    receiving, sending = ctx.Pipe(duplex=False)
-    process = ctx.Process(
-        target=_child,
-        args=(func, args, limits, sending, _language(), False, context == "fork"),
-        daemon=True,
+    messages = _run(
+        func,
+        args,
+        cpu_seconds=cpu_seconds,
+        memory_mb=memory_mb,
+        timeout=timeout,
+        on_wait=on_wait,
+        context=context,
+        streaming=False,
     )
-    process.start()
-    sending.close()
-    try:
-        for result in _receive(process, receiving, limits, on_wait, streaming=False):
+    with contextlib.closing(messages):  # the child is stopped and joined before the result is returned
+        for result in messages:
             return result
-        raise LimitExceeded("crashed", limits, "no result")  # pragma: no cover  (_receive raises first)
-    finally:
-        receiving.close()
-        if process.is_alive():
-            _kill(process)
-        process.join(5)
+    raise LimitExceeded("crashed", Limits(cpu_seconds, memory_mb, timeout), "no result")  # pragma: no cover
 
 
 def _stop_check(on_wait: Callable[[], None] | None) -> None:

@@ -548,14 +548,11 @@ def _in_parallel(path: Path) -> bool:
 
 
 def _limit_message(exc: sandbox.LimitExceeded) -> str:
-    if exc.reason in ("cpu", "timeout"):
-        seconds = exc.limits.cpu_seconds if exc.reason == "cpu" else exc.limits.timeout
-        return _("Reading the file took too long: it was stopped after %(seconds)s seconds.") % {
-            "seconds": f"{seconds:g}"
-        }
-    if exc.reason == "memory":
-        return _("Reading the file needed too much memory (more than %(mb)s MB).") % {"mb": exc.limits.memory_mb}
-    return _("The process reading the file stopped (%(detail)s).") % {"detail": exc.detail or exc.reason}
+    return exc.message(
+        slow=_("Reading the file took too long: it was stopped after %(seconds)s seconds."),
+        memory=_("Reading the file needed too much memory (more than %(mb)s MB)."),
+        stopped=_("The process reading the file stopped (%(detail)s)."),
+    )
 
 
 ENDED = (DossierImport.State.DONE, DossierImport.State.REFUSED, DossierImport.State.FAILED)

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,6 +21,7 @@ from core import uploads
 from core.access import current_agency, current_agency_or_404
 from core.deadlines import LOCAL
 from core.models import Unit
+from core.ratelimit import address_key, over_limit
 from core.services import diff, history_for, load_calendar, log_action
 from core.text import fold
 from procedures import catalogue, documents, services
@@ -623,10 +625,6 @@ def public_status(request, code):
     are limited per address (DOSSIER_STATUS_LIMIT in DOSSIER_STATUS_WINDOW_SECONDS), so the
     register cannot be walked through sequential codes, and a wrong code gets one answer (same
     status, page and length, the code not repeated) however close it is to a real one."""
-    from django.conf import settings
-
-    from core.ratelimit import address_key, over_limit
-
     window = settings.DOSSIER_STATUS_WINDOW_SECONDS
     if over_limit(address_key(request, "dossier-status"), settings.DOSSIER_STATUS_LIMIT, window):
         response = render(request, "procedures/public_status.html", {"reason": "too_many", "minutes": window // 60})

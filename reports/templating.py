@@ -118,18 +118,13 @@ def render_limited(data: bytes, context: dict[str, Any], *, on_wait=None) -> byt
 
 
 def limit_message(exc: sandbox.LimitExceeded) -> str:
-    if exc.reason in ("cpu", "timeout"):
-        seconds = exc.limits.cpu_seconds if exc.reason == "cpu" else exc.limits.timeout
-        return _(
-            "The template takes too long to fill in (it was stopped after %(seconds)s seconds): check its loops."
-        ) % {"seconds": f"{seconds:g}"}
-    if exc.reason == "memory":
-        return _(
+    return exc.message(
+        slow=_("The template takes too long to fill in (it was stopped after %(seconds)s seconds): check its loops."),
+        memory=_(
             "The template needs too much memory to fill in (more than %(mb)s MB): check its loops and repeated text."
-        ) % {"mb": exc.limits.memory_mb}
-    return _("The template could not be filled in: the process filling it in stopped (%(detail)s).") % {
-        "detail": exc.detail or exc.reason
-    }
+        ),
+        stopped=_("The template could not be filled in: the process filling it in stopped (%(detail)s)."),
+    )
 
 
 def report_context(report, figures: Figures, parts: list[Part]) -> dict[str, Any]:

@@ -86,10 +86,6 @@ PERIOD_KINDS = {
 }
 
 
-def _int(text, default: int) -> int:
-    return small_int(text, default)
-
-
 def _chosen_period(request, campaigns: list[Campaign], today: dt.date) -> disclosure.Period:
     """The dashboard's period: a campaign (?campaign=pk) or a calendar period (?year=&period=&number=);
     by default the latest ended campaign, else the latest ended quarter. No free dates (issue 18)."""
@@ -102,8 +98,8 @@ def _chosen_period(request, campaigns: list[Campaign], today: dt.date) -> disclo
     latest = disclosure.latest_ended(today, kinds=("quarter",)) or disclosure.period("quarter", today.year, 1)
     kind = request.GET.get("period", latest.kind)
     try:
-        number = _int(request.GET.get("number"), latest.number if kind == latest.kind else 1)
-        return disclosure.period(kind, _int(request.GET.get("year"), latest.year), number)
+        number = small_int(request.GET.get("number"), latest.number if kind == latest.kind else 1)
+        return disclosure.period(kind, small_int(request.GET.get("year"), latest.year), number)
     except disclosure.PeriodError:
         return latest
 
@@ -281,9 +277,10 @@ def campaign_qr(request, pk):
         raise Http404
     unit = request.GET.get("unit", "")
     if unit:
-        if not small_int(unit) or not agency.units.filter(pk=small_int(unit)).exists():
+        unit_id = small_int(unit)
+        if not unit_id or not agency.units.filter(pk=unit_id).exists():
             raise Http404
-        path = reverse("survey_counter", args=[campaign.open_key, small_int(unit)])
+        path = reverse("survey_counter", args=[campaign.open_key, unit_id])
     else:
         path = reverse("survey_open", args=[campaign.open_key])
     return HttpResponse(qr_png(request.build_absolute_uri(path)), content_type="image/png")
