@@ -165,11 +165,11 @@ def parts(figures: Figures, texts: dict[str, str]) -> list[Part]:  # noqa: C901,
             sipas_when = figures.sipas_period_text or "chưa có kỳ khảo sát trọn vẹn"  # its own whole period
             if figures.sipas_overall is not None:
                 part.auto.append(
-                    f"Kết quả khảo sát do cơ quan tự thực hiện ({sipas_when}): Chỉ số hài lòng về sự phục vụ hành "
+                    f"Kết quả khảo sát do cơ quan tự thực hiện, {sipas_when}: Chỉ số hài lòng về sự phục vụ hành "
                     f"chính đạt {_percent(figures.sipas_overall)} trên {vi_number(figures.sipas_responses)} phiếu."
                 )
             else:
-                part.auto.append(f"Chưa đủ phiếu khảo sát để công bố chỉ số hài lòng ({sipas_when}).")
+                part.auto.append(f"Chưa đủ phiếu khảo sát để công bố chỉ số hài lòng, {sipas_when}.")
         if key == "III":
             if figures.tasks.total:
                 part.auto.append(
