@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test e2e lint demo migrate messages check-messages clean bench bench-load prod prod-setup
+.PHONY: run test test-all e2e lint demo migrate messages check-messages clean bench bench-load prod prod-setup
 
 $(BIN)/activate:
 	@PYTHON_BIN=$$(scripts/find-python) && echo "Using $$PYTHON_BIN" && $$PYTHON_BIN -m venv $(VENV)
@@ -53,8 +53,13 @@ prod: prod-setup
 	$(BIN)/gunicorn config.wsgi --workers $(WORKERS) --threads $(THREADS) --bind $(HOST):$(PORT) \
 		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
-# The whole unit suite; set DATABASE_URL=postgres://... to run it on PostgreSQL.
+# The fast suite: every test but the browser ones and those marked slow (the fuzzers, the hypothesis
+# property runs, the full access matrix). Set DATABASE_URL=postgres://... to run it on PostgreSQL.
 test: $(VENV)/.installed
+	$(BIN)/pytest -m "not e2e and not slow" -n 2 -q
+
+# Every test but the browser ones, slow ones included (CI runs it on SQLite and on PostgreSQL).
+test-all: $(VENV)/.installed
 	$(BIN)/pytest -m "not e2e" -n 2 -q
 
 # Browser tests: Playwright driving Debian's Chromium.
@@ -66,6 +71,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache --no-logo
 
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l vi --no-obsolete --no-location --ignore=.venv --ignore=var --ignore=bench --ignore=tests
@@ -90,4 +96,4 @@ bench-load: $(VENV)/.installed
 	$(PY) bench/faults.py
 
 clean:
-	rm -rf var/db.sqlite3* var/media var/imports
+	rm -rf var/db.sqlite3* var/test*.sqlite3* var/media var/imports

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import DataError, InterfaceError, OperationalError
-from django.http import Http404
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI, Path, Query, Schema, Status
 from ninja.errors import HttpError
@@ -16,12 +18,24 @@ from ninja.security import HttpBearer, django_auth
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 from pydantic import Field
 
-from core.models import ApiToken
+from core.deadlines import OfficeHours, due, parse_cutoff
+from core.models import ApiToken, User
 from core.services import load_calendar
 from core.tokens import token_hash
 from core.views import database_unavailable as transient
 from plans import services
 from plans.access import can, get_plan_for_user, get_task_for_user, plans_visible_to, tasks_visible_to
+from plans.models import Plan, Task
+from scorecards import selectors as par_selectors
+from scorecards.access import (
+    can_see_rank,
+    get_round_for_user,
+    get_scorecard_for_user,
+    ranking_visible_to,
+    rounds_visible_to,
+)
+from scorecards.columns import COLUMNS, compute
+from scorecards.models import Round
 
 READING = {"GET", "HEAD", "OPTIONS"}
 LAST_USED_EVERY = dt.timedelta(minutes=1)
@@ -32,7 +46,7 @@ class TokenAuth(HttpBearer):
     `read` token is refused every method but GET, HEAD and OPTIONS (403), here for every route.
     The last use is written at most once a minute per token, not on every request."""
 
-    def authenticate(self, request, token):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         record = (
             ApiToken.objects.select_related("user").filter(token_hash=token_hash(token), user__is_active=True).first()
         )
@@ -66,24 +80,26 @@ log = logging.getLogger(__name__)
 # Ids and years within what the database and the calendar hold: anything else is a 422 before any
 # query (an id of 2**70 would abort a PostgreSQL transaction; tests/security/test_api_fuzz.py)
 PK_MAX = 2**63 - 1
-ID = Path(..., ge=1, le=PK_MAX)
-OPTIONAL_ID = Query(None, ge=1, le=PK_MAX)
-YEAR = Query(None, ge=1990, le=2100)
+ID: Any = Path(..., ge=1, le=PK_MAX)
+OPTIONAL_ID: Any = Query(None, ge=1, le=PK_MAX)
+YEAR: Any = Query(None, ge=1990, le=2100)
+LIMIT: Any = Query(200, ge=1, le=1000)
+OFFSET: Any = Query(0, ge=0, le=10_000_000)
 
 
 @api.exception_handler(Http404)
-def not_found(request, exc):
+def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(request, {"detail": "Not found"}, status=404)
 
 
 @api.exception_handler(PermissionDenied)
-def forbidden(request, exc):
+def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(request, {"detail": "Forbidden"}, status=403)
 
 
 @api.exception_handler(OperationalError)
 @api.exception_handler(InterfaceError)
-def database_unavailable(request, exc):
+def database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
     """The database is restarting or unreachable: try again later, as Retry-After says. Any other
     database error is a server error, as on the pages."""
     if not transient(exc):
@@ -98,7 +114,7 @@ def database_unavailable(request, exc):
 
 @api.exception_handler(OverflowError)
 @api.exception_handler(DataError)
-def out_of_range(request, exc):
+def out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
     """A number or a date beyond what the database or the calendar can hold (an id of 2**70, a
     limit of a million years): the request's fault, said as such (found by tests/security fuzzing)."""
     return api.create_response(request, {"detail": "A value is out of range."}, status=422)
@@ -137,7 +153,7 @@ class TaskOut(Schema):
     last_update_at: dt.datetime | None
 
     @staticmethod
-    def resolve_risk_reasons(obj) -> list[str]:
+    def resolve_risk_reasons(obj: Task) -> list[str]:
         return [r for r in obj.risk_reasons.split(",") if r]
 
 
@@ -156,25 +172,25 @@ class ProgressOut(Schema):
 
 
 @api.get("/plans", response=list[PlanOut], tags=["plans"])
-def list_plans(request, year: int | None = YEAR):
+def list_plans(request: HttpRequest, year: int | None = YEAR) -> QuerySet[Plan]:
     qs = plans_visible_to(request.user).select_related("agency").order_by("-year", "id")
     return qs.filter(year=year) if year else qs
 
 
 @api.get("/plans/{plan_id}", response=PlanOut, tags=["plans"])
-def get_plan(request, plan_id: int = ID):
+def get_plan(request: HttpRequest, plan_id: int = ID) -> Plan:
     return get_plan_for_user(request.user, plan_id)
 
 
 @api.get("/tasks", response=list[TaskOut], tags=["tasks"])
 def list_tasks(
-    request,
+    request: HttpRequest,
     plan: int | None = OPTIONAL_ID,
     status: str | None = None,
     unit: str | None = None,
-    limit: int = Query(200, ge=1, le=1000),
-    offset: int = Query(0, ge=0, le=10_000_000),
-):
+    limit: int = LIMIT,
+    offset: int = OFFSET,
+) -> QuerySet[Task]:
     if not 1 <= limit <= 1000 or offset < 0:
         raise HttpError(422, "limit must be 1..1000 and offset >= 0")
     qs = tasks_visible_to(request.user).select_related("section", "lead_unit").order_by("plan_id", "code")
@@ -188,12 +204,12 @@ def list_tasks(
 
 
 @api.get("/tasks/{task_id}", response=TaskOut, tags=["tasks"])
-def get_task(request, task_id: int = ID):
+def get_task(request: HttpRequest, task_id: int = ID) -> Task:
     return get_task_for_user(request.user, task_id)
 
 
 @api.post("/tasks/{task_id}/progress", response={201: ProgressOut}, tags=["tasks"])
-def post_progress(request, payload: ProgressIn, task_id: int = ID):
+def post_progress(request: HttpRequest, payload: ProgressIn, task_id: int = ID) -> Status[dict[str, Any]]:
     task = get_task_for_user(request.user, task_id, action="report")
     try:
         update = services.post_progress(
@@ -230,17 +246,15 @@ class DueOut(Schema):
 
 @api.get("/calendar/due-date", response=DueOut, tags=["calendar"])
 def due_date(
-    request,
+    request: HttpRequest,
     received: dt.datetime,
     limit: int,
     unit: str = "working_days",
     cutoff: str = "15:00",
     office_hours: str = "",
-):
+) -> dict[str, Any]:
     """Due date of a dossier received at `received` (ISO 8601; local time without an offset) with a
     time limit in `working_days`, `days`, `months` or `hours`; `cutoff` HH:MM or `none`."""
-    from core.deadlines import OfficeHours, due, parse_cutoff
-
     if not 1990 <= received.year <= 2100:
         raise HttpError(422, "received must be between 1990 and 2100")
     if not 0 <= limit <= 3660:
@@ -278,34 +292,24 @@ class RankingRow(Schema):
 
 
 @api.get("/par/rounds", response=list[RoundOut], tags=["par"])
-def list_rounds(request):
-    from scorecards.access import rounds_visible_to
-
+def list_rounds(request: HttpRequest) -> QuerySet[Round]:
     return rounds_visible_to(request.user).select_related("organizer", "criteria_set").order_by("-year", "id")
 
 
 @api.get("/par/rounds/{round_id}/ranking", response=list[RankingRow], tags=["par"])
-def round_ranking(request, round_id: int = ID, column: str = "final"):
+def round_ranking(request: HttpRequest, round_id: int = ID, column: str = "final") -> list[dict[str, Any]]:
     """Agencies by index (only submitted self-assessments are ranked). Before publication,
     participants see only their own row, without a rank; after it, the final column."""
-    from core.access import scope_for
-    from scorecards import services as par
-    from scorecards.access import get_round_for_user, is_organiser
-
-    if column not in par.COLUMNS:
-        raise HttpError(422, f"column must be one of {', '.join(par.COLUMNS)}")
+    if column not in COLUMNS:
+        raise HttpError(422, f"column must be one of {', '.join(COLUMNS)}")
     round_ = get_round_for_user(request.user, round_id)
-    organiser = is_organiser(request.user, round_)
-    scope = scope_for(request.user)
-    if not organiser and round_.is_published and column != "final":
+    if round_.is_published and not can_see_rank(request.user, round_, column):
         raise HttpError(403, "after publication, participants see the final column")
-    rows = par.ranking(round_, column)
-    if not organiser and not round_.is_published:
-        rows = [r for r in rows if scope.can_view_agency(r["agency"].pk)]
+    rows = ranking_visible_to(request.user, round_, par_selectors.ranking(round_, column))
     return [
         {
             "agency": r["agency"].code,
-            "rank": r["rank"] if organiser or round_.is_published else None,
+            "rank": r["rank"],
             "total": r["data"].get("total"),
             "max": r["data"].get("max"),
             "index_percent": r["data"].get("index"),
@@ -316,15 +320,12 @@ def round_ranking(request, round_id: int = ID, column: str = "final"):
 
 
 @api.get("/par/scorecards/{scorecard_id}", tags=["par"])
-def scorecard_results(request, scorecard_id: int = ID) -> dict:
+def scorecard_results(request: HttpRequest, scorecard_id: int = ID) -> dict[str, Any]:
     """Every node's points and applicable maximum in the four columns (self, a1, a2, final),
     in the `par_score --format json` shape; decimals as strings."""
-    from scorecards import services as par
-    from scorecards.access import get_scorecard_for_user
-
     card = get_scorecard_for_user(request.user, scorecard_id)
     cset = card.round.criteria_set.parsed()
-    results = par.compute(cset, list(card.scores.all()))
+    results = compute(cset, list(card.scores.all()))
     return {
         "id": card.pk,
         "agency": card.agency.code,

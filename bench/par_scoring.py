@@ -7,9 +7,9 @@ declared value (bulk_update), and some rows get appraisal 1, appraisal 2 and cou
 the four score columns (self, a1, a2, final) differ. Then measures:
 
 - scoring every agency x 4 columns from the database: loading the NodeScore rows, computing
-  (services.compute) and storing the per-column summaries (services.refresh_results), also
+  (columns.compute) and storing the per-column summaries (columns.refresh_results), also
   the way the app does it one scorecard at a time (refresh_results loading its own rows);
-- ranking the round on each of the 4 columns (services.ranking, from the stored results);
+- ranking the round on each of the 4 columns (selectors.ranking, from the stored results);
 - the scoring screen GET /par/cards/<pk>/ through the test client, for a set of 40, 150 and
   400 nodes, viewed by the agency's Office focal point during self-scoring and by a superuser
   during the council: wall time (best of 5) and number of SQL queries. The query count must not
@@ -50,7 +50,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from core.models import Agency, Document, Membership, Province, Unit, User  # noqa: E402
-from scorecards import scoring, services  # noqa: E402
+from scorecards import columns, scoring, selectors, services  # noqa: E402
 from scorecards.models import Assignment, NodeScore, Phase, Round, Scorecard, ScoreEvidence  # noqa: E402
 
 TODAY = dt.date(2026, 12, 15)
@@ -349,19 +349,19 @@ def score_all(round_: Round, *, bulk: bool) -> tuple[float, float, int]:
                 by_card[row.scorecard_id].append(row)
         loaded = time.perf_counter()
         for card in cards:
-            services.refresh_results(card, by_card[card.pk] if bulk else None)
+            columns.refresh_results(card, by_card[card.pk] if bulk else None)
         done = time.perf_counter()
     return loaded - start, done - loaded, len(ctx)
 
 
 def compute_only(round_: Round) -> tuple[float, dict]:
-    """services.compute for every scorecard (pure: no query, no storing)."""
+    """columns.compute for every scorecard (pure: no query, no storing)."""
     cset = round_.criteria_set.parsed()
     by_card = defaultdict(list)
     for row in NodeScore.objects.filter(scorecard__round=round_).order_by("scorecard_id", "id"):
         by_card[row.scorecard_id].append(row)
     start = time.perf_counter()
-    results = {pk: services.compute(cset, rows) for pk, rows in by_card.items()}
+    results = {pk: columns.compute(cset, rows) for pk, rows in by_card.items()}
     return time.perf_counter() - start, results
 
 
@@ -439,13 +439,13 @@ def main() -> None:
         f"{'':2}{'compute only (4 columns, rows already loaded)':<58}{seconds:>8.2f}{seconds * 1000 / n_cards:>11.2f}"
     )
 
-    print(f"\nRanking {n_cards} agencies from the stored results (services.ranking), best of {RUNS}")
+    print(f"\nRanking {n_cards} agencies from the stored results (selectors.ranking), best of {RUNS}")
     total = 0.0
-    for column in services.COLUMNS:
+    for column in columns.COLUMNS:
         fresh = Round.objects.select_related("criteria_set").get(pk=main_round.pk)
         with CaptureQueriesContext(connection) as ctx:
-            rows = services.ranking(fresh, column)
-        seconds, _ = _harness.best_of(lambda fresh=fresh, column=column: services.ranking(fresh, column), RUNS)
+            rows = selectors.ranking(fresh, column)
+        seconds, _ = _harness.best_of(lambda fresh=fresh, column=column: selectors.ranking(fresh, column), RUNS)
         total += seconds
         top = rows[0]
         print(

@@ -1,4 +1,4 @@
-"""Benchmark of the SIPAS disclosure control (surveys.selectors.Results, issue 18 H2).
+"""Benchmark of the SIPAS disclosure control (surveys.results.Results, issue 18 H2).
 
 Generates synthetic responses (no database: `Results` is built from rows) over one year, with 20
 units, 80 procedures in 8 fields, three channels, four sources, two campaigns, the respondent
@@ -28,6 +28,8 @@ import _harness
 _harness.setup()
 
 from surveys import disclosure, selectors  # noqa: E402
+from surveys.index import compute  # noqa: E402
+from surveys.results import Results  # noqa: E402
 
 FORM = selectors.questionnaire(selectors.DEFAULT_QUESTIONNAIRE)
 TODAY = dt.date(2027, 2, 1)
@@ -68,7 +70,7 @@ def timed(fn, runs: int) -> float:
 
 
 def build(rows, **kw):
-    return selectors.Results(rows, FORM, campaigns=CAMPAIGNS, today=TODAY, min_cell=5, **kw)
+    return Results(rows, FORM, campaigns=CAMPAIGNS, today=TODAY, min_cell=5, **kw)
 
 
 def province(rows):
@@ -79,7 +81,7 @@ def province(rows):
         return total, groups
     # before issue 18's review: one Results per agency and the pooled index
     groups = [build(part).result(QUARTER) for _name, part in parts]
-    total = selectors.compute((r[0] for r in rows if QUARTER.start <= r[7] <= QUARTER.end), FORM.questionnaire)
+    total = compute((r[0] for r in rows if QUARTER.start <= r[7] <= QUARTER.end), FORM.questionnaire)
     return total, groups
 
 

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "portal",
     "reports",
     "api",
+    "demo",
 ]
 
 MIDDLEWARE = [

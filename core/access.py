@@ -6,14 +6,18 @@ Invisible -> Http404, visible but read-only -> PermissionDenied (403).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404, HttpRequest
 
-from core.models import Agency, Document, Membership, Role, User
+from core.models import Agency, ApiToken, Document, DocumentVersion, Membership, Role, User
+
+AnyUser = User | AnonymousUser  # a signed-in person, or the anonymous visitor of a public page
 
 AGENCY_WIDE_ROLES = {Role.ADMINISTRATOR, Role.LEADER, Role.FOCAL_POINT, Role.AUDITOR, Role.APPRAISER}
 MANAGER_ROLES = {Role.ADMINISTRATOR, Role.LEADER, Role.FOCAL_POINT}
@@ -54,6 +58,11 @@ class Scope:
     def is_manager(self, agency_id: int) -> bool:
         return self.is_superuser or bool(self.roles(agency_id) & MANAGER_ROLES)
 
+    def can_manage(self, agency_id: int) -> bool:
+        """Leads the agency's work (leader, Office, administrator) and may change it: not an
+        auditor's or appraiser's read-only view."""
+        return self.is_manager(agency_id) and not self.is_read_only(agency_id)
+
     def sees_whole_agency(self, agency_id: int) -> bool:
         """Leaders, the Office, administrators, auditors and appraisers see every task of the agency;
         officers and unit heads see the tasks of their units."""
@@ -74,16 +83,27 @@ class Scope:
     def units_with(self, *roles: str) -> set[int]:
         return {unit_id for unit_id, held in self.roles_by_unit.items() if held & set(roles)}
 
+    def can_work_on(self, agency_id: int, *, unit_id: int | None, owner_id: int | None) -> bool:
+        """Works on an object of the agency (a document, a feedback item): not read-only there,
+        and a manager of the agency, the object's owner, or an officer or the head of its unit."""
+        if not self.can_view_agency(agency_id) or self.is_read_only(agency_id):
+            return False
+        if self.is_manager(agency_id) or (owner_id is not None and owner_id == self.user_id):
+            return True
+        return bool(unit_id and self.unit_roles(unit_id) & {Role.OFFICER, Role.UNIT_HEAD})
 
-def scope_for(user) -> Scope:
-    cached = getattr(user, "_access_scope", None)
+
+def scope_for(user: AnyUser) -> Scope:
+    """The user's Scope, loaded once and kept on the user object for the request."""
+    cached: Scope | None = getattr(user, "_access_scope", None)
     if cached is not None:
         return cached
     if not getattr(user, "is_authenticated", False):
         scope = Scope(user_id=None)
     else:
-        scope = Scope(user_id=user.pk, is_superuser=user.is_superuser)
-        rows = Membership.objects.filter(user_id=user.pk).values_list(
+        user_id = cast(int, user.pk)  # signed in: a User with its key
+        scope = Scope(user_id=user_id, is_superuser=user.is_superuser)
+        rows = Membership.objects.filter(user_id=user_id).values_list(
             "agency_id", "unit_id", "role", "agency__province_id", "agency__kind"
         )
         for agency_id, unit_id, role, province_id, kind in rows:
@@ -95,42 +115,66 @@ def scope_for(user) -> Scope:
             scope.kind_by_agency[agency_id] = kind
             if unit_id:
                 scope.roles_by_unit[unit_id].add(role)
-        user._access_scope = scope
+        user._access_scope = scope  # type: ignore[union-attr]  # kept on the user for the request
     return scope
 
 
-def staff_of(agency):
+def get_visible[M: Model](objects: QuerySet[M], pk: int, *, allowed: Callable[[M], bool] | None = None) -> M:
+    """The object `pk` among `objects` (those the user sees): Http404 when it is not one of them;
+    with `allowed`, PermissionDenied when that says the user may not do what the page does."""
+    found = objects.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    if allowed is not None and not allowed(found):
+        raise PermissionDenied
+    return found
+
+
+def staff_of(agency: Agency) -> QuerySet[User]:
     """The agency's people, for pickers (assignees): every member but the integration account."""
     return User.objects.filter(memberships__agency=agency).exclude(memberships__role=Role.INTEGRATION).distinct()
 
 
-def visible_agencies(user):
+def members_with(agency_id: int, roles: Iterable[str], *, unit_id: int | None = None) -> set[int]:
+    """The active people holding one of `roles` in the agency (with `unit_id`: in that unit), as
+    user ids: the one recipients query of reminders and workflow notifications."""
+    rows = Membership.objects.filter(agency_id=agency_id, role__in=list(roles), user__is_active=True)
+    if unit_id is not None:
+        rows = rows.filter(unit_id=unit_id)
+    return set(rows.values_list("user_id", flat=True))
+
+
+def visible_agencies(user: AnyUser) -> QuerySet[Agency]:
     scope = scope_for(user)
     qs = Agency.objects.all()
     return qs if scope.is_superuser else qs.filter(pk__in=scope.agency_ids)
 
 
-def get_agency_for_user(user, pk: int, *, manage: bool = False) -> Agency:
+def get_agency_for_user(user: AnyUser, pk: int, *, manage: bool = False) -> Agency:
     scope = scope_for(user)
     if not scope.can_view_agency(pk):
         raise Http404
     if manage and not scope.is_manager(pk):
         raise PermissionDenied
-    return Agency.objects.get(pk=pk)
-
-
-def current_agency(request) -> Agency | None:
-    """The agency the user is working in: chosen in the session, else their first one."""
-    if hasattr(request, "_current_agency"):
-        return request._current_agency
-    agencies = visible_agencies(request.user).order_by("name")
-    chosen = request.session.get("agency_id")
-    agency = (agencies.filter(pk=chosen).first() if chosen else None) or agencies.first()
-    request._current_agency = agency
+    agency = Agency.objects.filter(pk=pk).first()
+    if agency is None:
+        raise Http404
     return agency
 
 
-def current_agency_or_404(request) -> Agency:
+def current_agency(request: HttpRequest) -> Agency | None:
+    """The agency the user is working in: chosen in the session, else their first one."""
+    if hasattr(request, "_current_agency"):
+        known: Agency | None = request._current_agency
+        return known
+    agencies = visible_agencies(request.user).order_by("name")
+    chosen = request.session.get("agency_id")
+    agency = (agencies.filter(pk=chosen).first() if chosen else None) or agencies.first()
+    request._current_agency = agency  # type: ignore[attr-defined]  # kept for the request
+    return agency
+
+
+def current_agency_or_404(request: HttpRequest) -> Agency:
     """The current agency of a page that needs one: 404 for a person with none."""
     agency = current_agency(request)
     if agency is None:
@@ -138,15 +182,10 @@ def current_agency_or_404(request) -> Agency:
     return agency
 
 
-def can_change_document(user, document) -> bool:
+def can_change_document(user: AnyUser, document: Document) -> bool:
     """New versions of an evidence document: its uploader, the officers and head of its unit,
     and the agency's managers (leader, Office focal point, administrator)."""
-    scope = scope_for(user)
-    if not scope.can_view_agency(document.agency_id) or scope.is_read_only(document.agency_id):
-        return False
-    if scope.is_manager(document.agency_id) or document.created_by_id == scope.user_id:
-        return True
-    return bool(document.unit_id and scope.unit_roles(document.unit_id) & {Role.OFFICER, Role.UNIT_HEAD})
+    return scope_for(user).can_work_on(document.agency_id, unit_id=document.unit_id, owner_id=document.created_by_id)
 
 
 # Domain apps say which evidence documents a person may see through their objects (e.g. the
@@ -158,7 +197,31 @@ DOCUMENT_USES: list[Callable[..., list[tuple[str, str]]]] = []
 DOCUMENT_GRANTS: list[Callable[..., Q]] = []
 
 
-def documents_visible_to(user) -> QuerySet[Document]:
+def can_add_document(user: AnyUser, agency: Agency) -> bool:
+    """Any member but a read-only one (auditor, appraiser) files evidence in the agency."""
+    scope = scope_for(user)
+    return scope.can_view_agency(agency.pk) and not scope.is_read_only(agency.pk)
+
+
+def get_document_for_user(user: AnyUser, pk: int, *, write: bool = False) -> Document:
+    """An evidence document the user sees (404 otherwise); with `write`, one they may change (403)."""
+    documents = documents_visible_to(user).select_related("agency", "unit")
+    return get_visible(documents, pk, allowed=(lambda d: can_change_document(user, d)) if write else None)
+
+
+def get_version_for_user(user: AnyUser, pk: int) -> DocumentVersion:
+    """A stored version of an evidence document the user sees (404 otherwise)."""
+    return get_visible(DocumentVersion.objects.filter(document__in=documents_visible_to(user)), pk)
+
+
+def get_api_token_for_user(user: AnyUser, pk: int) -> ApiToken:
+    """One of the person's own API tokens (404 for anyone else's)."""
+    if not user.is_authenticated:
+        raise Http404
+    return get_visible(ApiToken.objects.filter(user_id=user.pk), pk)
+
+
+def documents_visible_to(user: AnyUser) -> QuerySet[Document]:
     """Agency-wide roles see the agency's whole evidence library; officers and unit heads see
     their units' documents, their own uploads and the evidence of objects they can see."""
     scope = scope_for(user)
@@ -175,6 +238,6 @@ def documents_visible_to(user) -> QuerySet[Document]:
     return qs.filter(condition)
 
 
-def document_uses(user, document) -> list[tuple[str, str]]:
+def document_uses(user: AnyUser, document: Document) -> list[tuple[str, str]]:
     """(label, url) of the objects this document evidences that the user may see."""
     return [use for hook in DOCUMENT_USES for use in hook(user, document)]

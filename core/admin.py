@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from core import audit
 from core.models import (
     Agency,
     ApiToken,
@@ -14,6 +15,7 @@ from core.models import (
     Unit,
     User,
 )
+from core.tokens import revoke_token
 
 admin.site.site_header = _("CCHC administration")
 
@@ -65,9 +67,13 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "action", "object_type", "object_id"]
+    list_display = ["created_at", "actor", "action_text", "object_type", "object_id"]
     list_filter = ["action"]
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_text(self, obj):
+        return audit.action_label(obj.action)
 
     def has_add_permission(self, request):
         return False
@@ -108,7 +114,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request, queryset):
-        from core.tokens import revoke_token
-
         for token in queryset.filter(revoked_at__isnull=True):
             revoke_token(actor=request.user, token=token)

@@ -41,6 +41,7 @@ from django.core.files.storage import default_storage
 from django.db import connection, models
 
 from core import storage, uploads
+from core.models import Agency
 
 FORMAT = 1
 CHUNK = 1024 * 1024
@@ -278,8 +279,6 @@ def create(output: Path) -> dict[str, Any]:
 
 
 def _is_empty() -> bool:
-    from core.models import Agency
-
     with connection.cursor() as cursor:
         tables = connection.introspection.table_names(cursor)
     return Agency._meta.db_table not in tables or not Agency.objects.exists()

@@ -7,6 +7,10 @@ import io
 import mimetypes
 import posixpath
 import zipfile
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.http import FileResponse
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -24,7 +28,7 @@ class FileRejected(ValueError):
     pass
 
 
-def sniff(head: bytes, fileobj=None) -> str | None:
+def sniff(head: bytes, fileobj: IO[bytes] | None = None) -> str | None:
     """The content type of an allowed file, from its bytes; None when not one of them."""
     if head.startswith(b"%PDF-"):
         return PDF
@@ -49,7 +53,7 @@ def sniff(head: bytes, fileobj=None) -> str | None:
     return None
 
 
-def check_upload(fileobj, size: int, max_bytes: int) -> str:
+def check_upload(fileobj: IO[bytes], size: int, max_bytes: int) -> str:
     """Returns the sniffed content type or raises FileRejected with a message for the user."""
     from django.utils.translation import gettext as _
 
@@ -111,7 +115,7 @@ def served_name(name: str, content_type: str) -> str:
     return (stem or "tep") + wanted
 
 
-def attachment_response(fileobj, *, name: str, content_type: str | None = None):
+def attachment_response(fileobj: IO[bytes], *, name: str, content_type: str | None = None) -> FileResponse:
     """A stored file for download, whatever view serves it: always a download (Content-Disposition:
     attachment), under the checked type (for evidence and attachments, the sniffed one; for
     generated files, the one of their own name) with its extension, and X-Content-Type-Options:
@@ -134,7 +138,7 @@ MAX_RATIO = 100  # unpacked / packed
 UNCHECKED_BYTES = 64 * 1024 * 1024  # below this unpacked size any ratio is fine
 
 
-def check_zip(source) -> None:
+def check_zip(source: bytes | bytearray | IO[bytes]) -> None:
     """Raises FileRejected if the archive (bytes or a seekable binary file) would unpack to more
     than MAX_RATIO times its size (and more than UNCHECKED_BYTES). What is not an archive at all is
     left to the reader, which reports it in its own words."""
@@ -158,9 +162,9 @@ def check_zip(source) -> None:
         )
 
 
-def safe_load_workbook(source, **kwargs):
+def safe_load_workbook(source: bytes | bytearray | IO[bytes], **kwargs: Any) -> Any:
     """openpyxl.load_workbook after check_zip."""
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # type: ignore[import-untyped,unused-ignore]  # no types-openpyxl in requirements-dev yet
 
     check_zip(source)
     if isinstance(source, bytes | bytearray):

@@ -18,7 +18,8 @@ import datetime as dt
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -31,7 +32,9 @@ from core.models import DigestDelivery, Notification, WorkerRun
 from core.services import load_calendar
 
 log = logging.getLogger(__name__)
-DAILY_JOBS: dict[str, Callable[..., dict]] = {}
+Result = dict[str, Any]  # what a daily job reports (stored on its WorkerRun)
+DailyJob = Callable[..., Result]  # called as job(today=..., cal=...)
+DAILY_JOBS: dict[str, DailyJob] = {}
 # Queued work (e.g. dossier file imports) polled every few seconds; each handler claims its own rows
 # and returns how many items it finished.
 QUEUE_HANDLERS: dict[str, Callable[[], int]] = {}
@@ -63,7 +66,7 @@ class Heartbeat:
     calls `beat` at most every WORKER_HEARTBEAT_SECONDS. Same thread as the job, so a beat uses
     the job's own database connection and a fork stays single-threaded."""
 
-    def __init__(self, beat: Callable[[], None], every: float | None = None):
+    def __init__(self, beat: Callable[[], None], every: float | None = None) -> None:
         self.beat = beat
         self.every = settings.WORKER_HEARTBEAT_SECONDS if every is None else every
         self.last = time.monotonic()
@@ -78,8 +81,8 @@ class Heartbeat:
                 log.warning("heartbeat failed", exc_info=True)
 
 
-def daily_job(name: str):
-    def register(func: Callable[..., dict]) -> Callable[..., dict]:
+def daily_job(name: str) -> Callable[[DailyJob], DailyJob]:
+    def register(func: DailyJob) -> DailyJob:
         DAILY_JOBS[name] = func
         return func
 
@@ -102,9 +105,9 @@ def _claim(job: str, day: dt.date) -> WorkerRun | None:
     return None
 
 
-def run_daily_jobs(*, today: dt.date, cal: WorkingCalendar | None = None) -> dict[str, dict]:
+def run_daily_jobs(*, today: dt.date, cal: WorkingCalendar | None = None) -> dict[str, Result]:
     cal = cal or load_calendar()
-    results = {}
+    results: dict[str, Result] = {}
     for name, func in DAILY_JOBS.items():
         if STOP.is_set():
             break
@@ -118,6 +121,19 @@ def run_daily_jobs(*, today: dt.date, cal: WorkingCalendar | None = None) -> dic
         run.save(update_fields=["finished_at", "result"])
         results[name] = result
     return results
+
+
+def notification(user_id: int, *, key: str, kind: str, title: str, url: str = "", day: dt.date) -> Notification:
+    """One unsaved notification for `notify`: `key` names the event (one message per person and
+    key, whoever runs the job and however often), `day` the day it is about."""
+    return Notification(user_id=user_id, key=key[:200], kind=kind, title=str(title)[:300], url=url, for_date=day)
+
+
+def notifications(
+    user_ids: Iterable[int], *, key: str, kind: str, title: str, url: str = "", day: dt.date
+) -> list[Notification]:
+    """The same notification for several people."""
+    return [notification(uid, key=key, kind=kind, title=title, url=url, day=day) for uid in sorted(set(user_ids))]
 
 
 def notify(items: list[Notification]) -> int:
@@ -179,7 +195,7 @@ def send_digests(*, now: dt.datetime) -> int:
     return sent
 
 
-def queue_handler(name: str):
+def queue_handler(name: str) -> Callable[[Callable[[], int]], Callable[[], int]]:
     def register(func: Callable[[], int]) -> Callable[[], int]:
         QUEUE_HANDLERS[name] = func
         return func
@@ -187,8 +203,23 @@ def queue_handler(name: str):
     return register
 
 
+def drain[T](claim: Callable[[], T | None], work: Callable[[T], object], *, limit: int) -> int:
+    """A queue handler's loop: claims one item and works on it, up to `limit` items, until
+    `claim` finds none; stops at a checkpoint() before each claim when the worker is asked to stop
+    (nothing is claimed then). Returns how many items were worked on."""
+    done = 0
+    while done < limit:
+        checkpoint()
+        item = claim()
+        if item is None:
+            break
+        work(item)
+        done += 1
+    return done
+
+
 def run_queues() -> dict[str, int]:
-    results = {}
+    results: dict[str, int] = {}
     for name, func in QUEUE_HANDLERS.items():
         if STOP.is_set():
             break
@@ -199,10 +230,11 @@ def run_queues() -> dict[str, int]:
     return results
 
 
-def run_once(*, now: dt.datetime | None = None) -> dict:
+def run_once(*, now: dt.datetime | None = None) -> dict[str, Result | int]:
+    """One cycle of the worker: the day's jobs, the queues, the digests; what each did."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    results = run_daily_jobs(today=today)
+    results: dict[str, Result | int] = {**run_daily_jobs(today=today)}
     results.update(run_queues())
     results["digests"] = 0 if STOP.is_set() else send_digests(now=now)
     return results

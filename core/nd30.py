@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from docx import Document as new_document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -335,8 +335,6 @@ def add_grid(
 def add_section(doc, *, landscape: bool):
     """A new section on a new page (e.g. a landscape annex), with the same margins and page
     numbers shown from its first page."""
-    from docx.enum.section import WD_SECTION
-
     section = doc.add_section(WD_SECTION.NEW_PAGE)
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))

@@ -8,6 +8,7 @@ import yaml
 from django.conf import settings
 from django.db import transaction
 
+from core.calendar import WorkingCalendar
 from core.models import Agency, CalendarOverride, Membership, Province, Role, Unit, User
 
 DATA_DIR = Path(settings.BASE_DIR) / "data"
@@ -19,10 +20,8 @@ def calendar_rows(path: Path | None = None) -> list[dict]:
     return yaml.safe_load((path or DATA_DIR / "calendar.yaml").read_text(encoding="utf-8"))
 
 
-def shipped_calendar(path: Path | None = None):
+def shipped_calendar(path: Path | None = None) -> WorkingCalendar:
     """The official calendar from the data file, without the database (for file commands)."""
-    from core.calendar import WorkingCalendar
-
     return WorkingCalendar(overrides={row["date"]: row["kind"] for row in calendar_rows(path)})
 
 

@@ -173,16 +173,13 @@ def _kill(process) -> None:
 def _run(
     func: Callable[..., Any],
     args: tuple[Any, ...],
-    *,
-    cpu_seconds: int,
-    memory_mb: int,
-    timeout: float,
+    limits: Limits,
     on_wait: Callable[[], None] | None,
+    *,
     context: str,
     streaming: bool,
 ) -> Iterator[Any]:
     """The limited child's messages, in order; closing the iterator early kills the child."""
-    limits = Limits(cpu_seconds, memory_mb, timeout)
     ctx = _context(context)
     receiving, sending = ctx.Pipe(duplex=False)
     process = ctx.Process(
@@ -212,16 +209,7 @@ def stream_limited(
 ) -> Iterator[Any]:
     """Runs func(send, *args) in a limited child and yields what it sends, in order. Closing the
     iterator early kills the child."""
-    return _run(
-        func,
-        args,
-        cpu_seconds=cpu_seconds,
-        memory_mb=memory_mb,
-        timeout=timeout,
-        on_wait=on_wait,
-        context=context,
-        streaming=True,
-    )
+    return _run(func, args, Limits(cpu_seconds, memory_mb, timeout), on_wait, context=context, streaming=True)
 
 
 def run_limited(
@@ -234,20 +222,12 @@ def run_limited(
     context: str = "forkserver",
 ) -> Any:
     """func(*args) worked out in a limited child; its result (pickled back), or its exception."""
-    messages = _run(
-        func,
-        args,
-        cpu_seconds=cpu_seconds,
-        memory_mb=memory_mb,
-        timeout=timeout,
-        on_wait=on_wait,
-        context=context,
-        streaming=False,
-    )
+    limits = Limits(cpu_seconds, memory_mb, timeout)
+    messages = _run(func, args, limits, on_wait, context=context, streaming=False)
     with contextlib.closing(messages):  # the child is stopped and joined before the result is returned
         for result in messages:
             return result
-    raise LimitExceeded("crashed", Limits(cpu_seconds, memory_mb, timeout), "no result")  # pragma: no cover
+    raise LimitExceeded("crashed", limits, "no result")  # pragma: no cover
 
 
 def _stop_check(on_wait: Callable[[], None] | None) -> None:
@@ -262,6 +242,20 @@ def _stop_check(on_wait: Callable[[], None] | None) -> None:
     jobs.checkpoint()
 
 
+def _between_messages(process, limits: Limits, on_wait: Callable[[], None] | None, deadline: float) -> None:
+    """While the parent waits: the caller's on_wait (its heartbeat and stop check), then the wall
+    clock. Whatever on_wait raises, and the timeout, kill the child first."""
+    if on_wait is not None:
+        try:
+            on_wait()
+        except BaseException:
+            _kill(process)
+            raise
+    if time.monotonic() > deadline:
+        _kill(process)
+        raise LimitExceeded("timeout", limits, f"{limits.timeout:g} s")
+
+
 def _receive(process, receiving, limits: Limits, on_wait, *, streaming: bool) -> Iterator[Any]:
     deadline = time.monotonic() + limits.timeout
     while True:
@@ -270,15 +264,7 @@ def _receive(process, receiving, limits: Limits, on_wait, *, streaming: bool) ->
         except (EOFError, OSError):
             ready = True
         if not ready:
-            if on_wait is not None:
-                try:
-                    on_wait()
-                except BaseException:
-                    _kill(process)
-                    raise
-            if time.monotonic() > deadline:
-                _kill(process)
-                raise LimitExceeded("timeout", limits, f"{limits.timeout:g} s")
+            _between_messages(process, limits, on_wait, deadline)
             continue
         try:
             message = receiving.recv()
@@ -305,12 +291,4 @@ def _receive(process, receiving, limits: Limits, on_wait, *, streaming: bool) ->
         if kind == "end":
             return
         yield message[1]  # a streamed message, as the child sent it
-        if on_wait is not None:
-            try:
-                on_wait()
-            except BaseException:
-                _kill(process)
-                raise
-        if time.monotonic() > deadline:
-            _kill(process)
-            raise LimitExceeded("timeout", limits, f"{limits.timeout:g} s")
+        _between_messages(process, limits, on_wait, deadline)

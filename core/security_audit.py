@@ -5,6 +5,7 @@ who made the change when it was made through the app or the admin."""
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -12,7 +13,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from core.middleware import client_address
-from core.models import Membership
+from core.models import Agency, Membership
 from core.services import audit_entry
 
 _request = threading.local()
@@ -45,16 +46,10 @@ def _address(request) -> str:
     return client_address(request)
 
 
-def _entry(*, actor, action: str, object_type: str, object_id: str, agency=None, changes=None, note=""):
-    audit_entry(
-        actor=actor,
-        agency=agency,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        changes=changes,
-        note=note[:500],
-    ).save()
+def _entry(*, agency: Agency | None = None, note: str = "", **fields: Any) -> None:
+    """One stored entry (core.services.audit_entry: actor, action, object_type, object_id, and
+    changes when there are), the note cut to its column."""
+    audit_entry(agency=agency, note=note[:500], **fields).save()
 
 
 def record(request, user, action: str, *, actor=None) -> None:

@@ -10,9 +10,10 @@ import math
 import threading
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any, cast
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Model, Q, QuerySet
@@ -20,7 +21,15 @@ from django.utils.functional import Promise
 
 from core.calendar import WorkingCalendar
 from core.files import check_upload, checked_name
-from core.models import Agency, AuditEntry, CalendarOverride, Document, DocumentVersion, Unit
+from core.models import Agency, AuditEntry, CalendarOverride, Document, DocumentVersion, Unit, User
+
+Actor = User | AnonymousUser | None  # who did it: None (or an anonymous visitor) for the system or a citizen
+
+
+class StepRefused(ValueError):
+    """A workflow step the object's state or the user's role does not allow now, with a message
+    for the user (Vietnamese). Every app's domain error (WorkflowError, ScoreError, FeedbackError,
+    SurveyError...) is one, so `core.web.refuses_politely` shows any of them the same way."""
 
 
 def audit_value(value: Any) -> Any:
@@ -70,18 +79,18 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 def audit_entry(
     *,
-    actor,
+    actor: Actor,
     agency: Agency | None,
     action: str,
     object_type: str,
     object_id: Any,
-    changes: dict | None = None,
+    changes: dict[str, Any] | None = None,
     note: str = "",
 ) -> AuditEntry:
     """An unsaved audit entry, its changes through audit_value: for the writers that store many
     entries at once (bulk_create); log_action() stores one."""
     return AuditEntry(
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=cast(User, actor) if getattr(actor, "pk", None) else None,  # not an anonymous visitor
         agency=agency,
         action=action,
         object_type=object_type,
@@ -92,7 +101,13 @@ def audit_entry(
 
 
 def log_action(
-    *, actor, agency: Agency | None, action: str, obj, changes: dict | None = None, note: str = ""
+    *,
+    actor: Actor,
+    agency: Agency | None,
+    action: str,
+    obj: Model,
+    changes: dict[str, Any] | None = None,
+    note: str = "",
 ) -> AuditEntry:
     entry = audit_entry(
         actor=actor,
@@ -107,7 +122,19 @@ def log_action(
     return entry
 
 
-def history_for(*objs) -> QuerySet[AuditEntry]:
+def save_changes(
+    *, actor: Actor, agency: Agency | None, action: str, obj: Model, values: dict[str, Any], note: str = ""
+) -> AuditEntry:
+    """Sets `values` on `obj`, saves just those fields and logs each as [before, after] (also a
+    value set again unchanged): the one-field state changes (revoked, published...)."""
+    changes = {name: [getattr(obj, name), value] for name, value in values.items()}
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.save(update_fields=list(values))
+    return log_action(actor=actor, agency=agency, action=action, obj=obj, changes=changes, note=note)
+
+
+def history_for(*objs: Model) -> QuerySet[AuditEntry]:
     """Audit entries of one or several objects, newest first."""
     condition = Q(pk__in=[])
     for obj in objs:
@@ -128,10 +155,11 @@ def load_calendar() -> WorkingCalendar:
     key = frozenset(overrides.items())
     if getattr(_calendars, "key", None) != key:
         _calendars.key, _calendars.cal = key, WorkingCalendar(overrides=overrides)
-    return _calendars.cal
+    cal: WorkingCalendar = _calendars.cal
+    return cal
 
 
-def _hash_and_size(fileobj) -> tuple[str, int]:
+def _hash_and_size(fileobj: IO[bytes]) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
     fileobj.seek(0)
@@ -143,7 +171,7 @@ def _hash_and_size(fileobj) -> tuple[str, int]:
 
 
 @transaction.atomic
-def add_document_version(*, actor, document: Document, fileobj, filename: str) -> DocumentVersion:
+def add_document_version(*, actor: User, document: Document, fileobj: IO[bytes], filename: str) -> DocumentVersion:
     """Stores a new version of a document after checking type (by content) and size."""
     sha, size = _hash_and_size(fileobj)
     content_type = check_upload(fileobj, size, settings.EVIDENCE_MAX_BYTES)
@@ -176,10 +204,10 @@ def add_document_version(*, actor, document: Document, fileobj, filename: str) -
 @transaction.atomic
 def create_document(
     *,
-    actor,
+    actor: User,
     agency: Agency,
     unit: Unit | None,
-    fileobj,
+    fileobj: IO[bytes],
     filename: str,
     abstract: str,
     doc_number: str = "",

@@ -22,10 +22,10 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped,unused-ignore]  # no types-openpyxl in requirements-dev yet
 
 from core.deadlines import local
 
@@ -143,10 +143,10 @@ class _SafeDictWriter:
     def writeheader(self) -> Any:
         return self._writer.writeheader()
 
-    def writerow(self, values: dict[str, Any]) -> Any:
+    def writerow(self, values: Mapping[str, Any]) -> Any:
         return self._writer.writerow({k: csv_value(v) for k, v in values.items()})
 
-    def writerows(self, rows: Iterable[dict[str, Any]]) -> None:
+    def writerows(self, rows: Iterable[Mapping[str, Any]]) -> None:
         for values in rows:
             self.writerow(values)
 

@@ -22,7 +22,7 @@ from django.core.files.storage import default_storage
 
 CHUNK = 1 << 20
 try:  # object storage (django-storages over boto3) reports a missing key this way
-    from botocore.exceptions import ClientError
+    from botocore.exceptions import ClientError  # type: ignore[import-untyped,unused-ignore]  # untyped
 except ImportError:  # pragma: no cover  (boto3 is in requirements.txt)
     ClientError = OSError
 MISSING = (FileNotFoundError, OSError, ClientError)
@@ -66,7 +66,8 @@ def put(name: str, content: bytes | IO[bytes]) -> str:
 def read(name: str) -> bytes | None:
     try:
         with default_storage.open(name, "rb") as source:
-            return source.read()
+            data: bytes = source.read()
+            return data
     except MISSING:
         return None
 

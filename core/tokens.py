@@ -9,8 +9,8 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
-from core.models import ApiToken
-from core.services import log_action
+from core.models import ApiToken, User
+from core.services import log_action, save_changes
 
 
 def token_hash(token: str) -> str:
@@ -18,7 +18,7 @@ def token_hash(token: str) -> str:
 
 
 @transaction.atomic
-def create_token(*, actor, user, name: str, scope: str, days: dt.timedelta) -> tuple[str, ApiToken]:
+def create_token(*, actor: User | None, user: User, name: str, scope: str, days: dt.timedelta) -> tuple[str, ApiToken]:
     """A new token of `user` (the token itself, to be shown once, and its record). `actor` is who
     made it: the person themselves on their account page, None for the management command."""
     token = secrets.token_urlsafe(32)
@@ -42,18 +42,10 @@ def create_token(*, actor, user, name: str, scope: str, days: dt.timedelta) -> t
 
 
 @transaction.atomic
-def revoke_token(*, actor, token: ApiToken) -> ApiToken:
+def revoke_token(*, actor: User | None, token: ApiToken) -> ApiToken:
     """The token stops working at once; the record stays for the audit trail."""
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        log_action(
-            actor=actor,
-            agency=None,
-            action="api_token.revoked",
-            obj=token,
-            changes={"revoked_at": [None, token.revoked_at]},
-            note=token.name,
-        )
+        values = {"revoked_at": timezone.now()}
+        save_changes(actor=actor, agency=None, action="api_token.revoked", obj=token, values=values, note=token.name)
     return token

@@ -38,6 +38,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.models import Membership
+from core.ratelimit import count_login_failure
+from core.security_audit import current_actor, record
 
 PENDING = "second_factor_pending"
 REQUIRED = "second_factor_required"
@@ -118,9 +120,6 @@ def _verify(user, code: str):
 
 def login_code(request):
     """The second step of the log-in: the code from the authenticator app or a recovery code."""
-    from core.ratelimit import count_login_failure
-    from core.security_audit import record
-
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
     user, pending = _pending_user(request)
@@ -130,33 +129,44 @@ def login_code(request):
     error = ""
     if request.method == "POST":
         device = _verify(user, request.POST.get("code", ""))
-        if device is None:
-            pending["failures"] += 1
-            record(request, user, "auth.second_factor_failed")
-            count_login_failure(request, "")  # the address's failures (the code step has its own limit)
-            if pending["failures"] >= MAX_ATTEMPTS:
-                request.session.pop(PENDING, None)
-                messages.error(request, _("Too many wrong codes. Please enter your password again."))
-                return redirect("login")
-            request.session[PENDING] = pending
-            error = _("The code is wrong or has expired. Enter the six digits the app shows now.")
-        else:
-            user.backend = pending["backend"]
-            target = _safe_next(request, pending["next"])
-            request.session.pop(PENDING, None)
-            user.otp_device = device  # django-otp keeps it in the new session on user_logged_in
-            auth_login(request, user, backend=pending["backend"])
-            if isinstance(device, StaticDevice):
-                left = StaticToken.objects.filter(device=device).count()
-                messages.warning(
-                    request,
-                    _("You used a recovery code; %(count)s are left. Make new ones on your account page.")
-                    % {"count": left},
-                )
-            return redirect(target)
-    return render(
-        request, "registration/login_code.html", {"error": error, "person": user}, status=400 if error else 200
-    )
+        if device is not None:
+            return _sign_in(request, user, pending, device)
+        if _too_many_wrong_codes(request, user, pending):
+            messages.error(request, _("Too many wrong codes. Please enter your password again."))
+            return redirect("login")
+        error = _("The code is wrong or has expired. Enter the six digits the app shows now.")
+    context = {"error": error, "person": user}
+    return render(request, "registration/login_code.html", context, status=400 if error else 200)
+
+
+def _too_many_wrong_codes(request, user, pending: dict) -> bool:
+    """Counts a wrong code (audited, and against the address's log-in limit); after MAX_ATTEMPTS
+    the half-way log-in is forgotten and True is returned."""
+    pending["failures"] += 1
+    record(request, user, "auth.second_factor_failed")
+    count_login_failure(request, "")  # the address's failures (the code step has its own limit)
+    if pending["failures"] >= MAX_ATTEMPTS:
+        request.session.pop(PENDING, None)
+        return True
+    request.session[PENDING] = pending
+    return False
+
+
+def _sign_in(request, user, pending: dict, device) -> HttpResponseRedirect:
+    """The code was right: the person is signed in (with the device that verified the session)
+    and sent where the log-in was going."""
+    user.backend = pending["backend"]
+    target = _safe_next(request, pending["next"])
+    request.session.pop(PENDING, None)
+    user.otp_device = device  # django-otp keeps it in the new session on user_logged_in
+    auth_login(request, user, backend=pending["backend"])
+    if isinstance(device, StaticDevice):
+        left = StaticToken.objects.filter(device=device).count()
+        messages.warning(
+            request,
+            _("You used a recovery code; %(count)s are left. Make new ones on your account page.") % {"count": left},
+        )
+    return redirect(target)
 
 
 def _qr_svg(url: str) -> str:
@@ -179,60 +189,69 @@ def _new_recovery_codes(user) -> list[str]:
 def account_security(request):
     """Turning the second factor on (scan, then confirm with a first code), making new recovery
     codes, and turning it off (with a current code)."""
-    from core.security_audit import record
-
     user = request.user
     action = request.POST.get("action", "") if request.method == "POST" else ""
     context = {"required": request.session.get(REQUIRED, False), "codes": None, "error": ""}
     pending_device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-
     if action == "start" and not user.second_factor:
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         pending_device = TOTPDevice.objects.create(user=user, name=TOTP_NAME, confirmed=False)
     elif action == "confirm" and pending_device is not None:
-        code = "".join(request.POST.get("code", "").split())
-        if code.isdigit() and pending_device.verify_token(code):
-            with transaction.atomic():
-                TOTPDevice.objects.filter(user=user, confirmed=True).delete()
-                pending_device.confirmed = True
-                pending_device.save()
-                context["codes"] = _new_recovery_codes(user)
-            user.refresh_from_db(fields=["second_factor"])
-            otp_login(request, pending_device)
-            request.session[VERIFIED_WITH] = pending_device.persistent_id  # other sessions end
-            record(request, user, "auth.second_factor_on")
-            request.session[REQUIRED] = False
-            pending_device = None
-            messages.success(request, _("The second factor is on. Keep the recovery codes below somewhere safe."))
-        else:
-            context["error"] = _("The code is wrong or has expired. Enter the six digits the app shows now.")
+        pending_device = _confirm(request, pending_device, context)
     elif action == "off" and user.second_factor and required_for(user):
         context["error"] = _("Your role requires the second factor; it cannot be turned off.")
-    elif action in ("recovery", "off") and user.second_factor:
-        device = _verify(user, request.POST.get("code", ""))
-        if device is None:
-            context["error"] = _("The code is wrong or has expired. Enter the six digits the app shows now.")
-        elif action == "recovery":
-            context["codes"] = _new_recovery_codes(user)
-            record(request, user, "auth.recovery_codes_renewed")
-            messages.success(request, _("New recovery codes made; the old ones no longer work."))
-        else:
-            with transaction.atomic():
-                TOTPDevice.objects.filter(user=user).delete()
-                StaticDevice.objects.filter(user=user).delete()
-            request.session.pop(DEVICE_ID_SESSION_KEY, None)
-            request.session.pop(VERIFIED_WITH, None)  # this session goes on; the others end
-            record(request, user, "auth.second_factor_off")
-            messages.success(request, _("The second factor is off."))
-            return redirect("account_security")
-        user.refresh_from_db(fields=["second_factor"])
-
+    elif action in ("recovery", "off") and user.second_factor and _with_current_code(request, action, context):
+        return redirect("account_security")
     if pending_device is not None and not user.second_factor:
         secret = b32encode(pending_device.bin_key).decode()  # as in the QR code's otpauth:// address
         context.update(qr=_qr_svg(pending_device.config_url), secret=_group(secret))
     context["recovery_left"] = StaticToken.objects.filter(device__user=user).count()
     status = 400 if context["error"] else 200
     return render(request, "core/account_security.html", context, status=status)
+
+
+def _confirm(request, pending_device, context: dict) -> TOTPDevice | None:
+    """The first code from the app turns the factor on; returns the device still pending."""
+    user = request.user
+    code = "".join(request.POST.get("code", "").split())
+    if not (code.isdigit() and pending_device.verify_token(code)):
+        context["error"] = _("The code is wrong or has expired. Enter the six digits the app shows now.")
+        return pending_device
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+        pending_device.confirmed = True
+        pending_device.save()
+        context["codes"] = _new_recovery_codes(user)
+    user.refresh_from_db(fields=["second_factor"])
+    otp_login(request, pending_device)
+    request.session[VERIFIED_WITH] = pending_device.persistent_id  # other sessions end
+    record(request, user, "auth.second_factor_on")
+    request.session[REQUIRED] = False
+    messages.success(request, _("The second factor is on. Keep the recovery codes below somewhere safe."))
+    return None
+
+
+def _with_current_code(request, action: str, context: dict) -> bool:
+    """New recovery codes, or the factor off, against a current code; True when it went off."""
+    user = request.user
+    device = _verify(user, request.POST.get("code", ""))
+    if device is None:
+        context["error"] = _("The code is wrong or has expired. Enter the six digits the app shows now.")
+    elif action == "recovery":
+        context["codes"] = _new_recovery_codes(user)
+        record(request, user, "auth.recovery_codes_renewed")
+        messages.success(request, _("New recovery codes made; the old ones no longer work."))
+    else:
+        with transaction.atomic():
+            TOTPDevice.objects.filter(user=user).delete()
+            StaticDevice.objects.filter(user=user).delete()
+        request.session.pop(DEVICE_ID_SESSION_KEY, None)
+        request.session.pop(VERIFIED_WITH, None)  # this session goes on; the others end
+        record(request, user, "auth.second_factor_off")
+        messages.success(request, _("The second factor is off."))
+        return True
+    user.refresh_from_db(fields=["second_factor"])
+    return False
 
 
 def _policy() -> list[str]:
@@ -276,7 +295,6 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from core.security_audit import record
 
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
@@ -321,7 +339,6 @@ def _device_saved(sender, instance, **kwargs):
 
 @receiver(post_delete, sender=TOTPDevice)
 def _device_deleted(sender, instance, **kwargs):
-    from core.security_audit import current_actor, record
 
     _sync_flag(instance.user_id)
     actor = current_actor()

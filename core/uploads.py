@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from django.http import HttpRequest
 from django.utils import timezone
 
 from core import storage
@@ -23,7 +24,7 @@ def _name(token: str) -> str:
     return f"{FOLDER}/{token}.xlsx"
 
 
-def hold(request, data: bytes, *, purpose: str) -> str:
+def hold(request: HttpRequest, data: bytes, *, purpose: str) -> str:
     """Keeps a checked file until the user confirms it; files older than a day are removed."""
     cutoff = timezone.now() - dt.timedelta(days=1)
     for old in storage.walk(FOLDER):
@@ -36,7 +37,7 @@ def hold(request, data: bytes, *, purpose: str) -> str:
     return token
 
 
-def release(request, token: str, *, purpose: str) -> bytes | None:
+def release(request: HttpRequest, token: str, *, purpose: str) -> bytes | None:
     """The held file when this session held it for this purpose; None otherwise. Either way the
     token is spent: a second try, or a try for another purpose, finds nothing."""
     pending = request.session.get(SESSION_KEY, {})

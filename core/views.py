@@ -7,8 +7,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,10 +16,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from core.access import can_change_document, current_agency, document_uses, documents_visible_to, scope_for
+from core.access import (
+    can_add_document,
+    can_change_document,
+    current_agency_or_404,
+    document_uses,
+    documents_visible_to,
+    get_agency_for_user,
+    get_api_token_for_user,
+    get_document_for_user,
+    get_version_for_user,
+)
 from core.files import FileRejected, attachment_response
 from core.forms import ApiTokenForm, DocumentForm, VersionForm
-from core.models import ApiToken, Document, DocumentVersion
+from core.ratelimit import login_refused
 from core.services import add_document_version, create_document
 from core.text import fold, small_int
 from core.tokens import create_token, revoke_token
@@ -55,10 +65,8 @@ def home(request):
 @require_POST
 def switch_agency(request):
     value = request.POST.get("agency", "")
-    agency_id = small_int(value)
-    if not scope_for(request.user).can_view_agency(agency_id):
-        raise Http404
-    request.session["agency_id"] = agency_id
+    agency = get_agency_for_user(request.user, small_int(value))
+    request.session["agency_id"] = agency.pk
     target = request.POST.get("next", "/")
     return redirect(target if url_has_allowed_host_and_scheme(target, None) else "/")
 
@@ -68,27 +76,21 @@ def switch_agency(request):
 def api_tokens(request):
     """The person's own API tokens: listed, made (the token is shown once, on this answer only)
     and revoked; making and revoking are audited (core.tokens)."""
-    form = ApiTokenForm()
-    made = None
     if request.method == "POST" and request.POST.get("action") == "revoke":
-        value = request.POST.get("token", "")
-        token = get_object_or_404(ApiToken, pk=int(value) if value.isdigit() else 0, user=request.user)
+        token = get_api_token_for_user(request.user, small_int(request.POST.get("token", "")))
         revoke_token(actor=request.user, token=token)
         messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
         return redirect("api_tokens")
-    if request.method == "POST":
-        form = ApiTokenForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            days = dt.timedelta(days=data["days"])
-            made, _record = create_token(
-                actor=request.user, user=request.user, name=data["name"], scope=data["scope"], days=days
-            )
-            form = ApiTokenForm()
-    tokens = request.user.api_tokens.all()
-    return render(
-        request, "core/api_tokens.html", {"form": form, "made": made, "tokens": tokens, "now": timezone.now()}
-    )
+    form, made = ApiTokenForm(request.POST if request.method == "POST" else None), None
+    if form.is_valid():
+        data = form.cleaned_data
+        days = dt.timedelta(days=data["days"])
+        made, _record = create_token(
+            actor=request.user, user=request.user, name=data["name"], scope=data["scope"], days=days
+        )
+        form = ApiTokenForm()
+    context = {"form": form, "made": made, "tokens": request.user.api_tokens.all(), "now": timezone.now()}
+    return render(request, "core/api_tokens.html", context)
 
 
 @login_required
@@ -104,20 +106,9 @@ def notifications_read(request):
     return redirect("notifications")
 
 
-def get_document_for_user(user, pk: int, *, write: bool = False) -> Document:
-    document = documents_visible_to(user).select_related("agency", "unit").filter(pk=pk).first()
-    if document is None:
-        raise Http404
-    if write and not can_change_document(user, document):
-        raise PermissionDenied
-    return document
-
-
 @login_required
 def evidence_library(request):
-    agency = current_agency(request)
-    if agency is None:
-        raise Http404
+    agency = current_agency_or_404(request)
     docs = (
         documents_visible_to(request.user)
         .filter(agency=agency)
@@ -133,36 +124,36 @@ def evidence_library(request):
 
 @login_required
 def evidence_detail(request, pk: int):
-    document = get_document_for_user(request.user, pk)
-    form = VersionForm()
-    if request.method == "POST":
-        document = get_document_for_user(request.user, pk, write=True)
-        form = VersionForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                add_document_version(actor=request.user, document=document, fileobj=upload, filename=upload.name)
-            except FileRejected as exc:
-                form.add_error("file", str(exc))
-            else:
-                messages.success(request, _("New version saved."))
-                return redirect("evidence_detail", pk=pk)
-    versions = document.versions.select_related("uploaded_by")
-    uses = document_uses(request.user, document)
+    document = get_document_for_user(request.user, pk, write=request.method == "POST")
+    form = VersionForm(request.POST, request.FILES) if request.method == "POST" else VersionForm()
+    if form.is_valid() and _add_version(request, document, form):
+        messages.success(request, _("New version saved."))
+        return redirect("evidence_detail", pk=pk)
     context = {
         "document": document,
-        "versions": versions,
-        "uses": uses,
+        "versions": document.versions.select_related("uploaded_by"),
+        "uses": document_uses(request.user, document),
         "form": form,
         "can_change": can_change_document(request.user, document),
     }
     return render(request, "core/evidence_detail.html", context)
 
 
+def _add_version(request, document, form) -> bool:
+    """Stores the uploaded file as the document's next version; False (the reason on the form)
+    when the file is refused."""
+    upload = form.cleaned_data["file"]
+    try:
+        add_document_version(actor=request.user, document=document, fileobj=upload, filename=upload.name)
+    except FileRejected as exc:
+        form.add_error("file", str(exc))
+        return False
+    return True
+
+
 @login_required
 def evidence_file(request, pk: int):
-    version = get_object_or_404(DocumentVersion.objects.select_related("document"), pk=pk)
-    get_document_for_user(request.user, version.document_id)
+    version = get_version_for_user(request.user, pk)
     return attachment_response(version.file.open("rb"), name=version.original_name, content_type=version.content_type)
 
 
@@ -200,10 +191,8 @@ def server_error(request):
 
 @login_required
 def evidence_upload(request):
-    agency = current_agency(request)
-    if agency is None:
-        raise Http404
-    if scope_for(request.user).is_read_only(agency.pk):
+    agency = current_agency_or_404(request)
+    if not can_add_document(request.user, agency):
         raise PermissionDenied
     form = DocumentForm()
     if request.method == "POST":
@@ -220,7 +209,6 @@ def limited_login(view):
     (core.ratelimit.login_refused); django-axes locks each (user name, address) pair on its own.
     Together they stop guessing one password, spraying many accounts and a guess spread over many
     addresses, while a stranger cannot lock the leader out."""
-    from core.ratelimit import login_refused
 
     def wrapped(request, *args, **kwargs):
         reason = login_refused(request, request.POST.get("username", "")) if request.method == "POST" else None

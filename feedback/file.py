@@ -1,21 +1,22 @@
 """Reading a feedback file for the 766 indicators (feedback_pakn.md §6): CSV, UTF-8 with or
 without BOM, columns `feedback_code`, `received_at`, `status`, `answered_at`, `published_at`,
 `rated_unsatisfied`, `repeated` (0/1). Times in ISO 8601 or dd/mm/yyyy HH:MM[:SS], local time.
-A file with any problem is refused whole; problems carry the row, the column and the value.
+A file with any problem is refused whole; problems carry the row, the column and the value
+(core.tabular reads the table, core.file_problems reports).
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import datetime as dt
 
-from core.file_problems import FileError, FileProblem, ProblemLog
+from django.utils.translation import gettext as _
+
+from core.file_problems import FileError, ProblemLog
+from core.tabular import Column, Row, Table, csv_rows
 from feedback.indicators import STATUSES, Feedback
 from procedures.dossier_file import parse_moment
 
-COLUMNS = ("feedback_code", "received_at", "status", "answered_at", "published_at", "rated_unsatisfied", "repeated")
-REQUIRED = ("feedback_code", "received_at", "status")
-FLAGS = {"": False, "0": False, "1": True, "false": False, "true": True}
+FLAGS = {"0": False, "1": True, "false": False, "true": True}
 ANSWERED = frozenset({"answered", "awaiting_publication", "published", "closed"})
 
 
@@ -23,80 +24,69 @@ class FeedbackFileError(FileError):
     """A refused feedback file."""
 
 
-def read_feedback(data: bytes | str) -> list[Feedback]:  # noqa: C901
+def _moment(text: str) -> dt.datetime:
     try:
-        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        problem = FileProblem(1, "", "", f"the file is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8")
-        raise FeedbackFileError([problem], 1) from None
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        return parse_moment(text)
+    except ValueError:
+        raise ValueError(_("not a date: use ISO 8601 or dd/mm/yyyy[ HH:MM[:SS]]")) from None
+
+
+def _status(text: str) -> str:
+    status = text.lower()
+    if status not in STATUSES:
+        raise ValueError(_("use one of %(list)s") % {"list": ", ".join(STATUSES)})
+    return status
+
+
+def _flag(text: str) -> bool:
+    if text.lower() not in FLAGS:
+        raise ValueError(_("use 0 or 1"))
+    return FLAGS[text.lower()]
+
+
+TABLE = Table(
+    [
+        Column("feedback_code", required=True, unique=True),
+        Column("received_at", required=True, parse=_moment),
+        Column("status", required=True, parse=_status),
+        Column("answered_at", parse=_moment),
+        Column("published_at", parse=_moment),
+        Column("rated_unsatisfied", parse=_flag),
+        Column("repeated", parse=_flag),
+    ]
+)
+
+
+def _checked(row: Row, problems: ProblemLog) -> Feedback | None:
+    """The row's item once its columns agree (answered after received, and answered when the
+    status says so); None when the row has a problem, recorded."""
+    received, answered, status = row.get("received_at"), row.get("answered_at"), row.get("status")
+    if received is not None and answered is not None and answered < received:
+        problems.add(row.number, "answered_at", row.text["answered_at"], _("before received_at"))
+        return None
+    if not row.ok:
+        return None
+    if status in ANSWERED and answered is None:
+        problems.add(row.number, "answered_at", "", _("required for status %(status)s") % {"status": status})
+        return None
+    return Feedback(
+        code=row["feedback_code"],
+        received_at=row["received_at"],
+        status=status,
+        answered_at=answered,
+        published_at=row["published_at"],
+        rated_unsatisfied=row.get("rated_unsatisfied", False),
+        repeated=row.get("repeated", False),
+    )
+
+
+def read_feedback(data: bytes | str) -> list[Feedback]:
     problems = ProblemLog()
-    header = [name.strip().lower() for name in next(rows, [])]
-    columns = {name: index for index, name in enumerate(header) if name}
-    for name in REQUIRED:
-        if name not in columns:
-            problems.add(1, name, "", "required column missing (header row)")
-    if problems.total:
-        raise FeedbackFileError(problems.problems, problems.total)
-    seen: dict[str, int] = {}
     items = []
-    for number, values in enumerate(rows, start=2):
-        if not any(v.strip() for v in values):
-            continue
-        before = problems.total
-
-        def cell(name: str, values: list[str] = values) -> str:
-            index = columns.get(name)
-            return values[index].strip() if index is not None and index < len(values) else ""
-
-        code = cell("feedback_code")
-        if not code:
-            problems.add(number, "feedback_code", "", "required")
-        elif code in seen:
-            problems.add(number, "feedback_code", code, f"duplicate of row {seen[code]}")
-        else:
-            seen[code] = number
-        status = cell("status").lower()
-        if status not in STATUSES:
-            problems.add(number, "status", cell("status"), "use one of " + ", ".join(STATUSES))
-        moments = {}
-        for name in ("received_at", "answered_at", "published_at"):
-            value = cell(name)
-            if not value:
-                if name == "received_at":
-                    problems.add(number, name, "", "required")
-                moments[name] = None
-                continue
-            try:
-                moments[name] = parse_moment(value)
-            except ValueError:
-                problems.add(number, name, value, "not a date: use ISO 8601 or dd/mm/yyyy HH:MM[:SS]")
-                moments[name] = None
-        flags = {}
-        for name in ("rated_unsatisfied", "repeated"):
-            value = cell(name).lower()
-            if value not in FLAGS:
-                problems.add(number, name, cell(name), "0 or 1")
-            flags[name] = FLAGS.get(value, False)
-        received, answered = moments["received_at"], moments["answered_at"]
-        if received and answered and answered < received:
-            problems.add(number, "answered_at", cell("answered_at"), "before received_at")
-        if status in ANSWERED and answered is None and problems.total == before:
-            problems.add(number, "answered_at", "", f"required when the status is {status}")
-        if problems.total == before and received is not None:
-            items.append(
-                Feedback(
-                    code=code,
-                    received_at=received,
-                    status=status,
-                    answered_at=answered,
-                    published_at=moments["published_at"],
-                    rated_unsatisfied=flags["rated_unsatisfied"],
-                    repeated=flags["repeated"],
-                )
-            )
+    for row in TABLE.read(csv_rows(data, error=FeedbackFileError), problems):
+        item = _checked(row, problems)
+        if item is not None:
+            items.append(item)
     if problems.total:
         raise FeedbackFileError(problems.problems, problems.total)
     return items

@@ -10,7 +10,6 @@ import re
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -89,20 +88,15 @@ def submit(request):
         data = form.cleaned_data
         confirm_first = settings.FEEDBACK_CONFIRM_EMAIL and bool(data["email"])
         try:
-            with transaction.atomic():
-                item, key = services.receive(
-                    agency=agency,
-                    cal=load_calendar(),
-                    channel="online",
-                    confirmed=not confirm_first,
-                    **{
-                        k: data[k]
-                        for k in ("name", "address", "phone", "email", "content", "dossier_code", "answer_only")
-                    },
-                    kind=data["kind"],
-                    sender_type=data["sender_type"],
-                )
-                services.attach(item, request.FILES.getlist("files"))
+            item, key = services.receive(
+                agency=agency,
+                cal=load_calendar(),
+                channel="online",
+                received_at=timezone.now(),
+                confirmed=not confirm_first,
+                files=request.FILES.getlist("files"),
+                **{k: data[k] for k in PublicFeedbackForm.Meta.fields},
+            )
         except FileRejected as exc:
             form.add_error(None, str(exc))
         else:
@@ -122,7 +116,7 @@ def submit(request):
 
 @never_cache
 def confirm(request, token):
-    item = services.confirm(token, load_calendar())
+    item = services.confirm(token=token, cal=load_calendar(), now=timezone.now())
     if item is None:
         raise Http404
     return render(request, "feedback/public/confirmed.html", {"item": item})
@@ -160,7 +154,7 @@ def remind(request, code):
     item = _public(code)
     key = request.POST.get("k", "")
     try:
-        services.sender_reminder(item, key=key, today=timezone.localdate())
+        services.sender_reminder(item=item, key=key, now=timezone.now())
     except services.FeedbackError as exc:
         return render(request, "feedback/public/status.html", _status_context(item, key, error=str(exc)), status=400)
     return redirect(reverse("feedback_status", args=[code]) + f"?k={key}&reminded=1")
@@ -171,7 +165,7 @@ def rate(request, code):
     item = _public(code)
     key = request.POST.get("k", "")
     try:
-        services.rate(item, key=key, satisfied=request.POST.get("satisfied") == "1")
+        services.rate(item=item, key=key, satisfied=request.POST.get("satisfied") == "1", now=timezone.now())
     except services.FeedbackError as exc:
         return render(request, "feedback/public/status.html", _status_context(item, "", error=str(exc)), status=400)
     return redirect(reverse("feedback_status", args=[code]) + "?rated=1")

@@ -23,6 +23,10 @@ The sender may remind the agency (nhắc lại) while the item is open, once a d
 published answer once. A staff member may mark an item as a repeat of an earlier one (the 766
 ratio 5.3 counts repeats as not satisfied). The sender is e-mailed at each public step when they
 gave an address (notify_sender).
+
+Every step is keyword-only (`classify(item=..., actor=..., ...)`) and is given the moment it
+happens (`now`, the view's `timezone.now()`) rather than reading the clock; the working-day rules
+of the deadlines are in feedback.deadlines.
 """
 
 from __future__ import annotations
@@ -31,10 +35,12 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
@@ -46,43 +52,41 @@ from django.utils.translation import gettext_lazy
 
 from core import storage
 from core.calendar import WorkingCalendar
-from core.deadlines import DEFAULT_CUTOFF, day_zero
 from core.files import FileRejected, check_upload, checked_name
-from core.jobs import notify
-from core.models import Notification
+from core.jobs import notifications, notify
+from core.models import Agency, Unit, User
 from core.privacy import redact, segments
-from core.services import diff, log_action
-from feedback.models import OPEN_STATUSES, Attachment, Feedback, Note, Status, Template, attachment_path
-from feedback.reminders import handlers, roles_of
+from core.services import StepRefused, diff, log_action
+from feedback.deadlines import StepDays, intake_deadlines, publish_by
+from feedback.models import (
+    OPEN_STATUSES,
+    Attachment,
+    Feedback,
+    Note,
+    ReceptionSession,
+    Status,
+    Template,
+    attachment_path,
+)
+from feedback.recipients import Recipients
 
 log = logging.getLogger(__name__)
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 
 
-class FeedbackError(ValueError):
+class FeedbackError(StepRefused):
     """A step the item's state does not allow, said in plain words."""
 
 
-def step_days() -> dict[str, int]:
+def step_days() -> StepDays:
     """Working days per step, from the settings (defaults: the national portal's)."""
-    return {
-        "reject": settings.FEEDBACK_REJECT_DAYS,
-        "info": settings.FEEDBACK_INFO_DAYS,
-        "forward": settings.FEEDBACK_FORWARD_DAYS,
-        "answer": settings.FEEDBACK_ANSWER_DAYS,
-        "publish": settings.FEEDBACK_PUBLISH_DAYS,
-    }
-
-
-def deadlines(received_at: dt.datetime, cal: WorkingCalendar) -> dict[str, dt.date]:
-    day0 = day_zero(received_at, cal, DEFAULT_CUTOFF)
-    days = step_days()
-    return {
-        "due_reject": cal.add_working_days(day0, days["reject"]),
-        "due_info": cal.add_working_days(day0, days["info"]),
-        "due_forward": cal.add_working_days(day0, days["forward"]),
-        "due_answer": cal.add_working_days(day0, days["answer"]),
-    }
+    return StepDays(
+        reject=settings.FEEDBACK_REJECT_DAYS,
+        info=settings.FEEDBACK_INFO_DAYS,
+        forward=settings.FEEDBACK_FORWARD_DAYS,
+        answer=settings.FEEDBACK_ANSWER_DAYS,
+        publish=settings.FEEDBACK_PUBLISH_DAYS,
+    )
 
 
 def new_code(day: dt.date) -> str:
@@ -111,16 +115,16 @@ def snapshot(item: Feedback) -> dict[str, Any]:
     }
 
 
-def _locked(item: Feedback) -> Feedback:
-    return Feedback.objects.select_for_update().get(pk=item.pk)
-
-
-def _save(item: Feedback, before: dict, *, actor, action: str, note: str = "") -> Feedback:
-    item.save()
-    log_action(
-        actor=actor, agency=item.agency, action=action, obj=item, changes=diff(before, snapshot(item)), note=note
-    )
-    return item
+def _begin(item: Feedback, *states: str, text: str | None = None, missing: str = "") -> tuple[Feedback, dict[str, Any]]:
+    """The item locked for a step and its state before: the step must be possible in the item's
+    status (one of `states`, when given) and, when the step needs a `text`, the text given
+    (FeedbackError `missing` otherwise)."""
+    item = Feedback.objects.select_for_update().get(pk=item.pk)
+    if states:
+        _require(item, *states)
+    if text is not None and not text.strip():
+        raise FeedbackError(missing)
+    return item, snapshot(item)
 
 
 def _require(item: Feedback, *states: str) -> None:
@@ -128,6 +132,14 @@ def _require(item: Feedback, *states: str) -> None:
         raise FeedbackError(
             _("This step is not possible while the item is “%(status)s”.") % {"status": item.get_status_display()}
         )
+
+
+def _save(item: Feedback, before: dict[str, Any], *, actor: User | None, action: str, note: str = "") -> Feedback:
+    item.save()
+    log_action(
+        actor=actor, agency=item.agency, action=action, obj=item, changes=diff(before, snapshot(item)), note=note
+    )
+    return item
 
 
 def _known(item: Feedback) -> list[str]:
@@ -139,20 +151,25 @@ def public_text(item: Feedback, text: str) -> str:
     return redact(text, known=_known(item))
 
 
+def _typed(item: Feedback, summary: str | None, answer: str | None) -> tuple[str, str]:
+    """What staff typed for the portal, or (blank) the current summary and answer."""
+    summary = summary.strip() if summary and summary.strip() else item.summary
+    answer = answer.strip() if answer and answer.strip() else (item.public_answer or item.answer)
+    return summary, answer
+
+
 def publication_texts(item: Feedback, *, summary: str | None = None, answer: str | None = None) -> dict[str, str]:
     """The summary and the answer as the portal will show them: what staff typed (blank: the
     current text), redacted."""
-    summary = summary.strip() if summary and summary.strip() else item.summary
-    answer = answer.strip() if answer and answer.strip() else (item.public_answer or item.answer)
+    summary, answer = _typed(item, summary, answer)
     return {"summary": public_text(item, summary), "answer": public_text(item, answer)}
 
 
-def publication_preview(item: Feedback, *, summary: str | None = None, answer: str | None = None) -> dict:
+def publication_preview(item: Feedback, *, summary: str | None = None, answer: str | None = None) -> dict[str, Any]:
     """What publish() with this confirmation would publish, piece by piece (core.privacy.segments: each removed
     detail with its placeholder, for highlighting), and the confirmation that stands for exactly
     these texts."""
-    summary = summary.strip() if summary and summary.strip() else item.summary
-    answer = answer.strip() if answer and answer.strip() else (item.public_answer or item.answer)
+    summary, answer = _typed(item, summary, answer)
     texts = publication_texts(item, summary=summary, answer=answer)
     return {
         "summary": segments(summary, known=_known(item)),
@@ -171,21 +188,22 @@ def confirmation_for(item: Feedback, texts: dict[str, str]) -> str:
 @transaction.atomic
 def receive(
     *,
-    agency,
+    agency: Agency,
     channel: str,
     name: str,
     address: str,
     phone: str,
     content: str,
     cal: WorkingCalendar,
-    actor=None,
+    received_at: dt.datetime,
+    actor: User | None = None,
     email: str = "",
-    received_at: dt.datetime | None = None,
     confirmed: bool = True,
+    files: Iterable[UploadedFile[bytes]] = (),
     **fields: Any,
 ) -> tuple[Feedback, str]:
-    """A new item with its tracking code, and the sender's key (shown once) for rating the answer."""
-    received_at = received_at or timezone.now()
+    """A new item with its tracking code, and the sender's key (shown once) for rating the answer.
+    The sender's `files` are attached; a refused file (FileRejected) keeps nothing of the item."""
     key = secrets.token_urlsafe(12)
     item = Feedback(
         agency=agency,
@@ -199,20 +217,21 @@ def receive(
         content=content.strip(),
         received_at=received_at,
         confirmed=confirmed,
-        created_by=actor if getattr(actor, "pk", None) else None,
-        **deadlines(received_at, cal),
+        created_by=actor if actor is not None and actor.pk else None,
+        **intake_deadlines(received_at, cal, step_days()).as_fields(),
         **fields,
     )
     item.summary = public_text(item, item.content)
     item.save()
     log_action(actor=actor, agency=agency, action="feedback.received", obj=item, note=f"{item.code} {channel}")
+    attach(item=item, files=files)
     return item, key
 
 
 MAX_ATTACHMENTS = 5
 
 
-def attach(item: Feedback, files) -> list[Attachment]:
+def attach(*, item: Feedback, files: Iterable[UploadedFile[bytes]]) -> list[Attachment]:
     """Stores the sender's files after the evidence checks (type by content, size); a refused file
     raises FileRejected naming it, and nothing of the item is kept (the caller's transaction)."""
     files = list(files)
@@ -220,19 +239,20 @@ def attach(item: Feedback, files) -> list[Attachment]:
         raise FileRejected(_("At most %(n)s files.") % {"n": MAX_ATTACHMENTS})
     checked = []
     for upload in files:  # every file is checked before any is stored
+        size = upload.size or 0
         try:
-            kind = check_upload(upload, upload.size, settings.EVIDENCE_MAX_BYTES)
+            kind = check_upload(upload, size, settings.EVIDENCE_MAX_BYTES)
         except FileRejected as exc:
             raise FileRejected(f"{upload.name}: {exc}") from None
-        name = checked_name(upload.name, kind)  # refuses a PDF named .html
+        name = checked_name(upload.name or "", kind)  # refuses a PDF named .html
         digest = hashlib.sha256()
         for chunk in upload.chunks():
             digest.update(chunk)
         upload.seek(0)
-        checked.append((upload, kind, name, digest.hexdigest()))
+        checked.append((upload, kind, name, size, digest.hexdigest()))
     stored = []
-    for upload, kind, name, sha256 in checked:
-        attachment = Attachment(feedback=item, name=name[:255], content_type=kind, size=upload.size, sha256=sha256)
+    for upload, kind, name, size, sha256 in checked:
+        attachment = Attachment(feedback=item, name=name[:255], content_type=kind, size=size, sha256=sha256)
         path = attachment_path(attachment, name)
         if not attachment.file.storage.exists(path):  # the same content is stored once
             storage.put(path, upload)  # a concurrent copy writes the same bytes under the same name
@@ -258,7 +278,7 @@ def send_confirmation(item: Feedback, link: str) -> None:
 
 
 @transaction.atomic
-def confirm(token: str, cal: WorkingCalendar) -> Feedback | None:
+def confirm(*, token: str, cal: WorkingCalendar, now: dt.datetime) -> Feedback | None:
     """The sender confirmed: the item enters the queue, and its clock starts now."""
     try:
         pk = signing.loads(token, salt="feedback.confirm", max_age=3 * 86400)
@@ -269,8 +289,8 @@ def confirm(token: str, cal: WorkingCalendar) -> Feedback | None:
         return None
     if not item.confirmed:
         before = snapshot(item)
-        item.confirmed, item.received_at = True, timezone.now()
-        for name, value in deadlines(item.received_at, cal).items():
+        item.confirmed, item.received_at = True, now
+        for name, value in intake_deadlines(now, cal, step_days()).as_fields().items():
             setattr(item, name, value)
         _save(item, before, actor=None, action="feedback.confirmed")
     return item
@@ -290,10 +310,16 @@ def fill(template: Template, item: Feedback) -> str:
 
 
 @transaction.atomic
-def classify(item: Feedback, *, actor, category: str, within_competence: bool, unit=None, assignee=None) -> Feedback:
-    item = _locked(item)
-    _require(item, Status.RECEIVED, Status.PROCESSING)
-    before = snapshot(item)
+def classify(
+    *,
+    item: Feedback,
+    actor: User,
+    category: str,
+    within_competence: bool,
+    unit: Unit | None = None,
+    assignee: User | None = None,
+) -> Feedback:
+    item, before = _begin(item, Status.RECEIVED, Status.PROCESSING)
     item.category, item.within_competence = category, within_competence
     item.unit, item.assignee = unit or item.unit, assignee or item.assignee
     if within_competence and item.status == Status.RECEIVED:
@@ -302,37 +328,29 @@ def classify(item: Feedback, *, actor, category: str, within_competence: bool, u
 
 
 @transaction.atomic
-def not_accept(item: Feedback, *, actor, reason: str) -> Feedback:
-    item = _locked(item)
-    _require(item, Status.RECEIVED, Status.INFO_REQUESTED)
-    if not reason.strip():
-        raise FeedbackError(_("Say why the item is not accepted (e.g. the sender's address is missing)."))
-    before = snapshot(item)
-    item.status, item.reason, item.not_accepted_at = Status.NOT_ACCEPTED, reason.strip(), timezone.now()
+def not_accept(*, item: Feedback, actor: User, reason: str, now: dt.datetime) -> Feedback:
+    missing = _("Say why the item is not accepted (e.g. the sender's address is missing).")
+    item, before = _begin(item, Status.RECEIVED, Status.INFO_REQUESTED, text=reason, missing=missing)
+    item.status, item.reason, item.not_accepted_at = Status.NOT_ACCEPTED, reason.strip(), now
     _save(item, before, actor=actor, action="feedback.not_accepted", note=reason)
     notify_sender(item, "not_accepted")
     return item
 
 
 @transaction.atomic
-def request_info(item: Feedback, *, actor, text: str) -> Feedback:
-    item = _locked(item)
-    _require(item, Status.RECEIVED, Status.PROCESSING)
-    if not text.strip():
-        raise FeedbackError(_("Say which information is needed."))
-    before = snapshot(item)
+def request_info(*, item: Feedback, actor: User, text: str, now: dt.datetime) -> Feedback:
+    missing = _("Say which information is needed.")
+    item, before = _begin(item, Status.RECEIVED, Status.PROCESSING, text=text, missing=missing)
     item.status, item.reason = Status.INFO_REQUESTED, text.strip()
-    item.info_requested_at = item.info_requested_at or timezone.now()  # the first request counts
+    item.info_requested_at = item.info_requested_at or now  # the first request counts
     _save(item, before, actor=actor, action="feedback.info_requested", note=text)
     notify_sender(item, "info_requested")
     return item
 
 
 @transaction.atomic
-def info_supplied(item: Feedback, *, actor, text: str) -> Feedback:
-    item = _locked(item)
-    _require(item, Status.INFO_REQUESTED)
-    before = snapshot(item)
+def info_supplied(*, item: Feedback, actor: User, text: str) -> Feedback:
+    item, before = _begin(item, Status.INFO_REQUESTED)
     item.status = Status.PROCESSING
     if text.strip():
         Note.objects.create(feedback=item, author=actor, text=_("Information supplied: %(text)s") % {"text": text})
@@ -340,62 +358,49 @@ def info_supplied(item: Feedback, *, actor, text: str) -> Feedback:
 
 
 @transaction.atomic
-def forward(item: Feedback, *, actor, to: str, at: dt.datetime | None = None) -> Feedback:
-    item = _locked(item)
-    _require(item, Status.RECEIVED, Status.PROCESSING)
-    if not to.strip():
-        raise FeedbackError(_("Name the competent body the item goes to."))
-    before = snapshot(item)
+def forward(*, item: Feedback, actor: User, to: str, now: dt.datetime) -> Feedback:
+    missing = _("Name the competent body the item goes to.")
+    item, before = _begin(item, Status.RECEIVED, Status.PROCESSING, text=to, missing=missing)
     item.status, item.within_competence = Status.FORWARDED, False
-    item.forwarded_to, item.forwarded_at = to.strip(), at or timezone.now()
+    item.forwarded_to, item.forwarded_at = to.strip(), now
     _save(item, before, actor=actor, action="feedback.forwarded", note=to)
     notify_sender(item, "forwarded")
     return item
 
 
 @transaction.atomic
-def submit_answer(item: Feedback, *, actor, answer: str) -> Feedback:
-    item = _locked(item)
-    _require(item, Status.RECEIVED, Status.PROCESSING)
-    if not answer.strip():
-        raise FeedbackError(_("Write the answer first."))
-    before = snapshot(item)
+def submit_answer(*, item: Feedback, actor: User, answer: str) -> Feedback:
+    item, before = _begin(item, Status.RECEIVED, Status.PROCESSING, text=answer, missing=_("Write the answer first."))
     item.answer, item.drafted_by, item.status = answer.strip(), actor, Status.AWAITING_APPROVAL
     item.within_competence = True if item.within_competence is None else item.within_competence
     return _save(item, before, actor=actor, action="feedback.answer_submitted")
 
 
 @transaction.atomic
-def return_answer(item: Feedback, *, actor, reason: str) -> Feedback:
-    item = _locked(item)
-    _require(item, Status.AWAITING_APPROVAL)
-    if not reason.strip():
-        raise FeedbackError(_("Say what the answer needs."))
-    before = snapshot(item)
+def return_answer(*, item: Feedback, actor: User, reason: str) -> Feedback:
+    item, before = _begin(item, Status.AWAITING_APPROVAL, text=reason, missing=_("Say what the answer needs."))
     item.status = Status.PROCESSING
     Note.objects.create(feedback=item, author=actor, text=_("Answer returned: %(reason)s") % {"reason": reason})
     return _save(item, before, actor=actor, action="feedback.answer_returned", note=reason)
 
 
 @transaction.atomic
-def approve(item: Feedback, *, actor, cal: WorkingCalendar, at: dt.datetime | None = None) -> Feedback:
-    """The leader's approval: the answer is given (answered_at) and waits to be published."""
-    item = _locked(item)
-    _require(item, Status.AWAITING_APPROVAL)
-    before = snapshot(item)
-    item.approved_by, item.answered_at = actor, at or timezone.now()
+def approve(*, item: Feedback, actor: User, cal: WorkingCalendar, now: dt.datetime) -> Feedback:
+    """The leader's approval at `now`: the answer is given (answered_at) and waits to be published."""
+    item, before = _begin(item, Status.AWAITING_APPROVAL)
+    item.approved_by, item.answered_at = actor, now
     item.status = Status.AWAITING_PUBLICATION
-    approved_on = timezone.localtime(item.answered_at).date()
-    item.due_publish = cal.add_working_days(approved_on, step_days()["publish"])
+    item.due_publish = publish_by(timezone.localtime(now).date(), cal, step_days())
     item.public_answer = public_text(item, item.answer)
     return _save(item, before, actor=actor, action="feedback.approved")
 
 
 @transaction.atomic
 def publish(
-    item: Feedback,
     *,
-    actor,
+    item: Feedback,
+    actor: User,
+    now: dt.datetime,
     summary: str | None = None,
     answer: str | None = None,
     confirmation: str | None = None,
@@ -403,14 +408,12 @@ def publish(
     """On the portal: the summary and the answer as edited by staff, redacted again. With a
     `confirmation` (the publish page's preview), the texts must be exactly those of the preview
     staff confirmed; otherwise nothing is published and FeedbackError says to check again."""
-    item = _locked(item)
-    _require(item, Status.AWAITING_PUBLICATION)
-    before = snapshot(item)
+    item, before = _begin(item, Status.AWAITING_PUBLICATION)
     texts = publication_texts(item, summary=summary, answer=answer)
     if confirmation is not None and not constant_time_compare(confirmation, confirmation_for(item, texts)):
         raise FeedbackError(_("The texts changed after the preview. Check the new preview below, then publish again."))
     item.summary, item.public_answer = texts["summary"], texts["answer"]
-    item.status, item.published_at = Status.PUBLISHED, timezone.now()
+    item.status, item.published_at = Status.PUBLISHED, now
     item.search_text = item.folded_public_text()
     note = _("Public texts confirmed from the preview.") if confirmation is not None else ""
     _save(item, before, actor=actor, action="feedback.published", note=note)
@@ -419,35 +422,37 @@ def publish(
 
 
 @transaction.atomic
-def extend(item: Feedback, *, actor, until: dt.date, reason: str) -> Feedback:
+def extend(*, item: Feedback, actor: User, until: dt.date, reason: str) -> Feedback:
     """A later answer date, with a reason; the 766 clock keeps the original deadline."""
-    item = _locked(item)
-    _require(item, *OPEN_STATUSES)
-    if not reason.strip():
-        raise FeedbackError(_("An extension needs a reason."))
+    item, before = _begin(item, *OPEN_STATUSES, text=reason, missing=_("An extension needs a reason."))
     if until <= item.answer_due:
         raise FeedbackError(_("The new date must be after %(date)s.") % {"date": f"{item.answer_due:%d/%m/%Y}"})
-    before = snapshot(item)
     item.extended_to, item.extension_reason = until, reason.strip()
     return _save(item, before, actor=actor, action="feedback.extended", note=reason)
 
 
-@transaction.atomic
-def rate(item: Feedback, *, key: str, satisfied: bool) -> Feedback:
-    """The sender's rating of the published answer, once, with the key given at submission."""
-    item = _locked(item)
+def _from_sender(item: Feedback, key: str, refused: str) -> Feedback:
+    """The item locked for the sender's own step, when `key` is the sender's key."""
+    item = Feedback.objects.select_for_update().get(pk=item.pk)
     if not is_sender(item, key):
-        raise FeedbackError(_("Only the sender can rate the answer, with the link given when it was sent."))
+        raise FeedbackError(refused)
+    return item
+
+
+@transaction.atomic
+def rate(*, item: Feedback, key: str, satisfied: bool, now: dt.datetime) -> Feedback:
+    """The sender's rating of the published answer, once, with the key given at submission."""
+    item = _from_sender(item, key, _("Only the sender can rate the answer, with the link given when it was sent."))
     _require(item, Status.PUBLISHED)
     if item.rated_at is not None:
         raise FeedbackError(_("The answer has been rated already."))
     before = snapshot(item)
-    item.rated_unsatisfied, item.rated_at = not satisfied, timezone.now()
+    item.rated_unsatisfied, item.rated_at = not satisfied, now
     return _save(item, before, actor=None, action="feedback.rated")
 
 
 @transaction.atomic
-def add_note(item: Feedback, *, actor, text: str) -> Note:
+def add_note(*, item: Feedback, actor: User, text: str) -> Note:
     if not text.strip():
         raise FeedbackError(_("The note is empty."))
     note = Note.objects.create(feedback=item, author=actor, text=text.strip())
@@ -456,16 +461,19 @@ def add_note(item: Feedback, *, actor, text: str) -> Note:
 
 
 @transaction.atomic
-def reopen(item: Feedback, *, actor, reason: str) -> Feedback:
+def reopen(*, item: Feedback, actor: User, reason: str) -> Feedback:
     """Back to handling, with a reason (e.g. the sender was not satisfied, or an item was refused
     by mistake). The previous answer's approval, publication and rating are cleared (the audit
     trail keeps them): the item leaves the portal, counts as unanswered until a new answer is
     approved, and the sender may rate the new answer. The draft stays for the officer to rework."""
-    item = _locked(item)
-    _require(item, Status.PUBLISHED, Status.CLOSED, Status.NOT_ACCEPTED)
-    if not reason.strip():
-        raise FeedbackError(_("Say why the item is reopened."))
-    before = snapshot(item)
+    item, before = _begin(
+        item,
+        Status.PUBLISHED,
+        Status.CLOSED,
+        Status.NOT_ACCEPTED,
+        text=reason,
+        missing=_("Say why the item is reopened."),
+    )
     item.status, item.closed_at, item.reopen_count = Status.PROCESSING, None, item.reopen_count + 1
     item.answered_at = item.approved_by = item.due_publish = item.published_at = None
     item.rated_at = item.rated_unsatisfied = None
@@ -496,36 +504,32 @@ def close_published(*, now: dt.datetime, days: int | None = None) -> int:
 
 
 @transaction.atomic
-def sender_reminder(item: Feedback, *, key: str, today: dt.date) -> Feedback:
+def sender_reminder(*, item: Feedback, key: str, now: dt.datetime) -> Feedback:
     """The sender asks where their item is (nhắc lại): once a day while it is open; whoever handles
     it is notified in the app."""
-    item = _locked(item)
-    if not is_sender(item, key):
-        raise FeedbackError(_("Only the sender can send a reminder, with the link given when it was sent."))
+    refused = _("Only the sender can send a reminder, with the link given when it was sent.")
+    item = _from_sender(item, key, refused)
     _require(item, *OPEN_STATUSES, Status.AWAITING_PUBLICATION)
+    today = timezone.localtime(now).date()
     if item.reminded_at is not None and timezone.localtime(item.reminded_at).date() >= today:
         raise FeedbackError(_("You have sent a reminder today already; the agency has been told."))
     before = snapshot(item)
-    item.reminded_at, item.reminder_count = timezone.now(), item.reminder_count + 1
+    item.reminded_at, item.reminder_count = now, item.reminder_count + 1
     _save(item, before, actor=None, action="feedback.sender_reminder")
     step = "publish" if item.status == Status.AWAITING_PUBLICATION else "answer"
-    people = handlers(item, roles_of(agency_id=item.agency_id), step)
     title = _("The sender of feedback %(code)s asks about it (reminder %(n)s)") % {
         "code": item.code,
         "n": item.reminder_count,
     }
     notify(
-        [
-            Notification(
-                user_id=user_id,
-                key=f"feedback_sender_reminder:{item.pk}:{item.reminder_count}",
-                kind="feedback_reminder",
-                title=title[:300],
-                url=reverse("feedback:item", args=[item.pk]),
-                for_date=today,
-            )
-            for user_id in people
-        ]
+        notifications(
+            Recipients().handlers(item, step),
+            key=f"feedback_sender_reminder:{item.pk}:{item.reminder_count}",
+            kind="feedback_reminder",
+            title=title,
+            url=reverse("feedback:item", args=[item.pk]),
+            day=today,
+        )
     )
     return item
 
@@ -550,11 +554,10 @@ def repeat_candidates(item: Feedback, visible: QuerySet[Feedback], limit: int = 
 
 
 @transaction.atomic
-def mark_repeat(item: Feedback, *, actor, of_code: str, visible: QuerySet[Feedback]) -> Feedback:
+def mark_repeat(*, item: Feedback, actor: User, of_code: str, visible: QuerySet[Feedback]) -> Feedback:
     """Marks (or, with an empty code, unmarks) the item as a repeat of an earlier item among those
     the user may see (`visible`)."""
-    item = _locked(item)
-    before = snapshot(item)
+    item, before = _begin(item)
     of_code = of_code.strip().upper()
     if of_code:
         earlier = visible.filter(agency_id=item.agency_id, code=of_code).first()
@@ -566,6 +569,33 @@ def mark_repeat(item: Feedback, *, actor, of_code: str, visible: QuerySet[Feedba
     else:
         item.repeat_of = None
     return _save(item, before, actor=actor, action="feedback.repeat_marked", note=of_code)
+
+
+@transaction.atomic
+def record_reception(*, agency: Agency, actor: User, session: ReceptionSession) -> ReceptionSession:
+    """A session of citizen reception (the form's unsaved session) in the agency's register."""
+    session.agency, session.created_by = agency, actor
+    session.save()
+    log_action(actor=actor, agency=agency, action="reception.recorded", obj=session)
+    return session
+
+
+@transaction.atomic
+def save_template(*, agency: Agency, actor: User, template: Template) -> Template:
+    """A response template (the form's unsaved template) of the agency."""
+    template.agency = agency
+    template.save()
+    log_action(actor=actor, agency=agency, action="feedback.template", obj=template)
+    return template
+
+
+@transaction.atomic
+def delete_template(*, agency: Agency, actor: User, pk: int) -> None:
+    """Deletes the agency's template `pk` (nothing when it is gone already)."""
+    found = Template.objects.filter(agency=agency, pk=pk).first()
+    if found is not None:
+        log_action(actor=actor, agency=agency, action="feedback.template_deleted", obj=found)
+        found.delete()
 
 
 SENDER_EVENTS = {

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 
 from core.deadlines import END_OF_DAY, LOCAL
+from core.models import Agency
 from core.numbers import HUNDRED, q2
 from feedback.models import Category, Feedback, ReceptionSession
 
@@ -104,7 +105,7 @@ def compute(qs: QuerySet[Feedback]) -> Stats:
     )
 
 
-def receptions(agency, start: dt.date, end: dt.date) -> dict[str, int]:
+def receptions(agency: Agency, start: dt.date, end: dt.date) -> dict[str, int]:
     """Sessions, people received, and sessions the head of the agency held, in the period."""
     qs = ReceptionSession.objects.filter(agency=agency, held_on__gte=start, held_on__lte=end)
     totals = qs.aggregate(

@@ -1,26 +1,35 @@
-"""Access rules for plans and tasks (see core.access for the shared Scope).
+"""Access rules for plans, tasks, obstacles, periods and inspections (see core.access for the
+shared Scope).
 
 - view: leaders, the Office, administrators, auditors and appraisers of the task's agency see
   every task; officers and unit heads see the tasks their units lead or coordinate, and tasks
   assigned to them;
-- report (progress, evidence): officers and unit heads of the lead or a coordinating unit,
-  assignees, the Office focal point, administrators;
+- report (progress, evidence, a period done): officers and unit heads of the lead or a
+  coordinating unit, assignees, the Office focal point, administrators;
 - approve (completion): the head of the lead unit, the agency leader;
 - obstacle: the head of the lead or a coordinating unit, the focal point;
 - comment: anyone who may view, except read-only roles (auditor, appraiser);
-- manage (edit, deadline, cancel, import, inspections): administrator, leader, focal point.
+- manage (edit, deadline, cancel, import, new tasks, inspections and their findings, the
+  direction on an obstacle): administrator, leader, focal point;
+- an obstacle and a period are seen by who sees their task; an inspection by every member of
+  its agency (its findings' remediation tasks follow the task rules);
+- the province overview: the appraisers of a Sở Nội vụ, for the agencies of their province.
+
+Invisible -> Http404, visible but not allowed -> PermissionDenied (403).
 """
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from core.access import scope_for
-from core.models import Role
-from plans.models import Plan, Task
+from core.access import get_document_for_user, scope_for
+from core.models import Agency, Document, Role, User
+from plans.models import Inspection, Obstacle, Occurrence, Plan, Task, TaskEvidence
 
+type Person = User | AnonymousUser
 ACTIONS = ("view", "report", "approve", "obstacle", "comment", "manage")
 
 
@@ -30,7 +39,7 @@ def task_unit_ids(task: Task) -> set[int]:
     return ids
 
 
-def can(user, action: str, task: Task) -> bool:
+def can(user: Person, action: str, task: Task) -> bool:
     if action not in ACTIONS:
         raise ValueError(action)
     scope = scope_for(user)
@@ -45,7 +54,7 @@ def can(user, action: str, task: Task) -> bool:
         return True
     roles = scope.roles(task.agency_id)
     if action == "manage":
-        return scope.is_manager(task.agency_id)
+        return scope.can_manage(task.agency_id)
     if action == "comment":
         return not scope.is_read_only(task.agency_id)
     if action == "approve":
@@ -61,11 +70,18 @@ def can(user, action: str, task: Task) -> bool:
     return any(a.pk == scope.user_id for a in task.assignees.all())
 
 
-def tasks_visible_to(user) -> QuerySet[Task]:
+def task_permissions(user: Person, task: Task) -> dict[str, bool]:
+    """What the person may do on a task they see, for its page: {action: allowed}."""
+    return {action: can(user, action, task) for action in ACTIONS if action != "view"}
+
+
+def tasks_visible_to(user: Person) -> QuerySet[Task]:
     scope = scope_for(user)
     qs = Task.objects.all()
     if scope.is_superuser:
         return qs
+    if scope.user_id is None:  # anonymous
+        return qs.none()
     whole = [a for a in scope.agency_ids if scope.sees_whole_agency(a)]
     if len(whole) == len(scope.agency_ids):  # leaders, the Office...: a plain agency filter
         return qs.filter(agency_id__in=whole)
@@ -78,13 +94,20 @@ def tasks_visible_to(user) -> QuerySet[Task]:
     )
 
 
-def plans_visible_to(user) -> QuerySet[Plan]:
+def my_tasks(user: Person, tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """Of `tasks`, the ones the person works on: assigned to them, or led or coordinated by a
+    unit where they are an officer or the head ("My tasks")."""
+    units = scope_for(user).units_with(Role.OFFICER, Role.UNIT_HEAD)
+    return tasks.filter(Q(assignees=user) | Q(lead_unit_id__in=units) | Q(coordinating_units__in=units))
+
+
+def plans_visible_to(user: Person) -> QuerySet[Plan]:
     scope = scope_for(user)
     qs = Plan.objects.all()
     return qs if scope.is_superuser else qs.filter(agency_id__in=scope.agency_ids)
 
 
-def get_task_for_user(user, pk: int, *, action: str = "view") -> Task:
+def get_task_for_user(user: Person, pk: int, *, action: str = "view") -> Task:
     task = (
         Task.objects.select_related("plan", "agency", "section", "lead_unit")
         .prefetch_related("coordinating_units", "assignees")
@@ -98,25 +121,85 @@ def get_task_for_user(user, pk: int, *, action: str = "view") -> Task:
     return task
 
 
-def get_plan_for_user(user, pk: int, *, manage: bool = False) -> Plan:
+def can_manage_plan(user: Person, plan: Plan) -> bool:
+    """Adds tasks, imports them and manages the agency's inspections (see `manage`)."""
+    return scope_for(user).can_manage(plan.agency_id)
+
+
+def get_plan_for_user(user: Person, pk: int, *, manage: bool = False) -> Plan:
     plan = Plan.objects.select_related("agency").filter(pk=pk).first()
-    scope = scope_for(user)
-    if plan is None or not scope.can_view_agency(plan.agency_id):
+    if plan is None or not scope_for(user).can_view_agency(plan.agency_id):
         raise Http404
-    if manage and not scope.is_manager(plan.agency_id):
+    if manage and not can_manage_plan(user, plan):
         raise PermissionDenied
     return plan
 
 
-def documents_of_visible_tasks(user) -> Q:
-    """Evidence of the tasks a person may see (registered with core.access)."""
-    from plans.models import TaskEvidence
+def get_obstacle_for_user(user: Person, pk: int, *, resolve: bool = False) -> Obstacle:
+    """An obstacle of a task the person sees (404 otherwise); with `resolve`, one they may give
+    the direction on: the agency's managers (403 otherwise)."""
+    obstacle = Obstacle.objects.filter(pk=pk).first()
+    if obstacle is None:
+        raise Http404
+    obstacle.task = get_task_for_user(user, obstacle.task_id)
+    if resolve and not scope_for(user).can_manage(obstacle.task.agency_id):
+        raise PermissionDenied
+    return obstacle
 
+
+def get_occurrence_for_user(user: Person, pk: int) -> Occurrence:
+    """A period of a recurring task the person may report on (404 when they do not see the task,
+    403 when they may not report)."""
+    occurrence = Occurrence.objects.filter(pk=pk).first()
+    if occurrence is None:
+        raise Http404
+    occurrence.task = get_task_for_user(user, occurrence.task_id, action="report")
+    return occurrence
+
+
+def can_manage_inspections(user: Person, agency: Agency) -> bool:
+    """Records inspections of the agency's units and their findings (see `manage`)."""
+    return scope_for(user).can_manage(agency.pk)
+
+
+def get_inspection_for_user(user: Person, pk: int, *, manage: bool = False) -> Inspection:
+    """An inspection of an agency the person belongs to (404 otherwise); with `manage`, one whose
+    findings they may record (403 otherwise)."""
+    inspection = Inspection.objects.select_related("agency", "inspected_unit").filter(pk=pk).first()
+    if inspection is None or not scope_for(user).can_view_agency(inspection.agency_id):
+        raise Http404
+    if manage and not can_manage_inspections(user, inspection.agency):
+        raise PermissionDenied
+    return inspection
+
+
+def province_tasks_visible_to(user: Person) -> QuerySet[Task]:
+    """The tasks of the agencies a province appraiser (a Sở Nội vụ's) oversees; all for a
+    superuser. 404 for anyone else: the overview does not exist for them."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Task.objects.all()
+    province_ids = scope.province_appraiser_of()
+    if not province_ids:
+        raise Http404
+    return Task.objects.filter(agency__province_id__in=province_ids)
+
+
+def get_evidence_for_task(user: Person, task: Task, pk: int) -> Document:
+    """A document the person sees, of the task's agency, to link to the task as evidence (404
+    otherwise: a document of another agency never evidences this agency's work)."""
+    document = get_document_for_user(user, pk)
+    if document.agency_id != task.agency_id:
+        raise Http404
+    return document
+
+
+def documents_of_visible_tasks(user: Person) -> Q:
+    """Evidence of the tasks a person may see (registered with core.access)."""
     return Q(pk__in=TaskEvidence.objects.filter(task__in=tasks_visible_to(user)).values("document_id"))
 
 
-def tasks_using_document(user, document) -> list[tuple[str, str]]:
-    from django.urls import reverse
-
+def tasks_using_document(user: Person, document: Document) -> list[tuple[str, str]]:
+    """The tasks a document evidences, as (code, link), that the person sees (core.access)."""
     tasks = tasks_visible_to(user).filter(evidence_links__document=document).order_by("code")
-    return [(t.code, reverse("plans:task_detail", args=[t.pk])) for t in tasks]
+    return [(t.code, t.get_absolute_url()) for t in tasks]

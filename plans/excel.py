@@ -1,19 +1,26 @@
-"""Plan import from / export to Excel. Parsing is pure: unit and section look-ups are passed in."""
+"""Plan import from / export to Excel. Reading is pure (unit and section look-ups are passed in)
+and goes through core.tabular: the columns below are the one declaration of the file, for the
+reader, the fill-in template and the tests. Workbooks are written by core.workbook."""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
+from django.utils.translation import gettext_lazy as _
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core import sheets
+from core.file_problems import FileProblem, ProblemLog
 from core.files import safe_load_workbook
+from core.tabular import Column, Row, Table
 from core.text import fold
+from core.workbook import Sheet, add_sheet, new_workbook, to_bytes, workbook_bytes
 
 # (field, Vietnamese header, required, width)
 COLUMNS = [
@@ -35,9 +42,8 @@ COLUMNS = [
     ("evidence_required", "Tài liệu kiểm chứng", False, 30),
     ("change_reason", "Lý do điều chỉnh", False, 30),
 ]
-HEADER_ALIASES = {fold(vi): key for key, vi, _r, _w in COLUMNS} | {key: key for key, *_ in COLUMNS}
+LABELS = {key: label for key, label, _r, _w in COLUMNS}
 RECURRENCE_ALIASES = {
-    "": "",
     "khong": "",
     "monthly": "monthly",
     "hang thang": "monthly",
@@ -50,57 +56,141 @@ RECURRENCE_ALIASES = {
 }
 SIPAS_VALUES = {"policy", "service", "access", "procedure", "civil_servant", "result", "feedback"}
 MAX_ROWS = 5000
+EXCEL_SERIALS = (1, 2958466)  # Excel's valid date serial numbers (1900-01-01 .. 9999-12-31)
 
-
-@dataclass
-class RowError:
-    row: int
-    column: str
-    value: str
-    reason: str
+MESSAGES = {
+    "not_xlsx": _("The file is not an Excel workbook (.xlsx)."),
+    "empty": _("The sheet is empty."),
+    "no_rows": _("The sheet has a header but no task rows."),
+    "too_long": _("The value is too long."),
+    "unknown_section": _("No section of the plan has this code."),
+    "unknown_unit": _("No unit of the agency has this code or name."),
+    "bad_date": _("Not a date: use dd/mm/yyyy."),
+    "bad_recurrence": _("Use one of: hằng tháng, hằng quý, 6 tháng, hằng năm, or leave empty."),
+    "bad_number": _("Not a whole number in the allowed range."),
+    "bad_sipas": _("Unknown SIPAS element."),
+    "deadline_or_recurrence": _("A one-off task needs a deadline (or set a recurrence)."),
+    "before_start": _("The deadline is before the start date."),
+    "closed_task": _("This task is already closed (done or cancelled) and cannot be changed by import."),
+    "reason_required": _("The deadline of an existing task changes: give the reason in the column Lý do điều chỉnh."),
+}
 
 
 @dataclass
 class ParsedPlan:
-    rows: list[dict] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
+    """The rows of a plan file (dicts by column key, plus the parsed ids and dates) and its
+    problems; a file with any problem is refused whole."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    problems: ProblemLog = field(default_factory=ProblemLog)
+
+    @property
+    def errors(self) -> list[FileProblem]:
+        """The first problems (core.file_problems keeps 100; `problems.total` counts them all)."""
+        return self.problems.problems
 
     @property
     def ok(self) -> bool:
-        return not self.errors and bool(self.rows)
+        return not self.problems.total and bool(self.rows)
+
+    def refuse(self, row: int, key: str, value: str, reason: str) -> None:
+        self.problems.add(row, LABELS.get(key, ""), value, str(MESSAGES[reason]))
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+def _refused(reason: str) -> ValueError:
+    return ValueError(str(MESSAGES[reason]))
 
 
-def _header_key(cell) -> str:
-    """A header as matched against the aliases: folded, without the template's " *" marker."""
-    return fold(_text(cell).rstrip("*").strip())
-
-
-def _date(value) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if not 1 <= value < 2958466:  # Excel's valid serial range
-            raise ValueError(str(value))
-        return from_excel(value).date()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = _text(value)
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
+def parse_date(text: str) -> dt.date:
+    """A date cell as the reader gives it: an Excel date (its text, yyyy-mm-dd with or without a
+    time), an Excel serial number, or a date typed as dd/mm/yyyy, yyyy-mm-dd or dd-mm-yyyy."""
+    try:
+        serial = float(text)
+    except ValueError:
+        pass
+    else:
+        if not EXCEL_SERIALS[0] <= serial < EXCEL_SERIALS[1]:
+            raise _refused("bad_date")
+        return from_excel(serial).date()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%Y-%m-%d %H:%M:%S"):
         try:
             return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date
         except ValueError:
             continue
-    raise ValueError(text)
+    raise _refused("bad_date")
+
+
+def _whole_number(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise _refused("bad_number") from None
+        if not low <= value <= high:
+            raise _refused("bad_number")
+        return value
+
+    return parse
+
+
+def _at_most(length: int) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if len(text) > length:
+            raise _refused("too_long")
+        return text
+
+    return parse
+
+
+def _one_of(allowed: Iterable[str], reason: str) -> Callable[[str], str]:
+    values = set(allowed)
+
+    def parse(text: str) -> str:
+        if text not in values:
+            raise _refused(reason)
+        return text
+
+    return parse
+
+
+def _recurrence(text: str) -> str:
+    value = RECURRENCE_ALIASES.get(fold(text))
+    if value is None:
+        raise _refused("bad_recurrence")
+    return value
+
+
+def _table(units: dict[str, int], sections: set[str]) -> Table:
+    """The columns of a plan file; `units` maps folded unit codes and names to ids."""
+
+    def unit(text: str) -> int:
+        if fold(text) not in units:
+            raise _refused("unknown_unit")
+        return units[fold(text)]
+
+    def unit_list(text: str) -> list[int]:
+        parts = [part for part in text.replace(";", ",").split(",") if part.strip()]
+        return list(dict.fromkeys(unit(part) for part in parts))  # a unit named twice counts once
+
+    parsers: dict[str, Callable[[str], Any]] = {
+        "code": _at_most(30),
+        "title": _at_most(300),
+        "section": _one_of(sections, "unknown_section"),
+        "par_domain": _whole_number(1, 8),
+        "sipas_element": _one_of(SIPAS_VALUES, "bad_sipas"),
+        "lead_unit": unit,
+        "coordinating_units": unit_list,
+        "start_date": parse_date,
+        "deadline": parse_date,
+        "recurrence": _recurrence,
+        "recurrence_day": _whole_number(1, 31),
+    }
+    return Table(
+        [
+            Column(key, label, required=required, unique=key == "code", parse=parsers.get(key))
+            for key, label, required, _w in COLUMNS
+        ]
+    )
 
 
 def parse_plan_workbook(data: bytes, *, units: dict[str, int], sections: set[str]) -> ParsedPlan:
@@ -109,145 +199,75 @@ def parse_plan_workbook(data: bytes, *, units: dict[str, int], sections: set[str
     try:
         wb = safe_load_workbook(data, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any unreadable file is one clear error
-        result.errors.append(RowError(0, "", "", "not_xlsx"))
+        result.refuse(0, "", "", "not_xlsx")
         return result
-    ws = wb.worksheets[0]
-    rows = sheets.rows(ws)
+    rows = sheets.rows(wb.worksheets[0])
     header = next(rows, None)
     if header is None:
-        result.errors.append(RowError(1, "", "", "empty"))
-        return result
-    index: dict[str, int] = {}
-    for pos, cell in enumerate(header):
-        key = HEADER_ALIASES.get(_header_key(cell))
-        if key:
-            index[key] = pos
-    labels = {key: vi for key, vi, _r, _w in COLUMNS}
-    missing = [labels[key] for key, _vi, required, _w in COLUMNS if required and key not in index]
-    for label in missing:
-        result.errors.append(RowError(1, label, "", "missing_column"))
-    if missing:
-        return result
-    seen: dict[str, int] = {}
-    for number, values in enumerate(rows, start=2):
-        if number > MAX_ROWS + 1:
-            result.errors.append(RowError(number, "", "", "too_many_rows"))
-            break
-        raw = {key: (values[pos] if pos < len(values) else None) for key, pos in index.items()}
-        if all(_text(v) == "" for v in raw.values()):
-            continue
-        row, errors = _parse_row(number, raw, labels, units, sections)
-        if row["code"] in seen:
-            errors.append(RowError(number, labels["code"], row["code"], "duplicate_code"))
-        seen[row["code"]] = number
-        result.errors.extend(errors)
-        result.rows.append(row)
-    if not result.rows and not result.errors:
-        result.errors.append(RowError(2, "", "", "no_rows"))
+        result.refuse(1, "", "", "empty")
+    else:
+        table = _table(units, sections)
+        for row in table.read(itertools.chain([header], rows), result.problems, max_rows=MAX_ROWS):
+            result.rows.append(_task_row(row, result))
+        if not result.rows and not result.problems.total:
+            result.refuse(2, "", "", "no_rows")
     wb.close()
     return result
 
 
-def _parse_row(number, raw, labels, units, sections):
-    errors: list[RowError] = []
-    row: dict = {"row": number}
-
-    def err(key, reason):
-        errors.append(RowError(number, labels[key], _text(raw.get(key)), reason))
-
-    for key, _vi, required, _w in COLUMNS:
-        text = _text(raw.get(key))
-        if required and not text:
-            err(key, "required")
-        row[key] = text
-    if len(row["title"]) > 300:
-        err("title", "too_long")
-    if len(row["code"]) > 30:
-        err("code", "too_long")
-    if row["section"] and row["section"] not in sections:
-        err("section", "unknown_section")
-    lead = units.get(fold(row["lead_unit"]))
-    if row["lead_unit"] and lead is None:
-        err("lead_unit", "unknown_unit")
-    row["lead_unit_id"] = lead
-    coord = []
-    for part in row["coordinating_units"].replace(";", ",").split(","):
-        if part.strip():
-            unit_id = units.get(fold(part))
-            if unit_id is None:
-                err("coordinating_units", "unknown_unit")
-            else:
-                coord.append(unit_id)
-    row["coordinating_unit_ids"] = list(dict.fromkeys(coord))  # a unit named twice (by code and name) counts once
-    for key in ("start_date", "deadline"):
-        try:
-            row[key] = _date(raw.get(key))
-        except ValueError:
-            err(key, "bad_date")
-            row[key] = None
-    recurrence = RECURRENCE_ALIASES.get(fold(row["recurrence"]))
-    if recurrence is None:
-        err("recurrence", "bad_recurrence")
-    row["recurrence"] = recurrence or ""
-    for key, low, high in (("par_domain", 1, 8), ("recurrence_day", 1, 31)):
-        if row[key]:
-            try:
-                value = int(row[key])
-                if not low <= value <= high:
-                    raise ValueError
-                row[key] = value
-            except ValueError:
-                err(key, "bad_number")
-                row[key] = None
-        else:
-            row[key] = None
-    if row["sipas_element"] and row["sipas_element"] not in SIPAS_VALUES:
-        err("sipas_element", "bad_sipas")
-    if not row["recurrence"] and row["deadline"] is None and not any(e.column == labels["deadline"] for e in errors):
-        err("deadline", "deadline_or_recurrence")
-    if row["start_date"] and row["deadline"] and row["deadline"] < row["start_date"]:
-        err("deadline", "before_start")
-    return row, errors
+def _task_row(row: Row, result: ParsedPlan) -> dict[str, Any]:
+    """A row as the import writes it: every column's text, the parsed ids, dates and numbers,
+    and the checks between columns."""
+    task: dict[str, Any] = {"row": row.number} | {key: row.text.get(key, "") for key in LABELS}
+    task |= {
+        "lead_unit_id": row["lead_unit"],
+        "coordinating_unit_ids": row.get("coordinating_units", []),
+        "start_date": row["start_date"],
+        "deadline": row["deadline"],
+        "recurrence": row.get("recurrence", ""),
+        "par_domain": row["par_domain"],
+        "recurrence_day": row["recurrence_day"],
+    }
+    if not task["recurrence"] and task["deadline"] is None and not row.text.get("deadline"):
+        result.refuse(row.number, "deadline", "", "deadline_or_recurrence")
+    if task["start_date"] and task["deadline"] and task["deadline"] < task["start_date"]:
+        result.refuse(row.number, "deadline", row.text["deadline"], "before_start")
+    return task
 
 
 def _column_range(key: str, rows: int = 2000) -> str:
-    letter = get_column_letter([k for k, *_ in COLUMNS].index(key) + 1)
+    letter = get_column_letter(list(LABELS).index(key) + 1)
     return f"{letter}2:{letter}{rows}"
 
 
+TEMPLATE_EXAMPLE = [
+    "PL1.01",
+    "II.1.a",
+    "I",
+    "Ví dụ: Xây dựng kế hoạch kiểm tra CCHC",
+    "",
+    1,
+    "",
+    None,  # the agency's first unit
+    "",
+    dt.date(2026, 8, 1),
+    dt.date(2026, 9, 30),
+    "",
+    "",
+    "Kế hoạch kiểm tra CCHC được ban hành",
+    "100% đơn vị được kiểm tra",
+    "Kế hoạch; báo cáo kết quả",
+]
+
+
 def template_workbook(unit_codes: list[str]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Nhiem vu"
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDEBF7")
-    for col, (_key, vi, required, width) in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=1, column=col, value=vi + (" *" if required else ""))
-        cell.font, cell.fill = bold, fill
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = "A2"
-    example = [
-        "PL1.01",
-        "II.1.a",
-        "I",
-        "Ví dụ: Xây dựng kế hoạch kiểm tra CCHC",
-        "",
-        1,
-        "",
-        unit_codes[0] if unit_codes else "VP",
-        "",
-        dt.date(2026, 8, 1),
-        dt.date(2026, 9, 30),
-        "",
-        "",
-        "Kế hoạch kiểm tra CCHC được ban hành",
-        "100% đơn vị được kiểm tra",
-        "Kế hoạch; báo cáo kết quả",
-    ]
-    for col, value in enumerate(example, start=1):
-        cell = sheets.put(ws, 2, col, value)
-        if isinstance(value, dt.date):
-            cell.number_format = "DD/MM/YYYY"
+    """The fill-in template: the header (required columns marked *), one example row, and lists
+    to pick the recurrence and the lead unit from."""
+    header = [label + (" *" if required else "") for _key, label, required, _w in COLUMNS]
+    lead_unit = unit_codes[0] if unit_codes else "VP"
+    example = [lead_unit if value is None else value for value in TEMPLATE_EXAMPLE]
+    wb = new_workbook()
+    ws = add_sheet(wb, Sheet("Nhiem vu", header, [example], widths=[w for *_rest, w in COLUMNS]))
     rec = DataValidation(type="list", formula1='"hằng tháng,hằng quý,6 tháng,hằng năm"', allow_blank=True)
     ws.add_data_validation(rec)
     rec.add(_column_range("recurrence"))
@@ -255,7 +275,7 @@ def template_workbook(unit_codes: list[str]) -> bytes:
         units = DataValidation(type="list", formula1='"' + ",".join(unit_codes) + '"', allow_blank=False)
         ws.add_data_validation(units)
         units.add(_column_range("lead_unit"))
-    return sheets.to_bytes(wb)
+    return to_bytes(wb)
 
 
 EXPORT_HEADERS = [
@@ -276,20 +296,11 @@ EXPORT_HEADERS = [
     "Cảnh báo",
     "Cập nhật lần cuối",
 ]
+EXPORT_WIDTHS = [10, 8, 50, 16, 18, 12, 12, 10, 40, 30, 14, 10, 12, 10, 24, 16]
 
 
-_DATE_FORMATS = {dt.date: "DD/MM/YYYY", dt.datetime: "DD/MM/YYYY HH:MM"}
-
-
-def export_tasks(rows) -> bytes:
-    """rows: iterable of lists in EXPORT_HEADERS order (dates as date objects, numbers as numbers)."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Nhiem vu")
-    widths = [10, 8, 50, 16, 18, 12, 12, 10, 40, 30, 14, 10, 12, 10, 24, 16]
-    for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = "A2"
-    ws.append(EXPORT_HEADERS)
-    for row in rows:
-        ws.append([sheets.cell(ws, value, _DATE_FORMATS.get(type(value))) for value in row])
-    return sheets.to_bytes(wb)
+def export_tasks(rows: Iterable[Sequence[Any]]) -> bytes:
+    """The task register (rows in EXPORT_HEADERS order, dates as dates, numbers as numbers; see
+    plans.selectors.register_rows), written as it is read: a register of any length."""
+    sheet = Sheet("Nhiem vu", EXPORT_HEADERS, rows, widths=EXPORT_WIDTHS, wrap=False)
+    return workbook_bytes([sheet], stream=True)

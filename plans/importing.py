@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
 from core.calendar import WorkingCalendar
 from core.models import AuditEntry, Unit
@@ -14,27 +13,6 @@ from core.text import fold
 from plans import excel
 from plans.models import CLOSED_STATUSES, Occurrence, Plan, Task
 from plans.services import ensure_occurrences, occurrence_schedule, refresh_task, snapshot
-
-ERROR_MESSAGES = {
-    "not_xlsx": _("The file is not an Excel workbook (.xlsx)."),
-    "empty": _("The sheet is empty."),
-    "no_rows": _("The sheet has a header but no task rows."),
-    "missing_column": _("This required column is missing from the header row."),
-    "too_many_rows": _("Too many rows: at most 5000 tasks per file."),
-    "required": _("This value is required."),
-    "too_long": _("The value is too long."),
-    "unknown_section": _("No section of the plan has this code."),
-    "unknown_unit": _("No unit of the agency has this code or name."),
-    "bad_date": _("Not a date: use dd/mm/yyyy."),
-    "bad_recurrence": _("Use one of: hằng tháng, hằng quý, 6 tháng, hằng năm, or leave empty."),
-    "bad_number": _("Not a whole number in the allowed range."),
-    "bad_sipas": _("Unknown SIPAS element."),
-    "deadline_or_recurrence": _("A one-off task needs a deadline (or set a recurrence)."),
-    "before_start": _("The deadline is before the start date."),
-    "duplicate_code": _("This task code appears twice in the file."),
-    "closed_task": _("This task is already closed (done or cancelled) and cannot be changed by import."),
-    "reason_required": _("The deadline of an existing task changes: give the reason in the column Lý do điều chỉnh."),
-}
 
 
 def _lookups(plan: Plan) -> tuple[dict[str, int], set[str]]:
@@ -52,17 +30,16 @@ def preview(*, plan: Plan, data: bytes) -> excel.ParsedPlan:
     units, sections = _lookups(plan)
     parsed = excel.parse_plan_workbook(data, units=units, sections=sections)
     existing = {t.code: t for t in plan.tasks.only("code", "status", "deadline")}
-    labels = {key: vi for key, vi, _r, _w in excel.COLUMNS}
     for row in parsed.rows:
         task = existing.get(row["code"])
         row["exists"] = task is not None
         if task is None:
             continue
         if task.status in CLOSED_STATUSES:
-            parsed.errors.append(excel.RowError(row["row"], labels["code"], row["code"], "closed_task"))
+            parsed.refuse(row["row"], "code", row["code"], "closed_task")
         elif task.deadline and row["deadline"] != task.deadline and not row["change_reason"]:
             value = f"{row['deadline']:%d/%m/%Y}" if row["deadline"] else ""
-            parsed.errors.append(excel.RowError(row["row"], labels["deadline"], value, "reason_required"))
+            parsed.refuse(row["row"], "deadline", value, "reason_required")
     parsed.errors.sort(key=lambda e: e.row)
     return parsed
 

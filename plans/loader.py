@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import yaml
 from django.db import transaction
 
 from core.calendar import WorkingCalendar
-from core.models import Agency, Unit
+from core.models import Agency, Unit, User
 from core.services import log_action
 from plans.models import Plan, Section, Task
 from plans.services import ensure_occurrences, refresh_task
@@ -19,24 +20,40 @@ class PlanFileError(ValueError):
     pass
 
 
-def _evidence(value) -> str:
+def _evidence(value: Any) -> str:
     if isinstance(value, list):
         return "\n".join(str(v) for v in value)
     return str(value or "")
 
 
 @transaction.atomic
-def load_plan_file(path: Path, *, today: dt.date, cal: WorkingCalendar, actor=None) -> tuple[Plan, int]:
+def load_plan_file(path: Path, *, today: dt.date, cal: WorkingCalendar, actor: User | None = None) -> tuple[Plan, int]:
     """Returns the plan and the number of tasks created (0 on a second run)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     meta = data["plan"]
     agency = Agency.objects.filter(code=meta["agency"]).first()
     if agency is None:
         raise PlanFileError(f"{path.name}: agency {meta['agency']!r} does not exist")
+    plan = _plan(agency, path.stem, meta)
+    sections = _sections(plan, data.get("sections", []))
     units = {u.code: u for u in Unit.objects.filter(agency=agency)}
+    existing = set(plan.tasks.values_list("code", flat=True))  # kept as users changed them since
+    created = 0
+    for item in data.get("tasks", []):
+        if item["code"] not in existing:
+            existing.add(item["code"])
+            task = _task(plan, item, sections, units, source=path.name)
+            ensure_occurrences(task)
+            refresh_task(task, today=today, cal=cal)
+            log_action(actor=actor, agency=agency, action="task.created", obj=task, note=path.name)
+            created += 1
+    return plan, created
+
+
+def _plan(agency: Agency, key: str, meta: dict[str, Any]) -> Plan:
     plan, _ = Plan.objects.update_or_create(
         agency=agency,
-        source_key=path.stem,
+        source_key=key,
         defaults={
             "year": meta["year"],
             "number": meta.get("number", ""),
@@ -53,54 +70,54 @@ def load_plan_file(path: Path, *, today: dt.date, cal: WorkingCalendar, actor=No
             "status": meta.get("status", "draft"),
         },
     )
+    return plan
+
+
+def _sections(plan: Plan, items: list[dict[str, Any]]) -> dict[str, Section]:
     sections: dict[str, Section] = {}
-    for order, item in enumerate(data.get("sections", [])):
+    for order, item in enumerate(items):
         section, _ = Section.objects.update_or_create(
             plan=plan,
             code=item["code"],
             defaults={
                 "title": item["title"],
                 "order": order,
-                "parent": sections.get(item.get("parent")),
+                "parent": sections.get(item.get("parent") or ""),
                 "par_domain": item.get("par_domain"),
                 "sipas_element": item.get("sipas_element") or "",
                 "text": (item.get("text") or "").strip(),
             },
         )
         sections[section.code] = section
-    created = 0
-    for item in data.get("tasks", []):
+    return sections
 
-        def unit(code: str, task_code: str = item["code"]) -> Unit:
-            if code not in units:
-                raise PlanFileError(f"{path.name}: task {task_code}: unknown unit {code!r}")
-            return units[code]
 
-        task = Task.objects.filter(plan=plan, code=item["code"]).first()
-        if task is not None:
-            continue  # keep what users changed since the first load
-        task = Task.objects.create(
-            plan=plan,
-            agency=agency,
-            code=item["code"],
-            appendix=item.get("appendix", ""),
-            section=sections.get(item.get("section")),
-            title=item["title"],
-            description=item.get("description", ""),
-            par_domain=item.get("par_domain"),
-            sipas_element=item.get("sipas_element") or "",
-            lead_unit=unit(item["lead_unit"]),
-            start_date=item.get("start"),
-            deadline=item.get("deadline"),
-            recurrence=item.get("recurrence") or "",
-            recurrence_day=item.get("recurrence_day"),
-            expected_product=item.get("expected_product", ""),
-            target=item.get("target", ""),
-            evidence_required=_evidence(item.get("evidence_required")),
-        )
-        task.coordinating_units.set([unit(code) for code in item.get("coordinating_units") or []])
-        ensure_occurrences(task)
-        refresh_task(task, today=today, cal=cal)
-        log_action(actor=actor, agency=agency, action="task.created", obj=task, note=path.name)
-        created += 1
-    return plan, created
+def _task(
+    plan: Plan, item: dict[str, Any], sections: dict[str, Section], units: dict[str, Unit], *, source: str
+) -> Task:
+    def unit(code: str) -> Unit:
+        if code not in units:
+            raise PlanFileError(f"{source}: task {item['code']}: unknown unit {code!r}")
+        return units[code]
+
+    task = Task.objects.create(
+        plan=plan,
+        agency=plan.agency,
+        code=item["code"],
+        appendix=item.get("appendix", ""),
+        section=sections.get(item.get("section") or ""),
+        title=item["title"],
+        description=item.get("description", ""),
+        par_domain=item.get("par_domain"),
+        sipas_element=item.get("sipas_element") or "",
+        lead_unit=unit(item["lead_unit"]),
+        start_date=item.get("start"),
+        deadline=item.get("deadline"),
+        recurrence=item.get("recurrence") or "",
+        recurrence_day=item.get("recurrence_day"),
+        expected_product=item.get("expected_product", ""),
+        target=item.get("target", ""),
+        evidence_required=_evidence(item.get("evidence_required")),
+    )
+    task.coordinating_units.set([unit(code) for code in item.get("coordinating_units") or []])
+    return task

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Agency, Document, Unit
@@ -169,6 +169,9 @@ class Task(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("plans:task_detail", args=[self.pk])
+
     @property
     def is_closed(self) -> bool:
         return self.status in CLOSED_STATUSES
@@ -176,9 +179,6 @@ class Task(models.Model):
     @property
     def is_recurring(self) -> bool:
         return bool(self.recurrence)
-
-    def is_overdue(self, today: dt.date) -> bool:
-        return not self.is_closed and self.next_due is not None and self.next_due < today
 
     @property
     def progress_decimal(self) -> Decimal:

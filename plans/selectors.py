@@ -4,13 +4,18 @@ queries does not grow with the number of tasks."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from core.calendar import WorkingCalendar
-from plans.models import CLOSED_STATUSES, Task, TaskStatus
+from core.models import Agency
+from plans.models import CLOSED_STATUSES, Finding, Inspection, Task, TaskStatus
 from plans.services import rules
 
 
@@ -63,10 +68,18 @@ def flag_filters(t: Thresholds) -> dict[str, Q]:
 
 
 FLAG_KEYS = ("overdue", "due_soon", "at_risk", "stale", "missing_evidence", "awaiting_approval")
+FLAG_LABELS: dict[str, Promise] = {
+    "overdue": _("Overdue"),
+    "due_soon": _("Due soon"),
+    "at_risk": _("At risk"),
+    "stale": _("No recent update"),
+    "missing_evidence": _("Missing evidence"),
+    "awaiting_approval": _("Awaiting approval"),
+}
 STATUS_KEYS = [s.value for s in TaskStatus]
 
 
-def aggregates(t: Thresholds) -> dict:
+def aggregates(t: Thresholds) -> dict[str, Count]:
     filters = flag_filters(t)
     out = {"total": Count("id")}
     for key in STATUS_KEYS:
@@ -76,11 +89,11 @@ def aggregates(t: Thresholds) -> dict:
     return out
 
 
-def summary(tasks: QuerySet[Task], t: Thresholds) -> dict:
+def summary(tasks: QuerySet[Task], t: Thresholds) -> dict[str, int]:
     return tasks.aggregate(**aggregates(t))
 
 
-def grouped(tasks: QuerySet[Task], t: Thresholds, by: str) -> list[dict]:
+def grouped(tasks: QuerySet[Task], t: Thresholds, by: str) -> list[dict[str, Any]]:
     """One row per group (e.g. lead_unit or agency) with status and flag counts."""
     return list(tasks.order_by().values(by).annotate(**aggregates(t)).order_by(by))
 
@@ -112,9 +125,9 @@ def task_flags(task: Task, t: Thresholds) -> list[str]:
     return flags
 
 
-def totals(rows: list[dict]) -> dict:
+def totals(rows: list[dict[str, Any]]) -> dict[str, int]:
     """The summary of grouped rows, added up in Python (saves a second query)."""
-    out: dict = {}
+    out: dict[str, int] = {}
     for row in rows:
         for key, value in row.items():
             if isinstance(value, int) and (key == "total" or key.startswith("s_") or key in FLAG_KEYS):
@@ -124,7 +137,7 @@ def totals(rows: list[dict]) -> dict:
     return out
 
 
-def year_end(tasks: QuerySet[Task], by: str) -> list[dict]:
+def year_end(tasks: QuerySet[Task], by: str) -> list[dict[str, Any]]:
     """Tasks done on time, done late, open, cancelled and done without evidence, per group."""
     done = Q(status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE])
     return list(
@@ -140,3 +153,62 @@ def year_end(tasks: QuerySet[Task], by: str) -> list[dict]:
         )
         .order_by(by)
     )
+
+
+def register_rows(tasks: QuerySet[Task], t: Thresholds) -> Iterator[list[Any]]:
+    """The task register, one row per task in the order of `excel.EXPORT_HEADERS`: dates as
+    dates, numbers as numbers, the flags in words. Read once (the export streams it)."""
+    labels = dict(TaskStatus.choices)
+    for task in tasks.prefetch_related("coordinating_units"):
+        yield [
+            task.code,
+            task.section.code if task.section else "",
+            task.title,
+            task.lead_unit.name,
+            ", ".join(u.code for u in task.coordinating_units.all()),
+            task.start_date,
+            task.deadline,
+            task.get_recurrence_display() if task.recurrence else "",
+            task.expected_product,
+            task.target,
+            str(labels[task.status]),
+            task.progress,
+            task.next_due,
+            task.evidence_count,
+            ", ".join(str(FLAG_LABELS[f]) for f in task_flags(task, t)),
+            timezone.localtime(task.last_update_at) if task.last_update_at else None,
+        ]
+
+
+def inspection_resolution(inspection_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """(resolved, total) findings per inspection: resolved = remediation task done."""
+    rows = (
+        Finding.objects.filter(inspection_id__in=list(inspection_ids))
+        .values("inspection_id")
+        .annotate(
+            total=Count("id"),
+            resolved=Count("id", filter=Q(remediation_task__status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE])),
+        )
+    )
+    return {r["inspection_id"]: (r["resolved"], r["total"]) for r in rows}
+
+
+def inspections_of(agency: Agency) -> QuerySet[Inspection]:
+    """The agency's inspections, each with `resolved` and `total` findings (resolved = its
+    remediation task done)."""
+    done = Q(findings__remediation_task__status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE])
+    return (
+        Inspection.objects.filter(agency=agency)
+        .select_related("inspected_unit")
+        .annotate(total=Count("findings"), resolved=Count("findings", filter=done))
+    )
+
+
+def remediation_links(inspection: Inspection, visible: QuerySet[Task]) -> tuple[QuerySet[Finding], int, int]:
+    """The inspection's findings, each with `task_visible` (whether its remediation task is among
+    `visible`: other units' tasks show as a status only, without a link), and the resolved and
+    total counts."""
+    shown = visible.filter(pk=OuterRef("remediation_task_id"))
+    findings = inspection.findings.select_related("remediation_task__lead_unit").annotate(task_visible=Exists(shown))
+    resolved, total = inspection_resolution([inspection.pk]).get(inspection.pk, (0, 0))
+    return findings, resolved, total

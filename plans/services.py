@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Max, Min, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.access import members_with
 from core.calendar import WorkingCalendar
-from core.jobs import notify
-from core.models import Document, Membership, Notification, Role
-from core.services import diff, log_action
+from core.jobs import notifications, notify
+from core.models import Document, Role, User
+from core.services import StepRefused, diff, log_action
 from core.text import fold
 from plans import monitoring
 from plans.models import (
@@ -25,6 +26,7 @@ from plans.models import (
     Inspection,
     Obstacle,
     Occurrence,
+    Plan,
     ProgressUpdate,
     Task,
     TaskEvidence,
@@ -34,7 +36,7 @@ from plans.models import (
 TRACKED = ("status", "progress", "deadline", "next_due", "completed_on")
 
 
-class WorkflowError(ValueError):
+class WorkflowError(StepRefused):
     """A step that the task's current state does not allow (checked under the row lock);
     the message is for the user."""
 
@@ -47,7 +49,9 @@ def rules() -> monitoring.Rules:
     )
 
 
-def snapshot(task: Task, *, unit_names: dict[int, str] | None = None, coordinating: Iterable[int] = ()) -> dict:
+def snapshot(
+    task: Task, *, unit_names: dict[int, str] | None = None, coordinating: Iterable[int] = ()
+) -> dict[str, Any]:
     """The audited fields of a task, with units and people by name. For a task just created in
     bulk (no people yet), `unit_names` and the `coordinating` unit ids spare the queries."""
     values = {name: getattr(task, name) for name in TRACKED}
@@ -110,7 +114,7 @@ def refresh_task(
     return task
 
 
-def refresh_open_tasks(*, today: dt.date, cal: WorkingCalendar, agency_ids=None) -> int:
+def refresh_open_tasks(*, today: dt.date, cal: WorkingCalendar, agency_ids: Iterable[int] | None = None) -> int:
     """Daily refresh of the derived fields of every open task (run by the worker).
 
     Each write is conditional on the task being as it was read: if a request changed it in
@@ -146,15 +150,7 @@ def refresh_open_tasks(*, today: dt.date, cal: WorkingCalendar, agency_ids=None)
     return changed
 
 
-def notify_about(task: Task, user_ids, *, key: str, kind: str, title: str, day: dt.date) -> int:
-    """In-app notifications (and tomorrow's digest) about a task; idempotent by key."""
-    url = reverse("plans:task_detail", args=[task.pk])
-    return notify(
-        [Notification(user_id=u, key=key, kind=kind, title=title[:300], url=url, for_date=day) for u in user_ids]
-    )
-
-
-def _record(actor, task: Task, before: dict, action: str, note: str = "") -> None:
+def _record(actor: User | None, task: Task, before: dict[str, Any], action: str, note: str = "") -> None:
     changes = diff(before, snapshot(task))
     log_action(actor=actor, agency=task.agency, action=action, obj=task, changes=changes, note=note)
 
@@ -221,7 +217,14 @@ def locked(task: Task) -> Task:
 
 @transaction.atomic
 def post_progress(
-    *, actor, task: Task, progress: int, text: str, today: dt.date, cal: WorkingCalendar, can_approve: bool = False
+    *,
+    actor: User,
+    task: Task,
+    progress: int,
+    text: str,
+    today: dt.date,
+    cal: WorkingCalendar,
+    can_approve: bool = False,
 ) -> ProgressUpdate:
     """An officer reports progress. 100 % asks the unit head to approve completion
     (or completes the task when the author may approve)."""
@@ -248,31 +251,35 @@ def post_progress(
             Task.objects.filter(pk=task.pk).update(completion_requested_at=None)
             approve_completion(actor=actor, task=task, today=today, cal=cal, requested=False)
         else:
-            heads = Membership.objects.filter(unit_id=task.lead_unit_id, role=Role.UNIT_HEAD)
-            if not heads.exists():  # no unit head: the agency's leaders approve
-                heads = Membership.objects.filter(agency_id=task.agency_id, role=Role.LEADER)
             title = _("Completion to approve: %(task)s") % {"task": task}
-            notify_about(
-                task,
-                heads.values_list("user_id", flat=True),
-                key=f"approval:{update.pk}",
-                kind="approval",
-                title=title,
-                day=today,
+            url = task.get_absolute_url()
+            notify(
+                notifications(
+                    approvers(task), key=f"approval:{update.pk}", kind="approval", title=title, url=url, day=today
+                )
             )
     return update
 
 
+def approvers(task: Task) -> set[int]:
+    """Who is asked to approve a task's completion: the head of its lead unit, else (no head) the
+    agency's leaders."""
+    heads = members_with(task.agency_id, [Role.UNIT_HEAD], unit_id=task.lead_unit_id)
+    return heads or members_with(task.agency_id, [Role.LEADER])
+
+
 @transaction.atomic
-def approve_completion(*, actor, task: Task, today: dt.date, cal: WorkingCalendar, requested: bool = True) -> Task:
+def approve_completion(
+    *, actor: User, task: Task, today: dt.date, cal: WorkingCalendar, requested: bool = True
+) -> Task:
     """The task is done on the day the unit reported it complete (not the day of approval).
     `requested=False` when the approver reports it done themself."""
     task = locked(task)
     if task.status in CLOSED_STATUSES or (requested and task.completion_requested_at is None):
         raise WorkflowError(_("There is no completion to approve."))
     before = snapshot(task)
-    requested = task.completion_requested_at
-    task.completed_on = timezone.localtime(requested).date() if requested else today
+    reported = task.completion_requested_at
+    task.completed_on = timezone.localtime(reported).date() if reported else today
     task.status = monitoring.completion_status(task.deadline, task.completed_on)
     task.progress = 100
     task.completion_requested_at = None
@@ -283,7 +290,7 @@ def approve_completion(*, actor, task: Task, today: dt.date, cal: WorkingCalenda
 
 
 @transaction.atomic
-def return_for_rework(*, actor, task: Task, reason: str, today: dt.date, cal: WorkingCalendar) -> Task:
+def return_for_rework(*, actor: User, task: Task, reason: str, today: dt.date, cal: WorkingCalendar) -> Task:
     task = locked(task)
     if task.status in CLOSED_STATUSES or task.completion_requested_at is None:
         raise WorkflowError(_("There is no completion to return."))
@@ -299,11 +306,13 @@ def return_for_rework(*, actor, task: Task, reason: str, today: dt.date, cal: Wo
 
 @transaction.atomic
 def complete_occurrence(
-    *, actor, occurrence: Occurrence, today: dt.date, cal: WorkingCalendar, note: str = ""
+    *, actor: User, occurrence: Occurrence, today: dt.date, cal: WorkingCalendar, note: str = ""
 ) -> Occurrence:
     task = locked(occurrence.task)
     occurrence.refresh_from_db()
-    if task.status in CLOSED_STATUSES or occurrence.done_on is not None:
+    if task.status in CLOSED_STATUSES:
+        raise WorkflowError(_("This task is closed."))
+    if occurrence.done_on is not None:
         raise WorkflowError(_("This period is already done."))
     before = snapshot(task)
     occurrence.done_on = today
@@ -325,7 +334,7 @@ def complete_occurrence(
 
 
 @transaction.atomic
-def create_task(*, actor, plan, data: dict, today: dt.date, cal: WorkingCalendar) -> Task:
+def create_task(*, actor: User, plan: Plan, data: dict[str, Any], today: dt.date, cal: WorkingCalendar) -> Task:
     """A new task added to a plan by the Office (outside the Excel import)."""
     units = data.pop("coordinating_units", [])
     assignees = data.pop("assignees", [])
@@ -339,7 +348,9 @@ def create_task(*, actor, plan, data: dict, today: dt.date, cal: WorkingCalendar
 
 
 @transaction.atomic
-def update_task(*, actor, task: Task, data: dict, today: dt.date, cal: WorkingCalendar, reason: str = "") -> Task:
+def update_task(
+    *, actor: User, task: Task, data: dict[str, Any], today: dt.date, cal: WorkingCalendar, reason: str = ""
+) -> Task:
     """Edits planning fields (manager only). A deadline change needs a reason."""
     task = locked(task)
     if task.status in CLOSED_STATUSES:
@@ -363,7 +374,7 @@ def update_task(*, actor, task: Task, data: dict, today: dt.date, cal: WorkingCa
 
 
 @transaction.atomic
-def cancel_task(*, actor, task: Task, reason: str, today: dt.date, cal: WorkingCalendar) -> Task:
+def cancel_task(*, actor: User, task: Task, reason: str, today: dt.date, cal: WorkingCalendar) -> Task:
     if not reason.strip():
         raise ValueError("a cancellation needs a reason")
     task = locked(task)
@@ -378,19 +389,19 @@ def cancel_task(*, actor, task: Task, reason: str, today: dt.date, cal: WorkingC
 
 
 @transaction.atomic
-def report_obstacle(*, actor, task: Task, text: str, proposal: str = "") -> Obstacle:
+def report_obstacle(*, actor: User, task: Task, text: str, proposal: str = "") -> Obstacle:
     """The unit head reports a difficulty; the agency's leaders and the Office are notified."""
     obstacle = Obstacle.objects.create(task=task, reported_by=actor, text=text, proposal=proposal)
     log_action(actor=actor, agency=task.agency, action="task.obstacle", obj=task, note=text[:500])
-    leaders = Membership.objects.filter(agency_id=task.agency_id, role__in=[Role.LEADER, Role.FOCAL_POINT])
+    leaders = members_with(task.agency_id, [Role.LEADER, Role.FOCAL_POINT]) - {actor.pk}
     title = _("Obstacle reported on %(task)s: %(text)s") % {"task": task.code, "text": text}
-    user_ids = set(leaders.values_list("user_id", flat=True)) - {actor.pk}
-    notify_about(task, user_ids, key=f"obstacle:{obstacle.pk}", kind="obstacle", title=title, day=timezone.localdate())
+    key, url, day = f"obstacle:{obstacle.pk}", task.get_absolute_url(), timezone.localdate()
+    notify(notifications(leaders, key=key, kind="obstacle", title=title, url=url, day=day))
     return obstacle
 
 
 @transaction.atomic
-def resolve_obstacle(*, actor, obstacle: Obstacle, response: str) -> Obstacle:
+def resolve_obstacle(*, actor: User, obstacle: Obstacle, response: str) -> Obstacle:
     obstacle = Obstacle.objects.select_for_update().select_related("task__agency").get(pk=obstacle.pk)
     if obstacle.status != Obstacle.Status.OPEN:
         raise WorkflowError(_("A direction was already recorded."))
@@ -409,43 +420,36 @@ def resolve_obstacle(*, actor, obstacle: Obstacle, response: str) -> Obstacle:
     return obstacle
 
 
-def add_comment(*, actor, task: Task, text: str) -> Comment:
+def add_comment(*, actor: User, task: Task, text: str) -> Comment:
     return Comment.objects.create(task=task, author=actor, text=text)
 
 
 @transaction.atomic
-def link_evidence(*, actor, task: Task, document: Document, today: dt.date, cal: WorkingCalendar) -> TaskEvidence:
+def link_evidence(*, actor: User, task: Task, document: Document, today: dt.date, cal: WorkingCalendar) -> TaskEvidence:
     if document.agency_id != task.agency_id:
         raise ValueError("evidence of another agency")
     link, created = TaskEvidence.objects.get_or_create(task=task, document=document, defaults={"linked_by": actor})
     if created:
-        refresh_task(task, today=today, cal=cal)
-        log_action(
-            actor=actor,
-            agency=task.agency,
-            action="task.evidence_linked",
-            obj=task,
-            changes={"evidence": [None, str(document)]},
-        )
+        _evidence_changed(actor, task, "task.evidence_linked", [None, str(document)], today=today, cal=cal)
     return link
 
 
 @transaction.atomic
-def unlink_evidence(*, actor, task: Task, document: Document, today: dt.date, cal: WorkingCalendar) -> None:
+def unlink_evidence(*, actor: User, task: Task, document: Document, today: dt.date, cal: WorkingCalendar) -> None:
     deleted, _ = TaskEvidence.objects.filter(task=task, document=document).delete()
     if deleted:
-        refresh_task(task, today=today, cal=cal)
-        log_action(
-            actor=actor,
-            agency=task.agency,
-            action="task.evidence_unlinked",
-            obj=task,
-            changes={"evidence": [str(document), None]},
-        )
+        _evidence_changed(actor, task, "task.evidence_unlinked", [str(document), None], today=today, cal=cal)
+
+
+def _evidence_changed(
+    actor: User, task: Task, action: str, change: list[str | None], *, today: dt.date, cal: WorkingCalendar
+) -> None:
+    refresh_task(task, today=today, cal=cal)
+    log_action(actor=actor, agency=task.agency, action=action, obj=task, changes={"evidence": change})
 
 
 @transaction.atomic
-def create_inspection(*, actor, inspection: Inspection) -> Inspection:
+def create_inspection(*, actor: User, inspection: Inspection) -> Inspection:
     inspection.created_by = actor
     inspection.save()
     log_action(
@@ -454,11 +458,27 @@ def create_inspection(*, actor, inspection: Inspection) -> Inspection:
     return inspection
 
 
+def remediation_plan(agency_id: int) -> Plan | None:
+    """The plan that holds an agency's remediation tasks: its latest."""
+    return Plan.objects.filter(agency_id=agency_id).order_by("-year").first()
+
+
 @transaction.atomic
 def add_finding(
-    *, actor, inspection: Inspection, text: str, plan, deadline: dt.date, today: dt.date, cal: WorkingCalendar
+    *,
+    actor: User,
+    inspection: Inspection,
+    text: str,
+    deadline: dt.date,
+    today: dt.date,
+    cal: WorkingCalendar,
+    plan: Plan | None = None,
 ) -> Finding:
-    """Every inspection finding becomes a remediation task of the inspected unit."""
+    """Every inspection finding becomes a remediation task of the inspected unit, in `plan` (by
+    default the agency's latest plan; refused when the agency has none)."""
+    plan = plan or remediation_plan(inspection.agency_id)
+    if plan is None:
+        raise WorkflowError(_("The agency has no plan to hold remediation tasks."))
     finding = Finding.objects.create(inspection=inspection, text=text)
     section = plan.sections.filter(par_domain=1).order_by("order").first()
     code = f"KT{inspection.pk}.{finding.pk}"
@@ -481,16 +501,3 @@ def add_finding(
     log_action(actor=actor, agency=plan.agency, action="task.created", obj=task, note=inspection.title)
     log_action(actor=actor, agency=plan.agency, action="inspection.finding", obj=inspection, note=text[:500])
     return finding
-
-
-def inspection_resolution(inspection_ids) -> dict[int, tuple[int, int]]:
-    """(resolved, total) findings per inspection: resolved = remediation task done."""
-    rows = (
-        Finding.objects.filter(inspection_id__in=inspection_ids)
-        .values("inspection_id")
-        .annotate(
-            total=Count("id"),
-            resolved=Count("id", filter=Q(remediation_task__status__in=[TaskStatus.DONE, TaskStatus.DONE_LATE])),
-        )
-    )
-    return {r["inspection_id"]: (r["resolved"], r["total"]) for r in rows}

@@ -1,29 +1,52 @@
+"""Pages of plans and tasks. Each step: access helper (plans.access) -> form -> one keyword-only
+service call -> message -> redirect; a step the object's state no longer allows (the service
+raises WorkflowError) comes back as a message (core.web.refuses_politely)."""
+
 from __future__ import annotations
 
-from functools import wraps
+import datetime as dt
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import uploads
-from core.access import current_agency_or_404, documents_visible_to, scope_for
+from core.access import current_agency_or_404, documents_visible_to, get_document_for_user
+from core.calendar import WorkingCalendar
 from core.forms import DocumentForm
 from core.models import Agency, Unit, User
 from core.services import history_for, load_calendar
 from core.text import fold
-from core.views import get_document_for_user, handle_document_upload
+from core.views import handle_document_upload
+from core.web import XLSX, download, refuses_politely
 from plans import excel, services
-from plans.access import can, get_plan_for_user, get_task_for_user, tasks_visible_to
+from plans.access import (
+    can,
+    can_manage_inspections,
+    can_manage_plan,
+    get_evidence_for_task,
+    get_inspection_for_user,
+    get_obstacle_for_user,
+    get_occurrence_for_user,
+    get_plan_for_user,
+    get_task_for_user,
+    my_tasks,
+    province_tasks_visible_to,
+    task_permissions,
+    tasks_visible_to,
+)
 from plans.forms import (
     CommentForm,
     FindingForm,
@@ -36,19 +59,21 @@ from plans.forms import (
     ResolveForm,
     TaskForm,
 )
-from plans.importing import ERROR_MESSAGES, commit_import, preview
-from plans.models import Inspection, Obstacle, Occurrence, Plan, Task, TaskStatus
+from plans.importing import commit_import, preview
+from plans.models import Obstacle, Plan, Task, TaskStatus
 from plans.selectors import (
     FLAG_KEYS,
     Thresholds,
     filter_flag,
     grouped,
+    inspections_of,
+    register_rows,
+    remediation_links,
     summary,
     task_flags,
     totals,
     year_end,
 )
-from plans.templatetags.plan_ui import FLAG_LABELS
 
 SORTS = {
     "code": "code",
@@ -60,34 +85,56 @@ SORTS = {
 }
 
 
-def refuses_politely(view):
-    """A step the task's state no longer allows (e.g. approved by someone else a moment ago)
-    becomes a message on the page the user came from, not an error page."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except services.WorkflowError as exc:
-            messages.error(request, str(exc))
-            back = request.headers.get("Referer", "")
-            if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
-                back = reverse("plans:dashboard")
-            return redirect(back)
-
-    return wrapper
+def _task_page(request: HttpRequest, kwargs: dict[str, Any]) -> str:
+    return reverse("plans:task_detail", args=[kwargs["pk"]])
 
 
-def _context_today():
-    cal = load_calendar()
-    today = timezone.localdate()
-    return today, cal, Thresholds.compute(today, cal)
+def _post_step(fallback: str | Callable[[HttpRequest, dict[str, Any]], str]) -> Callable[..., Any]:
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        return login_required(require_POST(refuses_politely(fallback)(view)))
+
+    return decorate
+
+
+# A POST step of the workflow, for logged-in people; refused, it goes back to the page the user
+# came from (else the task; for a step on an object of a task, an obstacle or a period, the
+# dashboard).
+task_step = _post_step(_task_page)
+related_step = _post_step("plans:dashboard")
+
+
+def _step(
+    request: HttpRequest,
+    pk: int,
+    run: Callable[..., object],
+    *,
+    done: str = "",
+    form: forms.Form | None = None,
+    invalid: str = "",
+) -> HttpResponse:
+    """The end of a step on task `pk`: with a valid form (or none), the service call `run` takes
+    the form's data and the user reads `done`; an invalid form reads `invalid`. Back to the task."""
+    if form is None or form.is_valid():
+        run(**(form.cleaned_data if form is not None else {}))
+        if done:
+            messages.success(request, done)
+    else:
+        messages.error(request, invalid)
+    return redirect("plans:task_detail", pk=pk)
+
+
+def _today() -> tuple[dt.date, WorkingCalendar]:
+    return timezone.localdate(), load_calendar()
+
+
+def _thresholds() -> Thresholds:
+    return Thresholds.compute(*_today())
 
 
 @login_required
 def dashboard(request):
     agency = current_agency_or_404(request)
-    today, cal, t = _context_today()
+    t = _thresholds()
     tasks = tasks_visible_to(request.user).filter(agency=agency)
     units = {u.pk: u for u in Unit.objects.filter(agency=agency)}
     rows = [dict(r, unit=units.get(r["lead_unit"])) for r in grouped(tasks, t, "lead_unit")]
@@ -106,7 +153,7 @@ def dashboard(request):
     return render(request, "plans/dashboard.html", context)
 
 
-def _filtered_tasks(request, base, t):
+def _filtered_tasks(request: HttpRequest, base: QuerySet[Task], t: Thresholds) -> QuerySet[Task]:
     params = request.GET
     tasks = base.select_related("lead_unit", "section")
     if q := params.get("q", "").strip():
@@ -128,17 +175,11 @@ def _filtered_tasks(request, base, t):
 @login_required
 def task_list(request, mine: bool = False):
     agency = current_agency_or_404(request)
-    today, cal, t = _context_today()
+    t = _thresholds()
     base = tasks_visible_to(request.user).filter(agency=agency)
-    if mine:
-        scope = scope_for(request.user)
-        my_units = scope.units_with("officer", "unit_head")
-        base = base.filter(
-            Q(assignees=request.user) | Q(lead_unit_id__in=my_units) | Q(coordinating_units__in=my_units)
-        )
-    tasks = _filtered_tasks(request, base.distinct(), t)
+    tasks = _filtered_tasks(request, (my_tasks(request.user, base) if mine else base).distinct(), t)
     if request.GET.get("export") == "xlsx":
-        return _export(tasks, t)
+        return download(excel.export_tasks(register_rows(tasks, t)), "nhiem-vu.xlsx", XLSX)
     page = Paginator(tasks, 50).get_page(request.GET.get("page"))
     for task in page:
         task.flags = task_flags(task, t)
@@ -155,46 +196,12 @@ def task_list(request, mine: bool = False):
     return render(request, template, context)
 
 
-def _export(tasks, t):
-    labels = dict(TaskStatus.choices)
-    rows = (
-        [
-            task.code,
-            task.section.code if task.section else "",
-            task.title,
-            task.lead_unit.name,
-            ", ".join(u.code for u in task.coordinating_units.all()),
-            task.start_date,
-            task.deadline,
-            task.get_recurrence_display() if task.recurrence else "",
-            task.expected_product,
-            task.target,
-            str(labels[task.status]),
-            task.progress,
-            task.next_due,
-            task.evidence_count,
-            ", ".join(str(FLAG_LABELS[f]) for f in task_flags(task, t)),
-            timezone.localtime(task.last_update_at) if task.last_update_at else None,
-        ]
-        for task in tasks.prefetch_related("coordinating_units")
-    )
-    response = HttpResponse(excel.export_tasks(rows), content_type=excel_mime())
-    response["Content-Disposition"] = 'attachment; filename="nhiem-vu.xlsx"'
-    return response
-
-
-def excel_mime():
-    return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 @login_required
 def task_detail(request, pk: int):
     task = get_task_for_user(request.user, pk)
-    today, cal, t = _context_today()
-    perms = {
-        action: can(request.user, action, task) for action in ("report", "approve", "obstacle", "comment", "manage")
-    }
+    perms, t = task_permissions(request.user, task), _thresholds()
     evidence = list(task.evidence_links.select_related("document").prefetch_related("document__versions"))
+    library = documents_visible_to(request.user).filter(agency=task.agency).exclude(task_links__task=task)
     context = {
         "task": task,
         "perms": perms,
@@ -213,33 +220,22 @@ def task_detail(request, pk: int):
         "document_form": DocumentForm(),
         "reason_form": ReasonForm(),
         "resolve_form": ResolveForm(),
-        "library": documents_visible_to(request.user)
-        .filter(agency=task.agency)
-        .exclude(task_links__task=task)
-        .order_by("-created_at")[:100]
-        if perms["report"]
-        else [],
+        "library": library.order_by("-created_at")[:100] if perms["report"] else [],
     }
     return render(request, "plans/task_detail.html", context)
 
 
-@login_required
-@require_POST
-@refuses_politely
+@task_step
 def post_progress(request, pk: int):
     task = get_task_for_user(request.user, pk, action="report")
     form = ProgressForm(request.POST)
     if task.is_closed:
         form.add_error(None, _("This task is closed."))
     if form.is_valid():
-        today, cal, _t = _context_today()
+        today, cal = _today()
+        can_approve = can(request.user, "approve", task)
         services.post_progress(
-            actor=request.user,
-            task=task,
-            today=today,
-            cal=cal,
-            can_approve=can(request.user, "approve", task),
-            **form.cleaned_data,
+            actor=request.user, task=task, today=today, cal=cal, can_approve=can_approve, **form.cleaned_data
         )
         messages.success(request, _("Progress saved."))
         return _redirect_to_task(request, pk)
@@ -250,7 +246,7 @@ def post_progress(request, pk: int):
     return render(request, "plans/task_detail.html#progress-form", {"task": task, "progress_form": form})
 
 
-def _redirect_to_task(request, pk: int):
+def _redirect_to_task(request: HttpRequest, pk: int) -> HttpResponse:
     url = reverse("plans:task_detail", args=[pk])
     if request.headers.get("HX-Request"):
         response = HttpResponse(status=204)
@@ -259,136 +255,74 @@ def _redirect_to_task(request, pk: int):
     return redirect(url)
 
 
-@login_required
-@require_POST
-@refuses_politely
+@task_step
 def approve(request, pk: int):
     task = get_task_for_user(request.user, pk, action="approve")
-    if task.completion_requested_at is None or task.is_closed:
-        messages.error(request, _("There is no completion to approve."))
-    else:
-        today, cal, _t = _context_today()
-        services.approve_completion(actor=request.user, task=task, today=today, cal=cal)
-        messages.success(request, _("Completion approved."))
-    return redirect("plans:task_detail", pk=pk)
+    today, cal = _today()
+    run = partial(services.approve_completion, actor=request.user, task=task, today=today, cal=cal)
+    return _step(request, pk, run, done=_("Completion approved."))
 
 
-@login_required
-@require_POST
-@refuses_politely
+@task_step
 def return_task(request, pk: int):
-    task = get_task_for_user(request.user, pk, action="approve")
-    form = ReasonForm(request.POST)
-    if form.is_valid() and task.completion_requested_at and not task.is_closed:
-        today, cal, _t = _context_today()
-        services.return_for_rework(
-            actor=request.user, task=task, reason=form.cleaned_data["reason"], today=today, cal=cal
-        )
-        messages.success(request, _("Returned to the unit for rework."))
-    else:
-        messages.error(request, _("Give a reason to return the task."))
-    return redirect("plans:task_detail", pk=pk)
+    done, invalid = _("Returned to the unit for rework."), _("Give a reason to return the task.")
+    return _with_reason(request, pk, "approve", services.return_for_rework, done=done, invalid=invalid)
 
 
-@login_required
-@require_POST
-@refuses_politely
+@task_step
 def cancel(request, pk: int):
-    task = get_task_for_user(request.user, pk, action="manage")
-    form = ReasonForm(request.POST)
-    if task.is_closed:
-        messages.error(request, _("This task is closed."))
-    elif form.is_valid():
-        today, cal, _t = _context_today()
-        services.cancel_task(actor=request.user, task=task, reason=form.cleaned_data["reason"], today=today, cal=cal)
-        messages.success(request, _("Task cancelled."))
-    else:
-        messages.error(request, _("Give a reason to cancel the task."))
-    return redirect("plans:task_detail", pk=pk)
+    done, invalid = _("Task cancelled."), _("Give a reason to cancel the task.")
+    return _with_reason(request, pk, "manage", services.cancel_task, done=done, invalid=invalid)
 
 
-@login_required
-@refuses_politely
-def edit_task(request, pk: int):
-    task = get_task_for_user(request.user, pk, action="manage")
-    if task.is_closed:
-        messages.error(request, _("This task is closed."))
-        return redirect("plans:task_detail", pk=pk)
-    form = TaskForm(request.POST or None, instance=task, agency=task.agency)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
-        today, cal, _t = _context_today()
-        fresh = Task.objects.get(pk=task.pk)
-        services.update_task(
-            actor=request.user, task=fresh, data=data, today=today, cal=cal, reason=form.cleaned_data.get("reason", "")
-        )
-        messages.success(request, _("Task saved."))
-        return redirect("plans:task_detail", pk=pk)
-    return render(request, "plans/task_form.html", {"form": form, "task": task}, status=400 if form.errors else 200)
+def _with_reason(request: HttpRequest, pk: int, action: str, service: Callable[..., Any], **said: str) -> HttpResponse:
+    """A step on a task that needs a reason (return for rework, cancel), by who may `action`."""
+    task = get_task_for_user(request.user, pk, action=action)
+    today, cal = _today()
+    run = partial(service, actor=request.user, task=task, today=today, cal=cal)
+    return _step(request, pk, run, form=ReasonForm(request.POST), **said)
 
 
-@login_required
-@refuses_politely
-def new_task(request, pk: int):
-    plan = get_plan_for_user(request.user, pk, manage=True)
-    form = NewTaskForm(request.POST or None, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
-        today, cal, _t = _context_today()
-        task = services.create_task(actor=request.user, plan=plan, data=data, today=today, cal=cal)
-        messages.success(request, _("Task created."))
-        return redirect("plans:task_detail", pk=task.pk)
-    return render(request, "plans/task_form.html", {"form": form, "plan": plan}, status=400 if form.errors else 200)
-
-
-@login_required
-@require_POST
-@refuses_politely
+@task_step
 def add_obstacle(request, pk: int):
     task = get_task_for_user(request.user, pk, action="obstacle")
+    run = partial(services.report_obstacle, actor=request.user, task=task)
     form = ObstacleForm(request.POST)
-    if form.is_valid():
-        services.report_obstacle(actor=request.user, task=task, **form.cleaned_data)
-        messages.success(request, _("Obstacle reported to the leaders."))
-    else:
-        messages.error(request, _("Describe the obstacle."))
-    return redirect("plans:task_detail", pk=pk)
+    return _step(
+        request, pk, run, form=form, done=_("Obstacle reported to the leaders."), invalid=_("Describe the obstacle.")
+    )
 
 
-@login_required
-@require_POST
-@refuses_politely
-def resolve_obstacle(request, pk: int):
-    obstacle = get_object_or_404(Obstacle, pk=pk)
-    task = get_task_for_user(request.user, obstacle.task_id)
-    if not scope_for(request.user).is_manager(task.agency_id):
-        raise PermissionDenied
-    form = ResolveForm(request.POST)
-    if obstacle.status != Obstacle.Status.OPEN:
-        messages.error(request, _("A direction was already recorded."))
-    elif form.is_valid():
-        services.resolve_obstacle(actor=request.user, obstacle=obstacle, response=form.cleaned_data["response"])
-        messages.success(request, _("Direction recorded."))
-    else:
-        messages.error(request, _("Write the direction."))
-    return redirect("plans:task_detail", pk=task.pk)
-
-
-@login_required
-@require_POST
+@task_step
 def add_comment(request, pk: int):
     task = get_task_for_user(request.user, pk, action="comment")
+    run = partial(services.add_comment, actor=request.user, task=task)
     form = CommentForm(request.POST)
-    if form.is_valid():
-        services.add_comment(actor=request.user, task=task, text=form.cleaned_data["text"])
-    else:
-        messages.error(request, _("The comment is empty."))
-    return redirect("plans:task_detail", pk=pk)
+    return _step(request, pk, run, form=form, invalid=_("The comment is empty."))
 
 
-@login_required
-@require_POST
-@refuses_politely
+@related_step
+def resolve_obstacle(request, pk: int):
+    obstacle = get_obstacle_for_user(request.user, pk, resolve=True)
+    run = partial(services.resolve_obstacle, actor=request.user, obstacle=obstacle)
+    form = ResolveForm(request.POST)
+    return _step(
+        request, obstacle.task_id, run, form=form, done=_("Direction recorded."), invalid=_("Write the direction.")
+    )
+
+
+@related_step
+def occurrence_done(request, pk: int):
+    occurrence = get_occurrence_for_user(request.user, pk)
+    today, cal = _today()
+    note = request.POST.get("note", "")[:2000]
+    run = partial(
+        services.complete_occurrence, actor=request.user, occurrence=occurrence, today=today, cal=cal, note=note
+    )
+    return _step(request, occurrence.task_id, run, done=_("Period marked as done."))
+
+
+@task_step
 def upload_evidence(request, pk: int):
     task = get_task_for_user(request.user, pk, action="report")
     form, document = handle_document_upload(request, task.agency, task.lead_unit)
@@ -398,74 +332,78 @@ def upload_evidence(request, pk: int):
         )
         messages.error(request, _("The evidence was not saved: %(errors)s") % {"errors": errors})
         return redirect("plans:task_detail", pk=pk)
-    today, cal, _t = _context_today()
-    services.link_evidence(actor=request.user, task=task, document=document, today=today, cal=cal)
-    messages.success(request, _("Evidence saved and linked to the task."))
-    return redirect("plans:task_detail", pk=pk)
+    today, cal = _today()
+    run = partial(services.link_evidence, actor=request.user, task=task, document=document, today=today, cal=cal)
+    return _step(request, pk, run, done=_("Evidence saved and linked to the task."))
 
 
-@login_required
-@require_POST
-@refuses_politely
+@task_step
 def link_evidence(request, pk: int):
     task = get_task_for_user(request.user, pk, action="report")
-    document = get_document_for_user(request.user, int(request.POST.get("document") or 0))
-    today, cal, _t = _context_today()
-    try:
-        services.link_evidence(actor=request.user, task=task, document=document, today=today, cal=cal)
-    except ValueError as exc:
-        raise Http404 from exc
-    messages.success(request, _("Evidence linked to the task."))
-    return redirect("plans:task_detail", pk=pk)
+    document = get_evidence_for_task(request.user, task, int(request.POST.get("document") or 0))
+    today, cal = _today()
+    run = partial(services.link_evidence, actor=request.user, task=task, document=document, today=today, cal=cal)
+    return _step(request, pk, run, done=_("Evidence linked to the task."))
 
 
-@login_required
-@require_POST
-@refuses_politely
+@task_step
 def unlink_evidence(request, pk: int, document_id: int):
     task = get_task_for_user(request.user, pk, action="report")
     document = get_document_for_user(request.user, document_id)
-    today, cal, _t = _context_today()
+    today, cal = _today()
     services.unlink_evidence(actor=request.user, task=task, document=document, today=today, cal=cal)
     return redirect("plans:task_detail", pk=pk)
 
 
 @login_required
-@require_POST
-@refuses_politely
-def occurrence_done(request, pk: int):
-    occurrence = get_object_or_404(Occurrence, pk=pk)
-    task = get_task_for_user(request.user, occurrence.task_id, action="report")
+@refuses_politely(_task_page)
+def edit_task(request, pk: int):
+    task = get_task_for_user(request.user, pk, action="manage")
     if task.is_closed:
         messages.error(request, _("This task is closed."))
-    elif occurrence.done_on is None:
-        today, cal, _t = _context_today()
-        services.complete_occurrence(
-            actor=request.user, occurrence=occurrence, today=today, cal=cal, note=request.POST.get("note", "")[:2000]
-        )
-        messages.success(request, _("Period marked as done."))
-    return redirect("plans:task_detail", pk=occurrence.task_id)
+        return redirect("plans:task_detail", pk=pk)
+    form = TaskForm(request.POST or None, instance=task, agency=task.agency)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
+        today, cal = _today()
+        fresh = Task.objects.get(pk=task.pk)
+        reason = form.cleaned_data.get("reason", "")
+        services.update_task(actor=request.user, task=fresh, data=data, today=today, cal=cal, reason=reason)
+        messages.success(request, _("Task saved."))
+        return redirect("plans:task_detail", pk=pk)
+    return render(request, "plans/task_form.html", {"form": form, "task": task}, status=400 if form.errors else 200)
+
+
+@login_required
+def new_task(request, pk: int):
+    plan = get_plan_for_user(request.user, pk, manage=True)
+    form = NewTaskForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        today, cal = _today()
+        task = services.create_task(actor=request.user, plan=plan, data=dict(form.cleaned_data), today=today, cal=cal)
+        messages.success(request, _("Task created."))
+        return redirect("plans:task_detail", pk=task.pk)
+    return render(request, "plans/task_form.html", {"form": form, "plan": plan}, status=400 if form.errors else 200)
 
 
 @login_required
 def plan_detail(request, pk: int):
     plan = get_plan_for_user(request.user, pk)
-    sections = plan.sections.all()
     visible = tasks_visible_to(request.user).filter(plan=plan)
     tasks = visible.select_related("lead_unit", "section").order_by("section__order", "code")
-    today, cal, t = _context_today()
-    by_section: dict = {}
+    t = _thresholds()
+    by_section: dict[int | None, list[Task]] = {}
     for task in tasks:
         task.flags = task_flags(task, t)
         by_section.setdefault(task.section_id, []).append(task)
-    tree = [(s, by_section.get(s.pk, [])) for s in sections]
+    tree: list[tuple[Any, list[Task]]] = [(s, by_section.get(s.pk, [])) for s in plan.sections.all()]
     if None in by_section:  # tasks added without a section (Excel, new task form)
         tree.append((None, by_section[None]))
     context = {
         "plan": plan,
         "tree": tree,
         "summary": summary(tasks, t),
-        "can_manage": scope_for(request.user).is_manager(plan.agency_id),
+        "can_manage": can_manage_plan(request.user, plan),
     }
     return render(request, "plans/plan_detail.html", context)
 
@@ -474,46 +412,47 @@ def plan_detail(request, pk: int):
 def import_template(request, pk: int):
     plan = get_plan_for_user(request.user, pk)
     codes = list(Unit.objects.filter(agency=plan.agency).values_list("code", flat=True))
-    response = HttpResponse(excel.template_workbook(codes), content_type=excel_mime())
-    response["Content-Disposition"] = 'attachment; filename="mau-nhap-ke-hoach.xlsx"'
-    return response
+    return download(excel.template_workbook(codes), "mau-nhap-ke-hoach.xlsx", XLSX)
+
+
+def _import_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    failed = bool(context.get("parsed") and context["parsed"].errors) or bool(context["form"].errors)
+    return render(request, "plans/import.html", context, status=400 if failed else 200)
 
 
 @login_required
 def import_plan(request, pk: int):
     """Upload -> checked preview (nothing saved) -> confirm (all rows or none)."""
     plan = get_plan_for_user(request.user, pk, manage=True)
-    uploading = request.method == "POST" and "token" not in request.POST
-    form = ImportForm(request.POST, request.FILES) if uploading else ImportForm()
-    context = {"plan": plan, "form": form, "error_messages": ERROR_MESSAGES}
-    purpose = f"plan:{plan.pk}"
     if request.method == "POST" and "token" in request.POST:
-        data = uploads.release(request, request.POST["token"], purpose=purpose)
-        if data is None:
-            messages.error(request, _("The uploaded file has expired; upload it again."))
-            return redirect("plans:import", pk=pk)
-        today, cal, _t = _context_today()
-        context["parsed"] = commit_import(actor=request.user, plan=plan, data=data, today=today, cal=cal)
-        if not context["parsed"].errors:
-            messages.success(request, _("%(n)s tasks imported.") % {"n": len(context["parsed"].rows)})
-            return redirect("plans:plan_detail", pk=pk)
-    elif uploading and form.is_valid():
+        return _confirm_import(request, plan)
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    context: dict[str, Any] = {"plan": plan, "form": form}
+    if form.is_bound and form.is_valid():
         data = form.cleaned_data["file"].read()
         context["parsed"] = preview(plan=plan, data=data)
         if context["parsed"].ok:
-            context["token"] = uploads.hold(request, data, purpose=purpose)
-    failed = bool(context.get("parsed") and context["parsed"].errors) or bool(form.errors)
-    return render(request, "plans/import.html", context, status=400 if failed else 200)
+            context["token"] = uploads.hold(request, data, purpose=f"plan:{plan.pk}")
+    return _import_page(request, context)
+
+
+def _confirm_import(request: HttpRequest, plan: Plan) -> HttpResponse:
+    data = uploads.release(request, request.POST["token"], purpose=f"plan:{plan.pk}")
+    if data is None:
+        messages.error(request, _("The uploaded file has expired; upload it again."))
+        return redirect("plans:import", pk=plan.pk)
+    today, cal = _today()
+    parsed = commit_import(actor=request.user, plan=plan, data=data, today=today, cal=cal)
+    if parsed.errors:
+        return _import_page(request, {"plan": plan, "form": ImportForm(), "parsed": parsed})
+    messages.success(request, _("%(n)s tasks imported.") % {"n": len(parsed.rows)})
+    return redirect("plans:plan_detail", pk=plan.pk)
 
 
 @login_required
 def province_dashboard(request):
-    scope = scope_for(request.user)
-    province_ids = scope.province_appraiser_of()
-    if not scope.is_superuser and not province_ids:
-        raise Http404
-    today, cal, t = _context_today()
-    tasks = Task.objects.all() if scope.is_superuser else Task.objects.filter(agency__province_id__in=province_ids)
+    tasks = province_tasks_visible_to(request.user)
+    t = _thresholds()
     agencies = {a.pk: a for a in Agency.objects.filter(pk__in=tasks.values("agency_id"))}
     rows = [dict(r, agency=agencies.get(r["agency"])) for r in grouped(tasks, t, "agency")]
     return render(request, "plans/province.html", {"rows": rows, "summary": totals(rows), "t": t})
@@ -541,57 +480,40 @@ def year_end_view(request):
 @login_required
 def inspections(request):
     agency = current_agency_or_404(request)
-    items = Inspection.objects.filter(agency=agency).select_related("inspected_unit")
+    can_manage = can_manage_inspections(request.user, agency)
     form = InspectionForm(request.POST or None, agency=agency)
     if request.method == "POST":
-        if not scope_for(request.user).is_manager(agency.pk):
+        if not can_manage:
             raise PermissionDenied
         if form.is_valid():
             inspection = form.save(commit=False)
             inspection.agency = agency
             services.create_inspection(actor=request.user, inspection=inspection)
             return redirect("plans:inspection_detail", pk=inspection.pk)
-    resolution = services.inspection_resolution([i.pk for i in items])
-    for item in items:
-        item.resolved, item.total = resolution.get(item.pk, (0, 0))
-    context = {"items": items, "form": form, "can_manage": scope_for(request.user).is_manager(agency.pk)}
+    context = {"items": inspections_of(agency), "form": form, "can_manage": can_manage}
     return render(request, "plans/inspections.html", context)
 
 
 @login_required
 def inspection_detail(request, pk: int):
-    inspection = get_object_or_404(Inspection.objects.select_related("agency", "inspected_unit"), pk=pk)
-    scope = scope_for(request.user)
-    if not scope.can_view_agency(inspection.agency_id):
-        raise Http404
+    inspection = get_inspection_for_user(request.user, pk, manage=request.method == "POST")
     form = FindingForm(request.POST or None)
-    if request.method == "POST":
-        if not scope.is_manager(inspection.agency_id):
-            raise PermissionDenied
-        plan = Plan.objects.filter(agency=inspection.agency).order_by("-year").first()
-        if plan is None:
-            form.add_error(None, _("The agency has no plan to hold remediation tasks."))
-        elif form.is_valid():
-            today, cal, _t = _context_today()
-            services.add_finding(
-                actor=request.user, inspection=inspection, plan=plan, today=today, cal=cal, **form.cleaned_data
-            )
+    if request.method == "POST" and form.is_valid():
+        today, cal = _today()
+        try:
+            services.add_finding(actor=request.user, inspection=inspection, today=today, cal=cal, **form.cleaned_data)
+        except services.WorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
             return redirect("plans:inspection_detail", pk=pk)
-    findings = list(inspection.findings.select_related("remediation_task__lead_unit"))
-    visible = set(tasks_visible_to(request.user).filter(finding__inspection=inspection).values_list("pk", flat=True))
-    for finding in findings:  # other units' remediation tasks show as a status only, without a link
-        finding.task_visible = finding.remediation_task_id in visible
-    resolved, total = services.inspection_resolution([pk]).get(pk, (0, 0))
-    return render(
-        request,
-        "plans/inspection_detail.html",
-        {
-            "inspection": inspection,
-            "findings": findings,
-            "form": form,
-            "resolved": resolved,
-            "total": total,
-            "share": round(100 * resolved / total) if total else None,
-            "can_manage": scope.is_manager(inspection.agency_id),
-        },
-    )
+    findings, resolved, total = remediation_links(inspection, tasks_visible_to(request.user))
+    context = {
+        "inspection": inspection,
+        "findings": findings,
+        "form": form,
+        "resolved": resolved,
+        "total": total,
+        "share": round(100 * resolved / total) if total else None,
+        "can_manage": can_manage_inspections(request.user, inspection.agency),
+    }
+    return render(request, "plans/inspection_detail.html", context)

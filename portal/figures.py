@@ -11,11 +11,14 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import Count
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.models import Agency
 from core.numbers import HUNDRED, q2
 from feedback.metrics import agency_766
 from plans.models import ParDomain, Plan, PlanStatus, Task, TaskStatus
+from procedures.forms import INDICATOR_LABELS
 from scorecards.models import Scorecard
 from surveys import disclosure as sipas_disclosure
 from surveys import selectors as sipas
@@ -116,64 +119,75 @@ DEFINITIONS = {
 HEADLINE_766 = ("on_time_rate", "online_rate", "feedback_on_time_rate")
 
 
-def indices(agency, today: dt.date) -> list[Figure]:
+def indices(agency: Agency, today: dt.date) -> list[Figure]:
     """The agency's published figures of the year so far: SIPAS, every 766 indicator computed from
     its registers with the points it earns and their total, and the last published PAR INDEX."""
-    from django.utils.translation import gettext as _
+    par = par_figure(agency)
+    return [
+        sipas_figure(agency, today),
+        *figures_766(agency, dt.date(today.year, 1, 1), today),
+        *([par] if par else []),
+    ]
 
-    from procedures.forms import INDICATOR_LABELS
 
-    start, end = dt.date(today.year, 1, 1), today
-    out = []
-    # SIPAS over the latest ended whole period of the year (Q1, 6 months, 9 months, the year;
-    # last year's in January), through surveys.disclosure: never a running, day-by-day window
+def sipas_period(today: dt.date) -> sipas_disclosure.Period | None:
+    """The latest ended whole period of the year (Q1, 6 months, 9 months, the year; last year's in
+    January): never a running, day-by-day window (surveys.disclosure)."""
     whole = sipas_disclosure.latest_ended(today, kinds=("quarter", "half", "nine", "year"))
     if whole is not None and whole.kind == "quarter":
         whole = sipas_disclosure.period("quarter", whole.year, 1) if whole.number == 1 else None
-    whole = whole or sipas_disclosure.latest_ended(today, kinds=("half", "nine", "year"))
+    return whole or sipas_disclosure.latest_ended(today, kinds=("half", "nine", "year"))
+
+
+def sipas_figure(agency: Agency, today: dt.date) -> Figure:
+    """SIPAS over `sipas_period`, each hidden cell as surveys.disclosure decided: a hidden overall
+    is no value, a hidden count is never "0 responses"."""
+    whole = sipas_period(today)
     result = sipas.agency_result(agency.pk, whole, today=today)
-    shown = result is not None and result.overall is not None
     count = result.n if result is not None else None
-    if count is None:  # hidden (or no whole period yet): never "0 responses"
+    if count is None:
         definition = _(
             "Share of answers “satisfied” or “very satisfied” per question, averaged per element and "
             "over the five elements (QĐ 1001/QĐ-BNV service block); hidden (fewer than %(n)s responses, "
             "or a small difference from another result)."
-        ) % {"n": result.min_cell if result is not None else sipas.MIN_CELL}
+        ) % {"n": result.min_cell if result is not None else sipas_disclosure.MIN_CELL}
     else:
         definition = _(
             "Share of answers “satisfied” or “very satisfied” per question, averaged per element and "
             "over the five elements (QĐ 1001/QĐ-BNV service block); %(n)s responses."
         ) % {"n": count}
-    out.append(
-        Figure(
-            "sipas",
-            _("Satisfaction with administrative services (SIPAS, agency survey)"),
-            q2(result.overall) if shown else None,
-            definition,
-            _period(whole.start, whole.end) if whole else "—",
-            _("Survey of people who used the agency's services"),
-        )
+    overall = result.overall if result is not None else None
+    return Figure(
+        "sipas",
+        _("Satisfaction with administrative services (SIPAS, agency survey)"),
+        q2(overall) if overall is not None else None,
+        definition,
+        _period(whole.start, whole.end) if whole else "—",
+        _("Survey of people who used the agency's services"),
     )
+
+
+def figures_766(agency: Agency, start: dt.date, end: dt.date) -> list[Figure]:
+    """Every 766 indicator computed from the registers, with its points, then their total."""
     results = agency_766(agency, start, end)
     dossiers, feedback = (
         _("The agency's dossier register, Decision 766/QĐ-TTg rules"),
         _("The agency's feedback register"),
     )
-    for key, figure in results.items():
-        out.append(
-            Figure(
-                key,
-                str(INDICATOR_LABELS[key]),
-                q2(figure.rate) if figure.rate is not None else None,
-                str(DEFINITIONS[key]),
-                _period(start, end),
-                feedback if key.startswith("feedback_") else dossiers,
-                points=q2(figure.points) if figure.points is not None else None,
-                max_points=figure.max_points,
-                headline=key in HEADLINE_766,
-            )
+    out = [
+        Figure(
+            key,
+            str(INDICATOR_LABELS[key]),
+            q2(figure.rate) if figure.rate is not None else None,
+            str(DEFINITIONS[key]),
+            _period(start, end),
+            feedback if key.startswith("feedback_") else dossiers,
+            points=q2(figure.points) if figure.points is not None else None,
+            max_points=figure.max_points,
+            headline=key in HEADLINE_766,
         )
+        for key, figure in results.items()
+    ]
     earned = [f.points for f in results.values() if f.points is not None]
     out.append(
         Figure(
@@ -190,24 +204,26 @@ def indices(agency, today: dt.date) -> list[Figure]:
             unit=_("points"),
         )
     )
+    return out
+
+
+def par_figure(agency: Agency) -> Figure | None:
+    """The last PAR INDEX published for the agency, as its decision gave it."""
     card = (
         Scorecard.objects.filter(agency=agency, round__phase="published")
         .select_related("round")
         .order_by("-round__year")
         .first()
     )
-    if card is not None:
-        published = card.published_results or {}
-        value = published.get("index")
-        out.append(
-            Figure(
-                "par",
-                _("PAR INDEX %(year)s") % {"year": card.round.year},
-                q2(Decimal(str(value))) if value not in (None, "") else None,
-                _("Points obtained over the applicable maximum, as published by decision %(number)s.")
-                % {"number": card.round.decision_number or "—"},
-                str(card.round.year),
-                card.round.name,
-            )
-        )
-    return out
+    if card is None:
+        return None
+    value = (card.published_results or {}).get("index")
+    return Figure(
+        "par",
+        _("PAR INDEX %(year)s") % {"year": card.round.year},
+        q2(Decimal(str(value))) if value not in (None, "") else None,
+        _("Points obtained over the applicable maximum, as published by decision %(number)s.")
+        % {"number": card.round.decision_number or "—"},
+        str(card.round.year),
+        card.round.name,
+    )

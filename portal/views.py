@@ -5,67 +5,57 @@ code and every object is looked up within that agency, published or active only.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.access import current_agency, scope_for
 from core.forms import style
 from core.models import Agency
-from core.services import log_action
 from core.text import fold
-from portal import figures
+from portal import access, figures, services
 from portal.forms import PostForm
 from portal.models import Post
-from procedures.models import Procedure
-from surveys.models import Campaign
 
 
-def agencies(request):
+def agencies(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/agencies.html", {"agencies": Agency.objects.order_by("name")})
 
 
-def _agency(code: str) -> Agency:
-    return get_object_or_404(Agency, code=code)
+def _indices(agency: Agency, today: dt.date) -> list[figures.Figure]:
+    return figures.cached("indices", agency, today, lambda: figures.indices(agency, today))
 
 
-def agency_page(request, code):
-    agency = _agency(code)
+def agency_page(request: HttpRequest, code: str) -> HttpResponse:
+    agency = access.get_public_agency(code)
     today = timezone.localdate()
-    campaign = (
-        Campaign.objects.filter(agency=agency, open_link=True, starts_on__lte=today, ends_on__gte=today)
-        .order_by("-starts_on")
-        .first()
-    )
-    return render(
-        request,
-        "portal/agency.html",
-        {
-            "agency": agency,
-            "posts": Post.objects.filter(agency=agency, published_at__isnull=False)[:8],
-            "progress": figures.cached("progress", agency, today, lambda: figures.plan_progress(agency, today.year)),
-            "indices": figures.cached("indices", agency, today, lambda: figures.indices(agency, today)),
-            "survey_url": reverse("survey_open", args=[campaign.open_key]) if campaign else None,
-        },
-    )
+    campaign = access.open_campaign(agency, today)
+    context = {
+        "agency": agency,
+        "posts": access.published_posts(agency)[:8],
+        "progress": figures.cached("progress", agency, today, lambda: figures.plan_progress(agency, today.year)),
+        "indices": _indices(agency, today),
+        "survey_url": reverse("survey_open", args=[campaign.open_key]) if campaign else None,
+    }
+    return render(request, "portal/agency.html", context)
 
 
-def post(request, code, pk):
-    agency = _agency(code)
-    item = get_object_or_404(Post, pk=pk, agency=agency, published_at__isnull=False)
+def post(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    agency = access.get_public_agency(code)
+    item = access.get_published_post(agency, pk)
     return render(request, "portal/post.html", {"agency": agency, "post": item})
 
 
-def catalogue(request, code):
+def catalogue(request: HttpRequest, code: str) -> HttpResponse:
     """The agency's procedures in use, searchable without diacritics."""
-    agency = _agency(code)
-    qs = Procedure.objects.filter(agency=agency, active=True)
+    agency = access.get_public_agency(code)
+    qs = access.active_procedures(agency)
     q = request.GET.get("q", "").strip()
     if q:
         for word in fold(q).split():
@@ -74,9 +64,9 @@ def catalogue(request, code):
     return render(request, "portal/catalogue.html", {"agency": agency, "page": page, "q": q})
 
 
-def procedure(request, code, pk):
-    agency = _agency(code)
-    item = get_object_or_404(Procedure, pk=pk, agency=agency, active=True)
+def procedure(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    agency = access.get_public_agency(code)
+    item = access.get_active_procedure(agency, pk)
     parts = [
         (_("Where to submit"), item.where),
         (_("Who is in charge"), item.responsible),
@@ -91,65 +81,40 @@ def procedure(request, code, pk):
     return render(request, "portal/procedure.html", {"agency": agency, "item": item, "parts": parts})
 
 
-def dossier_lookup(request):
+def dossier_lookup(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("ma", "").strip()
     if code:
         return redirect("dossier_status", code=code)
     return render(request, "portal/lookup.html")
 
 
-def indices(request, code):
-    agency = _agency(code)
-    today = timezone.localdate()
-    return render(
-        request,
-        "portal/indices.html",
-        {"agency": agency, "indices": figures.cached("indices", agency, today, lambda: figures.indices(agency, today))},
-    )
+def indices(request: HttpRequest, code: str) -> HttpResponse:
+    agency = access.get_public_agency(code)
+    context = {"agency": agency, "indices": _indices(agency, timezone.localdate())}
+    return render(request, "portal/indices.html", context)
 
 
 # --- the Office's editor ----------------------------------------------------------------------
 
 
-def _editor(request) -> Agency:
-    agency = current_agency(request)
-    if agency is None:
-        raise Http404
-    scope = scope_for(request.user)
-    if not scope.is_manager(agency.pk) or scope.is_read_only(agency.pk):
-        raise PermissionDenied
-    return agency
-
-
 @login_required
-def posts(request):
-    agency = _editor(request)
+def posts(request: HttpRequest) -> HttpResponse:
+    agency = access.editor_agency(request)
     return render(request, "portal/posts.html", {"posts": Post.objects.filter(agency=agency), "agency": agency})
 
 
+PUBLISH = {"1": True, "0": False}  # the form's publish / take down buttons; anything else: as it is
+
+
 @login_required
-def edit_post(request, pk=None):
-    agency = _editor(request)
-    item = get_object_or_404(Post, pk=pk, agency=agency) if pk else None
+def edit_post(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    agency = access.editor_agency(request)
+    item = access.get_post_for_user(request.user, agency, pk) if pk else None
     form = PostForm(request.POST or None, instance=item)
     style(form)
     if request.method == "POST" and form.is_valid():
-        saved = form.save(commit=False)
-        saved.agency = agency
-        saved.created_by = saved.created_by or request.user
-        publish = request.POST.get("publish")
-        if publish == "1" and saved.published_at is None:
-            saved.published_at = timezone.now()
-        elif publish == "0":
-            saved.published_at = None
-        saved.save()
-        log_action(
-            actor=request.user,
-            agency=agency,
-            action="post.published" if saved.published_at else "post.saved",
-            obj=saved,
-            note=saved.title,
-        )
+        publish = PUBLISH.get(request.POST.get("publish", ""))
+        services.save_post(actor=request.user, agency=agency, post=form.save(commit=False), publish=publish)
         messages.success(request, _("Post saved."))
         return redirect("portal:posts")
     return render(request, "portal/post_form.html", {"form": form, "item": item})

@@ -1,12 +1,131 @@
+import datetime as dt
+from typing import Any
+
 from django.apps import AppConfig
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core.audit import choices_formatter, register_actions, register_fields
+from core.deadlines import local
 
 
 class ProceduresConfig(AppConfig):
     name = "procedures"
     verbose_name = _("Administrative procedures")
 
-    def ready(self):
+    def ready(self) -> None:
+        # Imported here, not at the top: models and the registries need the app registry ready.
         from procedures import metrics, reminders  # noqa: F401  (registers the daily job and the queue)
+        from procedures.models import (
+            Channel,
+            Dossier,
+            DossierStatus,
+            LimitUnit,
+            OfficialScore,
+            OnlineLevel,
+            Procedure,
+            ResultDelivery,
+            Source,
+        )
 
         metrics.register()
+        register_actions(ACTIONS)
+        register_fields(
+            "dossier",
+            {**_labels(Dossier), "code": _("dossier code"), "unit_id": _("unit"), "procedure_id": _("procedure")},
+            {
+                **_formats(Dossier),
+                "status": choices_formatter(DossierStatus),
+                "channel": choices_formatter(Channel),
+                "source": choices_formatter(Source),
+                "limit_unit": choices_formatter(LimitUnit),
+                "result_delivery": choices_formatter(ResultDelivery),
+                "unit_id": _unit_name,
+                "procedure_id": _procedure_code,
+            },
+        )
+        register_fields(
+            "procedure",
+            _labels(Procedure),
+            {
+                **_formats(Procedure),
+                "limit_unit": choices_formatter(LimitUnit),
+                "online_level": choices_formatter(OnlineLevel),
+            },
+        )
+        register_fields(
+            "dossier_import",
+            {
+                "file": _("file"),
+                "sha256": "SHA-256",
+                "created": _("dossiers created"),
+                "updated": _("dossiers updated"),
+            },
+        )
+        register_fields("official_766", _labels(OfficialScore))
+
+
+# What the history shows for each action the register writes (procedures.services, catalogue,
+# importing, api).
+ACTIONS = {
+    "dossier.received": _("dossier received"),
+    "dossier.api_created": _("dossier registered by the provincial system (API)"),
+    "dossier.api_updated": _("updated by the provincial system (API)"),
+    "dossier.import_updated": _("updated from an imported file"),
+    "dossier.handed_over": _("dossier handed over"),
+    "dossier.supplement_requested": _("supplement requested"),
+    "dossier.supplement_completed": _("supplement received"),
+    "dossier.finished": _("result issued"),
+    "dossier.rejected": _("refused"),
+    "dossier.stopped": _("processing stopped"),
+    "dossier.withdrawn": _("dossier withdrawn"),
+    "dossier.returned": _("result returned"),
+    "dossier.apology": _("apology and new date"),
+    "dossier.receipt_printed": _("receipt printed (Mẫu 01)"),
+    "dossier.receipt_reprinted": _("receipt printed again (Mẫu 01)"),
+    "dossier_import.uploaded": _("dossier file uploaded"),
+    "dossier_import.done": _("dossier file imported"),
+    "procedure.created": _("procedure added to the catalogue"),
+    "procedure.updated": _("catalogue procedure updated"),
+    "official_766.entered": _("portal score entered"),
+}
+
+
+def _labels(model: Any) -> dict[str, Any]:
+    return {f.name: f.verbose_name for f in model._meta.concrete_fields}
+
+
+def _formats(model: Any) -> dict[str, Any]:
+    """Moments in local time and yes/no for the model's date-time and true/false fields."""
+    out: dict[str, Any] = {}
+    for f in model._meta.concrete_fields:
+        if isinstance(f, models.DateTimeField):
+            out[f.name] = _moment
+        elif isinstance(f, models.BooleanField):
+            out[f.name] = _yes_no
+    return out
+
+
+def _moment(value: Any) -> Any:
+    """A recorded moment (ISO 8601) as the pages show one: hh:mm dd/mm/yyyy, local time."""
+    try:
+        moment = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return value
+    return f"{local(moment):%H:%M %d/%m/%Y}"
+
+
+def _yes_no(value: Any) -> Any:
+    return _("yes") if value is True else _("no") if value is False else value
+
+
+def _unit_name(pk: Any) -> Any:
+    from core.models import Unit  # (models cannot be imported when apps.py is)
+
+    return Unit.objects.filter(pk=pk).values_list("name", flat=True).first() or pk
+
+
+def _procedure_code(pk: Any) -> Any:
+    from procedures.models import Procedure  # (models cannot be imported when apps.py is)
+
+    return Procedure.objects.filter(pk=pk).values_list("code", flat=True).first() or pk

@@ -1,188 +1,154 @@
 """The procedure catalogue from and to Excel: every row checked (row, column, value, reason) and a
-preview before an all-or-nothing commit; existing codes are updated, new ones created."""
+preview before an all-or-nothing commit; existing codes are updated, new ones created.
+
+The columns below are the one declaration of the file: the reader (core.tabular), the export and
+its fill-in template (core.workbook) all follow them."""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
+from django.utils.translation import gettext_lazy
 
 from core import sheets
+from core.file_problems import FileProblem, ProblemLog
 from core.files import FileRejected, safe_load_workbook
-from core.models import Agency
+from core.models import Agency, User
 from core.services import diff, log_action
+from core.tabular import Column, Row, Table
 from core.text import fold
+from core.workbook import Sheet, workbook_bytes
+from procedures.dossier_file import UNIT_LABELS, UNIT_NAMES
 from procedures.models import Procedure
 
-# (field, Vietnamese header, required, width)
-COLUMNS = [
-    ("code", "Mã TTHC", True, 16),
-    ("name", "Tên thủ tục hành chính", True, 50),
-    ("field", "Lĩnh vực", False, 20),
-    ("level", "Cấp thực hiện", False, 12),
-    ("limit", "Thời hạn giải quyết", True, 10),
-    ("limit_unit", "Đơn vị tính", False, 14),
-    ("apply_cutoff", "Áp dụng mốc 15 giờ", False, 10),
-    ("fees", "Phí, lệ phí", False, 24),
-    ("fee_bearing", "Có thu phí, lệ phí", False, 10),
-    ("online_level", "Dịch vụ công trực tuyến", False, 14),
-    ("paper_result", "Trả kết quả bản giấy", False, 10),
-    ("legal_basis", "Căn cứ pháp lý", False, 40),
-    ("where", "Nơi tiếp nhận hồ sơ", False, 30),
-    ("responsible", "Cơ quan thực hiện", False, 30),
-    ("steps", "Trình tự thực hiện", False, 40),
-    ("documents", "Thành phần hồ sơ", False, 40),
-    ("result", "Kết quả thực hiện", False, 30),
-    ("recourse", "Nơi phản ánh, kiến nghị", False, 30),
-]
-LABELS = {key: vi for key, vi, _r, _w in COLUMNS}
-HEADERS = {fold(vi): key for key, vi, _r, _w in COLUMNS} | {key: key for key, *_rest in COLUMNS}
-UNITS = {
-    "working_days": "working_days",
-    "ngay lam viec": "working_days",
-    "days": "days",
-    "ngay": "days",
-    "hours": "hours",
-    "gio": "hours",
-    "gio lam viec": "hours",
-    "months": "months",
-    "thang": "months",
-}
-ONLINE = {
-    "": "none",
-    "none": "none",
-    "khong": "none",
-    "partial": "partial",
-    "mot phan": "partial",
-    "full": "full",
-    "toan trinh": "full",
-}
+UNITS = {unit: unit for unit in UNIT_NAMES} | UNIT_LABELS
+ONLINE_NAMES = {"none": "không", "partial": "một phần", "full": "toàn trình"}
+ONLINE = {level: level for level in ONLINE_NAMES} | {fold(name): level for level, name in ONLINE_NAMES.items()}
 YES = {"1", "co", "x", "yes", "true"}
 NO = {"0", "khong", "no", "false"}
 NO_FEE = {"", "0", "khong", "mien", "mien phi", "khong co", "khong thu"}
+UNIT_HINT = gettext_lazy("Use: ngày làm việc, ngày, giờ or tháng.")
+ONLINE_HINT = gettext_lazy("Use: không, một phần or toàn trình.")
 MAX_ROWS = 5000
-LONG = {"name": 500, "code": 40, "field": 200, "level": 50, "fees": 500}
+FLAGS = ("apply_cutoff", "fee_bearing", "paper_result")
 
 
-@dataclass
-class RowError:
-    row: int
-    column: str
-    value: str
-    reason: str
+def _up_to(length: int) -> Callable[[str], str]:
+    def check(text: str) -> str:
+        if len(text) > length:
+            raise ValueError(_("The value is too long."))
+        return text
+
+    return check
 
 
-@dataclass
-class Parsed:
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
+def _limit(text: str) -> int:
+    if not text.isdigit() or int(text) > 3650:
+        raise ValueError(_("Not a whole number of days or hours."))
+    return int(text)
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+def _one_of(values: dict[str, str], hint: str | Promise) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        found = values.get(fold(text))
+        if found is None:
+            raise ValueError(str(hint))
+        return found
+
+    return parse
 
 
-def _flag(value: str, default: bool) -> bool | None:
-    folded = fold(value)
-    if not folded:
-        return default
+def _flag(text: str) -> bool:
+    folded = fold(text)
     if folded in YES:
         return True
     if folded in NO:
         return False
-    return None
+    raise ValueError(_("Use Có or Không (1 or 0)."))
 
 
-def parse(data: bytes) -> Parsed:  # noqa: C901, PLR0912
+# (column, width in the workbook); the labels are the headers of the file, in Vietnamese.
+COLUMNS: list[tuple[Column, int]] = [
+    (Column("code", "Mã TTHC", required=True, unique=True, parse=_up_to(40)), 16),
+    (Column("name", "Tên thủ tục hành chính", required=True, parse=_up_to(500)), 50),
+    (Column("field", "Lĩnh vực", parse=_up_to(200)), 20),
+    (Column("level", "Cấp thực hiện", parse=_up_to(50)), 12),
+    (Column("limit", "Thời hạn giải quyết", required=True, parse=_limit), 10),
+    (Column("limit_unit", "Đơn vị tính", parse=_one_of(UNITS, UNIT_HINT)), 14),
+    (Column("apply_cutoff", "Áp dụng mốc 15 giờ", parse=_flag), 10),
+    (Column("fees", "Phí, lệ phí", parse=_up_to(500)), 24),
+    (Column("fee_bearing", "Có thu phí, lệ phí", parse=_flag), 10),
+    (Column("online_level", "Dịch vụ công trực tuyến", parse=_one_of(ONLINE, ONLINE_HINT)), 14),
+    (Column("paper_result", "Trả kết quả bản giấy", parse=_flag), 10),
+    (Column("legal_basis", "Căn cứ pháp lý"), 40),
+    (Column("where", "Nơi tiếp nhận hồ sơ"), 30),
+    (Column("responsible", "Cơ quan thực hiện"), 30),
+    (Column("steps", "Trình tự thực hiện"), 40),
+    (Column("documents", "Thành phần hồ sơ"), 40),
+    (Column("result", "Kết quả thực hiện"), 30),
+    (Column("recourse", "Nơi phản ánh, kiến nghị"), 30),
+]
+TABLE = Table([column for column, _width in COLUMNS])
+FIELDS = [column.key for column, _width in COLUMNS if column.key != "code"]
+
+
+@dataclass
+class Parsed:
+    """The rows of a catalogue file (dicts by column key, with their row number) and its problems;
+    a file with any problem is refused whole."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    problems: ProblemLog = field(default_factory=ProblemLog)
+
+    @property
+    def errors(self) -> list[FileProblem]:
+        """The first problems (core.file_problems keeps 100; `problems.total` counts them all)."""
+        return self.problems.problems
+
+
+def _procedure(row: Row) -> dict[str, Any]:
+    """A good row as the procedure's fields, the defaults filled in."""
+    values = {key: row.get(key, "") for key in FIELDS if key not in FLAGS}
+    fees_charged = fold(row.get("fees", "")) not in NO_FEE
+    return {
+        "row": row.number,
+        "code": row["code"],
+        **values,
+        "limit_unit": row.get("limit_unit", "working_days"),
+        "online_level": row.get("online_level", "none"),
+        "apply_cutoff": row.get("apply_cutoff", True),
+        "fee_bearing": row.get("fee_bearing", fees_charged),
+        "paper_result": row.get("paper_result", True),
+    }
+
+
+def parse(data: bytes) -> Parsed:
     result = Parsed()
     try:
         workbook = safe_load_workbook(data, read_only=True, data_only=True)
     except FileRejected as exc:
-        result.errors.append(RowError(0, "", "", str(exc)))
+        result.problems.add(0, "", "", str(exc))
         return result
     except Exception:
-        result.errors.append(RowError(0, "", "", _("The file is not an Excel workbook (.xlsx).")))
+        result.problems.add(0, "", "", _("The file is not an Excel workbook (.xlsx)."))
         return result
     try:
         rows = sheets.rows(workbook.worksheets[0])
         header = next(rows, None)
         if header is None:
-            result.errors.append(RowError(1, "", "", _("The sheet is empty.")))
+            result.problems.add(1, "", "", _("The sheet is empty."))
             return result
-        columns = {}
-        for index, name in enumerate(header):
-            key = HEADERS.get(fold(_text(name)))
-            if key and key not in columns:
-                columns[key] = index
-        for key, vi, required, _w in COLUMNS:
-            if required and key not in columns:
-                result.errors.append(RowError(1, vi, "", _("This required column is missing from the header row.")))
-        if result.errors:
-            return result
-        seen: dict[str, int] = {}
-        for number, values in enumerate(rows, start=2):
-            cells = {key: _text(values[i]) if i < len(values) else "" for key, i in columns.items()}
-            if not any(cells.values()):
-                continue
-            if len(result.rows) >= MAX_ROWS:
-                result.errors.append(RowError(number, "", "", _("Too many rows: at most 5000 procedures per file.")))
-                break
-
-            def error(key: str, reason: str, number: int = number, cells: dict = cells) -> None:
-                result.errors.append(RowError(number, LABELS[key], cells.get(key, ""), reason))
-
-            before = len(result.errors)
-            for key, _vi, required, _w in COLUMNS:
-                if required and not cells.get(key):
-                    error(key, _("This value is required."))
-                elif key in LONG and len(cells.get(key, "")) > LONG[key]:
-                    error(key, _("The value is too long."))
-            code = cells.get("code", "")
-            if code in seen:
-                error("code", _("This procedure code appears twice in the file (row %(row)s).") % {"row": seen[code]})
-            elif code:
-                seen[code] = number
-            limit = cells.get("limit", "")
-            if limit and (not limit.isdigit() or int(limit) > 3650):
-                error("limit", _("Not a whole number of days or hours."))
-            unit = UNITS.get(fold(cells.get("limit_unit", "")) or "working_days")
-            if unit is None:
-                error("limit_unit", _("Use: ngày làm việc, ngày, giờ or tháng."))
-            online = ONLINE.get(fold(cells.get("online_level", "")))
-            if online is None:
-                error("online_level", _("Use: không, một phần or toàn trình."))
-            flags = {}
-            for key, default in (
-                ("apply_cutoff", True),
-                ("paper_result", True),
-                ("fee_bearing", fold(cells.get("fees", "")) not in NO_FEE),
-            ):
-                flags[key] = _flag(cells.get(key, ""), default)
-                if flags[key] is None:
-                    error(key, _("Use Có or Không (1 or 0)."))
-            if len(result.errors) > before:
-                continue
-            result.rows.append(
-                {
-                    "row": number,
-                    **{k: cells.get(k, "") for k in LABELS if k not in ("limit", "limit_unit", "online_level", *flags)},
-                    "limit": int(limit),
-                    "limit_unit": unit,
-                    "online_level": online,
-                    **flags,
-                }
-            )
-        if not result.rows and not result.errors:
-            result.errors.append(RowError(2, "", "", _("The sheet has a header but no procedure rows.")))
+        for row in TABLE.read(itertools.chain([header], rows), result.problems, max_rows=MAX_ROWS):
+            if row.ok:
+                result.rows.append(_procedure(row))
+        if not result.rows and not result.problems.total:
+            result.problems.add(2, "", "", _("The sheet has a header but no procedure rows."))
     finally:
         workbook.close()
     return result
@@ -196,11 +162,8 @@ def preview(*, agency: Agency, data: bytes) -> Parsed:
     return parsed
 
 
-FIELDS = [key for key, *_rest in COLUMNS if key != "code"]
-
-
 @transaction.atomic
-def commit(*, actor, agency: Agency, data: bytes) -> Parsed:
+def commit(*, actor: User, agency: Agency, data: bytes) -> Parsed:
     parsed = preview(agency=agency, data=data)
     if parsed.errors:
         return parsed
@@ -220,35 +183,28 @@ def commit(*, actor, agency: Agency, data: bytes) -> Parsed:
     return parsed
 
 
-def _sheet(headers: list[tuple[str, int]], title: str) -> tuple[Workbook, Any]:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title
-    sheet.append([h for h, _w in headers])
-    for index, (_h, width) in enumerate(headers, start=1):
-        cell = sheet.cell(row=1, column=index)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DCE6F1")
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    return workbook, sheet
+def _cell(procedure: Procedure, key: str) -> Any:
+    """A procedure's field as the file writes it (so an export can be edited and imported back)."""
+    value = getattr(procedure, key)
+    if key == "limit_unit":
+        return UNIT_NAMES[value]
+    if key == "online_level":
+        return ONLINE_NAMES[value]
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    return value
 
 
-def export(procedures) -> bytes:
-    """The catalogue in the import layout (so an export can be edited and imported back)."""
-    workbook, sheet = _sheet([(vi, w) for _k, vi, _r, w in COLUMNS], "Danh mục TTHC")
-    unit_labels = {"working_days": "ngày làm việc", "days": "ngày", "hours": "giờ", "months": "tháng"}
-    online_labels = {"none": "không", "partial": "một phần", "full": "toàn trình"}
-    for p in procedures:
-        row: list[Any] = []
-        for key, *_rest in COLUMNS:
-            value = getattr(p, key)
-            if key == "limit_unit":
-                value = unit_labels[value]
-            elif key == "online_level":
-                value = online_labels[value]
-            elif isinstance(value, bool):
-                value = "Có" if value else "Không"
-            row.append(value)
-        sheets.append(sheet, row)
-    return sheets.to_bytes(workbook)
+def export(procedures: Iterable[Procedure]) -> bytes:
+    """The catalogue in the import layout; with no procedures, the fill-in template."""
+    keys = [column.key for column, _width in COLUMNS]
+    return workbook_bytes(
+        [
+            Sheet(
+                "Danh mục TTHC",
+                header=[column.name for column, _width in COLUMNS],
+                rows=([_cell(p, key) for key in keys] for p in procedures),
+                widths=[width for _column, width in COLUMNS],
+            )
+        ]
+    )

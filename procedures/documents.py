@@ -6,32 +6,24 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import segno
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from docx.shared import Cm
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 
 from core import sheets
 from core.deadlines import local
 from core.nd30 import AdminDocument, Paragraph, add_grid, add_line, issuing_bodies, render
-from procedures.models import Dossier, Handover
+from core.workbook import DATE, DATETIME, HEADING, Sheet, add_sheet, new_workbook, to_bytes, workbook_bytes
+from procedures.models import Dossier, DossierStatus, Handover
 
 LIMIT_UNITS = {"working_days": "ngày làm việc", "days": "ngày", "hours": "giờ làm việc", "months": "tháng"}
 DELIVERY = {"desk": "Tại Bộ phận Một cửa", "post": "Qua dịch vụ bưu chính", "online": "Trực tuyến"}
-STATUS_VI = {
-    "received": "Đã tiếp nhận",
-    "processing": "Đang giải quyết",
-    "supplement_requested": "Yêu cầu bổ sung hồ sơ",
-    "finished": "Đã xử lý xong",
-    "returned": "Đã trả kết quả",
-    "rejected": "Từ chối giải quyết",
-    "stopped": "Dừng giải quyết",
-    "withdrawn": "Rút hồ sơ",
-}
 
 
 # Further links a receipt carries as QR codes, as (label, url) for a dossier (e.g. the SIPAS
@@ -172,56 +164,46 @@ def handover_result(handover: Handover, dossier: Dossier) -> str:
     return "Đúng hạn" if day == deadline else "Quá hạn"
 
 
-def _title(sheet, text: str, width: int) -> None:
-    sheets.append(sheet, [text])
-    sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=width)
-    cell = sheet.cell(row=sheet.max_row, column=1)
-    cell.font = Font(bold=True, size=13)
-    cell.alignment = Alignment(horizontal="center")
+SLIP_HEADER = [
+    "TT",
+    "Tên cơ quan, người giao",
+    "Tên cơ quan, người nhận",
+    "Thời gian giao, nhận hồ sơ",
+    "Kết quả",
+    "Ghi chú",
+]
+SLIP_TOP = 8  # rows above the hand-over table: two title rows, five of the dossier, a blank one
 
 
 def control_slip(dossier: Dossier) -> bytes:
-    """Mẫu 06: Phiếu kiểm soát quá trình giải quyết hồ sơ."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Mẫu 06"
-    _title(sheet, dossier.agency.name.upper(), 6)
-    _title(sheet, "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", 6)
-    sheets.append(sheet, ["Mã hồ sơ:", dossier.code])
-    sheets.append(sheet, ["Tên người nộp:", dossier.applicant_name])
-    sheets.append(sheet, ["Thủ tục:", dossier.procedure.name if dossier.procedure else dossier.procedure_code])
-    sheets.append(sheet, ["Ngày tiếp nhận:", local(dossier.received_at)])
-    sheets.append(sheet, ["Ngày hẹn trả:", dossier.due_date])
-    sheet.cell(row=6, column=2).number_format = "dd/mm/yyyy hh:mm"
-    sheet.cell(row=7, column=2).number_format = "dd/mm/yyyy"
-    sheet.append([])
-    header = [
-        "TT",
-        "Tên cơ quan, người giao",
-        "Tên cơ quan, người nhận",
-        "Thời gian giao, nhận hồ sơ",
-        "Kết quả",
-        "Ghi chú",
+    """Mẫu 06: Phiếu kiểm soát quá trình giải quyết hồ sơ: the hand-over table, with the form's
+    merged title rows and the dossier's particulars above it."""
+    rows = [
+        [number, h.giver, h.receiver, local(h.handed_at), handover_result(h, dossier), h.note]
+        for number, h in enumerate(dossier.handovers.all(), start=1)
     ]
-    sheet.append(header)
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    for number, handover in enumerate(dossier.handovers.all(), start=1):
-        sheets.append(
-            sheet,
-            [
-                number,
-                handover.giver,
-                handover.receiver,
-                local(handover.handed_at),
-                handover_result(handover, dossier),
-                handover.note,
-            ],
-        )
-        sheet.cell(row=sheet.max_row, column=4).number_format = "dd/mm/yyyy hh:mm"
-    for column, width in zip("ABCDEF", (5, 30, 30, 18, 12, 30), strict=True):
-        sheet.column_dimensions[column].width = width
-    return sheets.to_bytes(workbook)
+    workbook = new_workbook()
+    table = Sheet("Mẫu 06", SLIP_HEADER, rows, widths=(5, 30, 30, 18, 12, 30))
+    sheet = add_sheet(workbook, table)
+    sheet.insert_rows(1, amount=SLIP_TOP)
+    sheet.freeze_panes = None
+    for row, text in enumerate([dossier.agency.name.upper(), "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"], start=1):
+        title = sheets.put(sheet, row, 1, text)
+        title.font, title.alignment = HEADING, Alignment(horizontal="center")
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(SLIP_HEADER))
+    particulars = [
+        ("Mã hồ sơ:", dossier.code, None),
+        ("Tên người nộp:", dossier.applicant_name, None),
+        ("Thủ tục:", dossier.procedure.name if dossier.procedure else dossier.procedure_code, None),
+        ("Ngày tiếp nhận:", local(dossier.received_at), DATETIME),
+        ("Ngày hẹn trả:", dossier.due_date, DATE),
+    ]
+    for row, (label, value, number_format) in enumerate(particulars, start=3):
+        sheets.put(sheet, row, 1, label)
+        cell = sheets.put(sheet, row, 2, value)
+        if number_format:
+            cell.number_format = number_format
+    return to_bytes(workbook)
 
 
 REGISTER_HEADER = [
@@ -241,18 +223,21 @@ REGISTER_HEADER = [
 ]
 
 
+def status_names() -> dict[str, str]:
+    """The statuses as the register (Mẫu 07) writes them: the Vietnamese labels of DossierStatus,
+    which are the wording of TT 03/2025 (procedures/tests/test_documents.py holds them to it)."""
+    with translation.override("vi"):
+        return {value: str(label) for value, label in DossierStatus.choices}
+
+
 def register(dossiers: Iterable[Dossier], *, title: str) -> bytes:
     """Mẫu 07: Sổ theo dõi hồ sơ, streamed (write-only workbook) so a year of dossiers fits."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Mẫu 07")
-    sheet.append(["SỔ THEO DÕI HỒ SƠ"])
-    sheets.append(sheet, [title])
-    sheet.append(REGISTER_HEADER)
-    for number, d in enumerate(dossiers, start=1):
-        first = d.first_handover if hasattr(d, "first_handover") else None
-        sheets.append(
-            sheet,
-            [
+    names = status_names()
+
+    def rows() -> Iterator[list[Any]]:
+        for number, d in enumerate(dossiers, start=1):
+            first = d.first_handover if hasattr(d, "first_handover") else None
+            yield [
                 number,
                 d.code,
                 d.procedure.name if d.procedure else d.procedure_code,
@@ -265,7 +250,8 @@ def register(dossiers: Iterable[Dossier], *, title: str) -> bytes:
                 local(first) if first else None,
                 local(d.finished_at) if d.finished_at else None,
                 local(d.returned_at) if d.returned_at else None,
-                STATUS_VI.get(d.status, d.status) + (f"; hẹn lại {d.apology_date:%d/%m/%Y}" if d.apology_date else ""),
-            ],
-        )
-    return sheets.to_bytes(workbook)
+                names.get(d.status, d.status) + (f"; hẹn lại {d.apology_date:%d/%m/%Y}" if d.apology_date else ""),
+            ]
+
+    sheet = Sheet("Mẫu 07", REGISTER_HEADER, rows(), heading="SỔ THEO DÕI HỒ SƠ", subtitle=[title], wrap=False)
+    return workbook_bytes([sheet], stream=True)

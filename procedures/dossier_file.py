@@ -22,39 +22,47 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
+from core import sheets
 from core.calendar import WorkingCalendar
 from core.deadlines import DEFAULT_CUTOFF, UNITS, due, local
 from core.file_problems import FileError, FileProblem, ProblemLog
+from core.files import safe_load_workbook
+from core.tabular import Column, Table
 from core.text import fold
 from procedures.quality import CHANNELS, ENDED, STATUSES, Dossier
 
 YEARS = (1990, 2100)  # a date outside them is a typing mistake
 
-ALIASES = {
-    "dossier_code": "Mã hồ sơ",
-    "procedure_code": "Mã TTHC",
-    "unit": "Đơn vị",
-    "channel": "Kênh",
-    "received_at": "Ngày tiếp nhận",
-    "due_at": "Ngày hẹn trả",
-    "limit": "Thời hạn giải quyết",
-    "limit_unit": "Đơn vị tính",
-    "status": "Trạng thái",
-    "finished_at": "Ngày kết thúc xử lý",
-    "returned_at": "Ngày trả kết quả",
-    "supplement_count": "Số lần yêu cầu bổ sung",
-    "supplement_requested_at": "Ngày yêu cầu bổ sung",
-    "supplement_completed_at": "Ngày hoàn thành bổ sung",
-    "paper_result": "Kết quả bản giấy",
-    "e_result": "Kết quả điện tử",
-    "digitized": "Số hóa thành phần hồ sơ",
-    "reused_data": "Tái sử dụng dữ liệu số hóa",
-    "fee_bearing": "Có phí, lệ phí",
-    "paid_online": "Thanh toán trực tuyến",
-    "complaint": "Có phản ánh hoặc đánh giá không hài lòng",
-}
-REQUIRED = ("dossier_code", "received_at", "status")
 FLAGS = ("paper_result", "e_result", "digitized", "reused_data", "fee_bearing", "paid_online", "complaint")
+# The columns of a dossier file: the canonical name (as problems name the column) and the
+# Vietnamese header of the provincial exports (docs/dossier-import.md). The header is mapped
+# through core.tabular; the rows are checked by DossierReader's own loop, which a million rows
+# need fast.
+COLUMNS = (
+    Column("dossier_code", aliases=("Mã hồ sơ",), required=True),
+    Column("procedure_code", aliases=("Mã TTHC",)),
+    Column("unit", aliases=("Đơn vị",)),
+    Column("channel", aliases=("Kênh",)),
+    Column("received_at", aliases=("Ngày tiếp nhận",), required=True),
+    Column("due_at", aliases=("Ngày hẹn trả",)),
+    Column("limit", aliases=("Thời hạn giải quyết",)),
+    Column("limit_unit", aliases=("Đơn vị tính",)),
+    Column("status", aliases=("Trạng thái",), required=True),
+    Column("finished_at", aliases=("Ngày kết thúc xử lý",)),
+    Column("returned_at", aliases=("Ngày trả kết quả",)),
+    Column("supplement_count", aliases=("Số lần yêu cầu bổ sung",)),
+    Column("supplement_requested_at", aliases=("Ngày yêu cầu bổ sung",)),
+    Column("supplement_completed_at", aliases=("Ngày hoàn thành bổ sung",)),
+    Column("paper_result", aliases=("Kết quả bản giấy",)),
+    Column("e_result", aliases=("Kết quả điện tử",)),
+    Column("digitized", aliases=("Số hóa thành phần hồ sơ",)),
+    Column("reused_data", aliases=("Tái sử dụng dữ liệu số hóa",)),
+    Column("fee_bearing", aliases=("Có phí, lệ phí",)),
+    Column("paid_online", aliases=("Thanh toán trực tuyến",)),
+    Column("complaint", aliases=("Có phản ánh hoặc đánh giá không hài lòng",)),
+)
+TABLE = Table(COLUMNS)
+ALIASES = {column.key: column.aliases[0] for column in COLUMNS}  # canonical name -> Vietnamese header
 FLAG_VALUES = {"0": False, "1": True}
 STATUS_LABELS = {
     "da tiep nhan": "received",
@@ -78,7 +86,9 @@ CHANNEL_CODES = {
     "truc tuyen": "online",
     "buu chinh": "postal",
 }
-UNIT_LABELS = {"ngay lam viec": "working_days", "ngay": "days", "gio": "hours", "thang": "months"}
+# The limit units by their Vietnamese names (the catalogue's file writes these), and as typed.
+UNIT_NAMES = {"working_days": "ngày làm việc", "days": "ngày", "hours": "giờ", "months": "tháng"}
+UNIT_LABELS = {fold(name): unit for unit, name in UNIT_NAMES.items()} | {"gio lam viec": "hours"}
 VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 
 
@@ -128,6 +138,12 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def _cell(cells: dict[str, Any], name: str) -> str:
+    """A cell's text ("" when empty)."""
+    value = cells.get(name, "")
+    return value if type(value) is str else _text(value)
 
 
 @dataclass(slots=True)
@@ -193,7 +209,7 @@ class DossierReader(ProblemLog):
     _columns: dict[str, int] = field(default_factory=dict)
     _last_column: int = -1
     _seen: dict[str, int] = field(default_factory=dict)
-    _due_cache: dict[tuple, dt.date] = field(default_factory=dict)
+    _due_cache: dict[tuple[dt.date, bool, int, str], dt.date] = field(default_factory=dict)
     _folds: dict[str, str] = field(default_factory=dict)
 
     def fold(self, text: str) -> str:
@@ -209,17 +225,11 @@ class DossierReader(ProblemLog):
         self.add(row, column, _text(value), str(reason))
 
     def header(self, names: Iterable[Any]) -> bool:
-        """Maps the header row; False (with problems) when required columns are missing."""
-        wanted = {fold(k): k for k in ALIASES} | {fold(v): k for k, v in ALIASES.items()}
-        for index, name in enumerate(names):
-            key = wanted.get(fold(_text(name)))
-            if key and key not in self._columns:
-                self._columns[key] = index
-                self._last_column = max(self._last_column, index)
+        """Maps the header row (core.tabular: canonical names or their Vietnamese headers); False
+        (with problems) when required columns are missing."""
         before = self.total
-        for name in REQUIRED:
-            if name not in self._columns:
-                self.problem(1, name, "", _("required column missing (header row)"))
+        self._columns, _extra = TABLE.header(list(names), self)
+        self._last_column = max(self._columns.values(), default=-1)
         if not {"due_at", "limit"} & set(self._columns) and not (self.procedures and "procedure_code" in self._columns):
             self.problem(1, "due_at", "", _("give due_at, or limit and limit_unit to compute it"))
         return self.total == before
@@ -237,138 +247,28 @@ class DossierReader(ProblemLog):
                 self._due_cache[key] = cached
         return cached, None
 
-    def parse(  # noqa: C901, PLR0912, PLR0915
-        self, number: int, values: list[Any] | tuple[Any, ...], text: bool = False
-    ) -> Row | None:
-        """One row; `text` when every value is a string (a CSV line)."""
+    def parse(self, number: int, values: list[Any] | tuple[Any, ...], text: bool = False) -> Row | None:
+        """One row; `text` when every value is a string (a CSV line). The steps below check it
+        column by column, each recording its problems; a row with any problem gives None."""
         self.rows_read += 1
-        width = len(values)
-        cells: dict[str, Any]
-        if text and width > self._last_column:
-            cells = {name: value for name, index in self._columns.items() if (value := values[index].strip())}
-        else:
-            cells = {}
-            for name, index in self._columns.items():
-                if index < width:
-                    value = values[index]
-                    if type(value) is str:
-                        value = value.strip()
-                        if value:
-                            cells[name] = value
-                    elif value is not None:
-                        cells[name] = value
-
-        def cell(name: str) -> str:
-            value = cells.get(name, "")
-            return value if type(value) is str else _text(value)
-
+        cells = self._cells(values, text)
         before = self.total
-
-        def moment(name: str, required: bool = False) -> dt.datetime | None:
-            value = cells.get(name)
-            if value is None:
-                if required:
-                    self.problem(number, name, "", _("required"))
-                return None
-            try:
-                parsed = parse_moment(value)
-            except (ValueError, OverflowError) as exc:
-                self.problem(number, name, value, str(exc))
-                return None
-            if not YEARS[0] <= parsed.year <= YEARS[1]:
-                self.problem(
-                    number,
-                    name,
-                    value,
-                    _("not a year between %(first)s and %(last)s") % {"first": YEARS[0], "last": YEARS[1]},
-                )
-                return None
-            return parsed
-
-        code = cell("dossier_code")
-        if not code:
-            self.problem(number, "dossier_code", "", _("required"))
-        elif len(code) > 60:
-            self.problem(number, "dossier_code", code, _("longer than 60 characters"))
-        elif code in self._seen:
-            self.problem(number, "dossier_code", code, _("duplicate of row %(row)s") % {"row": self._seen[code]})
-        else:
-            self._seen[code] = number
-        raw_status = cell("status")
-        status = raw_status if raw_status in STATUSES else STATUS_LABELS.get(self.fold(raw_status), "")
-        if not status:
-            self.problem(
-                number, "status", raw_status, _("unknown status; use one of %(list)s") % {"list": ", ".join(STATUSES)}
-            )
-        raw_channel = cell("channel") or "direct"
-        channel = raw_channel if raw_channel in CHANNELS else CHANNEL_CODES.get(self.fold(raw_channel), "")
-        if not channel:
-            self.problem(number, "channel", raw_channel, _("use direct, online, postal (or 1, 2, 3)"))
-        received = moment("received_at", required=True)
-        finished = moment("finished_at")
-        returned = moment("returned_at")
-        requested = moment("supplement_requested_at")
-        completed = moment("supplement_completed_at")
-        flags = {name: FLAG_VALUES.get(cells.get(name, "0")) for name in FLAGS}
-        if None in flags.values():  # not the text 0 or 1: a workbook's number, or a mistake
-            for name in FLAGS:
-                value = _text(cells.get(name, ""))
-                if value not in ("", "0", "1"):
-                    self.problem(number, name, value, _("use 0 or 1"))
-                flags[name] = value == "1"
-        supplements = cell("supplement_count") or "0"
-        if not supplements.isdigit() or int(supplements) > 99:
-            self.problem(number, "supplement_count", supplements, _("not a whole number"))
-            supplements = "0"
-        unit_text, unit_id = cell("unit"), None
-        if unit_text and self.units is not None:
-            unit_id = self.units.get(self.fold(unit_text))
-            if unit_id is None:
-                self.problem(number, "unit", unit_text, _("no unit of the agency has this code or name"))
-        procedure_code = cell("procedure_code")
+        code = self._code(number, cells)
+        status = self._status(number, cells)
+        channel = self._channel(number, cells)
+        received = self._moment(number, cells, "received_at", required=True)
+        finished = self._moment(number, cells, "finished_at")
+        returned = self._moment(number, cells, "returned_at")
+        requested = self._moment(number, cells, "supplement_requested_at")
+        completed = self._moment(number, cells, "supplement_completed_at")
+        flags = self._flags(number, cells)
+        supplements = self._supplements(number, cells)
+        unit_text, unit_id = self._unit(number, cells)
+        procedure_code = _cell(cells, "procedure_code")
         entry = self.procedures.get(procedure_code) if procedure_code else None
-        limit_text, unit_given = cell("limit"), cell("limit_unit")
-        limit: int | None = None
-        limit_unit = ""
-        if limit_text:
-            limit_unit = unit_given or "working_days"
-            limit_unit = limit_unit if limit_unit in UNITS else UNIT_LABELS.get(fold(limit_unit), limit_unit)
-            if not limit_text.isdigit() or int(limit_text) > 3650:
-                self.problem(number, "limit", limit_text, _("not a whole number of days or hours"))
-            elif limit_unit not in UNITS:
-                self.problem(number, "limit_unit", unit_given, _("use one of %(list)s") % {"list": ", ".join(UNITS)})
-            else:
-                limit = int(limit_text)
-        elif entry is not None:
-            limit, limit_unit = entry.limit, entry.limit_unit
-        due_date: dt.date | None = None
-        due_time: dt.time | None = None
-        if cell("due_at"):
-            due_moment = moment("due_at")
-            if due_moment is not None:
-                due_date = due_moment.date()
-                due_time = due_moment.time() if limit_unit == "hours" else None
-        elif received is not None:
-            if limit is not None and limit_unit in UNITS:
-                cutoff = entry.apply_cutoff if entry is not None else True
-                due_date, due_time = self._due(received, limit, limit_unit, cutoff)
-            elif not limit_text:
-                self.problem(
-                    number,
-                    "due_at",
-                    "",
-                    _("no due date: give due_at, a procedure of the catalogue, or limit and limit_unit"),
-                )
-        if status in ENDED and finished is None and not cell("finished_at"):
-            self.problem(number, "finished_at", "", _("required for status %(status)s") % {"status": status})
-        if received and finished and finished < received:
-            self.problem(number, "finished_at", cell("finished_at"), _("before received_at"))
-        if received and due_date and due_date < received.date():
-            self.problem(number, "due_at", cell("due_at"), _("before received_at"))
-        if requested and completed and completed < requested:
-            self.problem(number, "supplement_completed_at", cell("supplement_completed_at"), _("before the request"))
-        if completed and not requested:
-            self.problem(number, "supplement_requested_at", "", _("required when the supplement is completed"))
+        limit, limit_unit = self._limit(number, cells, entry)
+        due_date, due_time = self._due_at(number, cells, received, limit, limit_unit, entry)
+        self._in_order(number, cells, status, received, finished, due_date, requested, completed)
         if self.total > before or received is None or due_date is None:
             return None
         return Row(
@@ -387,11 +287,162 @@ class DossierReader(ProblemLog):
             status=status,
             finished_at=finished,
             returned_at=returned,
-            supplement_count=int(supplements),
+            supplement_count=supplements,
             supplement_requested_at=requested,
             supplement_completed_at=completed,
             flags=flags,
         )
+
+    def _cells(self, values: list[Any] | tuple[Any, ...], text: bool) -> dict[str, Any]:
+        """The row's non-empty values by column name, text stripped."""
+        width = len(values)
+        if text and width > self._last_column:
+            return {name: value for name, index in self._columns.items() if (value := values[index].strip())}
+        cells: dict[str, Any] = {}
+        for name, index in self._columns.items():
+            if index < width:
+                value = values[index]
+                if type(value) is str:
+                    value = value.strip()
+                    if value:
+                        cells[name] = value
+                elif value is not None:
+                    cells[name] = value
+        return cells
+
+    def _code(self, number: int, cells: dict[str, Any]) -> str:
+        code = _cell(cells, "dossier_code")
+        if not code:
+            self.problem(number, "dossier_code", "", _("required"))
+        elif len(code) > 60:
+            self.problem(number, "dossier_code", code, _("longer than 60 characters"))
+        elif code in self._seen:
+            self.problem(number, "dossier_code", code, _("duplicate of row %(row)s") % {"row": self._seen[code]})
+        else:
+            self._seen[code] = number
+        return code
+
+    def _status(self, number: int, cells: dict[str, Any]) -> str:
+        raw = _cell(cells, "status")
+        status = raw if raw in STATUSES else STATUS_LABELS.get(self.fold(raw), "")
+        if not status:
+            reason = _("unknown status; use one of %(list)s") % {"list": ", ".join(STATUSES)}
+            self.problem(number, "status", raw, reason)
+        return status
+
+    def _channel(self, number: int, cells: dict[str, Any]) -> str:
+        raw = _cell(cells, "channel") or "direct"
+        channel = raw if raw in CHANNELS else CHANNEL_CODES.get(self.fold(raw), "")
+        if not channel:
+            self.problem(number, "channel", raw, _("use direct, online, postal (or 1, 2, 3)"))
+        return channel
+
+    def _moment(self, number: int, cells: dict[str, Any], name: str, required: bool = False) -> dt.datetime | None:
+        value = cells.get(name)
+        if value is None:
+            if required:
+                self.problem(number, name, "", _("required"))
+            return None
+        try:
+            parsed = parse_moment(value)
+        except (ValueError, OverflowError) as exc:
+            self.problem(number, name, value, str(exc))
+            return None
+        if not YEARS[0] <= parsed.year <= YEARS[1]:
+            reason = _("not a year between %(first)s and %(last)s") % {"first": YEARS[0], "last": YEARS[1]}
+            self.problem(number, name, value, reason)
+            return None
+        return parsed
+
+    def _flags(self, number: int, cells: dict[str, Any]) -> dict[str, bool]:
+        flags: dict[str, Any] = {name: FLAG_VALUES.get(cells.get(name, "0")) for name in FLAGS}
+        if None in flags.values():  # not the text 0 or 1: a workbook's number, or a mistake
+            for name in FLAGS:
+                value = _text(cells.get(name, ""))
+                if value not in ("", "0", "1"):
+                    self.problem(number, name, value, _("use 0 or 1"))
+                flags[name] = value == "1"
+        return flags
+
+    def _supplements(self, number: int, cells: dict[str, Any]) -> int:
+        count = _cell(cells, "supplement_count") or "0"
+        if not count.isdigit() or int(count) > 99:
+            self.problem(number, "supplement_count", count, _("not a whole number"))
+            return 0
+        return int(count)
+
+    def _unit(self, number: int, cells: dict[str, Any]) -> tuple[str, int | None]:
+        """The unit as given, and its id when the agency's units are known."""
+        unit_text, unit_id = _cell(cells, "unit"), None
+        if unit_text and self.units is not None:
+            unit_id = self.units.get(self.fold(unit_text))
+            if unit_id is None:
+                self.problem(number, "unit", unit_text, _("no unit of the agency has this code or name"))
+        return unit_text, unit_id
+
+    def _limit(self, number: int, cells: dict[str, Any], entry: CatalogueEntry | None) -> tuple[int | None, str]:
+        """The time limit given in the row, else the catalogue's for its procedure."""
+        limit_text = _cell(cells, "limit")
+        if not limit_text:
+            return (entry.limit, entry.limit_unit) if entry is not None else (None, "")
+        given = _cell(cells, "limit_unit")
+        limit_unit = given or "working_days"
+        limit_unit = limit_unit if limit_unit in UNITS else UNIT_LABELS.get(fold(limit_unit), limit_unit)
+        if not limit_text.isdigit() or int(limit_text) > 3650:
+            self.problem(number, "limit", limit_text, _("not a whole number of days or hours"))
+        elif limit_unit not in UNITS:
+            self.problem(number, "limit_unit", given, _("use one of %(list)s") % {"list": ", ".join(UNITS)})
+        else:
+            return int(limit_text), limit_unit
+        return None, limit_unit
+
+    def _due_at(
+        self,
+        number: int,
+        cells: dict[str, Any],
+        received: dt.datetime | None,
+        limit: int | None,
+        limit_unit: str,
+        entry: CatalogueEntry | None,
+    ) -> tuple[dt.date | None, dt.time | None]:
+        """The due date given (its time too for a limit in hours), else computed from the limit."""
+        if "due_at" in cells:
+            due_moment = self._moment(number, cells, "due_at")
+            if due_moment is None:
+                return None, None
+            return due_moment.date(), due_moment.time() if limit_unit == "hours" else None
+        if received is None:
+            return None, None
+        if limit is not None and limit_unit in UNITS:
+            return self._due(received, limit, limit_unit, entry.apply_cutoff if entry is not None else True)
+        if "limit" not in cells:
+            reason = _("no due date: give due_at, a procedure of the catalogue, or limit and limit_unit")
+            self.problem(number, "due_at", "", reason)
+        return None, None
+
+    def _in_order(
+        self,
+        number: int,
+        cells: dict[str, Any],
+        status: str,
+        received: dt.datetime | None,
+        finished: dt.datetime | None,
+        due_date: dt.date | None,
+        requested: dt.datetime | None,
+        completed: dt.datetime | None,
+    ) -> None:
+        """The row's dates against each other and its status."""
+        if status in ENDED and finished is None and "finished_at" not in cells:
+            self.problem(number, "finished_at", "", _("required for status %(status)s") % {"status": status})
+        if received and finished and finished < received:
+            self.problem(number, "finished_at", _cell(cells, "finished_at"), _("before received_at"))
+        if received and due_date and due_date < received.date():
+            self.problem(number, "due_at", _cell(cells, "due_at"), _("before received_at"))
+        if requested and completed and completed < requested:
+            value = _cell(cells, "supplement_completed_at")
+            self.problem(number, "supplement_completed_at", value, _("before the request"))
+        if completed and not requested:
+            self.problem(number, "supplement_requested_at", "", _("required when the supplement is completed"))
 
     def rows(self, records: Iterator[list[Any] | tuple[Any, ...]], text: bool = False) -> Iterator[Row]:
         """Header first, then the rows; stops early when the header is unusable. `text` when every
@@ -427,9 +478,6 @@ def csv_records(stream: IO[bytes]) -> Iterator[list[str]]:
 def xlsx_records(stream: IO[bytes]) -> Iterator[tuple[Any, ...]]:
     """Rows of the first sheet of a workbook, streamed (read-only mode), bounded by core.sheets.rows
     whatever size the sheet declares."""
-    from core import sheets
-    from core.files import safe_load_workbook
-
     workbook = safe_load_workbook(stream, read_only=True, data_only=True)
     try:
         yield from sheets.rows(workbook.worksheets[0])

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import style
-from core.models import Unit
+from core.models import Agency, Unit
 from procedures.models import Dossier, Procedure
 from procedures.quality import DEFAULT_INDICATORS, FEEDBACK_INDICATORS
 
@@ -61,19 +63,28 @@ class CounterForm(forms.ModelForm):
         style(self)
 
 
-class HandoverForm(forms.Form):
+class StepForm(forms.Form):
+    """The form of a dossier step (procedures.views.dossier_step): its cleaned data are the
+    service's keyword arguments; `agency` gives the choices that depend on it."""
+
+    def __init__(self, *args: Any, agency: Agency | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.agency = agency
+        style(self)
+
+
+class HandoverForm(StepForm):
     receiver = forms.CharField(label=_("Received by (unit, person)"), max_length=200)
     to_unit = forms.ModelChoiceField(label=_("Unit now in charge"), queryset=Unit.objects.none(), required=False)
     step_due = forms.DateField(label=_("Step due"), required=False, widget=forms.DateInput(attrs=DATE))
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
-    def __init__(self, *args, agency, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args: Any, agency: Agency | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, agency=agency, **kwargs)
         self.fields["to_unit"].queryset = Unit.objects.filter(agency=agency)
-        style(self)
 
 
-class SupplementForm(forms.Form):
+class SupplementForm(StepForm):
     items = forms.CharField(
         label=_("Items to add or correct, each with its reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -86,12 +97,8 @@ class SupplementForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style(self)
 
-
-class FinishForm(forms.Form):
+class FinishForm(StepForm):
     OUTCOMES = [
         ("finished", _("Result issued")),
         ("rejected", _("Rejected (not eligible)")),
@@ -105,18 +112,10 @@ class FinishForm(forms.Form):
     e_result = forms.BooleanField(label=_("Electronic result issued"), required=False)
     digitized = forms.BooleanField(label=_("Components digitised"), required=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style(self)
 
-
-class ApologyForm(forms.Form):
+class ApologyForm(StepForm):
     reason = forms.CharField(label=_("Reason for the delay"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
     new_date = forms.DateField(label=_("New date for the result"), widget=forms.DateInput(attrs=DATE))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style(self)
 
 
 INDICATOR_LABELS = {

@@ -46,8 +46,9 @@ from django.utils.translation import gettext as _
 from core import sandbox, storage
 from core.calendar import WorkingCalendar
 from core.deadlines import LOCAL
-from core.jobs import Heartbeat, WorkerStopping, checkpoint, daily_job, stale_before
-from core.models import Agency, AuditEntry, Unit
+from core.files import safe_load_workbook
+from core.jobs import Heartbeat, WorkerStopping, daily_job, drain, stale_before
+from core.models import Agency, AuditEntry, Unit, User
 from core.services import audit_entry, diff, load_calendar, log_action
 from core.text import fold
 from procedures import quality
@@ -233,7 +234,7 @@ class Writer:
     """Inserts new dossiers with one multi-row statement per batch (COPY on PostgreSQL) and updates
     existing ones (same agency and code) field by field, with an audit entry per changed dossier."""
 
-    def __init__(self, *, agency: Agency, actor, source: str, batch: DossierImport | None = None):
+    def __init__(self, *, agency: Agency, actor: User | None, source: str, batch: DossierImport | None = None):
         self.agency, self.actor, self.source, self.batch = agency, actor, source, batch
         self.created = self.updated = 0
         # A first load into an empty register needs no look-up of existing codes (the reader has
@@ -380,6 +381,27 @@ class Writer:
         AuditEntry.objects.bulk_create(audits, batch_size=500)
 
 
+def write_pushed(*, agency: Agency, actor: User, row: Row, applicant: dict[str, str]) -> tuple[Dossier, bool]:
+    """One dossier pushed through the API (inside the caller's transaction, the code's row locked):
+    written as a file's row is, the applicant's details given replacing the stored ones. A new
+    dossier is audited with everything it was given. Returns the dossier and whether it is new."""
+    writer = Writer(agency=agency, actor=actor, source="api")
+    pushed = item(row)
+    writer.write([pushed], extra={row.code: applicant})
+    dossier = Dossier.objects.select_related("agency", "unit").get(agency=agency, code=row.code)
+    if not writer.created:
+        return dossier, False
+    if applicant:
+        Dossier.objects.filter(pk=dossier.pk).update(**applicant)
+        for key, value in applicant.items():
+            setattr(dossier, key, value)
+    stored = {k: v for k, v in field_values(pushed[1]).items() if k not in FACT_FIELDS}
+    shown = {k: v for k, v in {"code": row.code, **stored, **applicant}.items() if v not in (None, "", False)}
+    changes = diff({}, shown)
+    log_action(actor=actor, agency=agency, action="dossier.api_created", obj=dossier, changes=changes, note="API")
+    return dossier, True
+
+
 def batched(rows: Iterable[Row], size: int = BATCH) -> Iterator[list[Item]]:
     chunk: list[Item] = []
     for row in rows:
@@ -413,8 +435,6 @@ def count_rows(path: Path) -> int:
         head = stream.read(4)
         stream.seek(0)
         if is_xlsx(head):
-            from core.files import safe_load_workbook
-
             try:
                 workbook = safe_load_workbook(stream, read_only=True)
             except Exception:  # a broken workbook: the import reports it
@@ -704,12 +724,4 @@ def claim_next() -> DossierImport | None:
 
 
 def process_queue(limit: int = 1) -> int:
-    done = 0
-    while done < limit:
-        checkpoint()
-        item = claim_next()
-        if item is None:
-            break
-        run_import(item)
-        done += 1
-    return done
+    return drain(claim_next, run_import, limit=limit)

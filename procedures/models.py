@@ -6,6 +6,7 @@ Lifecycle and forms: one_stop.md §2-§5; indicators: service_quality_766.md.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.conf import settings
@@ -233,25 +234,8 @@ class Dossier(models.Model):
         return quality.Dossier(*(getattr(self, name) for name in RECORD_FIELDS))
 
 
-# The quality.Dossier fields, in its order.
-RECORD_FIELDS = (
-    "code",
-    "received_at",
-    "due_date",
-    "status",
-    "channel",
-    "finished_at",
-    "supplement_count",
-    "supplement_requested_at",
-    "supplement_completed_at",
-    "paper_result",
-    "e_result",
-    "digitized",
-    "reused_data",
-    "fee_bearing",
-    "paid_online",
-    "complaint",
-)
+# The quality.Dossier fields, in its order (each is a field of the model, of the same name).
+RECORD_FIELDS = tuple(f.name for f in dataclasses.fields(quality.Dossier))
 FACT_FIELDS = ("progress_ended_on", "progress_outcome", "early_through", "late_from")
 
 

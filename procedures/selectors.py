@@ -1,6 +1,6 @@
 """Reading the register for the 766 dashboard: periods, the indicators counted by the database over
 the progress facts stored with each dossier (procedures.quality.Facts), and the dossiers behind
-each number. tests/test_procedures.py checks that they agree with the pure module."""
+each number. procedures/tests/test_selectors.py checks that they agree with the pure module."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.deadlines import END_OF_DAY, LOCAL
 from procedures.models import Dossier
-from procedures.quality import Quality, summarise
+from procedures.quality import Figure, Quality, summarise
 
 # Other apps' figures on the 766 dashboard (e.g. the feedback group): each provider takes
 # (user, agency, unit id or None, start, end) and returns {indicator key: procedures.quality.Figure}
 # from what the user may see.
-EXTRA_FIGURES: list[Callable[..., dict]] = []
+EXTRA_FIGURES: list[Callable[..., dict[str, Figure]]] = []
 
 PERIODS = {
     "month": _("Month"),

@@ -6,25 +6,30 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.calendar import WorkingCalendar
 from core.deadlines import DEFAULT_CUTOFF, LOCAL, due, local
-from core.models import Agency, Unit
-from core.services import diff, log_action
+from core.models import Agency, Unit, User
+from core.services import StepRefused, diff, history_for, log_action
+from procedures import documents
 from procedures.models import (
     ENDED_STATUSES,
     Dossier,
     DossierCounter,
     DossierStatus,
     Handover,
+    OfficialScore,
     Procedure,
     SupplementRequest,
 )
+from procedures.selectors import Period
 
 TRACKED = (
     "status",
@@ -46,7 +51,7 @@ TRACKED = (
 )
 
 # one_stop.md §3 (from `received` on; the ending steps carry the end time)
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[str]] = {
     "received": {"processing", "rejected", "stopped", "withdrawn", "finished"},
     "processing": {"supplement_requested", "finished", "rejected", "stopped", "withdrawn"},
     "supplement_requested": {"processing", "stopped", "withdrawn"},
@@ -58,7 +63,7 @@ TRANSITIONS = {
 UNIT_CHANGED: list[Callable[[Dossier], None]] = []
 
 
-class WorkflowError(ValueError):
+class WorkflowError(StepRefused):
     """A step the dossier's current state does not allow; the message is for the user."""
 
 
@@ -70,7 +75,7 @@ def _locked(dossier: Dossier) -> Dossier:
     return Dossier.objects.select_for_update().get(pk=dossier.pk)
 
 
-def _save(dossier: Dossier, before: dict, *, actor, action: str, note: str = "") -> Dossier:
+def _save(dossier: Dossier, before: dict[str, Any], *, actor: User, action: str, note: str = "") -> Dossier:
     dossier.save()
     log_action(
         actor=actor,
@@ -112,25 +117,33 @@ def compute_due(received: dt.datetime, procedure: Procedure, cal: WorkingCalenda
     return result.date, result.time
 
 
+def procedure_terms(procedure: Procedure) -> dict[str, Any]:
+    """What a dossier takes from its procedure when received: the catalogue's time limit and
+    whether a fee or a paper result applies (kept on the dossier: the catalogue may change later)."""
+    return {
+        "procedure": procedure,
+        "procedure_code": procedure.code,
+        "limit": procedure.limit,
+        "limit_unit": procedure.limit_unit,
+        "fee_bearing": procedure.fee_bearing,
+        "paper_result": procedure.paper_result,
+    }
+
+
 @transaction.atomic
 def receive(
-    *, actor, agency: Agency, procedure: Procedure, received_at: dt.datetime, cal: WorkingCalendar, **fields: Any
+    *, actor: User, agency: Agency, procedure: Procedure, received_at: dt.datetime, cal: WorkingCalendar, **fields: Any
 ) -> Dossier:
     """A dossier received at the counter: its code, its due date from the catalogue, the audit entry."""
     moment = received_at if timezone.is_aware(received_at) else received_at.replace(tzinfo=LOCAL)
     due_date, due_time = compute_due(moment, procedure, cal)
     dossier = Dossier(
         agency=agency,
-        procedure=procedure,
-        procedure_code=procedure.code,
         code=next_code(agency, local(moment).date()),
         received_at=moment,
         due_date=due_date,
         due_time=due_time,
-        limit=procedure.limit,
-        limit_unit=procedure.limit_unit,
-        fee_bearing=procedure.fee_bearing,
-        paper_result=procedure.paper_result,
+        **procedure_terms(procedure),
         source="counter",
         created_by=actor,
         **fields,
@@ -150,9 +163,9 @@ def receive(
 
 @transaction.atomic
 def hand_over(
-    dossier: Dossier,
     *,
-    actor,
+    dossier: Dossier,
+    actor: User,
     giver: str,
     receiver: str,
     to_unit: Unit | None,
@@ -188,7 +201,7 @@ def hand_over(
 
 @transaction.atomic
 def request_supplement(
-    dossier: Dossier, *, actor, items: str, reason: str = "", at: dt.datetime | None = None
+    *, dossier: Dossier, actor: User, items: str, reason: str = "", at: dt.datetime | None = None
 ) -> Dossier:
     """Mẫu 02: the clock pauses. A second request needs a reason and makes the dossier late (766)."""
     dossier = _locked(dossier)
@@ -211,7 +224,7 @@ def request_supplement(
 
 
 @transaction.atomic
-def complete_supplement(dossier: Dossier, *, actor, at: dt.datetime | None = None) -> Dossier:
+def complete_supplement(*, dossier: Dossier, actor: User, at: dt.datetime | None = None) -> Dossier:
     dossier = _locked(dossier)
     before = snapshot(dossier)
     _move(dossier, "processing")
@@ -229,9 +242,9 @@ def complete_supplement(dossier: Dossier, *, actor, at: dt.datetime | None = Non
 
 @transaction.atomic
 def finish(
-    dossier: Dossier,
     *,
-    actor,
+    dossier: Dossier,
+    actor: User,
     outcome: str,
     at: dt.datetime | None = None,
     note: str = "",
@@ -257,7 +270,7 @@ def finish(
 
 
 @transaction.atomic
-def return_result(dossier: Dossier, *, actor, at: dt.datetime | None = None) -> Dossier:
+def return_result(*, dossier: Dossier, actor: User, at: dt.datetime | None = None) -> Dossier:
     dossier = _locked(dossier)
     before = snapshot(dossier)
     _move(dossier, "returned")
@@ -271,7 +284,7 @@ def apology_deadline(dossier: Dossier, cal: WorkingCalendar) -> dt.date:
 
 
 @transaction.atomic
-def apologise(dossier: Dossier, *, actor, reason: str, new_date: dt.date, cal: WorkingCalendar) -> Dossier:
+def apologise(*, dossier: Dossier, actor: User, reason: str, new_date: dt.date, cal: WorkingCalendar) -> Dossier:
     """Records the apology and its new date, once; the 766 due date stays the original one."""
     dossier = _locked(dossier)
     if dossier.apology_date is not None:
@@ -295,6 +308,21 @@ def apologise(dossier: Dossier, *, actor, reason: str, new_date: dt.date, cal: W
     return _save(dossier, before, actor=actor, action="dossier.apology", note=reason)
 
 
+def print_receipt(*, dossier: Dossier, actor: User) -> bytes:
+    """Mẫu 01, which carries the citizen's single-use survey link: every print is in the audit log,
+    and a print after the first one is logged as a reprint (who and when) for the auditors to see."""
+    data = documents.receipt(dossier)
+    printed = history_for(dossier).filter(action__in=documents.RECEIPT_ACTIONS).exists()
+    log_action(
+        actor=actor,
+        agency=dossier.agency,
+        action="dossier.receipt_reprinted" if printed else "dossier.receipt_printed",
+        obj=dossier,
+        note="Mẫu 01",
+    )
+    return data
+
+
 def adjusted_due(dossier: Dossier) -> dt.datetime:
     """The due moment shifted by the completed supplement pause (what staff see, §7)."""
     end = dt.datetime.combine(dossier.due_date, dt.time(23, 59, 59), tzinfo=LOCAL)
@@ -306,7 +334,7 @@ def adjusted_due(dossier: Dossier) -> dt.datetime:
 AT_RISK_STATUSES = ("received", "processing")
 
 
-def at_risk(qs, *, today: dt.date, cal: WorkingCalendar):
+def at_risk(qs: QuerySet[Dossier], *, today: dt.date, cal: WorkingCalendar) -> QuerySet[Dossier]:
     """Dossiers without a result due by the end of the next working day (overdue ones included)."""
     return qs.filter(status__in=AT_RISK_STATUSES, due_date__lte=cal.next_working_day(today))
 
@@ -314,3 +342,37 @@ def at_risk(qs, *, today: dt.date, cal: WorkingCalendar):
 def is_at_risk(dossier: Dossier, *, today: dt.date, cal: WorkingCalendar) -> bool:
     """at_risk() for one dossier."""
     return dossier.status in AT_RISK_STATUSES and dossier.due_date <= cal.next_working_day(today)
+
+
+@transaction.atomic
+def enter_official_score(
+    *,
+    actor: User,
+    agency: Agency,
+    period: Period,
+    indicator: str,
+    points: Decimal,
+    rate: Decimal | None = None,
+    source_url: str = "",
+) -> OfficialScore:
+    """A score the national portal published for the period, kept beside ours (one per indicator
+    and period: entering it again replaces it, audited with the value before)."""
+    score, created = OfficialScore.objects.get_or_create(
+        agency=agency,
+        period_start=period.start,
+        period_end=period.end,
+        indicator=indicator,
+        defaults={"points": points},
+    )
+    before = {"points": None if created else score.points, "rate": None if created else score.rate}
+    score.points, score.rate, score.source_url, score.entered_by = points, rate, source_url, actor
+    score.save()
+    log_action(
+        actor=actor,
+        agency=agency,
+        action="official_766.entered",
+        obj=score,
+        changes=diff(before, {"points": score.points, "rate": score.rate}),
+        note=f"{indicator} {period.label} {source_url}",
+    )
+    return score

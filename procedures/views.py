@@ -1,29 +1,36 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Min, Q
-from django.http import Http404, HttpResponse
+from django.db.models import Min, Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import uploads
 from core.access import current_agency, current_agency_or_404
 from core.deadlines import LOCAL
-from core.models import Unit
+from core.models import Agency, Unit
+from core.numbers import q2
 from core.ratelimit import address_key, over_limit
-from core.services import diff, history_for, load_calendar, log_action
+from core.services import history_for, load_calendar
 from core.text import fold
+from core.web import DOCX, XLSX, download, parse_date, refuses_politely
 from procedures import catalogue, documents, services
 from procedures.access import (
     can_handle,
@@ -32,7 +39,7 @@ from procedures.access import (
     can_receive_for,
     dossiers_visible_to,
     get_dossier_for_user,
-    require_manager,
+    get_managed_agency_for_user,
     units_handled_by,
 )
 from procedures.forms import (
@@ -43,47 +50,21 @@ from procedures.forms import (
     FinishForm,
     HandoverForm,
     OfficialScoreForm,
+    StepForm,
     SupplementForm,
 )
 from procedures.importing import read_progress, save_upload
 from procedures.models import Channel, Dossier, DossierImport, DossierStatus, OfficialScore, Procedure
-from procedures.quality import PROGRESS_PARTS, RATIO_KEYS, q2
-from procedures.selectors import EXTRA_FIGURES, PERIODS, drill, period, quality
+from procedures.quality import PROGRESS_PARTS, RATIO_KEYS, Quality
+from procedures.selectors import EXTRA_FIGURES, PERIODS, Period, drill, period, quality
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MAX_IMPORT_BYTES = 300 * 1024 * 1024
-
-
-def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def refuses_politely(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except services.WorkflowError as exc:
-            messages.error(request, str(exc))
-            return redirect("procedures:dossier", pk=kwargs["pk"])
-
-    return wrapper
-
-
-def _parse_date(text: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
+BIG_GAP = Decimal(2)  # points between ours and the portal's that the dashboard flags
 
 FILTERS = ("q", "status", "unit", "procedure", "channel", "flag", "from", "to")
 
 
-def _filtered(request, agency):
+def _filtered(request: HttpRequest, agency: Agency) -> tuple[QuerySet[Dossier], dict[str, str]]:
     qs = dossiers_visible_to(request.user, agency)
     params = {key: request.GET.get(key, "").strip() for key in FILTERS}
     if params["q"]:
@@ -97,56 +78,62 @@ def _filtered(request, agency):
         qs = qs.filter(unit_id=int(params["unit"]))
     if params["procedure"]:
         qs = qs.filter(procedure_code=params["procedure"])
-    start, end = _parse_date(params["from"]), _parse_date(params["to"])
+    start, end = parse_date(params["from"]), parse_date(params["to"])
     if start:
         qs = qs.filter(received_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=LOCAL))
     if end:
         qs = qs.filter(received_at__lte=dt.datetime.combine(end, dt.time.max, tzinfo=LOCAL))
+    return _flagged(qs, params["flag"]), params
+
+
+def _flagged(qs: QuerySet[Dossier], flag: str) -> QuerySet[Dossier]:
     today = timezone.localdate()
-    if params["flag"] == "open":
-        qs = qs.filter(status__in=("received", "processing", "supplement_requested"))
-    elif params["flag"] == "at_risk":
-        qs = services.at_risk(qs, today=today, cal=load_calendar()).filter(due_date__gte=today)
-    elif params["flag"] == "overdue":
-        qs = qs.filter(status__in=("received", "processing"), due_date__lt=today)
-    elif params["flag"] == "apology":
-        qs = qs.filter(apology_date__isnull=False)
-    return qs, params
+    if flag == "open":
+        return qs.filter(status__in=("received", "processing", "supplement_requested"))
+    if flag == "at_risk":
+        return services.at_risk(qs, today=today, cal=load_calendar()).filter(due_date__gte=today)
+    if flag == "overdue":
+        return qs.filter(status__in=("received", "processing"), due_date__lt=today)
+    if flag == "apology":
+        return qs.filter(apology_date__isnull=False)
+    return qs
+
+
+def _register_xlsx(qs: QuerySet[Dossier], agency: Agency) -> HttpResponseBase:
+    """Mẫu 07 of the filtered dossiers, in reception order."""
+    rows = qs.annotate(first_handover=Min("handovers__handed_at")).order_by("received_at")
+    title = f"{agency.name} · {timezone.localdate():%d/%m/%Y}"
+    data = documents.register(rows.iterator(chunk_size=2000), title=title)
+    return download(data, f"so-theo-doi-ho-so-{timezone.localdate():%Y%m%d}.xlsx", XLSX)
 
 
 @login_required
-def register(request):
+def register(request: HttpRequest) -> HttpResponseBase:
     agency = current_agency_or_404(request)
     qs, params = _filtered(request, agency)
     qs = qs.select_related("unit", "procedure")
     if request.GET.get("format") == "xlsx":
-        rows = qs.annotate(first_handover=Min("handovers__handed_at")).order_by("received_at")
-        title = f"{agency.name} · {timezone.localdate():%d/%m/%Y}"
-        data = documents.register(rows.iterator(chunk_size=2000), title=title)
-        return _download(data, f"so-theo-doi-ho-so-{timezone.localdate():%Y%m%d}.xlsx", XLSX)
+        return _register_xlsx(qs, agency)
     page = Paginator(qs.order_by("-received_at", "-pk"), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "procedures/register.html",
-        {
-            "agency": agency,
-            "page": page,
-            "params": params,
-            "query": query.urlencode(),
-            "statuses": DossierStatus.choices,
-            "channels": Channel.choices,
-            "units": Unit.objects.filter(agency=agency),
-            "can_receive": can_receive(request.user, agency),
-            "can_manage": can_manage(request.user, agency),
-            "today": timezone.localdate(),
-        },
-    )
+    context = {
+        "agency": agency,
+        "page": page,
+        "params": params,
+        "query": query.urlencode(),
+        "statuses": DossierStatus.choices,
+        "channels": Channel.choices,
+        "units": Unit.objects.filter(agency=agency),
+        "can_receive": can_receive(request.user, agency),
+        "can_manage": can_manage(request.user, agency),
+        "today": timezone.localdate(),
+    }
+    return render(request, "procedures/register.html", context)
 
 
 @login_required
-def at_risk(request):
+def at_risk(request: HttpRequest) -> HttpResponseBase:
     agency = current_agency_or_404(request)
     cal = load_calendar()
     today = timezone.localdate()
@@ -166,7 +153,7 @@ def at_risk(request):
 
 
 @login_required
-def receive(request):
+def receive(request: HttpRequest) -> HttpResponseBase:
     agency = current_agency_or_404(request)
     if not can_receive(request.user, agency):
         raise PermissionDenied
@@ -193,185 +180,141 @@ def receive(request):
 
 
 @login_required
-def dossier_detail(request, pk):
+def dossier_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     agency = current_agency_or_404(request)
     dossier = get_dossier_for_user(request.user, agency, pk)
     cal = load_calendar()
-    handle = can_handle(request.user, dossier)
     today = timezone.localdate()
-    return render(
-        request,
-        "procedures/dossier_detail.html",
-        {
-            "d": dossier,
-            "handle": handle,
-            "handovers": dossier.handovers.select_related("to_unit"),
-            "supplements": dossier.supplements.all(),
-            "history": history_for(dossier)[:50],
-            "adjusted_due": services.adjusted_due(dossier),
-            "apology_deadline": services.apology_deadline(dossier, cal),
-            "at_risk": services.is_at_risk(dossier, today=today, cal=cal),
-            "overdue": dossier.is_open and dossier.due_date < today,
-            "handover_form": HandoverForm(agency=agency),
-            "supplement_form": SupplementForm(),
-            "finish_form": FinishForm(initial={"e_result": dossier.e_result, "digitized": dossier.digitized}),
-            "apology_form": ApologyForm(initial={"new_date": cal.add_working_days(max(dossier.due_date, today), 3)}),
-            "status_url": documents.status_url(dossier),
-            # the single-use survey link is printed on the receipt only, never shown on a page
-        },
-    )
+    new_date = cal.add_working_days(max(dossier.due_date, today), 3)
+    context = {
+        "d": dossier,
+        "handle": can_handle(request.user, dossier),
+        "handovers": dossier.handovers.select_related("to_unit"),
+        "supplements": dossier.supplements.all(),
+        "history": history_for(dossier)[:50],
+        "adjusted_due": services.adjusted_due(dossier),
+        "apology_deadline": services.apology_deadline(dossier, cal),
+        "at_risk": services.is_at_risk(dossier, today=today, cal=cal),
+        "overdue": dossier.is_open and dossier.due_date < today,
+        "handover_form": HandoverForm(agency=agency),
+        "supplement_form": SupplementForm(),
+        "finish_form": FinishForm(initial={"e_result": dossier.e_result, "digitized": dossier.digitized}),
+        "apology_form": ApologyForm(initial={"new_date": new_date}),
+        "status_url": documents.status_url(dossier),
+        # the single-use survey link is printed on the receipt only, never shown on a page
+    }
+    return render(request, "procedures/dossier_detail.html", context)
 
 
-def _form_error(request, form) -> None:
+def _form_error(request: HttpRequest, form: Any) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
 
 
-@login_required
-@require_POST
-@refuses_politely
-def handover(request, pk):
-    agency = current_agency_or_404(request)
-    dossier = get_dossier_for_user(request.user, agency, pk, handle=True)
-    form = HandoverForm(request.POST, agency=agency)
-    if form.is_valid():
-        services.hand_over(
-            dossier,
-            actor=request.user,
-            giver=request.user.display_name,
-            receiver=form.cleaned_data["receiver"],
-            to_unit=form.cleaned_data["to_unit"],
-            step_due=form.cleaned_data["step_due"],
-            note=form.cleaned_data["note"],
-        )
-        messages.success(request, _("Hand-over recorded."))
-    else:
-        _form_error(request, form)
-    return redirect("procedures:dossier", pk=pk)
+def _dossier_url(request: HttpRequest, kwargs: dict[str, Any]) -> str:
+    return reverse("procedures:dossier", args=[kwargs["pk"]])
+
+
+Step = Callable[[HttpRequest, Dossier, dict[str, Any]], object]
+View = Callable[..., HttpResponseBase]
+
+
+def dossier_step(form_class: type[StepForm] | None, done: str | Promise) -> Callable[[Step], View]:
+    """The shape of every step on a dossier's page (a POST to its own URL): the dossier (404 when
+    unseen, 403 when the user may not handle it), the step's form, the step itself (one service
+    call, given the form's cleaned data), the message `done`, back to the dossier. A form with
+    errors, or a step the dossier's state refuses (WorkflowError), is a message on the dossier."""
+
+    def decorate(step: Step) -> View:
+        @login_required
+        @require_POST
+        @refuses_politely(_dossier_url, referer=False)
+        @wraps(step)
+        def view(request: HttpRequest, pk: int) -> HttpResponseBase:
+            agency = current_agency_or_404(request)
+            dossier = get_dossier_for_user(request.user, agency, pk, handle=True)
+            form = form_class(request.POST, agency=agency) if form_class is not None else None
+            if form is not None and not form.is_valid():
+                _form_error(request, form)
+            else:
+                step(request, dossier, form.cleaned_data if form is not None else {})
+                messages.success(request, str(done))
+            return redirect("procedures:dossier", pk=pk)
+
+        return view
+
+    return decorate
+
+
+@dossier_step(HandoverForm, gettext_lazy("Hand-over recorded."))
+def handover(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> None:
+    services.hand_over(dossier=dossier, actor=request.user, giver=request.user.display_name, **data)
+
+
+@dossier_step(SupplementForm, gettext_lazy("Supplement request recorded: the clock is paused."))
+def supplement(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> None:
+    services.request_supplement(dossier=dossier, actor=request.user, **data)
+
+
+@dossier_step(None, gettext_lazy("Supplement received: the clock runs again."))
+def supplement_done(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> None:
+    services.complete_supplement(dossier=dossier, actor=request.user)
+
+
+@dossier_step(FinishForm, gettext_lazy("Dossier closed."))
+def finish(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> None:
+    # the result's flags are set by issuing the result, not by a refusal
+    flags = {"e_result": data["e_result"], "digitized": data["digitized"]} if data["outcome"] == "finished" else {}
+    services.finish(dossier=dossier, actor=request.user, outcome=data["outcome"], note=data["note"], flags=flags)
+
+
+@dossier_step(None, gettext_lazy("Result returned to the applicant."))
+def return_result(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> None:
+    services.return_result(dossier=dossier, actor=request.user)
+
+
+@dossier_step(ApologyForm, gettext_lazy("Apology recorded; download the letter (Mẫu 04) below."))
+def apology(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> None:
+    services.apologise(dossier=dossier, actor=request.user, cal=load_calendar(), **data)
 
 
 @login_required
-@require_POST
-@refuses_politely
-def supplement(request, pk):
-    agency = current_agency_or_404(request)
-    dossier = get_dossier_for_user(request.user, agency, pk, handle=True)
-    form = SupplementForm(request.POST)
-    if form.is_valid():
-        services.request_supplement(
-            dossier, actor=request.user, items=form.cleaned_data["items"], reason=form.cleaned_data["reason"]
-        )
-        messages.success(request, _("Supplement request recorded: the clock is paused."))
-    else:
-        _form_error(request, form)
-    return redirect("procedures:dossier", pk=pk)
-
-
-@login_required
-@require_POST
-@refuses_politely
-def supplement_done(request, pk):
-    agency = current_agency_or_404(request)
-    dossier = get_dossier_for_user(request.user, agency, pk, handle=True)
-    services.complete_supplement(dossier, actor=request.user)
-    messages.success(request, _("Supplement received: the clock runs again."))
-    return redirect("procedures:dossier", pk=pk)
-
-
-@login_required
-@require_POST
-@refuses_politely
-def finish(request, pk):
-    agency = current_agency_or_404(request)
-    dossier = get_dossier_for_user(request.user, agency, pk, handle=True)
-    form = FinishForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        flags = {"e_result": data["e_result"], "digitized": data["digitized"]} if data["outcome"] == "finished" else {}
-        services.finish(dossier, actor=request.user, outcome=data["outcome"], note=data["note"], flags=flags)
-        messages.success(request, _("Dossier closed."))
-    else:
-        _form_error(request, form)
-    return redirect("procedures:dossier", pk=pk)
-
-
-@login_required
-@require_POST
-@refuses_politely
-def return_result(request, pk):
-    agency = current_agency_or_404(request)
-    dossier = get_dossier_for_user(request.user, agency, pk, handle=True)
-    services.return_result(dossier, actor=request.user)
-    messages.success(request, _("Result returned to the applicant."))
-    return redirect("procedures:dossier", pk=pk)
-
-
-@login_required
-@require_POST
-@refuses_politely
-def apology(request, pk):
-    agency = current_agency_or_404(request)
-    dossier = get_dossier_for_user(request.user, agency, pk, handle=True)
-    form = ApologyForm(request.POST)
-    if form.is_valid():
-        services.apologise(
-            dossier,
-            actor=request.user,
-            reason=form.cleaned_data["reason"],
-            new_date=form.cleaned_data["new_date"],
-            cal=load_calendar(),
-        )
-        messages.success(request, _("Apology recorded; download the letter (Mẫu 04) below."))
-    else:
-        _form_error(request, form)
-    return redirect("procedures:dossier", pk=pk)
-
-
-@login_required
-def receipt_docx(request, pk):
+def receipt_docx(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Mẫu 01 carries the citizen's single-use survey link: only the counter roles (those who may
-    handle the dossier) print it, never the read-only roles; every print is in the audit log, and
-    a print after the first one is logged as a reprint (who and when) for the auditors to see."""
+    handle the dossier) print it, never the read-only roles; every print is audited
+    (services.print_receipt)."""
     dossier = get_dossier_for_user(request.user, current_agency_or_404(request), pk, handle=True)
-    data = documents.receipt(dossier)
-    printed = history_for(dossier).filter(action__in=documents.RECEIPT_ACTIONS).exists()
-    log_action(
-        actor=request.user,
-        agency=dossier.agency,
-        action="dossier.receipt_reprinted" if printed else "dossier.receipt_printed",
-        obj=dossier,
-        note="Mẫu 01",
-    )
-    return _download(data, f"mau-01-{dossier.code}.docx", DOCX)
+    data = services.print_receipt(dossier=dossier, actor=request.user)
+    return download(data, f"mau-01-{dossier.code}.docx", DOCX)
 
 
 @login_required
-def apology_docx(request, pk):
+def apology_docx(request: HttpRequest, pk: int) -> HttpResponseBase:
     dossier = get_dossier_for_user(request.user, current_agency_or_404(request), pk)
     if dossier.apology_date is None:
         raise Http404
-    return _download(documents.apology(dossier), f"mau-04-{dossier.code}.docx", DOCX)
+    return download(documents.apology(dossier), f"mau-04-{dossier.code}.docx", DOCX)
 
 
 @login_required
-def control_xlsx(request, pk):
+def control_xlsx(request: HttpRequest, pk: int) -> HttpResponseBase:
     dossier = get_dossier_for_user(request.user, current_agency_or_404(request), pk)
-    return _download(documents.control_slip(dossier), f"mau-06-{dossier.code}.xlsx", XLSX)
+    return download(documents.control_slip(dossier), f"mau-06-{dossier.code}.xlsx", XLSX)
 
 
 # Catalogue -------------------------------------------------------------------------------------
 
 
 @login_required
-def catalogue_list(request):
+def catalogue_list(request: HttpRequest) -> HttpResponseBase:
     agency = current_agency_or_404(request)
     qs = Procedure.objects.filter(agency=agency)
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(search_text__contains=fold(q))
     if request.GET.get("format") == "xlsx":
-        return _download(catalogue.export(qs), "danh-muc-tthc.xlsx", XLSX)
+        return download(catalogue.export(qs), "danh-muc-tthc.xlsx", XLSX)
     return render(
         request,
         "procedures/catalogue_list.html",
@@ -380,17 +323,19 @@ def catalogue_list(request):
 
 
 @login_required
-def catalogue_detail(request, pk):
+def catalogue_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     agency = current_agency_or_404(request)
     procedure = get_object_or_404(Procedure, pk=pk, agency=agency)
     return render(request, "procedures/catalogue_detail.html", {"p": procedure, "history": history_for(procedure)[:20]})
 
 
 @login_required
-def catalogue_import(request):
-    agency = require_manager(request.user, current_agency(request))
+def catalogue_import(request: HttpRequest) -> HttpResponseBase:
+    """A file is checked and previewed first (held for this session under a token); the confirm
+    button commits the held file."""
+    agency = get_managed_agency_for_user(request.user, current_agency(request))
     purpose = f"catalogue:{agency.pk}"
-    context = {"form": FileForm(), "agency": agency}
+    context: dict[str, Any] = {"form": FileForm(), "agency": agency}
     if request.method == "POST" and request.POST.get("token"):
         data = uploads.release(request, request.POST["token"], purpose=purpose)
         if data is None:
@@ -402,28 +347,26 @@ def catalogue_import(request):
             return redirect("procedures:catalogue")
         context["parsed"] = parsed
     elif request.method == "POST":
-        form = FileForm(request.POST, request.FILES)
-        context["form"] = form
+        form = context["form"] = FileForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data["file"].read()
-            parsed = catalogue.preview(agency=agency, data=data)
-            context["parsed"] = parsed
+            parsed = context["parsed"] = catalogue.preview(agency=agency, data=data)
             if not parsed.errors:
                 context["token"] = uploads.hold(request, data, purpose=purpose)
     return render(request, "procedures/catalogue_import.html", context)
 
 
 @login_required
-def catalogue_template(request):
-    return _download(catalogue.export([]), "mau-danh-muc-tthc.xlsx", XLSX)
+def catalogue_template(request: HttpRequest) -> HttpResponseBase:
+    return download(catalogue.export([]), "mau-danh-muc-tthc.xlsx", XLSX)
 
 
 # Dossier file imports ----------------------------------------------------------------------------
 
 
 @login_required
-def imports(request):
-    agency = require_manager(request.user, current_agency(request))
+def imports(request: HttpRequest) -> HttpResponseBase:
+    agency = get_managed_agency_for_user(request.user, current_agency(request))
     form = FileForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -436,12 +379,12 @@ def imports(request):
     return render(request, "procedures/imports.html", {"form": form, "items": items, "agency": agency})
 
 
-def _import_for(request, pk) -> DossierImport:
-    agency = require_manager(request.user, current_agency(request))
+def _import_for(request: HttpRequest, pk: int) -> DossierImport:
+    agency = get_managed_agency_for_user(request.user, current_agency(request))
     return get_object_or_404(DossierImport.objects.select_related("uploaded_by"), pk=pk, agency=agency)
 
 
-def _import_context(item: DossierImport) -> dict:
+def _import_context(item: DossierImport) -> dict[str, Any]:
     progress = read_progress(item)
     total = progress.get("total") or 0
     done = item.processed if item.state in ("done", "refused") else progress.get("processed", 0)
@@ -456,13 +399,13 @@ def _import_context(item: DossierImport) -> dict:
 
 
 @login_required
-def import_detail(request, pk):
+def import_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     item = _import_for(request, pk)
     return render(request, "procedures/import_detail.html", _import_context(item))
 
 
 @login_required
-def import_progress(request, pk):
+def import_progress(request: HttpRequest, pk: int) -> HttpResponseBase:
     item = _import_for(request, pk)
     return render(request, "procedures/_import_progress.html", _import_context(item))
 
@@ -470,7 +413,7 @@ def import_progress(request, pk):
 # Decision 766 dashboard -------------------------------------------------------------------------
 
 
-def _period_from(request):
+def _period_from(request: HttpRequest) -> Period:
     today = timezone.localdate()
     kind = request.GET.get("period", "quarter")
     kind = kind if kind in PERIODS else "quarter"
@@ -482,7 +425,7 @@ def _period_from(request):
         return period("quarter", today.year, (today.month - 1) // 3 + 1)
 
 
-def _unit_scope(request, agency):
+def _unit_scope(request: HttpRequest, agency: Agency) -> tuple[QuerySet[Dossier], str]:
     qs = dossiers_visible_to(request.user, agency)
     unit = request.GET.get("unit", "")
     if unit.isdigit():
@@ -490,21 +433,8 @@ def _unit_scope(request, agency):
     return qs, unit
 
 
-@login_required
-def quality_dashboard(request):
-    agency = current_agency_or_404(request)
-    chosen = _period_from(request)
-    qs, unit = _unit_scope(request, agency)
-    result = quality(qs, chosen.start, chosen.end)
-    for provider in EXTRA_FIGURES:
-        result.figures.update(
-            provider(request.user, agency, int(unit) if unit.isdigit() else None, chosen.start, chosen.end)
-        )
-    official = {
-        s.indicator: s
-        for s in OfficialScore.objects.filter(agency=agency, period_start=chosen.start, period_end=chosen.end)
-    }
-    gap = Decimal(2)
+def _score_rows(result: Quality, official: dict[str, OfficialScore]) -> list[dict[str, Any]]:
+    """Each indicator of the period beside the portal's score for it, with the gap between them."""
     rows = []
     for key, figure in result.figures.items():
         theirs = official.get(key)
@@ -519,11 +449,25 @@ def quality_dashboard(request):
                 "points": ours,
                 "official": theirs,
                 "gap": difference,
-                "big_gap": difference is not None and abs(difference) > gap,
+                "big_gap": difference is not None and abs(difference) > BIG_GAP,
                 "drill": key in RATIO_KEYS,
             }
         )
-    total = q2(sum((f.points or Decimal(0) for f in result.figures.values()), Decimal(0)))
+    return rows
+
+
+@login_required
+def quality_dashboard(request: HttpRequest) -> HttpResponseBase:
+    agency = current_agency_or_404(request)
+    chosen = _period_from(request)
+    qs, unit = _unit_scope(request, agency)
+    result = quality(qs, chosen.start, chosen.end)
+    for provider in EXTRA_FIGURES:
+        unit_id = int(unit) if unit.isdigit() else None
+        result.figures.update(provider(request.user, agency, unit_id, chosen.start, chosen.end))
+    scores = OfficialScore.objects.filter(agency=agency, period_start=chosen.start, period_end=chosen.end)
+    official = {s.indicator: s for s in scores}
+    this_year = timezone.localdate().year
     return render(
         request,
         "procedures/quality.html",
@@ -531,14 +475,14 @@ def quality_dashboard(request):
             "agency": agency,
             "period": chosen,
             "periods": PERIODS.items(),
-            "years": range(timezone.localdate().year - 3, timezone.localdate().year + 1),
+            "years": range(this_year - 3, this_year + 1),
             "months": range(1, 13),
             "quarters": range(1, 5),
             "unit": unit,
             "units": Unit.objects.filter(agency=agency),
             "result": result,
-            "rows": rows,
-            "total": total,
+            "rows": _score_rows(result, official),
+            "total": q2(sum((f.points or Decimal(0) for f in result.figures.values()), Decimal(0))),
             "official_total": official.get("total"),
             "form": OfficialScoreForm(),
             "can_manage": can_manage(request.user, agency),
@@ -548,7 +492,7 @@ def quality_dashboard(request):
 
 
 @login_required
-def quality_drill(request):
+def quality_drill(request: HttpRequest) -> HttpResponseBase:
     agency = current_agency_or_404(request)
     chosen = _period_from(request)
     qs, _unit = _unit_scope(request, agency)
@@ -558,10 +502,8 @@ def quality_drill(request):
     )
     if not valid:
         raise Http404
-    page = Paginator(drill(qs, chosen.start, chosen.end, key, part).select_related("unit", "procedure"), 50).get_page(
-        request.GET.get("page")
-    )
-    dossiers = page.object_list
+    behind = drill(qs, chosen.start, chosen.end, key, part).select_related("unit", "procedure")
+    page = Paginator(behind, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -570,7 +512,7 @@ def quality_drill(request):
         {
             "period": chosen,
             "page": page,
-            "dossiers": dossiers,
+            "dossiers": page.object_list,
             "key": key,
             "part": part,
             "label": INDICATOR_LABELS.get(key, _("Progress")),
@@ -582,35 +524,12 @@ def quality_drill(request):
 
 @login_required
 @require_POST
-def official_score(request):
-    agency = require_manager(request.user, current_agency(request))
-    chosen = _period_from(request)
+def official_score(request: HttpRequest) -> HttpResponseBase:
+    agency = get_managed_agency_for_user(request.user, current_agency(request))
     form = OfficialScoreForm(request.POST)
     if form.is_valid():
-        data = form.cleaned_data
-        score, _created = OfficialScore.objects.get_or_create(
-            agency=agency,
-            period_start=chosen.start,
-            period_end=chosen.end,
-            indicator=data["indicator"],
-            defaults={"points": data["points"]},
-        )
-        before = {"points": None if _created else score.points, "rate": None if _created else score.rate}
-        score.points, score.rate, score.source_url, score.entered_by = (
-            data["points"],
-            data["rate"],
-            data["source_url"],
-            request.user,
-        )
-        score.save()
-        log_action(
-            actor=request.user,
-            agency=agency,
-            action="official_766.entered",
-            obj=score,
-            changes=diff(before, {"points": score.points, "rate": score.rate}),
-            note=f"{data['indicator']} {chosen.label} {data['source_url']}",
-        )
+        chosen = _period_from(request)
+        services.enter_official_score(actor=request.user, agency=agency, period=chosen, **form.cleaned_data)
         messages.success(request, _("Portal score saved."))
     else:
         _form_error(request, form)
@@ -620,7 +539,7 @@ def official_score(request):
 # Public -------------------------------------------------------------------------------------------
 
 
-def public_status(request, code):
+def public_status(request: HttpRequest, code: str) -> HttpResponseBase:
     """What the QR code on the receipt opens: status and dates only, no personal data. Lookups
     are limited per address (DOSSIER_STATUS_LIMIT in DOSSIER_STATUS_WINDOW_SECONDS), so the
     register cannot be walked through sequential codes, and a wrong code gets one answer (same

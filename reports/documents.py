@@ -5,7 +5,7 @@ template (reports.templating)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.utils import timezone
@@ -105,8 +105,9 @@ def report_symbol(report) -> str:
     return f"BC-{report.agency.symbol or report.agency.code}"
 
 
-def report_document(report, figures: Figures, parts: list[Part]) -> AdminDocument:
-    parent, body = issuing_bodies(report.agency)
+def report_body(report, figures: Figures, parts: list[Part]) -> list[Paragraph]:
+    """The report's text: its opening, each part's heading, the system's paragraphs and the
+    Office's text, its closing line."""
     paragraphs: list[Paragraph] = [
         Paragraph(
             f"{report.agency.name} báo cáo tình hình, kết quả thực hiện công tác cải cách hành chính "
@@ -123,11 +124,15 @@ def report_document(report, figures: Figures, parts: list[Part]) -> AdminDocumen
             f"của {report.agency.name}./."
         )
     )
-    tables = figures.tables
+    return paragraphs
 
-    def appendices(doc) -> None:
+
+def report_document(report, figures: Figures, parts: list[Part]) -> AdminDocument:
+    parent, body = issuing_bodies(report.agency)
+
+    def appendices(doc: Any) -> None:
         add_section(doc, landscape=True)
-        for index, table in enumerate(tables):
+        for index, table in enumerate(figures.tables):
             if index:
                 doc.add_page_break()
             _annex_table(doc, table, number=f"{index + 1:02d}", reference=report_reference(report))
@@ -141,7 +146,7 @@ def report_document(report, figures: Figures, parts: list[Part]) -> AdminDocumen
         date=report.issued_on,
         kind="BÁO CÁO",
         title=report.title,
-        body=paragraphs,
+        body=report_body(report, figures, parts),
         recipients=[line.strip() for line in report.recipients.splitlines() if line.strip()],
         archive=report.archive,
         signer_authority=report.signer_authority,
@@ -241,34 +246,31 @@ def appendix_rows(plan: Plan, appendix: str) -> tuple[list[list[Any]], set[int]]
     return rows, bold
 
 
-def plan_document(plan: Plan) -> AdminDocument:
-    parent, body = issuing_bodies(plan.agency)
-    number, symbol = split_number(plan.number)
-    authority, title = split_signer(plan.signer_title)
+def plan_body(plan: Plan) -> list[Paragraph]:
+    """The plan's text: its opening, each section's heading and text (with "(Chi tiết tại Phụ lục
+    I kèm theo)" after the last section whose tasks are in an appendix), its closing."""
     paragraphs: list[Paragraph] = [Paragraph(line) for line in (plan.preamble or "").splitlines() if line.strip()]
-    sections = list(plan.sections.order_by("order", "pk"))
     appendix_of = {}
     for task in Task.objects.filter(plan=plan).exclude(appendix="").values("section_id", "appendix").distinct():
         appendix_of[task["section_id"]] = task["appendix"]
-    walked = list(walk_sections(sections))
+    walked = list(walk_sections(list(plan.sections.order_by("order", "pk"))))
     for index, (section, depth, label) in enumerate(walked):
         heading = f"{label} {section.title.upper() if depth == 0 else section.title}"
         paragraphs.append(Paragraph(heading, heading=True))
         paragraphs += text_paragraphs(section.text)
-        # "(Chi tiết tại Phụ lục I)" after the last section whose tasks are in an appendix
         following = walked[index + 1][1] if index + 1 < len(walked) else 0
         appendix = appendix_of.get(section.pk)
         if appendix and following < depth and depth >= 1:
             paragraphs.append(Paragraph(f"(Chi tiết tại Phụ lục {appendix} kèm theo)", italic=True))
     if plan.closing:
         paragraphs.append(Paragraph(plan.closing))
-    reference = (
-        f"Kèm theo Kế hoạch số {plan.number or '     /' + symbol}"
-        + (f" ngày {plan.issued_on:%d/%m/%Y}" if plan.issued_on else "")
-        + f" của {plan.agency.name}"
-    )
+    return paragraphs
 
-    def appendices(doc) -> None:
+
+def plan_appendices(plan: Plan, reference: str) -> Callable[[Any], None]:
+    """Writes the plan's appendices I and II (those with tasks) on landscape pages."""
+
+    def appendices(doc: Any) -> None:
         started = False
         for appendix in ("I", "II"):
             rows, bold = appendix_rows(plan, appendix)
@@ -285,6 +287,19 @@ def plan_document(plan: Plan) -> AdminDocument:
             cells = [[cell(v) for v in row] for row in rows]
             add_grid(doc, APPENDIX_HEADER, cells, [Cm(w) for w in APPENDIX_WIDTHS], size=11, span_rows=bold)
 
+    return appendices
+
+
+def plan_document(plan: Plan) -> AdminDocument:
+    parent, body = issuing_bodies(plan.agency)
+    number, symbol = split_number(plan.number)
+    authority, title = split_signer(plan.signer_title)
+    reference = (
+        f"Kèm theo Kế hoạch số {plan.number or '     /' + symbol}"
+        + (f" ngày {plan.issued_on:%d/%m/%Y}" if plan.issued_on else "")
+        + f" của {plan.agency.name}"
+    )
+    today = timezone.localdate()
     return AdminDocument(
         parent_body=parent,
         issuing_body=body,
@@ -294,14 +309,14 @@ def plan_document(plan: Plan) -> AdminDocument:
         date=plan.issued_on,
         kind="KẾ HOẠCH",
         title=strip_kind(plan.title),
-        body=paragraphs,
+        body=plan_body(plan),
         recipients=[line.strip() for line in plan.recipients.splitlines() if line.strip()],
         archive=plan.archive or "VT",
         signer_authority=authority,
         signer_title=title,
         signer_name=plan.signer,
-        appendices=appendices,
-        draft_month=timezone.localdate().month if plan.year == timezone.localdate().year else None,
+        appendices=plan_appendices(plan, reference),
+        draft_month=today.month if plan.year == today.year else None,
         draft_year=plan.year,
     )
 

@@ -11,13 +11,10 @@ import unicodedata
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, BinaryIO
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-
-from core import sheets
 from core.files import served_name
+from core.workbook import Sheet, workbook_bytes
 from scorecards.models import Scorecard, ScoreEvidence
 
 INDEX_NAME = "Muc_luc_tai_lieu_kiem_chung.xlsx"
@@ -47,63 +44,77 @@ def _order(code: str) -> list:
     return [int(part) if part.isdigit() else part for part in code.split(".")]
 
 
-def build_package(
-    scorecard: Scorecard, target: Path, progress: Callable[[int, int], None] | None = None
-) -> dict[str, int]:
-    """Writes the package to `target`; returns counts. `progress(done, total)` is called as files
-    are added."""
-    cset = scorecard.round.criteria_set.parsed()
-    names = {node.code: node.name for node, _depth in cset.walk()}
+def index_sheet(scorecard: Scorecard, rows: list[list[Any]]) -> Sheet:
+    """The package's table of contents: one row per criterion and document."""
+    return Sheet(
+        name="Mục lục",
+        heading=f"{scorecard.agency.name} · {scorecard.round.name}",
+        header=[name for name, _width in INDEX_HEADER],
+        rows=rows,
+        widths=[width for _name, width in INDEX_HEADER],
+        frozen_columns=2,
+    )
+
+
+def _member_name(folder: str, original_name: str, content_type: str, written: set[str]) -> str:
+    """The file's path in the package: its criterion's folder, a safe name with the checked
+    type's extension, numbered when the folder has one of that name already."""
+    shown = served_name(original_name, content_type)
+    stem, dot, ext = shown.rpartition(".")
+    base = safe_name(stem if dot else shown, 80)
+    suffix = "." + safe_name(ext, 10) if dot else ""
+    member, n = f"{folder}/{base}{suffix}", 2
+    while member in written:
+        member, n = f"{folder}/{base}_{n}{suffix}", n + 1
+    return member
+
+
+def _copy(source: BinaryIO, archive: zipfile.ZipFile, member: str) -> None:
+    # a read failure here fails the package rather than leave a cut file in it
+    with source, archive.open(member, "w", force_zip64=True) as sink:
+        for chunk in iter(lambda: source.read(1024 * 1024), b""):
+            sink.write(chunk)
+
+
+def _links(scorecard: Scorecard) -> list[ScoreEvidence]:
     links = list(
         ScoreEvidence.objects.filter(score__scorecard=scorecard)
         .select_related("score", "document", "version")
         .order_by("score__code", "document__issued_on", "pk")
     )
     links.sort(key=lambda link: _order(link.score.code))
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Mục lục"
-    sheets.append(ws, [f"{scorecard.agency.name} · {scorecard.round.name}"])
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.append([])
-    ws.append([name for name, _width in INDEX_HEADER])
-    for column, (_name, width) in enumerate(INDEX_HEADER, start=1):
-        ws.column_dimensions[get_column_letter(column)].width = width
-        c = ws.cell(row=3, column=column)
-        c.font, c.fill = Font(bold=True), PatternFill("solid", fgColor="E6EDF6")
-    ws.freeze_panes = "C4"
+    return links
+
+
+def build_package(
+    scorecard: Scorecard, target: Path, progress: Callable[[int, int], None] | None = None
+) -> dict[str, int]:
+    """Writes the package to `target`; returns counts. `progress(done, total)` is called as files
+    are added."""
+    names = {node.code: node.name for node, _depth in scorecard.round.criteria_set.parsed().walk()}
+    links = _links(scorecard)
+    index: list[list[Any]] = []
     files = missing = 0
     written: set[str] = set()
     total = len(links)
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         for done, link in enumerate(links, start=1):
-            code = link.score.code
-            folder = safe_name(f"{code} {names.get(code, '')}")
-            version = link.version or link.document.versions.order_by("-version").first()
-            document = link.document
+            code, document = link.score.code, link.document
+            version = link.version or document.versions.order_by("-version").first()
             member = ""
             if version is not None:
-                shown = served_name(version.original_name, version.content_type)  # the checked type's extension
-                stem, dot, ext = shown.rpartition(".")
-                base = safe_name(stem if dot else shown, 80)
-                member = f"{folder}/{base}{'.' + safe_name(ext, 10) if dot else ''}"
-                n = 2
-                while member in written:
-                    member = f"{folder}/{base}_{n}{'.' + safe_name(ext, 10) if dot else ''}"
-                    n += 1
+                member = _member_name(
+                    safe_name(f"{code} {names.get(code, '')}"), version.original_name, version.content_type, written
+                )
                 try:
                     source = version.file.open("rb")  # a missing file is listed, not packed
                 except OSError:
                     member, missing = "", missing + 1
                 else:
-                    # a read failure past this point fails the package rather than leave a cut file in it
-                    with source, archive.open(member, "w", force_zip64=True) as sink:
-                        for chunk in iter(lambda source=source: source.read(1024 * 1024), b""):
-                            sink.write(chunk)
+                    _copy(source, archive, member)
                     written.add(member)
                     files += 1
-            sheets.append(
-                ws,
+            index.append(
                 [
                     code,
                     names.get(code, ""),
@@ -114,12 +125,9 @@ def build_package(
                     link.get_stage_display(),
                     member or "(không có tệp)",
                     version.sha256 if version is not None else "",
-                ],
+                ]
             )
-            ws.cell(row=ws.max_row, column=4).number_format = "DD/MM/YYYY"
-            for column in (2, 6):
-                ws.cell(row=ws.max_row, column=column).alignment = Alignment(wrap_text=True, vertical="top")
             if progress is not None and (done % 25 == 0 or done == total):
                 progress(done, total)
-        archive.writestr(INDEX_NAME, sheets.to_bytes(wb))
+        archive.writestr(INDEX_NAME, workbook_bytes([index_sheet(scorecard, index)]))
     return {"links": total, "files": files, "missing": missing}

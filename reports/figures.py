@@ -27,8 +27,9 @@ from procedures.models import Dossier
 from procedures.quality import ENDED
 from procedures.selectors import period as calendar_period
 from reports.periods import ReportPeriod
+from scorecards.columns import compute
 from scorecards.models import Scorecard
-from scorecards.services import compute, points_lost
+from scorecards.selectors import points_lost
 from surveys import selectors as sipas
 
 DONE = (TaskStatus.DONE, TaskStatus.DONE_LATE)
@@ -217,170 +218,228 @@ def par_summary(agency, year: int) -> dict[str, Any] | None:
     }
 
 
-def collect(agency, period: ReportPeriod) -> Figures:  # noqa: PLR0914
-    start, end = period.start, period.end
-    window = period.window_text()
-    calendar = calendar_period(period.calendar_kind, period.year, period.calendar_number)
-    calendar_text = f"từ ngày {calendar.start:%d/%m/%Y} đến ngày {calendar.end:%d/%m/%Y}"
-    plans = Plan.objects.filter(agency=agency, year=period.year).order_by("-pk")
-    plan = plans.filter(status=PlanStatus.ISSUED).first() or plans.first()
-    tasks = Task.objects.filter(plan=plan) if plan else Task.objects.none()
-    overall, by_domain = task_counts(tasks, end)
-    done_in_window: dict[int | str | None, list[Task]] = {}
-    for task in (
-        tasks.filter(status__in=DONE, completed_on__gte=start, completed_on__lte=end)
-        .select_related("lead_unit")
-        .order_by("code")
-    ):
-        group = task.par_domain or ("sipas" if task.sipas_element else None)
-        done_in_window.setdefault(group, []).append(task)
-    next_tasks = list(
-        tasks.exclude(status__in=[*DONE, TaskStatus.CANCELLED])
-        .filter(Q(deadline__isnull=True) | Q(deadline__lte=end + dt.timedelta(days=NEXT_PERIOD_DAYS)))
-        .select_related("lead_unit")
-        .order_by("deadline", "code")
-    )
-    first, last = _window_start(start), _window_end(end)
-    evidence_documents = Document.objects.filter(agency=agency, created_at__gte=first, created_at__lte=last).count()
-    inspections = Inspection.objects.filter(agency=agency, inspected_on__gte=start, inspected_on__lte=end).count()
-    posts = Post.objects.filter(agency=agency, published_at__gte=first, published_at__lte=last).count()
-    receptions = feedback_stats.receptions(agency, start, end)
+@dataclass
+class SipasFigures:
+    """SIPAS over a whole period only (issue 18 H2): the report's calendar period when it has
+    ended, else the latest ended whole period inside it; `text` says which."""
 
-    dossiers_qs = Dossier.objects.filter(agency=agency)
-    figures766 = agency_766(agency, calendar.start, calendar.end)
-    one_stop = one_stop_rows(dossiers_qs, start, end)
-    one_stop_total = _sum_columns(one_stop, "Tổng cộng")
-    feedback = feedback_stats.compute(
-        feedback_stats.period(Feedback.objects.filter(agency=agency, confirmed=True), start, end)
-    )
-    # SIPAS over a whole period only (issue 18 H2): the report's calendar period when it has
-    # ended, else the latest ended whole period inside it; the table says which.
-    sipas_period = sipas.published_period(
-        period.calendar_kind, period.year, period.calendar_number, dt.datetime.now(tz=LOCAL).date()
-    )
-    sipas_result = sipas.agency_result(agency.pk, sipas_period, today=dt.datetime.now(tz=LOCAL).date())
-    sipas_shown = sipas_result is not None and sipas_result.overall is not None
-    sipas_count = sipas_result.n if sipas_result is not None and sipas_result.n is not None else 0
+    period: Any  # surveys.disclosure.Period | None
+    result: Any  # surveys Result | None
+    text: str
+
+    @property
+    def overall(self) -> Decimal | None:
+        sipas_result = self.result
+        sipas_shown = sipas_result is not None and sipas_result.overall is not None
+        return q2(sipas_result.overall) if sipas_shown else None
+
+    @property
+    def count(self) -> int:
+        sipas_result = self.result
+        return sipas_result.n if sipas_result is not None and sipas_result.n is not None else 0
+
+
+def sipas_figures(agency, period: ReportPeriod) -> SipasFigures:
+    today = dt.datetime.now(tz=LOCAL).date()
+    sipas_period = sipas.published_period(period.calendar_kind, period.year, period.calendar_number, today)
+    sipas_result = sipas.agency_result(agency.pk, sipas_period, today=today)
     sipas_text = (
         f"Số liệu {sipas_period.text}: kỳ trọn vẹn gần nhất (kết quả khảo sát chỉ tính theo tháng, quý, "
         "6 tháng, 9 tháng, năm hoặc đợt khảo sát, không theo khung số liệu báo cáo)"
         if sipas_period
         else "Chưa có kỳ khảo sát trọn vẹn nào kết thúc trong kỳ báo cáo"
     )
+    return SipasFigures(sipas_period, sipas_result, sipas_text)
 
+
+def report_plan(agency, year: int) -> Plan | None:
+    """The plan a report speaks of: the year's newest issued plan, else its newest draft."""
+    plans = Plan.objects.filter(agency=agency, year=year).order_by("-pk")
+    return plans.filter(status=PlanStatus.ISSUED).first() or plans.first()
+
+
+def done_in_window(tasks, start: dt.date, end: dt.date) -> dict[int | str | None, list[Task]]:
+    """Tasks completed in the window by PAR domain ("sipas" for SIPAS tasks, None for the others)."""
+    out: dict[int | str | None, list[Task]] = {}
+    done = tasks.filter(status__in=DONE, completed_on__gte=start, completed_on__lte=end)
+    for task in done.select_related("lead_unit").order_by("code"):
+        group = task.par_domain or ("sipas" if task.sipas_element else None)
+        out.setdefault(group, []).append(task)
+    return out
+
+
+def next_tasks(tasks, end: dt.date) -> list[Task]:
+    """Open tasks without a deadline or due within about a quarter after the window."""
+    return list(
+        tasks.exclude(status__in=[*DONE, TaskStatus.CANCELLED])
+        .filter(Q(deadline__isnull=True) | Q(deadline__lte=end + dt.timedelta(days=NEXT_PERIOD_DAYS)))
+        .select_related("lead_unit")
+        .order_by("deadline", "code")
+    )
+
+
+def activity(agency, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """Evidence documents filed, inspections, news posts and citizen receptions in the window."""
+    first, last = _window_start(start), _window_end(end)
+    return {
+        "evidence_documents": Document.objects.filter(
+            agency=agency, created_at__gte=first, created_at__lte=last
+        ).count(),
+        "inspections": Inspection.objects.filter(agency=agency, inspected_on__gte=start, inspected_on__lte=end).count(),
+        "posts": Post.objects.filter(agency=agency, published_at__gte=first, published_at__lte=last).count(),
+        "receptions": feedback_stats.receptions(agency, start, end),
+    }
+
+
+def collect(agency, period: ReportPeriod) -> Figures:
+    """Every figure of the report, its annex tables included."""
+    start, end = period.start, period.end
+    calendar = calendar_period(period.calendar_kind, period.year, period.calendar_number)
+    plan = report_plan(agency, period.year)
+    tasks = Task.objects.filter(plan=plan) if plan else Task.objects.none()
+    overall, by_domain = task_counts(tasks, end)
+    one_stop = one_stop_rows(Dossier.objects.filter(agency=agency), start, end)
+    one_stop_total = _sum_columns(one_stop, "Tổng cộng")
+    feedback = feedback_stats.compute(
+        feedback_stats.period(Feedback.objects.filter(agency=agency, confirmed=True), start, end)
+    )
+    survey = sipas_figures(agency, period)
     figures = Figures(
         period=period,
         calendar_label=f"{calendar.label} ({calendar.start:%d/%m/%Y} – {calendar.end:%d/%m/%Y})",
         plan=plan,
         tasks=overall,
         by_domain=by_domain,
-        done_in_window=done_in_window,
-        next_tasks=next_tasks,
-        evidence_documents=evidence_documents,
-        inspections=inspections,
-        posts=posts,
-        receptions=receptions,
-        quality=figures766,
+        done_in_window=done_in_window(tasks, start, end),
+        next_tasks=next_tasks(tasks, end),
+        **activity(agency, start, end),
+        quality=agency_766(agency, calendar.start, calendar.end),
         dossiers={"received": one_stop_total[1], "resolved": one_stop_total[5], "pending": one_stop_total[9]},
         feedback=feedback,
-        sipas_overall=q2(sipas_result.overall) if sipas_shown else None,
-        sipas_responses=sipas_count,
+        sipas_overall=survey.overall,
+        sipas_responses=survey.count,
         par=par_summary(agency, period.year),
-        sipas_period_text=sipas_period.text if sipas_period else "",
+        sipas_period_text=survey.period.text if survey.period else "",
     )
+    calendar_text = f"từ ngày {calendar.start:%d/%m/%Y} đến ngày {calendar.end:%d/%m/%Y}"
+    figures.tables = [
+        tasks_table(figures),
+        quality_table(figures, calendar_text),
+        one_stop_table(period.window_text(), one_stop, one_stop_total),
+        feedback_table(figures),
+        sipas_table(figures, survey),
+    ]
+    return figures
+
+
+# The annex tables, in the report's order --------------------------------------------------------------
+
+
+def tasks_table(figures: Figures) -> Table:
+    plan, overall, end = figures.plan, figures.tasks, figures.period.end
     plan_source = f"Kế hoạch {plan.number}" if plan and plan.number else "Kế hoạch CCHC của cơ quan"
     domain_rows = [
         [str(ParDomain(d).label) if d is not None else OTHER_TASKS, c.total, c.done, c.done_late, c.open, c.overdue]
-        for d, c in sorted(by_domain.items(), key=lambda item: (item[0] is None, item[0] or 0))
+        for d, c in sorted(figures.by_domain.items(), key=lambda item: (item[0] is None, item[0] or 0))
         if c.total  # a domain whose tasks were all cancelled has nothing to report
     ]
-    figures.tables = [
-        Table(
-            "tasks",
-            "Kết quả thực hiện nhiệm vụ theo lĩnh vực cải cách",
-            f"Số liệu tính đến ngày {end:%d/%m/%Y}",
-            f"{plan_source}; hệ thống theo dõi nhiệm vụ",
-            ["Lĩnh vực", "Số nhiệm vụ", "Đã hoàn thành", "Trong đó: hoàn thành trễ hạn", "Chưa hoàn thành", "Quá hạn"],
-            domain_rows,
-            [9.7, 3, 3, 3, 3, 3],
-            total=["Tổng cộng", overall.total, overall.done, overall.done_late, overall.open, overall.overdue],
-        ),
-        Table(
-            "766",
-            "Chỉ số chất lượng phục vụ người dân, doanh nghiệp (Quyết định 766/QĐ-TTg)",
-            f"Kỳ đánh giá {calendar_text}",
-            "Sổ theo dõi hồ sơ TTHC và sổ phản ánh, kiến nghị của cơ quan",
-            ["Chỉ số", "Tử số", "Mẫu số", "Tỷ lệ (%)", "Điểm", "Điểm tối đa"],
+    return Table(
+        "tasks",
+        "Kết quả thực hiện nhiệm vụ theo lĩnh vực cải cách",
+        f"Số liệu tính đến ngày {end:%d/%m/%Y}",
+        f"{plan_source}; hệ thống theo dõi nhiệm vụ",
+        ["Lĩnh vực", "Số nhiệm vụ", "Đã hoàn thành", "Trong đó: hoàn thành trễ hạn", "Chưa hoàn thành", "Quá hạn"],
+        domain_rows,
+        [9.7, 3, 3, 3, 3, 3],
+        total=["Tổng cộng", overall.total, overall.done, overall.done_late, overall.open, overall.overdue],
+    )
+
+
+def quality_table(figures: Figures, calendar_text: str) -> Table:
+    return Table(
+        "766",
+        "Chỉ số chất lượng phục vụ người dân, doanh nghiệp (Quyết định 766/QĐ-TTg)",
+        f"Kỳ đánh giá {calendar_text}",
+        "Sổ theo dõi hồ sơ TTHC và sổ phản ánh, kiến nghị của cơ quan",
+        ["Chỉ số", "Tử số", "Mẫu số", "Tỷ lệ (%)", "Điểm", "Điểm tối đa"],
+        [
             [
-                [
-                    str(INDICATOR_LABELS[key]),
-                    int(f.numerator),
-                    int(f.denominator),
-                    q2(f.rate) if f.rate is not None else None,
-                    q2(f.points) if f.points is not None else None,
-                    f.max_points,
-                ]
-                for key, f in figures766.items()
-            ],
-            [10.7, 2.6, 2.6, 2.8, 3, 3],
-        ),
-        Table(
-            "06a",
-            "Tình hình, kết quả giải quyết TTHC (biểu 06a)",
-            f"Số liệu {window}",
-            "Sổ theo dõi hồ sơ TTHC của cơ quan",
+                str(INDICATOR_LABELS[key]),
+                int(f.numerator),
+                int(f.denominator),
+                q2(f.rate) if f.rate is not None else None,
+                q2(f.points) if f.points is not None else None,
+                f.max_points,
+            ]
+            for key, f in figures.quality.items()
+        ],
+        [10.7, 2.6, 2.6, 2.8, 3, 3],
+    )
+
+
+ONE_STOP_HEADER = [
+    "Lĩnh vực",
+    "Tổng số hồ sơ",
+    "Trong kỳ: trực tuyến",
+    "Trong kỳ: trực tiếp, bưu chính",
+    "Kỳ trước chuyển qua",
+    "Đã giải quyết",
+    "Trước hạn",
+    "Đúng hạn",
+    "Quá hạn",
+    "Đang giải quyết",
+    "Trong hạn",
+    "Quá hạn",
+]
+
+
+def one_stop_table(window: str, rows: list[list[Any]], total: list[Any]) -> Table:
+    return Table(
+        "06a",
+        "Tình hình, kết quả giải quyết TTHC (biểu 06a)",
+        f"Số liệu {window}",
+        "Sổ theo dõi hồ sơ TTHC của cơ quan",
+        ONE_STOP_HEADER,
+        rows,
+        [4.7, 1.8, 1.8, 2, 1.8, 1.8, 1.8, 1.8, 1.8, 1.8, 1.8, 1.8],
+        total=total,
+    )
+
+
+def feedback_table(figures: Figures) -> Table:
+    feedback, receptions = figures.feedback, figures.receptions
+    return Table(
+        "feedback",
+        "Tiếp nhận, xử lý phản ánh, kiến nghị và tiếp công dân",
+        f"Số liệu {figures.period.window_text()}",
+        "Sổ phản ánh, kiến nghị và sổ tiếp công dân của cơ quan",
+        ["Nội dung", "Số lượng", "Tỷ lệ (%)"],
+        [
+            ["Phản ánh, kiến nghị tiếp nhận", feedback.received, None],
+            ["Trả lời đúng hạn", feedback.steps["answer"].on_time, feedback.steps["answer"].rate],
+            ["Được đánh giá hài lòng", feedback.satisfied, feedback.satisfaction],
+            ["Buổi tiếp công dân", receptions["sessions"], None],
+            ["Lượt người được tiếp", receptions["people"], None],
+            ["Buổi người đứng đầu tiếp công dân", receptions["by_leader"], None],
+        ],
+        [14.7, 5, 5],
+    )
+
+
+def sipas_table(figures: Figures, survey: SipasFigures) -> Table:
+    sipas_result, sipas_count = survey.result, survey.count
+    return Table(
+        "sipas",
+        "Kết quả khảo sát sự hài lòng (SIPAS) do cơ quan tự thực hiện",
+        survey.text,
+        "Phiếu khảo sát người dân, tổ chức sử dụng dịch vụ của cơ quan",
+        ["Nội dung", "Số phiếu", "Chỉ số (%)"],
+        [
             [
-                "Lĩnh vực",
-                "Tổng số hồ sơ",
-                "Trong kỳ: trực tuyến",
-                "Trong kỳ: trực tiếp, bưu chính",
-                "Kỳ trước chuyển qua",
-                "Đã giải quyết",
-                "Trước hạn",
-                "Đúng hạn",
-                "Quá hạn",
-                "Đang giải quyết",
-                "Trong hạn",
-                "Quá hạn",
-            ],
-            one_stop,
-            [4.7, 1.8, 1.8, 2, 1.8, 1.8, 1.8, 1.8, 1.8, 1.8, 1.8, 1.8],
-            total=one_stop_total,
-        ),
-        Table(
-            "feedback",
-            "Tiếp nhận, xử lý phản ánh, kiến nghị và tiếp công dân",
-            f"Số liệu {window}",
-            "Sổ phản ánh, kiến nghị và sổ tiếp công dân của cơ quan",
-            ["Nội dung", "Số lượng", "Tỷ lệ (%)"],
-            [
-                ["Phản ánh, kiến nghị tiếp nhận", feedback.received, None],
-                [
-                    "Trả lời đúng hạn",
-                    feedback.steps["answer"].on_time,
-                    feedback.steps["answer"].rate,
-                ],
-                ["Được đánh giá hài lòng", feedback.satisfied, feedback.satisfaction],
-                ["Buổi tiếp công dân", receptions["sessions"], None],
-                ["Lượt người được tiếp", receptions["people"], None],
-                ["Buổi người đứng đầu tiếp công dân", receptions["by_leader"], None],
-            ],
-            [14.7, 5, 5],
-        ),
-        Table(
-            "sipas",
-            "Kết quả khảo sát sự hài lòng (SIPAS) do cơ quan tự thực hiện",
-            sipas_text,
-            "Phiếu khảo sát người dân, tổ chức sử dụng dịch vụ của cơ quan",
-            ["Nội dung", "Số phiếu", "Chỉ số (%)"],
-            [
-                [
-                    "Chỉ số hài lòng về sự phục vụ hành chính",
-                    sipas_count if sipas_result is not None and not sipas_result.suppressed else "ẩn",
-                    figures.sipas_overall,
-                ]
-            ],
-            [14.7, 5, 5],
-        ),
-    ]
-    return figures
+                "Chỉ số hài lòng về sự phục vụ hành chính",
+                sipas_count if sipas_result is not None and not sipas_result.suppressed else "ẩn",
+                figures.sipas_overall,
+            ]
+        ],
+        [14.7, 5, 5],
+    )

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import style
 from plans.models import Plan
-from reports.models import KIND_CHOICES, DocumentTemplate, Report
+from reports.models import KIND_CHOICES, REPORT_DETAILS, DocumentTemplate, Report
 
 DATE = {"type": "date"}
 
@@ -22,16 +22,7 @@ class NewReportForm(forms.Form):
 class ReportForm(forms.ModelForm):
     class Meta:
         model = Report
-        fields = [
-            "title",
-            "number",
-            "issued_on",
-            "signer_authority",
-            "signer_title",
-            "signer_name",
-            "recipients",
-            "archive",
-        ]
+        fields = list(REPORT_DETAILS)
         widgets = {
             "issued_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
             "recipients": forms.Textarea(attrs={"rows": 4}),

@@ -28,7 +28,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.jobs import Heartbeat, WorkerStopping, checkpoint, daily_job, queue_handler, stale_before
+from core.jobs import Heartbeat, WorkerStopping, checkpoint, daily_job, drain, queue_handler, stale_before
 from core.services import log_action
 from plans.models import Plan
 from reports import documents, outline, pdf, templating, workbook
@@ -247,15 +247,7 @@ def _give_back(item: GeneratedFile) -> None:
 
 @queue_handler("reports.files")
 def process_queue(limit: int = 3) -> int:
-    done = 0
-    while done < limit:
-        checkpoint()
-        item = claim_next()
-        if item is None:
-            break
-        generate(item)
-        done += 1
-    return done
+    return drain(claim_next, generate, limit=limit)
 
 
 @daily_job("reports.clean_up")
@@ -376,12 +368,4 @@ def _refuse(item: DocumentTemplate, reason: str) -> None:
 
 @queue_handler("reports.templates")
 def check_templates(limit: int = 3) -> int:
-    done = 0
-    while done < limit:
-        checkpoint()
-        item = claim_template()
-        if item is None:
-            break
-        check_template(item)
-        done += 1
-    return done
+    return drain(claim_template, check_template, limit=limit)

@@ -22,6 +22,19 @@ KIND_CHOICES = [
 assert {k for k, _label in KIND_CHOICES} == set(KINDS)  # noqa: S101  (the two lists must agree)
 
 
+# a report's document details, edited in its page (reports.forms.ReportForm, reports.services)
+REPORT_DETAILS = (
+    "title",
+    "number",
+    "issued_on",
+    "signer_authority",
+    "signer_title",
+    "signer_name",
+    "recipients",
+    "archive",
+)
+
+
 class Report(models.Model):
     """A periodic CCHC report of an agency: its document details and the Office's texts per part;
     the figures are read from the registers when the report is shown or generated."""

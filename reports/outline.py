@@ -4,12 +4,14 @@ edited in the page before export. The same parts feed the page, the DOCX and the
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from core.nd30 import strip_kind
 from core.numbers import q2, vi_number
-from plans.models import ParDomain
+from plans.models import ParDomain, Task
 from reports.figures import Figures, TaskCounts
 
 # key, heading, PAR domain whose tasks it reports (or None), the Office's prompt
@@ -70,11 +72,11 @@ class Part:
         return [line.strip() for line in self.text.splitlines() if line.strip()]
 
 
-def _percent(value) -> str:
+def _percent(value: Decimal | int | None) -> str:
     return f"{vi_number(q2(Decimal(value)))}%" if value is not None else "chưa có số liệu"
 
 
-def _tasks_sentence(label: str, counts: TaskCounts | None, end) -> str | None:
+def _tasks_sentence(label: str, counts: TaskCounts | None, end: dt.date) -> str | None:
     if counts is None or counts.total == 0:
         return None
     text = (
@@ -89,7 +91,7 @@ def _tasks_sentence(label: str, counts: TaskCounts | None, end) -> str | None:
     return text + f" (số liệu tính đến ngày {end:%d/%m/%Y})."
 
 
-def _done_lines(tasks) -> list[str]:
+def _done_lines(tasks: list[Task]) -> list[str]:
     lines = []
     for task in tasks:
         product = f": {task.expected_product}" if task.expected_product else ""
@@ -97,111 +99,153 @@ def _done_lines(tasks) -> list[str]:
     return lines
 
 
-def parts(figures: Figures, texts: dict[str, str]) -> list[Part]:  # noqa: C901, PLR0912
-    end = figures.period.end
-    window = figures.period.window_text()
-    plan = figures.plan
-    out = []
-    for key, heading, domain, prompt in PARTS:
-        part = Part(key, heading, prompt, text=texts.get(key, ""), editable=key != "II")
-        if key == "I":
-            if plan is not None:
-                number = f" số {plan.number}" if plan.number else ""
-                issued = f" ngày {plan.issued_on:%d/%m/%Y}" if plan.issued_on else ""
-                subject = strip_kind(plan.title)
-                part.auto.append(f"Cơ quan đã ban hành Kế hoạch{number}{issued} {subject[:1].lower()}{subject[1:]}.")
-                sentence = _tasks_sentence("Tổng số nhiệm vụ của Kế hoạch", figures.tasks, end)
-                if sentence:
-                    part.auto.append(sentence)
-                if figures.tasks.at_risk:
-                    part.auto.append(
-                        f"Có {vi_number(figures.tasks.at_risk)} nhiệm vụ có nguy cơ chậm tiến độ tại thời điểm "
-                        "lập báo cáo, đã được đôn đốc."
-                    )
-            else:
-                part.auto.append(f"Chưa có kế hoạch CCHC năm {figures.period.year} trên hệ thống.")
-            part.auto.append(
-                f"Trong kỳ ({window}): {vi_number(figures.inspections)} cuộc kiểm tra CCHC; "
-                f"{vi_number(figures.posts)} tin, bài tuyên truyền CCHC đăng trên Trang thông tin điện tử; "
-                f"{vi_number(figures.evidence_documents)} tài liệu kiểm chứng được cập nhật; "
-                f"{vi_number(figures.receptions['sessions'])} buổi tiếp công dân "
-                f"({vi_number(figures.receptions['by_leader'])} buổi do người đứng đầu chủ trì)."
+def _done_block(title: str, tasks: list[Task]) -> list[str]:
+    return [title, *_done_lines(tasks)] if tasks else []
+
+
+def _direction(figures: Figures) -> list[str]:
+    """Part I: the plan, its tasks and their risk; the window's inspections, news, evidence and
+    citizen receptions."""
+    plan, lines = figures.plan, []
+    if plan is not None:
+        number = f" số {plan.number}" if plan.number else ""
+        issued = f" ngày {plan.issued_on:%d/%m/%Y}" if plan.issued_on else ""
+        subject = strip_kind(plan.title)
+        lines.append(f"Cơ quan đã ban hành Kế hoạch{number}{issued} {subject[:1].lower()}{subject[1:]}.")
+        sentence = _tasks_sentence("Tổng số nhiệm vụ của Kế hoạch", figures.tasks, figures.period.end)
+        if sentence:
+            lines.append(sentence)
+        if figures.tasks.at_risk:
+            lines.append(
+                f"Có {vi_number(figures.tasks.at_risk)} nhiệm vụ có nguy cơ chậm tiến độ tại thời điểm "
+                "lập báo cáo, đã được đôn đốc."
             )
-        if domain is not None and key != "I":
-            sentence = _tasks_sentence("Nhiệm vụ của lĩnh vực", figures.by_domain.get(domain), end)
-            if sentence:
-                part.auto.append(sentence)
-        if domain is not None:
-            done = figures.done_in_window.get(domain, [])
-            if done:
-                part.auto.append(f"Các nhiệm vụ hoàn thành trong kỳ ({window}):")
-                part.auto += _done_lines(done)
-        if key == "II.2":
-            d = figures.dossiers
-            part.auto.append(
-                f"Giải quyết TTHC ({window}): tổng số hồ sơ {vi_number(d['received'])}; đã giải quyết "
-                f"{vi_number(d['resolved'])}; đang giải quyết {vi_number(d['pending'])} (chi tiết tại Phụ lục)."
-            )
-            q = figures.quality
-            on_time, online = q.get("on_time_rate"), q.get("online_rate")
-            feedback_rate = q.get("feedback_on_time_rate")
-            part.auto.append(
-                f"Chỉ số chất lượng phục vụ theo Quyết định 766/QĐ-TTg, kỳ {figures.calendar_label}: "
-                f"tỷ lệ hồ sơ giải quyết trước hạn, đúng hạn {_percent(on_time.rate if on_time else None)}; "
-                f"tỷ lệ hồ sơ trực tuyến {_percent(online.rate if online else None)}; tỷ lệ phản ánh, kiến nghị "
-                f"xử lý đúng hạn {_percent(feedback_rate.rate if feedback_rate else None)}."
-            )
-            fb = figures.feedback
-            part.auto.append(
-                f"Tiếp nhận {vi_number(fb.received)} phản ánh, kiến nghị ({window}); trả lời đúng hạn "
-                f"{_percent(fb.steps['answer'].rate)}; tỷ lệ người gửi hài lòng với kết quả trả lời "
-                f"{_percent(fb.satisfaction)}."
-            )
-        if key == "II.7":
-            done = figures.done_in_window.get("sipas", [])
-            if done:
-                part.auto.append(f"Các nhiệm vụ nâng cao Chỉ số SIPAS hoàn thành trong kỳ ({window}):")
-                part.auto += _done_lines(done)
-            sipas_when = figures.sipas_period_text or "chưa có kỳ khảo sát trọn vẹn"  # its own whole period
-            if figures.sipas_overall is not None:
-                part.auto.append(
-                    f"Kết quả khảo sát do cơ quan tự thực hiện, {sipas_when}: Chỉ số hài lòng về sự phục vụ hành "
-                    f"chính đạt {_percent(figures.sipas_overall)} trên {vi_number(figures.sipas_responses)} phiếu."
-                )
-            else:
-                part.auto.append(f"Chưa đủ phiếu khảo sát để công bố chỉ số hài lòng, {sipas_when}.")
-        if key == "III":
-            if figures.tasks.total:
-                part.auto.append(
-                    f"Đến ngày {end:%d/%m/%Y}, cơ quan hoàn thành {_percent(figures.tasks.done_percent)} nhiệm vụ "
-                    f"của Kế hoạch; {vi_number(figures.tasks.overdue)} nhiệm vụ quá hạn."
-                )
-            par = figures.par
-            if par is not None:
-                column = {
-                    "self": "tự đánh giá",
-                    "a1": "thẩm định",
-                    "a2": "thẩm định lại",
-                    "final": "kết quả chính thức",
-                }[par["column"]]
-                part.auto.append(
-                    f"Chỉ số CCHC ({par['round'].name}, {column}): {vi_number(par['points'])}/"
-                    f"{vi_number(par['max'])} điểm ({_percent(par['index'])}); tổng số điểm bị mất "
-                    f"{vi_number(par['lost_total'])} điểm."
-                )
-                if par["lost"]:
-                    part.auto.append("Các tiêu chí bị mất nhiều điểm nhất:")
-                    part.auto += [
-                        f"- {row.code} {row.name}: mất {vi_number(row.lost)}/{vi_number(row.max)} điểm."
-                        for row in par["lost"]
-                    ]
-        if key == "IV" and figures.next_tasks:
-            part.auto.append("Các nhiệm vụ chưa hoàn thành cần tập trung thực hiện:")
-            part.auto += [
-                f"- {task.title} ({task.lead_unit.name}"
-                + (f", thời hạn {task.deadline:%d/%m/%Y}" if task.deadline else "")
-                + ")."
-                for task in figures.next_tasks[:30]
-            ]
-        out.append(part)
-    return out
+    else:
+        lines.append(f"Chưa có kế hoạch CCHC năm {figures.period.year} trên hệ thống.")
+    lines.append(
+        f"Trong kỳ ({figures.period.window_text()}): {vi_number(figures.inspections)} cuộc kiểm tra CCHC; "
+        f"{vi_number(figures.posts)} tin, bài tuyên truyền CCHC đăng trên Trang thông tin điện tử; "
+        f"{vi_number(figures.evidence_documents)} tài liệu kiểm chứng được cập nhật; "
+        f"{vi_number(figures.receptions['sessions'])} buổi tiếp công dân "
+        f"({vi_number(figures.receptions['by_leader'])} buổi do người đứng đầu chủ trì)."
+    )
+    return lines
+
+
+def _domain(figures: Figures, domain: int, *, with_counts: bool) -> list[str]:
+    """A PAR domain's tasks (counted, except in part I, which counts the whole plan) and those
+    completed in the window."""
+    lines = []
+    if with_counts:
+        sentence = _tasks_sentence("Nhiệm vụ của lĩnh vực", figures.by_domain.get(domain), figures.period.end)
+        if sentence:
+            lines.append(sentence)
+    title = f"Các nhiệm vụ hoàn thành trong kỳ ({figures.period.window_text()}):"
+    return lines + _done_block(title, figures.done_in_window.get(domain, []))
+
+
+def _procedures(figures: Figures) -> list[str]:
+    """Part II.2: dossiers of the window, the 766 indicators of the calendar period, feedback."""
+    window, d, q, fb = figures.period.window_text(), figures.dossiers, figures.quality, figures.feedback
+    on_time, online = q.get("on_time_rate"), q.get("online_rate")
+    feedback_rate = q.get("feedback_on_time_rate")
+    return [
+        f"Giải quyết TTHC ({window}): tổng số hồ sơ {vi_number(d['received'])}; đã giải quyết "
+        f"{vi_number(d['resolved'])}; đang giải quyết {vi_number(d['pending'])} (chi tiết tại Phụ lục).",
+        f"Chỉ số chất lượng phục vụ theo Quyết định 766/QĐ-TTg, kỳ {figures.calendar_label}: "
+        f"tỷ lệ hồ sơ giải quyết trước hạn, đúng hạn {_percent(on_time.rate if on_time else None)}; "
+        f"tỷ lệ hồ sơ trực tuyến {_percent(online.rate if online else None)}; tỷ lệ phản ánh, kiến nghị "
+        f"xử lý đúng hạn {_percent(feedback_rate.rate if feedback_rate else None)}.",
+        f"Tiếp nhận {vi_number(fb.received)} phản ánh, kiến nghị ({window}); trả lời đúng hạn "
+        f"{_percent(fb.steps['answer'].rate)}; tỷ lệ người gửi hài lòng với kết quả trả lời "
+        f"{_percent(fb.satisfaction)}.",
+    ]
+
+
+def _sipas(figures: Figures) -> list[str]:
+    """Part II.7: the SIPAS tasks completed in the window; the index over its own whole period."""
+    title = f"Các nhiệm vụ nâng cao Chỉ số SIPAS hoàn thành trong kỳ ({figures.period.window_text()}):"
+    lines = _done_block(title, figures.done_in_window.get("sipas", []))
+    sipas_when = figures.sipas_period_text or "chưa có kỳ khảo sát trọn vẹn"  # its own whole period
+    if figures.sipas_overall is not None:
+        lines.append(
+            f"Kết quả khảo sát do cơ quan tự thực hiện, {sipas_when}: Chỉ số hài lòng về sự phục vụ hành "
+            f"chính đạt {_percent(figures.sipas_overall)} trên {vi_number(figures.sipas_responses)} phiếu."
+        )
+    else:
+        lines.append(f"Chưa đủ phiếu khảo sát để công bố chỉ số hài lòng, {sipas_when}.")
+    return lines
+
+
+PAR_COLUMNS = {"self": "tự đánh giá", "a1": "thẩm định", "a2": "thẩm định lại", "final": "kết quả chính thức"}
+
+
+def _assessment(figures: Figures) -> list[str]:
+    """Part III: the plan's completion and the PAR self-score with the criteria losing most."""
+    lines = []
+    if figures.tasks.total:
+        lines.append(
+            f"Đến ngày {figures.period.end:%d/%m/%Y}, cơ quan hoàn thành {_percent(figures.tasks.done_percent)} "
+            f"nhiệm vụ của Kế hoạch; {vi_number(figures.tasks.overdue)} nhiệm vụ quá hạn."
+        )
+    par = figures.par
+    if par is None:
+        return lines
+    lines.append(
+        f"Chỉ số CCHC ({par['round'].name}, {PAR_COLUMNS[par['column']]}): {vi_number(par['points'])}/"
+        f"{vi_number(par['max'])} điểm ({_percent(par['index'])}); tổng số điểm bị mất "
+        f"{vi_number(par['lost_total'])} điểm."
+    )
+    if par["lost"]:
+        lines.append("Các tiêu chí bị mất nhiều điểm nhất:")
+        lines += [
+            f"- {row.code} {row.name}: mất {vi_number(row.lost)}/{vi_number(row.max)} điểm." for row in par["lost"]
+        ]
+    return lines
+
+
+def _next_period(figures: Figures) -> list[str]:
+    """Part IV: the open tasks due soon (at most 30)."""
+    if not figures.next_tasks:
+        return []
+    return ["Các nhiệm vụ chưa hoàn thành cần tập trung thực hiện:"] + [
+        f"- {task.title} ({task.lead_unit.name}"
+        + (f", thời hạn {task.deadline:%d/%m/%Y}" if task.deadline else "")
+        + ")."
+        for task in figures.next_tasks[:30]
+    ]
+
+
+# what a part adds after its PAR domain's tasks
+WRITERS: dict[str, Callable[[Figures], list[str]]] = {
+    "II.2": _procedures,
+    "II.7": _sipas,
+    "III": _assessment,
+    "IV": _next_period,
+}
+
+
+def auto_lines(key: str, domain: int | None, figures: Figures) -> list[str]:
+    """The paragraphs the system writes in a part: part I's direction first, then a PAR domain's
+    tasks, then what the part adds (one-stop and feedback figures, SIPAS, the assessment, the
+    tasks of the next period)."""
+    lines = _direction(figures) if key == "I" else []
+    if domain is not None:
+        lines += _domain(figures, domain, with_counts=key != "I")
+    writer = WRITERS.get(key)
+    return lines + writer(figures) if writer is not None else lines
+
+
+def parts(figures: Figures, texts: dict[str, str]) -> list[Part]:
+    """The report's parts with what the system writes and the Office's text (by part key)."""
+    return [
+        Part(
+            key,
+            heading,
+            prompt,
+            auto=auto_lines(key, domain, figures),
+            text=texts.get(key, ""),
+            editable=key != "II",
+        )
+        for key, heading, domain, prompt in PARTS
+    ]

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from core import jobs
+
 TIMEOUT_SECONDS = 180
 
 
@@ -80,8 +82,6 @@ def docx_to_pdf(data: bytes, *, on_wait: Callable[[], None] | None = None) -> by
         if process.returncode != 0:
             # a stop asked meanwhile wins: LibreOffice died of the SIGTERM a service manager may
             # send to every process of the worker's service (the conversion is given back)
-            from core import jobs
-
             if on_wait is not None:
                 on_wait()
             jobs.checkpoint()

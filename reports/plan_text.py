@@ -8,9 +8,10 @@ import datetime as dt
 import re
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.calendar import WorkingCalendar
-from core.services import diff, log_action
+from core.services import StepRefused, diff, log_action
 from plans.models import Plan, PlanStatus, Section, Task, TaskStatus
 from plans.services import create_task
 
@@ -18,8 +19,8 @@ TEXT_FIELDS = ("number", "title", "issued_on", "signer", "signer_title", "preamb
 YEAR_WORDS = re.compile(r"\bnăm (\d{4})\b")
 
 
-class PlanCopyError(ValueError):
-    pass
+class PlanCopyError(StepRefused):
+    """The next year has a plan already."""
 
 
 def _plan_state(plan: Plan) -> dict:
@@ -31,8 +32,9 @@ def _plan_state(plan: Plan) -> dict:
 
 @transaction.atomic
 def save_text(*, actor, plan: Plan, data: dict, section_texts: dict[int, str]) -> Plan:
-    """The plan's details and its sections' texts (by section id), logged with before and after."""
-    before = _plan_state(plan)
+    """The plan's details and its sections' texts (by section id), logged with before (as stored:
+    `plan` may carry its form's changes already) and after."""
+    before = _plan_state(Plan.objects.get(pk=plan.pk))
     for name in TEXT_FIELDS:
         if name in data:
             setattr(plan, name, data[name])
@@ -73,7 +75,7 @@ def copy_to_next_year(*, actor, plan: Plan, today: dt.date, cal: WorkingCalendar
     left out), every date a year later, every task not started; no number and no date yet."""
     year = plan.year + 1
     if Plan.objects.filter(agency=plan.agency, year=year).exists():
-        raise PlanCopyError(f"{year}")
+        raise PlanCopyError(_("There is a plan for %(year)s already.") % {"year": year})
     new = Plan.objects.create(
         agency=plan.agency,
         year=year,

@@ -77,6 +77,15 @@ def check_docx(data: bytes) -> None:
     check_size(sum(part.file_size for part in parts), MAX_UNPACKED_BYTES)
 
 
+def read_upload(upload: Any) -> bytes:
+    """An uploaded template's bytes, once its size (before reading it) and its being a Word file
+    are checked."""
+    check_size(upload.size)
+    data: bytes = upload.read()
+    check_docx(data)
+    return data
+
+
 def render_template(data: bytes, context: dict[str, Any]) -> bytes:
     """The template filled in; TemplateRejected with the template's error when it cannot be."""
     check_docx(data)

@@ -5,7 +5,7 @@ from typing import Any
 
 import yaml
 
-from scorecards.scoring import CriteriaError, Problem
+from scorecards.criteria import CriteriaError, Problem
 
 
 def read_yaml(path: Path) -> Any:

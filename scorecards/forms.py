@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import style
 from core.models import Agency, Unit
+from plans.models import Plan
 from scorecards.models import CriteriaSet, MetricSeries, Phase, Round
 
 
@@ -103,8 +104,6 @@ class ImprovementTaskForm(forms.Form):
     deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, agency, **kwargs):
-        from plans.models import Plan
-
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = Plan.objects.filter(agency=agency).order_by("-year")
         self.fields["lead_unit"].queryset = Unit.objects.filter(agency=agency)

@@ -12,6 +12,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Agency, Document, DocumentVersion, Province, Unit
+from scorecards.criteria import CriteriaSet as ParsedSet
+from scorecards.criteria import parse_criteria
 
 
 class CriteriaSet(models.Model):
@@ -54,13 +56,12 @@ class CriteriaSet(models.Model):
     def __str__(self) -> str:
         return f"{self.code} v{self.version}"
 
-    def parsed(self):
+    def parsed(self) -> ParsedSet:
         """The validated set (cached on the instance; a stored definition was valid when loaded)."""
-        cached = getattr(self, "_parsed", None)
+        cached: ParsedSet | None = getattr(self, "_parsed", None)
         if cached is None:
-            from scorecards.scoring import parse_criteria
-
-            cached = self._parsed = parse_criteria(self.definition, source=str(self))
+            cached = parse_criteria(self.definition, source=str(self))
+            self._parsed = cached
         return cached
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+from typing import Any
 
-from core import sheets
+from core.workbook import Sheet, workbook_bytes
+from scorecards.columns import COLUMNS
+from scorecards.models import Scorecard
 from scorecards.templatetags.par_ui import declared_text
 
 HEADERS = [
@@ -22,72 +24,55 @@ HEADERS = [
     ("Lý do thẩm định", 40),
     ("Tài liệu kiểm chứng", 50),
 ]
-GROUP_FILL = PatternFill("solid", fgColor="E6EDF6")
 
 
-def scorecard_workbook(card, table: dict) -> bytes:
-    """`table` is what the scoring screen shows (views._table): rows, adjustments, results."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Bảng điểm"
-    sheets.append(ws, [f"{card.agency.name} · {card.round.name} · {card.round.criteria_set}"])
-    ws["A1"].font = Font(bold=True, size=12)
-    ws.append([])
-    ws.append([name for name, _width in HEADERS])
-    for index, (_name, width) in enumerate(HEADERS, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-        ws.cell(row=3, column=index).font = Font(bold=True)
-    ws.freeze_panes = "C4"
-    for row in table["rows"] + table["adjustments"]:
-        score = row.get("score")
-        node = row["node"]
-        res = row["res"]
-        if row["block"]:
-            points = [row["items"][c] if score else None for c in ("self", "a1", "a2", "final")]
-            code = ("+" if row["block"] == "bonus" else "−") + row["code"]
-        else:
-            points = [res[c].points if res[c] else None for c in ("self", "a1", "a2", "final")]
-            code = row["code"]
-        values = [code, ("    " * (row["depth"] - 1)) + node.name, node.max]
-        if score is None:
-            values += [None, *points]
-        else:
-            reasons = "; ".join(r for r in (score.a1_reason, score.a2_reason, score.final_reason) if r)
-            documents = "\n".join(
-                f"{link.document.doc_number} {link.document.issued_on or ''} {link.document.abstract}".strip()
-                for link in row.get("evidence", [])
-            )
-            values += [
-                declared_text(score.declared),
-                *points,
-                "\n".join(filter(None, [score.note, score.explanation])),
-                reasons,
-                documents,
-            ]
-        sheets.append(ws, [float(v) if hasattr(v, "as_tuple") else v for v in values])
-        current = ws.max_row
-        for column in range(1, len(HEADERS) + 1):
-            cell = ws.cell(row=current, column=column)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if score is None:
-                cell.font = Font(bold=True)
-                cell.fill = GROUP_FILL
-            if 3 <= column <= 8:
-                cell.number_format = "0.00"
-    ws.append([])
-    for _key, label, result in table["summary"]:
-        sheets.append(
-            ws,
-            [
-                None,
-                f"Tổng điểm ({label})",
-                result.applicable_max and float(result.applicable_max),
-                None,
-                float(result.total),
-                None,
-                None,
-                None,
-                f"Chỉ số {result.index_percent}% · {result.classification}",
-            ],
-        )
-    return sheets.to_bytes(wb)
+def scorecard_workbook(card: Scorecard, table: dict[str, Any]) -> bytes:
+    """`table` is what the scoring screen shows (selectors.scoring_table): rows, adjustments, summary.
+    Group rows are bold; points are numbers (0.00)."""
+    rows = table["rows"] + table["adjustments"]
+    lines = [*(_line(row) for row in rows), [], *_summary(table["summary"])]
+    sheet = Sheet(
+        name="Bảng điểm",
+        heading=f"{card.agency.name} · {card.round.name} · {card.round.criteria_set}",
+        header=[name for name, _width in HEADERS],
+        rows=lines,
+        widths=[width for _name, width in HEADERS],
+        bold_rows=[index for index, row in enumerate(rows) if row.get("score") is None],
+        frozen_columns=2,
+    )
+    return workbook_bytes([sheet])
+
+
+def _line(row: dict[str, Any]) -> list[Any]:
+    score, node, res = row.get("score"), row["node"], row["res"]
+    if row["block"]:
+        points: list[Decimal | None] = [row["items"][c] if score else None for c in COLUMNS]
+        code = ("+" if row["block"] == "bonus" else "−") + row["code"]
+    else:
+        points = [res[c].points if res[c] else None for c in COLUMNS]
+        code = row["code"]
+    values: list[Any] = [code, ("    " * (row["depth"] - 1)) + node.name, node.max]
+    if score is None:
+        return [*values, None, *points]
+    reasons = "; ".join(r for r in (score.a1_reason, score.a2_reason, score.final_reason) if r)
+    documents = "\n".join(
+        f"{link.document.doc_number} {link.document.issued_on or ''} {link.document.abstract}".strip()
+        for link in row.get("evidence", [])
+    )
+    notes = "\n".join(filter(None, [score.note, score.explanation]))
+    return [*values, declared_text(score.declared), *points, notes, reasons, documents]
+
+
+def _summary(summary: Sequence[tuple[str, Any, Any]]) -> Iterator[list[Any]]:
+    for _key, label, result in summary:
+        yield [
+            None,
+            f"Tổng điểm ({label})",
+            result.applicable_max,
+            None,
+            result.total,
+            None,
+            None,
+            None,
+            f"Chỉ số {result.index_percent}% · {result.classification}",
+        ]

@@ -1,489 +1,22 @@
-"""PAR INDEX scoring (pure): criteria sets, declared values, rule types and aggregation.
+"""PAR INDEX scoring (pure): declared values, rule types and aggregation.
 
-No ORM, no clock. A criteria set is parsed from plain data (the YAML file or the database rows
-turned back into the same shape) into frozen dataclasses; `score()` turns declared values into
-points for every node, the total, the index and its class. The rules are in
+No ORM, no clock. `parse_value` turns a declared value (in any of the file forms, or typed into the
+scoring table: `read_inputs`, `typed_number`) into its normal form; `rule_points` gives a leaf's
+points; `score()` turns the declared values of one column into points for every node, the total,
+the index and its class. The criteria set itself is `scorecards.criteria`. The rules are in
 `docs/criteria-format.md` and `../shared/domain/par_index.md` §4-§6.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from core.numbers import HUNDRED, q2
 from core.text import fold
-
-ZERO = Decimal("0.00")
-
-RULE_TYPES = ("binary", "levels", "bands", "proportional", "per_item", "deduction", "percent", "manual")
-SOURCES = ("self", "survey", "external")
-NA_MODES = ("exclude", "full")
-NA = "na"
-
-TOP_KEYS = {"code", "name", "year", "scale", "classification", "nodes", "adjustments"}
-OPTIONAL_TOP_KEYS = {"rescale_missing_survey", "total_cap", "description", "legal_basis", "unit_group"}
-NODE_KEYS = {"code", "name", "max", "children", "source", "rule", "na", "evidence", "guidance", "metric"}
-
-
-@dataclass(frozen=True)
-class Problem:
-    where: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}" if self.where else self.message
-
-
-class CriteriaError(ValueError):
-    """An invalid criteria set or value file; carries every problem found, not just the first."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-@dataclass(frozen=True)
-class Level:
-    label: str
-    points: Decimal | None = None
-    factor: Decimal | None = None
-
-
-@dataclass(frozen=True)
-class Band:
-    min: Decimal
-    points: Decimal
-
-
-@dataclass(frozen=True)
-class Rule:
-    type: str
-    levels: tuple[Level, ...] = ()
-    bands: tuple[Band, ...] = ()
-    target: Decimal | None = None
-    points_per_item: Decimal | None = None
-    per_violation: Decimal | None = None
-
-    def describe(self) -> str:
-        """A short technical description (the UI translates its own wording)."""
-        if self.type == "levels":
-            return "; ".join(lv.label for lv in self.levels)
-        if self.type == "bands":
-            return "; ".join(f"≥{b.min}%: {b.points}" for b in self.bands)
-        if self.type == "proportional":
-            return f"target {self.target}"
-        if self.type == "per_item":
-            return f"{self.points_per_item} / item"
-        if self.type == "deduction":
-            return f"-{self.per_violation} / violation"
-        return self.type
-
-
-@dataclass(frozen=True)
-class Node:
-    code: str
-    name: str
-    max: Decimal
-    children: tuple[Node, ...] = ()
-    source: str = ""
-    rule: Rule | None = None
-    na: str = ""
-    evidence: tuple[str, ...] = ()
-    guidance: str = ""
-    metric: str = ""
-
-    @property
-    def is_leaf(self) -> bool:
-        return not self.children
-
-    def walk(self, depth: int = 1) -> Iterator[tuple[Node, int]]:
-        yield self, depth
-        for child in self.children:
-            yield from child.walk(depth + 1)
-
-
-@dataclass(frozen=True)
-class Item:
-    code: str
-    name: str
-    max: Decimal
-
-
-@dataclass(frozen=True)
-class Adjustment:
-    cap: Decimal = ZERO
-    items: tuple[Item, ...] = ()
-
-
-@dataclass(frozen=True)
-class CriteriaSet:
-    code: str
-    name: str
-    year: int
-    scale: Decimal
-    classification: tuple[tuple[str, Decimal], ...]
-    nodes: tuple[Node, ...]
-    bonus: Adjustment = field(default_factory=Adjustment)
-    penalty: Adjustment = field(default_factory=Adjustment)
-    rescale_missing_survey: bool = False
-    total_cap: Decimal | None = None
-    warnings: tuple[Problem, ...] = ()
-
-    def walk(self) -> Iterator[tuple[Node, int]]:
-        for node in self.nodes:
-            yield from node.walk()
-
-    def leaves(self) -> list[Node]:
-        return [node for node, _ in self.walk() if node.is_leaf]
-
-    def by_code(self) -> dict[str, Node]:
-        return {node.code: node for node, _ in self.walk()}
-
-    def classify(self, index_percent: Decimal | None) -> str:
-        if index_percent is None:
-            return ""
-        for label, minimum in self.classification:
-            if index_percent >= minimum:
-                return label
-        return ""
-
-
-# --- parsing a criteria set -------------------------------------------------------------------
-
-
-def to_decimal(value: Any) -> Decimal:
-    """A number from YAML/JSON/Excel: int, float (through its shortest repr) or numeric text."""
-    if isinstance(value, bool) or value is None:
-        raise ValueError("not a number")
-    if isinstance(value, Decimal):
-        result = value
-    elif isinstance(value, int | float):
-        result = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    elif isinstance(value, str):
-        try:
-            result = Decimal(value.strip().replace(",", "."))
-        except InvalidOperation:
-            raise ValueError("not a number") from None
-    else:
-        raise ValueError("not a number")
-    if not result.is_finite():
-        raise ValueError("not a number")
-    return result
-
-
-def code_text(value: Any) -> str:
-    """Node codes are text; an unquoted YAML code such as 1 or 1.2 arrives as a number."""
-    if isinstance(value, bool) or value is None:
-        return ""
-    return str(value).strip()
-
-
-class _Parser:
-    def __init__(self, source: str):
-        self.source = source
-        self.problems: list[Problem] = []
-        self.warnings: list[Problem] = []
-        self.codes: set[str] = set()
-
-    def where(self, code: str | None = None, key: str = "") -> str:
-        parts = [self.source] if self.source else []
-        if code is not None:
-            parts.append(f"node {code or '?'}")
-        if key:
-            parts.append(key)
-        return ": ".join(parts)
-
-    def fail(self, where: str, message: str) -> None:
-        self.problems.append(Problem(where, message))
-
-    def number(
-        self, data: Mapping[str, Any], key: str, where: str, *, minimum: Decimal | None = ZERO, positive: bool = False
-    ) -> Decimal | None:
-        if key not in data:
-            self.fail(where, f"`{key}` is missing")
-            return None
-        try:
-            value = to_decimal(data[key])
-        except ValueError:
-            self.fail(where, f"`{key}` must be a number, got {data[key]!r}")
-            return None
-        if positive and value <= 0:
-            self.fail(where, f"`{key}` must be greater than 0, got {value}")
-        elif minimum is not None and value < minimum:
-            self.fail(where, f"`{key}` must be at least {minimum}, got {value}")
-        return value
-
-    def text(self, data: Mapping[str, Any], key: str, where: str, *, required: bool = True) -> str:
-        value = data.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.fail(where, f"`{key}` is missing")
-            return ""
-        if isinstance(value, dict | list | bool):
-            self.fail(where, f"`{key}` must be text")
-            return ""
-        return str(value).strip()
-
-    def parse(self, data: Any) -> CriteriaSet:
-        if not isinstance(data, Mapping):
-            self.fail(self.where(), "the file must hold a mapping with code, name, year, scale, classification, nodes")
-            raise CriteriaError(self.problems)
-        top = self.where()
-        for key in data:
-            if key not in TOP_KEYS | OPTIONAL_TOP_KEYS:
-                self.warnings.append(Problem(top, f"unknown key `{key}` ignored"))
-        code = self.text(data, "code", top)
-        name = self.text(data, "name", top)
-        year = 0
-        try:
-            year = int(data.get("year"))  # type: ignore[arg-type]  # None: TypeError, refused below
-            if not 2000 <= year <= 2100:
-                raise ValueError
-        except (TypeError, ValueError):
-            self.fail(top, f"`year` must be a year such as 2026, got {data.get('year')!r}")
-        scale = self.number(data, "scale", top, positive=True) or ZERO
-        classification = self.classification(data.get("classification"))
-        nodes_data = data.get("nodes")
-        nodes: tuple[Node, ...] = ()
-        if not isinstance(nodes_data, list) or not nodes_data:
-            self.fail(top, "`nodes` must be a non-empty list")
-        else:
-            nodes = tuple(n for n in (self.node(item, None) for item in nodes_data) if n is not None)
-        bonus, penalty = self.adjustments(data.get("adjustments"))
-        rescale = data.get("rescale_missing_survey", False)
-        if not isinstance(rescale, bool):
-            self.fail(top, "`rescale_missing_survey` must be true or false")
-            rescale = False
-        total_cap = None
-        if data.get("total_cap") is not None:
-            total_cap = self.number(data, "total_cap", top, positive=True)
-        if nodes and scale and not self.problems:
-            top_max = sum((n.max for n in nodes), ZERO)
-            if top_max != scale:
-                self.warnings.append(Problem(top, f"the top-level maxima add up to {top_max}, not the scale {scale}"))
-        if self.problems:
-            raise CriteriaError(self.problems)
-        return CriteriaSet(
-            code=code,
-            name=name,
-            year=year,
-            scale=scale,
-            classification=classification,
-            nodes=nodes,
-            bonus=bonus,
-            penalty=penalty,
-            rescale_missing_survey=rescale,
-            total_cap=total_cap,
-            warnings=tuple(self.warnings),
-        )
-
-    def classification(self, data: Any) -> tuple[tuple[str, Decimal], ...]:
-        where = self.where(key="classification")
-        if not isinstance(data, list) or not data:
-            self.fail(where, "must be a non-empty list of {label, min}, highest first")
-            return ()
-        out: list[tuple[str, Decimal]] = []
-        for i, item in enumerate(data, 1):
-            at = f"{where}[{i}]"
-            if not isinstance(item, Mapping):
-                self.fail(at, "must be {label, min}")
-                continue
-            label = self.text(item, "label", at)
-            minimum = self.number(item, "min", at)
-            if minimum is not None and minimum > HUNDRED:
-                self.fail(at, f"`min` is a percent (0-100), got {minimum}")
-            if label and minimum is not None:
-                if out and minimum >= out[-1][1]:
-                    self.fail(at, f"thresholds must be listed highest first ({minimum} after {out[-1][1]})")
-                out.append((label, minimum))
-        if out and out[-1][1] > 0:
-            self.warnings.append(Problem(where, "the last threshold is above 0: low indices get no label"))
-        return tuple(out)
-
-    def node(self, data: Any, parent: Node | None) -> Node | None:
-        if not isinstance(data, Mapping):
-            self.fail(self.where("?"), "a node must be a mapping with code, name and max")
-            return None
-        code = code_text(data.get("code"))
-        where = self.where(code)
-        if not code:
-            self.fail(where, "`code` is missing")
-        elif code in self.codes:
-            self.fail(where, "duplicate code")
-        self.codes.add(code)
-        for key in data:
-            if key not in NODE_KEYS:
-                self.warnings.append(Problem(where, f"unknown key `{key}` ignored"))
-        name = self.text(data, "name", where)
-        maximum = self.number(data, "max", where, positive=True) or ZERO
-        children_data = data.get("children")
-        if children_data is not None and not isinstance(children_data, list):
-            self.fail(where, "`children` must be a list")
-            children_data = None
-        if children_data:
-            for key in ("source", "rule", "na"):
-                if data.get(key) is not None:
-                    self.fail(where, f"`{key}` belongs on leaves; this node has children")
-            children = tuple(c for c in (self.node(child, None) for child in children_data) if c is not None)
-            child_sum = sum((c.max for c in children), ZERO)
-            if children and child_sum < maximum:
-                self.warnings.append(Problem(where, f"children's maxima add up to {child_sum}, below {maximum}"))
-            return Node(code=code, name=name, max=maximum, children=children, guidance=self.optional_text(data))
-        source = data.get("source")
-        if source not in SOURCES:
-            self.fail(where, f"`source` must be one of {', '.join(SOURCES)}, got {source!r}")
-        na = data.get("na") or ""
-        if na and na not in NA_MODES:
-            self.fail(where, f"`na` must be exclude or full, got {na!r}")
-        evidence = data.get("evidence") or []
-        if not isinstance(evidence, list) or not all(isinstance(e, str) for e in evidence):
-            self.fail(where, "`evidence` must be a list of document descriptions")
-            evidence = []
-        rule = self.rule(data.get("rule"), where, maximum)
-        metric = data.get("metric") or ""
-        if metric and source == "self":
-            self.warnings.append(Problem(where, "`metric` feeds `external` and `survey` leaves only"))
-        return Node(
-            code=code,
-            name=name,
-            max=maximum,
-            source=source if isinstance(source, str) else "",
-            rule=rule,
-            na=na if isinstance(na, str) else "",
-            evidence=tuple(evidence),
-            guidance=self.optional_text(data),
-            metric=str(metric),
-        )
-
-    @staticmethod
-    def optional_text(data: Mapping[str, Any]) -> str:
-        value = data.get("guidance")
-        return str(value).strip() if value is not None else ""
-
-    def rule(self, data: Any, where: str, maximum: Decimal) -> Rule | None:
-        if isinstance(data, str):
-            data = {"type": data}
-        if not isinstance(data, Mapping):
-            self.fail(where, "`rule` is missing (a leaf needs {type: ...})")
-            return None
-        kind = data.get("type")
-        at = f"{where}: rule"
-        if kind not in RULE_TYPES:
-            self.fail(at, f"unknown type {kind!r}; expected one of {', '.join(RULE_TYPES)}")
-            return None
-        if kind == "levels":
-            return Rule(type=kind, levels=self.levels(data.get("levels"), at, maximum))
-        if kind == "bands":
-            return Rule(type=kind, bands=self.bands(data.get("bands"), at, maximum))
-        if kind == "proportional":
-            return Rule(type=kind, target=self.number(data, "target", at, positive=True))
-        if kind == "per_item":
-            return Rule(type=kind, points_per_item=self.number(data, "points_per_item", at, positive=True))
-        if kind == "deduction":
-            return Rule(type=kind, per_violation=self.number(data, "per_violation", at, positive=True))
-        return Rule(type=kind)
-
-    def levels(self, data: Any, where: str, maximum: Decimal) -> tuple[Level, ...]:
-        if not isinstance(data, list) or not data:
-            self.fail(where, "`levels` must be a non-empty list of {label, points} or {label, factor}")
-            return ()
-        out: list[Level] = []
-        seen: set[str] = set()
-        for i, item in enumerate(data, 1):
-            at = f"{where}: levels[{i}]"
-            if not isinstance(item, Mapping):
-                self.fail(at, "must be {label, points} or {label, factor}")
-                continue
-            label = self.text(item, "label", at)
-            if fold(label) in seen:
-                self.fail(at, f"duplicate label {label!r}")
-            seen.add(fold(label))
-            has_points, has_factor = "points" in item, "factor" in item
-            if has_points == has_factor:
-                self.fail(at, "give exactly one of `points` or `factor`")
-                continue
-            if has_points:
-                points = self.number(item, "points", at)
-                if points is not None and points > maximum:
-                    self.fail(at, f"`points` {points} exceed the node's max {maximum}")
-                out.append(Level(label=label, points=points))
-            else:
-                factor = self.number(item, "factor", at)
-                if factor is not None and factor > 1:
-                    self.fail(at, f"`factor` is a share of max (0-1), got {factor}")
-                out.append(Level(label=label, factor=factor))
-        return tuple(out)
-
-    def bands(self, data: Any, where: str, maximum: Decimal) -> tuple[Band, ...]:
-        if not isinstance(data, list) or not data:
-            self.fail(where, "`bands` must be a non-empty list of {min, points}, highest first")
-            return ()
-        out: list[Band] = []
-        for i, item in enumerate(data, 1):
-            at = f"{where}: bands[{i}]"
-            if not isinstance(item, Mapping):
-                self.fail(at, "must be {min, points}")
-                continue
-            minimum = self.number(item, "min", at)
-            points = self.number(item, "points", at)
-            if minimum is None or points is None:
-                continue
-            if points > maximum:
-                self.fail(at, f"`points` {points} exceed the node's max {maximum}")
-            if out and minimum >= out[-1].min:
-                self.fail(at, f"bands must be listed highest first ({minimum} after {out[-1].min})")
-            out.append(Band(min=minimum, points=points))
-        return tuple(out)
-
-    def adjustments(self, data: Any) -> tuple[Adjustment, Adjustment]:
-        if data is None:
-            return Adjustment(), Adjustment()
-        where = self.where(key="adjustments")
-        if not isinstance(data, Mapping):
-            self.fail(where, "must be {bonus: {cap, items}, penalty: {cap, items}}")
-            return Adjustment(), Adjustment()
-        out = []
-        for kind in ("bonus", "penalty"):
-            block = data.get(kind)
-            if block is None:
-                out.append(Adjustment())
-                continue
-            at = f"{where}: {kind}"
-            if not isinstance(block, Mapping):
-                self.fail(at, "must be {cap, items}")
-                out.append(Adjustment())
-                continue
-            cap = self.number(block, "cap", at) or ZERO
-            items: list[Item] = []
-            for i, item in enumerate(block.get("items") or [], 1):
-                item_at = f"{at}: items[{i}]"
-                if not isinstance(item, Mapping):
-                    self.fail(item_at, "must be {code, name, max}")
-                    continue
-                code = code_text(item.get("code"))
-                if not code:
-                    self.fail(item_at, "`code` is missing")
-                elif code in self.codes:
-                    self.fail(item_at, f"duplicate code {code}")
-                self.codes.add(code)
-                items.append(
-                    Item(
-                        code=code,
-                        name=self.text(item, "name", item_at),
-                        max=self.number(item, "max", item_at, positive=True) or ZERO,
-                    )
-                )
-            out.append(Adjustment(cap=cap, items=tuple(items)))
-        return out[0], out[1]
-
-
-def parse_criteria(data: Any, *, source: str = "") -> CriteriaSet:
-    """Validates and builds a criteria set; raises CriteriaError listing every problem."""
-    return _Parser(source).parse(data)
-
+from scorecards.criteria import NA, ZERO, CriteriaError, CriteriaSet, Item, Node, Problem, code_text, to_decimal
 
 # --- declared values --------------------------------------------------------------------------
 
@@ -725,6 +258,73 @@ def check_item_points(item: Item, raw: Any) -> Decimal:
             "item_range", f"points must be between 0 and {item.max}, got {points}", upper=item.max, got=points
         )
     return q2(points)
+
+
+# --- values typed into the scoring table -------------------------------------------------------
+
+# The form fields that carry each rule's value (besides `na`, and `value` for binary and levels).
+INPUT_FIELDS = {
+    "bands": ("numerator", "denominator", "percent"),
+    "proportional": ("numerator", "denominator", "percent"),
+    "per_item": ("count",),
+    "deduction": ("violations",),
+    "percent": ("percent",),
+    "manual": ("points",),
+}
+
+
+def _typed_text(inputs: Mapping[str, str], key: str) -> str:
+    """A typed number as text the file form takes: trimmed, with a decimal comma as a point."""
+    return (inputs.get(key) or "").strip().replace(",", ".")
+
+
+def read_inputs(node: Node | Item, inputs: Mapping[str, str]) -> Any:
+    """The declared value, in the file form `parse_value` (or `check_item_points`) takes, from the
+    fields of a row of the scoring table: `na` (a checkbox), `value` (binary: true/false; levels:
+    the label), `numerator`/`denominator` or `percent`, `count`, `violations`, `points`. None when
+    nothing is typed. A ratio needs both its parts; typed beside a percentage, the ratio wins."""
+    if isinstance(node, Item):
+        points = _typed_text(inputs, "points")
+        return {"points": points} if points else None
+    if inputs.get("na"):
+        return NA
+    assert node.rule is not None
+    rule = node.rule.type
+    if rule in ("binary", "levels"):
+        value = inputs.get("value") or ""
+        if rule == "binary" and value in ("true", "false"):
+            return value == "true"
+        return value or None
+    data = {key: text for key in INPUT_FIELDS[rule] if (text := _typed_text(inputs, key))}
+    if ("numerator" in data) != ("denominator" in data) and "percent" not in data:
+        raise ValueProblem("both", "give both `numerator` and `denominator`")
+    if "percent" in data and ("numerator" in data or "denominator" in data):
+        data.pop("percent")
+    return data or None
+
+
+def input_values(declared: Any) -> dict[str, Any]:
+    """The inverse of `read_inputs`: the row's field values for a stored declared value."""
+    if declared is None:
+        return {}
+    if declared == NA:
+        return {"na": True}
+    if isinstance(declared, bool):
+        return {"value": "true" if declared else "false"}
+    if isinstance(declared, str):
+        return {"value": declared}
+    return {k: str(v) for k, v in declared.items()}
+
+
+def typed_number(text: str | None) -> Decimal | None:
+    """A number typed into a form ("1,5" or "1.5"); None when the field is empty."""
+    cleaned = (text or "").strip().replace(",", ".")
+    if not cleaned:
+        return None
+    try:
+        return to_decimal(cleaned)
+    except ValueError:
+        raise ValueProblem("not_a_number", f"{cleaned!r} is not a number", value=cleaned) from None
 
 
 # --- aggregation --------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from core.access import get_agency_for_user
 from core.models import Agency, Unit
 from surveys import disclosure, selectors
 from surveys.models import Campaign
+from surveys.results import POPULATIONS
 
 router = Router(tags=["sipas"])
 
@@ -61,7 +62,7 @@ def sipas_index(
     if found is None:
         raise Http404
     scoped = get_agency_for_user(request.user, found.pk)
-    if population not in selectors.POPULATIONS:
+    if population not in POPULATIONS:
         raise HttpError(422, "population: main hoặc open.")
     chosen = _period(scoped, year=year, period=period, number=number, campaign=campaign, start=start, end=end)
     form = selectors.questionnaire(selectors.DEFAULT_QUESTIONNAIRE)

@@ -72,6 +72,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+MIN_CELL = 5  # fewer responses are not shown apart (sipas.md §9.6); a campaign may set a larger one
 RESPONSES = "responses"
 OVERALL = "overall"
 KINDS = ("month", "quarter", "half", "nine", "year", "campaign")
@@ -215,8 +216,13 @@ class Query:
     end: dt.date = dt.date.min  # the last day of its period
 
 
-def _small(n: int, min_cell: int) -> bool:
-    return 0 < n < min_cell
+def is_shown(n: int, min_cell: int) -> bool:
+    """Rule 3, the one small-cell test of SIPAS: a count of 0 or at least min_cell responses may be
+    shown; 1 to min_cell - 1 may not (nor anything derived from it). Every figure the product
+    gives (dashboard, breakdowns, sample plan, API, portal, reports, the PAR metric) is decided
+    through this function, by `hidden_cells`, `complement`, `complement_whole` and
+    surveys.results / surveys.sampling."""
+    return not 0 < n < min_cell
 
 
 def cascade(hidden: set[str], elements: Mapping[str, Sequence[str]]) -> set[str]:
@@ -234,7 +240,7 @@ def cascade(hidden: set[str], elements: Mapping[str, Sequence[str]]) -> set[str]
 
 def hidden_cells(query: Query, elements: Mapping[str, Sequence[str]], min_cell: int) -> set[str]:
     """The cells of one result to hide by rules 2-4 (small cells, differencing with its neighbours)."""
-    hidden = {cell for cell, n in query.counts.items() if _small(n, min_cell)}
+    hidden = {cell for cell, n in query.counts.items() if not is_shown(n, min_cell)}
     later = -query.end.toordinal()
     mine = query.coarseness, query.key
     for other in query.neighbours:
@@ -273,7 +279,7 @@ def complement(
                 for label, hidden in out.items()
                 if cell not in hidden and groups[label][0].get(cell, 0) > 0
             )
-            while _small(held, min_cell) and shown:
+            while not is_shown(held, min_cell) and shown:
                 n, label = shown.pop(0)
                 out[label].add(cell)
                 held += n
@@ -300,6 +306,6 @@ def complement_whole(
         if cell in out:
             continue
         held = sum(counts.get(cell, 0) for counts, hidden in parts.values() if cell in hidden)
-        if _small(held, min_cell):
+        if not is_shown(held, min_cell):
             out.add(cell)
     return cascade(out, elements)

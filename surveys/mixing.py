@@ -95,7 +95,7 @@ def flush(*, before: dt.date | None = None) -> int:
     """Writes the answers waiting on spent links (those answered before `before`, or all) as
     responses, in one transaction and in random order, and rewrites the links they spent in the
     same transaction. Returns how many were written."""
-    from surveys.services import build_response
+    from surveys.services import build_response  # (lazy: surveys.services imports this module)
 
     with transaction.atomic():
         waiting_rows = PendingResponse.objects.select_for_update(skip_locked=True).order_by()
@@ -141,7 +141,7 @@ def flush(*, before: dt.date | None = None) -> int:
 
 
 def _answers(row: PendingResponse):
-    from surveys.services import Answers
+    from surveys.services import Answers  # (lazy: surveys.services imports this module)
 
     return Answers(answers=row.answers, profile=row.profile, comment=row.comment)
 

@@ -5,20 +5,23 @@ review (every staff change logged)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.models import Agency, Unit, User
 from core.privacy import redact
-from core.services import log_action
+from core.services import StepRefused, log_action
+from procedures.models import Procedure
 from surveys import mixing
 from surveys.models import Campaign, CommentState, Response, Source, SurveyToken
-from surveys.selectors import covered
+from surveys.sampling import covered
 
 
-class SurveyError(ValueError):
+class SurveyError(StepRefused):
     """A step that cannot be taken, said in plain words."""
 
 
@@ -34,6 +37,23 @@ def attach_responses(campaign: Campaign) -> int:
     )
     qs = covered(qs, campaign)
     return Response.objects.filter(pk__in=list(qs.values_list("pk", flat=True))).update(campaign=campaign)
+
+
+@transaction.atomic
+def create_campaign(
+    *, actor: User, agency: Agency, campaign: Campaign, units: Iterable[Unit], procedures: Iterable[Procedure]
+) -> Campaign:
+    """Saves a new campaign of the agency (its fields filled, not saved yet) over the units and
+    procedures given (none: all); it takes the responses already given in its period
+    (`attach_responses`). Logged with how many it took."""
+    campaign.agency = agency
+    campaign.created_by = actor
+    campaign.save()
+    campaign.units.set(units)
+    campaign.procedures.set(procedures)
+    taken = attach_responses(campaign)
+    log_action(actor=actor, agency=agency, action="sipas.campaign", obj=campaign, note=f"{taken} responses")
+    return campaign
 
 
 def campaign_for(*, agency_id: int, unit_id: int | None, procedure_id: int | None, day: dt.date) -> Campaign | None:
@@ -152,7 +172,16 @@ def submit_open(
 
 
 @transaction.atomic
-def enter_paper(*, actor, agency, answers: Answers, questionnaire: str, unit, procedure, day: dt.date) -> Response:
+def enter_paper(
+    *,
+    actor: User,
+    agency: Agency,
+    answers: Answers,
+    questionnaire: str,
+    unit: Unit | None,
+    procedure: Procedure | None,
+    day: dt.date,
+) -> Response:
     """A paper form typed in by staff (channel paper), logged with who entered it."""
     response = build_response(
         answers,
@@ -171,16 +200,16 @@ def enter_paper(*, actor, agency, answers: Answers, questionnaire: str, unit, pr
     return response
 
 
-def invalidate(response: Response, *, actor, reason: str) -> Response:
+def invalidate(response: Response, *, actor: User, reason: str) -> Response:
     return _set_validity(response, actor=actor, reason=reason, valid=False)
 
 
-def restore(response: Response, *, actor, reason: str) -> Response:
+def restore(response: Response, *, actor: User, reason: str) -> Response:
     return _set_validity(response, actor=actor, reason=reason, valid=True)
 
 
 @transaction.atomic
-def _set_validity(response: Response, *, actor, reason: str, valid: bool) -> Response:
+def _set_validity(response: Response, *, actor: User, reason: str, valid: bool) -> Response:
     """Takes a response out of every figure, or counts it again; the reason is required and logged."""
     reason = reason.strip()
     if not reason:
@@ -207,7 +236,7 @@ def _set_validity(response: Response, *, actor, reason: str, valid: bool) -> Res
 
 
 @transaction.atomic
-def moderate(response: Response, *, actor, state: str, shown: str | None = None) -> Response:
+def moderate(response: Response, *, actor: User, state: str, shown: str | None = None) -> Response:
     """Shows or hides a comment; staff may further redact the text shown (never the original)."""
     if state not in (CommentState.SHOWN, CommentState.HIDDEN):
         raise SurveyError(_("Choose to show or to hide the comment."))

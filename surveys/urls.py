@@ -14,6 +14,7 @@ urlpatterns = [
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("responses/", views.responses, name="responses"),
     path("responses/<str:pk>/invalidate/", views.invalidate, name="invalidate"),
+    path("responses/<str:pk>/restore/", views.restore, name="restore"),
     path("comments/", views.comments, name="comments"),
     path("comments/<str:pk>/", views.moderate, name="moderate"),
     path("province/", views.province, name="province"),

@@ -11,71 +11,39 @@ row-level responses (the list, their invalidation, the CSV export), dated to the
 from __future__ import annotations
 
 import datetime as dt
-import io
-import uuid
-from functools import wraps
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from core import sheets
-from core.access import current_agency_or_404, scope_for
+from core.access import current_agency_or_404
 from core.models import Agency
 from core.services import log_action
 from core.text import small_int
-from procedures.access import can_receive
+from core.web import CSV, XLSX, download, refuses_politely
+from core.workbook import csv_bytes
 from procedures.documents import qr_png
-from surveys import access, disclosure, importing, mixing, selectors, services
+from surveys import access, disclosure, importing, mixing, sampling, selectors, services
 from surveys.forms import CampaignForm, PaperForm
 from surveys.models import Campaign, CommentState, Response, Source
+from surveys.questionnaire import Form
 from surveys.responses_file import ResponsesFileError
+from surveys.results import GROUP_DIMENSIONS, Result, Results
 from surveys.selectors import DEFAULT_QUESTIONNAIRE
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
-
-
-def _manager(request) -> Agency:
-    agency = current_agency_or_404(request)
-    scope = scope_for(request.user)
-    if not scope.is_manager(agency.pk) or scope.is_read_only(agency.pk):
-        raise PermissionDenied
-    return agency
-
-
-def refuses_politely(target: str):
-    def decorate(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            try:
-                return view(request, *args, **kwargs)
-            except services.SurveyError as exc:
-                messages.error(request, str(exc))
-                return redirect(target)
-
-        return wrapper
-
-    return decorate
-
-
-def _date(text: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
-def _campaign(agency: Agency, pk) -> Campaign:
-    return get_object_or_404(Campaign, pk=pk, agency=agency)
-
 
 PERIOD_KINDS = {
     "month": _lazy("Month"),
@@ -86,7 +54,7 @@ PERIOD_KINDS = {
 }
 
 
-def _chosen_period(request, campaigns: list[Campaign], today: dt.date) -> disclosure.Period:
+def _chosen_period(request: HttpRequest, campaigns: list[Campaign], today: dt.date) -> disclosure.Period:
     """The dashboard's period: a campaign (?campaign=pk) or a calendar period (?year=&period=&number=);
     by default the latest ended campaign, else the latest ended quarter. No free dates (issue 18)."""
     chosen = request.GET.get("campaign", "")
@@ -104,137 +72,157 @@ def _chosen_period(request, campaigns: list[Campaign], today: dt.date) -> disclo
         return latest
 
 
-def _dashboard_dimensions(form) -> dict[str, str]:
-    every = selectors.dimensions(form)
-    return {k: v for k, v in every.items() if k in selectors.GROUP_DIMENSIONS or k.startswith("profile:")}
+@dataclass
+class Choice:
+    """What the dashboard and the export are about: a period, its campaign if it is one, and the
+    questionnaire its figures are computed with."""
+
+    campaigns: list[Campaign]
+    period: disclosure.Period
+    campaign: Campaign | None
+    form: Form
+
+    @property
+    def span(self) -> dict[str, Any]:
+        """The filters of selectors.responses for the period's responses."""
+        whole = self.campaign is None
+        return {
+            "campaign": self.campaign,
+            "start": self.period.start if whole else None,
+            "end": self.period.end if whole else None,
+        }
 
 
-@login_required
-def dashboard(request):
-    agency = current_agency_or_404(request)
-    today = timezone.localdate()
+def _choice(request: HttpRequest, agency: Agency, today: dt.date) -> Choice:
     campaigns = list(Campaign.objects.filter(agency=agency))
     chosen = _chosen_period(request, campaigns, today)
     campaign = next((c for c in campaigns if chosen.kind == "campaign" and c.pk == chosen.number), None)
     form = selectors.questionnaire(campaign.questionnaire if campaign else DEFAULT_QUESTIONNAIRE)
-    results = selectors.results(agency.pk, form, today=today)
-    result = results.result(chosen)
-    if request.GET.get("format") == "json":
-        return JsonResponse(result.as_data())
-    dimensions = _dashboard_dimensions(form)
+    return Choice(campaigns, chosen, campaign, form)
+
+
+def _period_menu(today: dt.date, chosen: disclosure.Period) -> dict[str, Any]:
+    years = sorted({today.year, today.year - 1, today.year - 2, chosen.year}, reverse=True)
+    return {"chosen": chosen, "kinds": PERIOD_KINDS, "years": years, "numbers": range(1, 13)}
+
+
+def _figures(choice: Choice, results: Results, result: Result, today: dt.date) -> dict[str, Any]:
+    """The chosen period's figures: each hidden cell as surveys.disclosure decided (`result`)."""
+    q = choice.form.questionnaire
+    trend = [results.result(p) for p in results.periods if p.kind == "campaign"]
+    return {
+        "ended": results.has_ended(choice.period),
+        # ended, but answers dated in it still wait in the mix pool: given once they are written
+        "held": choice.period.has_ended(today) and not results.has_ended(choice.period),
+        "form": choice.form,
+        "result": result,
+        "index": result.index,
+        "suppressed": result.suppressed,
+        "elements": [(element, [result.index.items[c] for c in element.items]) for element in q.elements],
+        "expectations": [(code, choice.form.expectation_text[code]) for code in q.expectations],
+        "min_cell": results.min_cell,
+        "trend": sorted(trend, key=lambda r: (r.period.start, r.period.number)),
+        "open_result": results.result(choice.period, population="open"),
+    }
+
+
+def _breakdown(request: HttpRequest, choice: Choice, results: Results, result: Result) -> dict[str, Any]:
+    every = selectors.dimensions(choice.form)
+    dimensions = {k: v for k, v in every.items() if k in GROUP_DIMENSIONS or k.startswith("profile:")}
     dimension = request.GET.get("by", "unit")
     dimension = dimension if dimension in dimensions else "unit"
-    opened = results.result(chosen, population="open")
-    trend = [results.result(p) for p in results.periods if p.kind == "campaign"]
-    comments_qs = selectors.responses(
-        [agency.pk], campaign=campaign, start=None if campaign else chosen.start, end=None if campaign else chosen.end
-    )
-    return render(
-        request,
-        "surveys/dashboard.html",
-        {
-            "agency": agency,
-            "campaigns": campaigns,
-            "campaign": campaign,
-            "chosen": chosen,
-            "ended": results.has_ended(chosen),
-            # ended, but answers dated in it still wait in the mix pool: given once they are written
-            "held": chosen.has_ended(today) and not results.has_ended(chosen),
-            "kinds": PERIOD_KINDS,
-            "years": sorted({today.year, today.year - 1, today.year - 2, chosen.year}, reverse=True),
-            "numbers": range(1, 13),
-            "form": form,
-            "result": result,
-            "index": result.index,
-            "suppressed": result.suppressed,
-            "elements": [
-                (element, [result.index.items[c] for c in element.items]) for element in form.questionnaire.elements
-            ],
-            "expectations": [(code, form.expectation_text[code]) for code in form.questionnaire.expectations],
-            "dimensions": dimensions,
-            "dimension": dimension,
-            "groups": [] if result.suppressed else results.breakdown(chosen, dimension),
-            "min_cell": results.min_cell,
-            # receipt-link answers still in the mix pool: a number only, never their answers
-            "waiting": mixing.waiting([agency.pk]),
-            "trend": sorted(trend, key=lambda r: (r.period.start, r.period.number)),
-            "open_result": opened,
-            "plan": _plan(request, agency, campaign) if campaign else None,
-            "shown_comments": []
-            if result.suppressed
-            else selectors.comments(comments_qs, states=[CommentState.SHOWN])[:20],
-            "is_manager": scope_for(request.user).is_manager(agency.pk),
-            "can_read_rows": access.can_read_rows(request.user, agency.pk),
-            "can_enter": can_receive(request.user, agency),
-        },
-    )
+    groups = [] if result.suppressed else results.breakdown(choice.period, dimension)
+    return {"dimensions": dimensions, "dimension": dimension, "groups": groups}
+
+
+def _shown_comments(agency: Agency, choice: Choice, result: Result) -> Any:
+    if result.suppressed:  # a comment of a hidden period would tell who answered
+        return []
+    qs = selectors.responses([agency.pk], **choice.span)
+    return selectors.comments(qs, states=[CommentState.SHOWN])[:20]
 
 
 @login_required
-def export(request):
-    """The responses of the chosen period in the exchange format (sipas.md §10), row by row: for
-    the agency's administrator only, each dated to the month (issue 18 H2)."""
-    agency = access.rows_agency(request)
-    campaigns = list(Campaign.objects.filter(agency=agency))
-    chosen = _chosen_period(request, campaigns, timezone.localdate())
-    campaign = next((c for c in campaigns if chosen.kind == "campaign" and c.pk == chosen.number), None)
-    form = selectors.questionnaire(campaign.questionnaire if campaign else DEFAULT_QUESTIONNAIRE)
-    qs = selectors.responses(
-        [agency.pk],
-        campaign=campaign,
-        start=None if campaign else chosen.start,
-        end=None if campaign else chosen.end,
-        include_open=True,
-        questionnaire_code=form.code,
-    )
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = sheets.csv_writer(out)
-    codes = [*form.questionnaire.items, *form.questionnaire.expectations]
-    writer.writerow(["response_id", *codes, "unit", "procedure_code", "channel", "source", "month"])
+def dashboard(request: HttpRequest) -> HttpResponse:
+    agency = current_agency_or_404(request)
+    today = timezone.localdate()
+    choice = _choice(request, agency, today)
+    results = selectors.results(agency.pk, choice.form, today=today)
+    result = results.result(choice.period)
+    if request.GET.get("format") == "json":
+        return JsonResponse(result.as_data())
+    user = request.user
+    context = {
+        "agency": agency,
+        "campaigns": choice.campaigns,
+        "campaign": choice.campaign,
+        **_period_menu(today, choice.period),
+        **_figures(choice, results, result, today),
+        **_breakdown(request, choice, results, result),
+        # receipt-link answers still in the mix pool: a number only, never their answers
+        "waiting": mixing.waiting([agency.pk]),
+        "plan": _plan(request, agency, choice.campaign) if choice.campaign else None,
+        "shown_comments": _shown_comments(agency, choice, result),
+        "is_manager": access.can_manage_survey(user, agency.pk),
+        "can_read_rows": access.can_read_rows(user, agency.pk),
+        "can_enter": access.can_enter_paper(user, agency),
+    }
+    return render(request, "surveys/dashboard.html", context)
+
+
+EXCHANGE_TAIL = ["unit", "procedure_code", "channel", "source", "month"]
+
+
+def _exchange_rows(qs: Any, codes: list[str]) -> Iterator[list[Any]]:
+    """The responses in the exchange format (sipas.md §10), each dated to the month (issue 18 H2)."""
     for r in qs.select_related("unit").iterator(chunk_size=2000):
         answers = r.answers
-        writer.writerow(
-            [
-                str(r.id),
-                *("" if answers.get(c) is None else answers[c] for c in codes),
-                (r.unit.code or r.unit.name) if r.unit else "",
-                r.procedure_code,
-                r.channel,
-                r.source,
-                access.month_of(r.answered_on),
-            ]
-        )
-    log_action(actor=request.user, agency=agency, action="sipas.export", obj=agency, note=chosen.key)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="sipas-{agency.code}-{chosen.key}.csv"'
-    return response
+        yield [
+            str(r.id),
+            *("" if answers.get(c) is None else answers[c] for c in codes),
+            (r.unit.code or r.unit.name) if r.unit else "",
+            r.procedure_code,
+            r.channel,
+            r.source,
+            access.month_of(r.answered_on),
+        ]
 
 
 @login_required
-def campaigns(request):
+def export(request: HttpRequest) -> HttpResponseBase:
+    """The responses of the chosen period in the exchange format, row by row: for the agency's
+    administrator only (surveys.access)."""
+    agency = access.rows_agency(request)
+    choice = _choice(request, agency, timezone.localdate())
+    q = choice.form.questionnaire
+    qs = selectors.responses([agency.pk], **choice.span, include_open=True, questionnaire_code=choice.form.code)
+    codes = [*q.items, *q.expectations]
+    data = csv_bytes(["response_id", *codes, *EXCHANGE_TAIL], _exchange_rows(qs, codes))
+    log_action(actor=request.user, agency=agency, action="sipas.export", obj=agency, note=choice.period.key)
+    return download(data, f"sipas-{agency.code}-{choice.period.key}.csv", CSV)
+
+
+@login_required
+def campaigns(request: HttpRequest) -> HttpResponse:
     agency = current_agency_or_404(request)
-    scope = scope_for(request.user)
-    manager = scope.is_manager(agency.pk) and not scope.is_read_only(agency.pk)
+    manager = access.can_manage_survey(request.user, agency.pk)
     form = CampaignForm(request.POST or None, agency=agency)
     if request.method == "POST":
         if not manager:
             raise PermissionDenied
         if form.is_valid():
-            campaign = form.save(commit=False)
-            campaign.agency = agency
-            campaign.created_by = request.user
-            campaign.save()
-            form.save_m2m()
-            taken = services.attach_responses(campaign)
-            log_action(
-                actor=request.user, agency=agency, action="sipas.campaign", obj=campaign, note=f"{taken} responses"
+            campaign = services.create_campaign(
+                actor=request.user,
+                agency=agency,
+                campaign=form.save(commit=False),
+                units=form.cleaned_data["units"],
+                procedures=form.cleaned_data["procedures"],
             )
             messages.success(request, _("Campaign %(name)s created.") % {"name": campaign.name})
             return redirect("surveys:campaign", pk=campaign.pk)
     # a running campaign's count, read day by day, gives the answers in between away: the
     # managers, who plan the sample (and see the plan's counts), see it; the others do not
-    counts = scope.is_manager(agency.pk)
+    counts = access.can_plan_sample(request.user, agency.pk)
     rows = [
         (c, selectors.responses([agency.pk], campaign=c).count() if counts else None)
         for c in Campaign.objects.filter(agency=agency)
@@ -242,17 +230,16 @@ def campaigns(request):
     return render(request, "surveys/campaigns.html", {"rows": rows, "form": form, "manager": manager})
 
 
-def _plan(request, agency: Agency, campaign: Campaign) -> selectors.Plan:
-    """The sample plan: the managers (leader, Office, administrator), who plan the sample, see
-    every stratum's count; the other members see counts under min_cell blanked (issue 18)."""
-    plan = selectors.plan(campaign)
-    return plan if scope_for(request.user).is_manager(agency.pk) else plan.blank()
+def _plan(request: HttpRequest, agency: Agency, campaign: Campaign) -> sampling.Plan:
+    """The sample plan, every count for those who plan the sample, else small counts blanked."""
+    plan = sampling.plan(campaign)
+    return plan if access.can_plan_sample(request.user, agency.pk) else plan.blank()
 
 
 @login_required
-def campaign_detail(request, pk):
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agency = current_agency_or_404(request)
-    campaign = _campaign(agency, pk)
+    campaign = access.get_campaign_for_user(request.user, agency, pk)
     base = request.build_absolute_uri("/").rstrip("/")
     links = []
     if campaign.open_link:
@@ -261,18 +248,15 @@ def campaign_detail(request, pk):
         links += [
             (unit.name, unit.pk, base + reverse("survey_counter", args=[campaign.open_key, unit.pk])) for unit in units
         ]
-    return render(
-        request,
-        "surveys/campaign_detail.html",
-        {"campaign": campaign, "plan": _plan(request, agency, campaign), "links": links},
-    )
+    context = {"campaign": campaign, "plan": _plan(request, agency, campaign), "links": links}
+    return render(request, "surveys/campaign_detail.html", context)
 
 
 @login_required
-def campaign_qr(request, pk):
+def campaign_qr(request: HttpRequest, pk: int) -> HttpResponse:
     """The QR code of the campaign's open link, or of a unit's counter (?unit=)."""
     agency = current_agency_or_404(request)
-    campaign = _campaign(agency, pk)
+    campaign = access.get_campaign_for_user(request.user, agency, pk)
     if not campaign.open_link:
         raise Http404
     unit = request.GET.get("unit", "")
@@ -287,9 +271,9 @@ def campaign_qr(request, pk):
 
 
 @login_required
-def entry(request):
+def entry(request: HttpRequest) -> HttpResponse:
     agency = current_agency_or_404(request)
-    if not can_receive(request.user, agency):
+    if not access.can_enter_paper(request.user, agency):
         raise PermissionDenied
     questions = selectors.questionnaire(DEFAULT_QUESTIONNAIRE)
     form = PaperForm(request.POST or None, agency=agency, questionnaire=questions)
@@ -308,17 +292,24 @@ def entry(request):
     return render(request, "surveys/entry.html", {"form": form, "questions": questions})
 
 
+def _upload_refused(upload: Any) -> str:
+    if upload is None:
+        return _("Choose a file (.xlsx or .csv).")
+    if upload.size > MAX_IMPORT_BYTES:
+        return _("The file is larger than 20 MB.")
+    return ""
+
+
 @login_required
-def import_file(request):
-    agency = _manager(request)
+def import_file(request: HttpRequest) -> HttpResponse:
+    agency = access.managed_agency(request)
     questions = selectors.questionnaire(DEFAULT_QUESTIONNAIRE)
     problems, total = [], 0
     if request.method == "POST":
         upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, _("Choose a file (.xlsx or .csv)."))
-        elif upload.size > MAX_IMPORT_BYTES:
-            messages.error(request, _("The file is larger than 20 MB."))
+        refused = _upload_refused(upload)
+        if refused:
+            messages.error(request, refused)
         else:
             try:
                 count = importing.import_responses(
@@ -333,16 +324,14 @@ def import_file(request):
 
 
 @login_required
-def import_template(request):
+def import_template(request: HttpRequest) -> HttpResponseBase:
     current_agency_or_404(request)
     data = importing.template(selectors.questionnaire(DEFAULT_QUESTIONNAIRE))
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = 'attachment; filename="mau-nhap-phieu-sipas.xlsx"'
-    return response
+    return download(data, "mau-nhap-phieu-sipas.xlsx", XLSX)
 
 
 @login_required
-def responses(request):
+def responses(request: HttpRequest) -> HttpResponse:
     agency = access.rows_agency(request)
     qs = Response.objects.filter(agency=agency).select_related("unit", "campaign")
     state = request.GET.get("state", "")
@@ -360,33 +349,32 @@ def responses(request):
     )
 
 
-def _response(agency: Agency, pk) -> Response:
-    try:
-        key = uuid.UUID(str(pk))
-    except ValueError:
-        raise Http404 from None
-    return get_object_or_404(Response, pk=key, agency=agency)
-
-
-@login_required
-@require_POST
-@refuses_politely("surveys:responses")
-def invalidate(request, pk):
-    agency = access.rows_agency(request)
-    response = _response(agency, pk)
-    reason = request.POST.get("reason", "")
-    if request.POST.get("action") == "restore":
-        services.restore(response, actor=request.user, reason=reason)
-        messages.success(request, _("The response is counted again."))
-    else:
-        services.invalidate(response, actor=request.user, reason=reason)
-        messages.success(request, _("The response is no longer counted."))
+def _validity_step(request: HttpRequest, pk: str, step: Callable[..., Response], done: str) -> HttpResponse:
+    """Invalidate or restore: the administrator, a reason, logged by the service."""
+    agency = current_agency_or_404(request)
+    response = access.get_response_for_user(request.user, agency, pk)
+    step(response, actor=request.user, reason=request.POST.get("reason", ""))
+    messages.success(request, done)
     return redirect("surveys:responses")
 
 
 @login_required
-def comments(request):
-    agency = _manager(request)
+@require_POST
+@refuses_politely("surveys:responses", referer=False)
+def invalidate(request: HttpRequest, pk: str) -> HttpResponse:
+    return _validity_step(request, pk, services.invalidate, _("The response is no longer counted."))
+
+
+@login_required
+@require_POST
+@refuses_politely("surveys:responses", referer=False)
+def restore(request: HttpRequest, pk: str) -> HttpResponse:
+    return _validity_step(request, pk, services.restore, _("The response is counted again."))
+
+
+@login_required
+def comments(request: HttpRequest) -> HttpResponse:
+    agency = access.managed_agency(request)
     state = request.GET.get("state", CommentState.PENDING)
     if state not in (CommentState.PENDING, CommentState.SHOWN, CommentState.HIDDEN):
         state = CommentState.PENDING
@@ -400,10 +388,10 @@ def comments(request):
 
 @login_required
 @require_POST
-@refuses_politely("surveys:comments")
-def moderate(request, pk):
-    agency = _manager(request)
-    response = _response(agency, pk)
+@refuses_politely("surveys:comments", referer=False)
+def moderate(request: HttpRequest, pk: str) -> HttpResponse:
+    agency = current_agency_or_404(request)
+    response = access.get_response_for_user(request.user, agency, pk, moderate=True)
     services.moderate(
         response, actor=request.user, state=request.POST.get("state", ""), shown=request.POST.get("shown")
     )
@@ -412,41 +400,25 @@ def moderate(request, pk):
 
 
 @login_required
-def province(request):
+def province(request: HttpRequest) -> HttpResponse:
     """The Department of Home Affairs compares the agencies of its province, over whole periods:
     the province's total and each agency's figures as one breakdown (surveys.selectors.province):
     the total takes part in the period comparisons like an agency's, and the agencies hide at
     least what their own dashboards hide, plus what complementary suppression needs. The
-    viewer's own agencies (the Department itself) are left out of both: the viewer sees their
-    figures on their own dashboard."""
-    scope = scope_for(request.user)
-    provinces = scope.province_appraiser_of()
-    if not provinces and not scope.is_superuser:
-        raise Http404
-    agencies = Agency.objects.filter(province_id__in=provinces) if provinces else Agency.objects.all()
+    viewer's own agencies are left out of both (surveys.access.get_province_for_user)."""
+    view = access.get_province_for_user(request.user)
     today = timezone.localdate()
     chosen = _chosen_period(request, [], today)
     form = selectors.questionnaire(DEFAULT_QUESTIONNAIRE)
-    every = list(agencies.order_by("name").values_list("pk", "name"))
-    # the agencies whose own dashboards the viewer sees are left out: their exact figures beside
-    # a total that counts them would give back what the total hides of the others
-    own = set() if scope.is_superuser else {pk for pk, roles in scope.roles_by_agency.items() if roles}
-    members = [(pk, name) for pk, name in every if pk not in own]
-    total, groups = selectors.province(members, form, chosen, today=today)
-    return render(
-        request,
-        "surveys/province.html",
-        {
-            "total": total,
-            "index": total.index,
-            "suppressed": bool(total.hidden & {disclosure.RESPONSES, disclosure.OVERALL}),
-            "min_cell": total.min_cell,
-            "groups": groups,
-            "left_out": [name for pk, name in every if pk in own],
-            "chosen": chosen,
-            "kinds": PERIOD_KINDS,
-            "years": sorted({today.year, today.year - 1, today.year - 2, chosen.year}, reverse=True),
-            "numbers": range(1, 13),
-            "form": form,
-        },
-    )
+    total, groups = selectors.province(view.members, form, chosen, today=today)
+    context = {
+        "total": total,
+        "index": total.index,
+        "suppressed": bool(total.hidden & {disclosure.RESPONSES, disclosure.OVERALL}),
+        "min_cell": total.min_cell,
+        "groups": groups,
+        "left_out": view.left_out,
+        "form": form,
+        **_period_menu(today, chosen),
+    }
+    return render(request, "surveys/province.html", context)

@@ -3,17 +3,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Recurrence, TaskStatus
+from plans.selectors import FLAG_LABELS
 
 register = template.Library()
 
-FLAG_LABELS = {
-    "overdue": _("Overdue"),
-    "due_soon": _("Due soon"),
-    "at_risk": _("At risk"),
-    "stale": _("No recent update"),
-    "missing_evidence": _("Missing evidence"),
-    "awaiting_approval": _("Awaiting approval"),
-}
 REASON_LABELS = {
     "overdue": _("past its deadline"),
     "behind_schedule": _("progress lags the time elapsed by 25 points or more"),
@@ -75,79 +68,6 @@ def bar_width(part, whole) -> str:
     if not whole:
         return "0"
     return f"{100 * (part or 0) / whole:.1f}"
-
-
-ACTION_LABELS = {
-    "task.created": _("task created"),
-    "task.imported": _("updated from Excel"),
-    "task.updated": _("task edited"),
-    "task.progress": _("progress reported"),
-    "task.approved": _("completion approved"),
-    "task.returned": _("returned for rework"),
-    "task.cancelled": _("task cancelled"),
-    "task.occurrence_done": _("period done"),
-    "task.obstacle": _("obstacle reported"),
-    "task.obstacle_resolved": _("direction on an obstacle"),
-    "task.evidence_linked": _("evidence linked"),
-    "task.evidence_unlinked": _("evidence unlinked"),
-    "evidence.version_added": _("new file version"),
-    "feedback.received": _("feedback received"),
-    "feedback.confirmed": _("e-mail confirmed"),
-    "feedback.classified": _("classified and assigned"),
-    "feedback.not_accepted": _("not accepted"),
-    "feedback.info_requested": _("more information requested"),
-    "feedback.info_supplied": _("information supplied"),
-    "feedback.forwarded": _("forwarded to the competent body"),
-    "feedback.answer_submitted": _("answer sent for approval"),
-    "feedback.answer_returned": _("answer returned"),
-    "feedback.approved": _("answer approved"),
-    "feedback.published": _("published"),
-    "feedback.extended": _("answer date extended"),
-    "feedback.rated": _("rated by the sender"),
-    "feedback.note": _("internal note"),
-    "feedback.reopened": _("reopened"),
-    "feedback.closed": _("closed after the rating window"),
-    "feedback.sender_reminder": _("reminder from the sender"),
-    "feedback.repeat_marked": _("repeat recorded"),
-}
-FIELD_LABELS = {
-    "status": _("status"),
-    "progress": _("progress (%)"),
-    "deadline": _("deadline"),
-    "next_due": _("next due date"),
-    "completed_on": _("completed on"),
-    "lead_unit": _("lead unit"),
-    "coordinating_units": _("coordinating units"),
-    "assignees": _("assignees"),
-    "evidence": _("evidence"),
-    "version": _("version"),
-    "sha256": "SHA-256",
-}
-
-
-@register.filter
-def action_label(action: str):
-    return ACTION_LABELS.get(action, action)
-
-
-@register.filter
-def field_label(field: str):
-    return FIELD_LABELS.get(field, field)
-
-
-@register.simple_tag
-def change_value(field: str, value):
-    """A recorded value as the user knows it: status labels, dd/mm/yyyy dates."""
-    if value in (None, ""):
-        return "—"
-    if field == "status":
-        return STATUS_LABELS.get(value, value)
-    if field == "sha256":
-        return f"{value[:12]}…"
-    if field in ("deadline", "next_due", "completed_on") and isinstance(value, str) and len(value) == 10:
-        year, month, day = value.split("-")
-        return f"{day}/{month}/{year}"
-    return value
 
 
 @register.filter

@@ -62,41 +62,6 @@ def signed(value) -> str:
     return f"+{value}" if value > 0 else str(value)
 
 
-def _action_labels() -> dict[str, str]:
-    return {
-        "round.created": _("round created"),
-        "round.phase": _("phase closed, next phase opened"),
-        "round.reopened": _("phase reopened"),
-        "round.published": _("results published"),
-        "scorecard.sent_for_approval": _("sent to the leader"),
-        "scorecard.submitted": _("approved and submitted"),
-        "scorecard.returned": _("returned to draft"),
-        "scorecard.explanations_submitted": _("explanations submitted"),
-        "score.declared": _("value declared"),
-        "score.metric": _("system figure taken"),
-        "score.metric_overridden": _("system figure replaced"),
-        "score.metric_restored": _("system figure used again"),
-        "scorecard.carried_over": _("pre-filled from last year"),
-        "scorecard.explanations_reopened": _("explanations reopened"),
-        "score.a1": _("appraisal 1"),
-        "score.a2": _("appraisal 2"),
-        "score.final": _("council"),
-        "score.survey": _("survey result entered"),
-        "score.explained": _("explanation written"),
-        "score.evidence_linked": _("evidence linked"),
-        "score.evidence_unlinked": _("evidence unlinked"),
-        "assignment.set": _("block assigned"),
-        "assignment.submit": _("block submitted by the unit"),
-        "assignment.accept": _("block accepted"),
-        "assignment.request_changes": _("changes requested on a block"),
-    }
-
-
-@register.filter
-def par_action(action: str) -> str:
-    return _action_labels().get(action, action)
-
-
 @register.filter
 def dom_code(code: str) -> str:
     """A node code usable in an element id (1.2.3 -> 1_2_3)."""

@@ -18,7 +18,7 @@ def get(mapping, key):
 
 @register.filter
 def hides(result, part) -> bool:
-    """Whether a SIPAS result (selectors.Result) hides an element or an item (surveys.disclosure)."""
+    """Whether a SIPAS result (surveys.results.Result) hides an element or an item (surveys.disclosure)."""
     code = getattr(part, "code", part)
     kind = "element" if hasattr(part, "items") and not hasattr(part, "distribution") else "item"
     return f"{kind}:{code}" in result.hidden or "responses" in result.hidden

@@ -1,6 +1,7 @@
 """Walks every URL pattern for every role: invisible -> 404, read-only -> 403, anonymous -> log-in.
 
-A new URL pattern fails `test_every_url_is_in_the_matrix` until it is added here.
+A new URL pattern fails `test_every_url_is_in_the_matrix` until it is added here. The whole walk is
+marked slow (`make test-all`, CI); `make test` walks the FAST part of it (below).
 """
 
 import datetime as dt
@@ -101,18 +102,36 @@ MATRIX = {
     ("scorecards:criteria_detail", "get"): AGENCY_PAGE,
     ("scorecards:criteria_export", "get"): AGENCY_PAGE,
     ("scorecards:criteria_upload", "get"): expect({"appraiser"}, outsiders=FORBIDDEN),
+    ("scorecards:criteria_save", "post"): expect({"appraiser"}, ok=REDIRECT, outsiders=FORBIDDEN),
     ("scorecards:round_new", "get"): expect({"appraiser"}, outsiders=FORBIDDEN),
     ("scorecards:round_detail", "get"): expect(MEMBERS | {"appraiser"}),
-    ("scorecards:round_step", "post"): {**expect({"appraiser"}, ok=REDIRECT)},
+    ("scorecards:round_advance", "post"): expect({"appraiser"}, ok=REDIRECT),
+    ("scorecards:round_reopen", "post"): expect({"appraiser"}, ok=REDIRECT),
+    ("scorecards:round_publish", "post"): expect({"appraiser"}, ok=REDIRECT),
     ("scorecards:scorecard", "get"): PAR_VIEW,
-    ("scorecards:save_row", "post"): expect(MANAGERS, ok=REDIRECT),
+    ("scorecards:row_declare", "post"): expect(MANAGERS, ok=REDIRECT),
+    ("scorecards:row_override", "post"): expect(MANAGERS, ok=REDIRECT),
+    ("scorecards:row_restore", "post"): expect(MANAGERS, ok=REDIRECT),
+    ("scorecards:row_explain", "post"): expect(MANAGERS, ok=REDIRECT),
+    # the Sở Nội vụ appraises, and sees a draft scorecard only once it is submitted
+    ("scorecards:row_appraise", "post"): expect(set(), ok=REDIRECT),
+    ("scorecards:row_survey", "post"): expect(set(), ok=REDIRECT),
     ("scorecards:row_evidence", "get"): PAR_VIEW,
+    ("scorecards:evidence_link", "post"): expect(MANAGERS, ok=REDIRECT),
+    ("scorecards:evidence_unlink", "post"): expect(MANAGERS, ok=REDIRECT),
+    ("scorecards:evidence_upload", "post"): expect(MANAGERS),  # an empty form: shown again
     ("scorecards:assignments", "get"): PAR_VIEW,
     ("scorecards:results", "get"): PAR_VIEW,
     ("scorecards:points_lost", "get"): PAR_VIEW,
     ("scorecards:improvement_task", "post"): expect(MANAGERS, ok=REDIRECT),
-    ("scorecards:card_step", "post"): expect(MANAGERS, ok=REDIRECT),
-    ("scorecards:assignment_step", "post"): expect(MANAGERS | {"officer", "head"}, ok=REDIRECT),
+    ("scorecards:card_refresh_figures", "post"): expect(MANAGERS, ok=REDIRECT),
+    ("scorecards:card_send", "post"): expect(MANAGERS, ok=REDIRECT),
+    ("scorecards:card_approve", "post"): expect({"leader"}, ok=REDIRECT),
+    ("scorecards:card_return", "post"): expect(MANAGERS, ok=REDIRECT),
+    ("scorecards:card_explanations", "post"): expect(MANAGERS, ok=REDIRECT),
+    ("scorecards:assignment_submit", "post"): expect(MANAGERS | {"officer", "head"}, ok=REDIRECT),
+    ("scorecards:assignment_accept", "post"): expect(MANAGERS, ok=REDIRECT),
+    ("scorecards:assignment_request_changes", "post"): expect(MANAGERS, ok=REDIRECT),
     ("scorecards:forecast", "get"): AGENCY_PAGE,
     ("scorecards:series_list", "get"): AGENCY_PAGE,
     ("scorecards:series_detail", "get"): VIEW_OBJECT,
@@ -152,6 +171,7 @@ MATRIX = {
     ("surveys:import_template", "get"): AGENCY_PAGE,
     ("surveys:responses", "get"): expect({"admin"}, outsiders=FORBIDDEN),  # row by row
     ("surveys:invalidate", "post"): expect({"admin"}, ok=REDIRECT, outsiders=FORBIDDEN),  # row by row
+    ("surveys:restore", "post"): expect({"admin"}, ok=REDIRECT, outsiders=FORBIDDEN),  # row by row
     ("surveys:comments", "get"): expect(MANAGERS, outsiders=FORBIDDEN),
     ("surveys:moderate", "post"): expect(MANAGERS, ok=REDIRECT, outsiders=FORBIDDEN),
     ("surveys:province", "get"): {**{r: MISSING for r in ROLES}, "anon": REDIRECT, "appraiser": OK},
@@ -173,7 +193,18 @@ MATRIX = {
     ("feedback:item", "get"): task_bound(MEMBERS),
     ("feedback:attachment", "get"): task_bound(MEMBERS),
     ("feedback_confirm", "get"): {r: MISSING for r in ROLES},  # a forged confirmation link
-    ("feedback:step", "post"): task_bound(DOSSIER_HANDLERS, ok=REDIRECT),
+    # one URL per step; posted empty they are refused in words (400) and change nothing
+    **{
+        (f"feedback:{step}", "post"): task_bound(DOSSIER_HANDLERS, ok=BAD_REQUEST)
+        for step in ("classify", "not_accept", "request_info", "info_supplied", "forward", "answer", "extend")
+    },
+    ("feedback:note", "post"): task_bound(DOSSIER_HANDLERS, ok=REDIRECT),
+    ("feedback:repeat", "post"): task_bound(DOSSIER_HANDLERS, ok=REDIRECT),  # empty: not a repeat
+    **{
+        (f"feedback:{step}", "post"): task_bound({"leader"}, ok=BAD_REQUEST)
+        for step in ("approve", "return_answer", "reopen")
+    },
+    ("feedback:delete_template", "post"): expect(MANAGERS, ok=REDIRECT, outsiders=FORBIDDEN),
     ("feedback:publish", "get"): task_bound(MANAGERS, ok=REDIRECT),  # the item is not awaiting publication
     ("feedback_published", "get"): {r: OK for r in ROLES},
     ("feedback_submit", "get"): {r: OK for r in ROLES},
@@ -221,13 +252,46 @@ def url_names(resolver=None, prefix=""):
             yield prefix + pattern.name
 
 
+# What `make test` walks, for every role: per app one page of an object that belongs to an agency
+# (a unit's object where the app has them) and one change to it, the row-level and the
+# province-wide pages, and the citizen's survey that staff may not answer. Each goes through its
+# app's access helper, so a broken access check in any app fails the fast suite; the rest of the
+# matrix (lists, forms, exports, the other steps of each workflow) runs with the slow tests.
+FAST = {
+    ("evidence_file", "get"),  # core: a document of a task the KHTH officer cannot see
+    ("plans:task_detail", "get"),
+    ("plans:approve", "post"),
+    ("plans:province", "get"),
+    ("scorecards:scorecard", "get"),
+    ("scorecards:round_advance", "post"),
+    ("procedures:dossier", "get"),
+    ("procedures:handover", "post"),
+    ("surveys:campaign", "get"),
+    ("surveys:invalidate", "post"),
+    ("survey_form", "get"),
+    ("feedback:item", "get"),
+    ("feedback:attachment", "get"),
+    ("portal:edit_post", "get"),
+    ("reports:report", "post"),
+    ("reports:download", "get"),
+}
+
+
 def test_every_url_is_in_the_matrix():
     covered = {name for name, _method in MATRIX}
     assert set(url_names()) <= covered, set(url_names()) - covered
+    assert not FAST - set(MATRIX), FAST - set(MATRIX)  # a renamed route: put its new name in FAST
 
 
-@pytest.fixture
-def world(org, make_task, today, cal):
+def walks(routes):
+    """The matrix's routes as test parameters: those in FAST for `make test`, the rest slow."""
+    return [pytest.param(*route, marks=() if route in FAST else pytest.mark.slow) for route in sorted(routes)]
+
+
+@pytest.fixture(scope="module")
+def world(module_data):
+    """One object of every kind, per app, built once for the module (conftest.py's module_data)."""
+    org, make_task, today, cal = module_data.org, module_data.make_task, module_data.today, module_data.cal
     task = make_task(recurrence="quarterly", recurrence_day=20, deadline=None, start_date=dt.date(2026, 1, 1))
     task.assignees.set([org.officer])
     pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n")
@@ -277,7 +341,8 @@ def world(org, make_task, today, cal):
         "plans:inspection_detail": {"text": "Tồn tại", "deadline": "2026-12-30"},
         "evidence_detail": {"file": lambda: SimpleUploadedFile("b.pdf", b"%PDF-1.5\n%%EOF\n")},
         "plans:upload_evidence": {"abstract": "Quyết định", "file": lambda: SimpleUploadedFile("c.pdf", b"%PDF-1.6\n")},
-        "scorecards:save_row": {"action": "declare", "value": "true"},
+        "scorecards:row_declare": {"value": "true"},
+        "scorecards:evidence_link": {"document": doc.pk},
         "scorecards:improvement_task": {"plan": task.plan_id, "lead_unit": org.unit_a.pk, "deadline": "2027-03-31"},
         "procedures:handover": {"receiver": "Phòng QLDN"},
         "procedures:supplement": {"items": "Bản sao giấy phép"},
@@ -285,8 +350,9 @@ def world(org, make_task, today, cal):
         "procedures:apology": {"reason": "Chờ ý kiến", "new_date": "2027-01-05"},
         "procedures:official_score": {"indicator": "on_time_rate", "points": "18.5"},
         "surveys:invalidate": {"reason": "Phiếu trùng"},
+        "surveys:restore": {"reason": "Xác minh lại"},
         "surveys:moderate": {"state": "shown"},
-        "feedback:step": {"text": "Đã gọi điện cho người gửi"},
+        "feedback:note": {"text": "Đã gọi điện cho người gửi"},
         "feedback_rate": {"satisfied": "1"},
         **reports["data"],
     }
@@ -296,6 +362,7 @@ def world(org, make_task, today, cal):
 def par_world(org, today):
     from core.models import Agency
     from scorecards import services as par
+    from scorecards.evidence import link_evidence
     from scorecards.loader import DEMO_SET, load_criteria_file
     from scorecards.models import MetricSeries
 
@@ -307,26 +374,44 @@ def par_world(org, today):
     par.advance_phase(actor=None, round_=round_)
     card = round_.scorecards.get()
     score = card.scores.get(code="1.1.1")
+    linked = create_document(
+        actor=org.office,
+        agency=org.agency,
+        unit=None,
+        fileobj=SimpleUploadedFile("kh.pdf", b"%PDF-1.4\n%%EOF\n"),
+        filename="kh.pdf",
+        abstract="Kế hoạch",
+    )
+    link_evidence(actor=org.office, score=score, document=linked, today=today)
     assignment = par.assign_block(actor=None, scorecard=card, code="3", unit=org.unit_a)
     series = MetricSeries.objects.create(
         agency=org.agency, key="k", name="Giải ngân", kind="percent", frequency="quarterly", owner_unit=org.unit_b
     )
     card_pk = {"pk": card.pk}
+    row = {"pk": card.pk, "score_id": score.pk}
     return {
         "kwargs": {
             "scorecards:criteria_detail": {"pk": stored.pk},
             "scorecards:criteria_export": {"pk": stored.pk, "fmt": "yaml"},
             "scorecards:round_detail": {"pk": round_.pk},
-            "scorecards:round_step": {"pk": round_.pk, "step": "advance"},
+            **{f"scorecards:round_{step}": {"pk": round_.pk} for step in ("advance", "reopen", "publish")},
             "scorecards:scorecard": card_pk,
-            "scorecards:save_row": {"pk": card.pk, "score_id": score.pk},
-            "scorecards:row_evidence": {"pk": card.pk, "score_id": score.pk},
+            **{f"scorecards:row_{step}": row for step in ("declare", "override", "restore", "explain", "survey")},
+            "scorecards:row_appraise": {**row, "column": "a1"},
+            "scorecards:row_evidence": row,
+            "scorecards:evidence_link": row,
+            "scorecards:evidence_unlink": {**row, "document_id": linked.pk},
+            "scorecards:evidence_upload": row,
             "scorecards:assignments": card_pk,
             "scorecards:results": card_pk,
             "scorecards:points_lost": card_pk,
             "scorecards:improvement_task": {"pk": card.pk, "code": "1.2"},
-            "scorecards:card_step": {"pk": card.pk, "step": "metrics"},
-            "scorecards:assignment_step": {"pk": assignment.pk, "step": "submit"},
+            **{f"scorecards:card_{step}": card_pk for step in ("refresh_figures", "send", "approve", "return")},
+            "scorecards:card_explanations": card_pk,
+            **{
+                f"scorecards:assignment_{step}": {"pk": assignment.pk}
+                for step in ("submit", "accept", "request_changes")
+            },
             "scorecards:series_detail": {"pk": series.pk},
         }
     }
@@ -344,7 +429,7 @@ def procedures_world(org, cal):
     with_apology = tthc.receive(
         actor=org.office, agency=org.agency, procedure=procedure, received_at=received, cal=cal, unit=org.unit_a
     )
-    tthc.apologise(with_apology, actor=org.office, reason="Chờ ý kiến", new_date=dt.date(2026, 3, 20), cal=cal)
+    tthc.apologise(dossier=with_apology, actor=org.office, reason="Chờ ý kiến", new_date=dt.date(2026, 3, 20), cal=cal)
     item = DossierImport.objects.create(agency=org.agency, original_name="hs.csv", state="done")
     pk = {"pk": dossier.pk}
     return {
@@ -388,6 +473,7 @@ def surveys_world(org):
             "surveys:campaign": {"pk": campaign.pk},
             "surveys:campaign_qr": {"pk": campaign.pk},
             "surveys:invalidate": {"pk": response.pk},
+            "surveys:restore": {"pk": response.pk},
             "surveys:moderate": {"pk": response.pk},
             "survey_open": {"key": campaign.open_key},
             "survey_counter": {"key": campaign.open_key, "unit": org.unit_a.pk},
@@ -396,6 +482,8 @@ def surveys_world(org):
 
 
 def feedback_world(org, cal):
+    from django.utils import timezone
+
     from feedback import services as pakn
 
     item, _key = pakn.receive(
@@ -406,15 +494,33 @@ def feedback_world(org, cal):
         phone="0912000111",
         content="Phản ánh về thời hạn giải quyết",
         cal=cal,
+        received_at=timezone.now(),
     )
-    pakn.classify(item, actor=org.office, category="regulation", within_competence=True, unit=org.unit_a)
-    (attached,) = pakn.attach(item, [SimpleUploadedFile("thu.pdf", b"%PDF-1.4\n%%EOF\n")])
+    pakn.classify(item=item, actor=org.office, category="regulation", within_competence=True, unit=org.unit_a)
+    (attached,) = pakn.attach(item=item, files=[SimpleUploadedFile("thu.pdf", b"%PDF-1.4\n%%EOF\n")])
     return {
         "kwargs": {
             "feedback:attachment": {"pk": item.pk, "file_pk": attached.pk},
             "feedback_confirm": {"token": "forged"},
             "feedback:item": {"pk": item.pk},
-            "feedback:step": {"pk": item.pk, "name": "note"},
+            **{
+                f"feedback:{step}": {"pk": item.pk}
+                for step in (
+                    "classify",
+                    "not_accept",
+                    "request_info",
+                    "info_supplied",
+                    "forward",
+                    "answer",
+                    "extend",
+                    "note",
+                    "repeat",
+                    "approve",
+                    "return_answer",
+                    "reopen",
+                )
+            },
+            "feedback:delete_template": {"pk": 0},  # none: the access check comes first
             "feedback:publish": {"pk": item.pk},
             "feedback_status": {"code": item.code},
             "feedback_rate": {"code": item.code},
@@ -473,7 +579,7 @@ def people(org):
     return {name: getattr(org, name) for name in ROLES[1:]}
 
 
-@pytest.mark.parametrize(("name", "method"), sorted(MATRIX))
+@pytest.mark.parametrize(("name", "method"), walks(MATRIX))
 def test_access(name, method, org, world, client):
     users = people(org)
     for role in ROLES:
@@ -489,14 +595,17 @@ def test_access(name, method, org, world, client):
         assert response.status_code == MATRIX[(name, method)][role], (name, method, role, response.status_code)
 
 
-def test_integration_account_gets_no_page(org, world, client):
+@pytest.mark.parametrize(
+    "part", [pytest.param(FAST, id="fast"), pytest.param(None, id="the-rest", marks=pytest.mark.slow)]
+)
+def test_integration_account_gets_no_page(part, org, world, client):
     """The agency's integration account (Role.INTEGRATION) works through API tokens only: even
     with a session, every page answers it as it answers an anonymous visitor."""
     from core.models import Membership, Role, User
 
     account = User.objects.create_user("tichhop.tinh")
     Membership.objects.create(user=account, agency=org.agency, role=Role.INTEGRATION)
-    for name, method in sorted(MATRIX):
+    for name, method in sorted(part or set(MATRIX) - FAST):
         client.force_login(account)  # again after the log-out page
         kwargs = world["kwargs"].get(
             name, {"pk": world["task"].pk} if name.startswith("plans:") and _needs_pk(name) else {}

@@ -14,6 +14,8 @@ from hypothesis import HealthCheck, settings
 from api.api import api
 from config.wsgi import application
 
+pytestmark = pytest.mark.slow  # about three minutes on two cores: make test-all and CI run it
+
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 PER_OPERATION = 150
 

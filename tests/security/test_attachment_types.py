@@ -8,6 +8,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from core.files import FileRejected
 from core.models import DocumentVersion
@@ -50,7 +51,14 @@ def test_a_name_without_extension_gets_the_checked_one(client, org):
 def _stored_before_the_fix(org, cal, name: str) -> Attachment:
     """An attachment as the old code stored it: the sender's name and extension kept."""
     item, _key = services.receive(
-        agency=org.agency, channel="online", name="A B", address="C", phone="0912111222", content="Nội dung", cal=cal
+        agency=org.agency,
+        channel="online",
+        name="A B",
+        address="C",
+        phone="0912111222",
+        content="Nội dung",
+        cal=cal,
+        received_at=timezone.now(),
     )
     sha = hashlib.sha256(POLYGLOT).hexdigest()
     attachment = Attachment(feedback=item, name=name, content_type="application/pdf", size=len(POLYGLOT), sha256=sha)

@@ -7,6 +7,7 @@ import time
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from feedback import services
 from feedback.models import Attachment, Feedback
@@ -89,11 +90,18 @@ def _one_address(settings):
 
 def test_a_refused_staff_step_keeps_what_was_typed(client, org, cal):
     item, _key = services.receive(
-        agency=org.agency, channel="phone", name="A B", address="C", phone="0912111222", content="Nội dung", cal=cal
+        agency=org.agency,
+        channel="phone",
+        name="A B",
+        address="C",
+        phone="0912111222",
+        content="Nội dung",
+        cal=cal,
+        received_at=timezone.now(),
     )
     client.force_login(org.office)
     reason = "Chờ ý kiến của Sở Kế hoạch và Đầu tư về hồ sơ"
-    refused = client.post(reverse("feedback:step", args=[item.pk, "extend"]), {"until": "2000-01-01", "reason": reason})
+    refused = client.post(reverse("feedback:extend", args=[item.pk]), {"until": "2000-01-01", "reason": reason})
     assert refused.status_code == 400 and reason in refused.content.decode()
-    wrong = client.post(reverse("feedback:step", args=[item.pk, "repeat"]), {"of": "PA-000000-XXXXXX"})
+    wrong = client.post(reverse("feedback:repeat", args=[item.pk]), {"of": "PA-000000-XXXXXX"})
     assert wrong.status_code == 400 and 'value="PA-000000-XXXXXX"' in wrong.content.decode()

@@ -10,6 +10,7 @@ import copy
 import io
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,8 +20,8 @@ from core.calendar import WorkingCalendar
 from feedback.file import FeedbackFileError, read_feedback
 from plans.excel import parse_plan_workbook
 from procedures.dossier_file import DossierFileError, read_dossiers
-from scorecards.excel import read_workbook
-from scorecards.scoring import CriteriaError, parse_criteria
+from scorecards.criteria import CriteriaError, parse_criteria
+from scorecards.criteria_import import CriteriaFileError, read_workbook
 from surveys.questionnaire import QuestionnaireError
 from surveys.questionnaire import parse as parse_questionnaire
 from surveys.responses_file import ResponsesFileError, read_responses
@@ -30,6 +31,7 @@ CRITERIA = yaml.safe_load((ROOT / "data/criteria/ls-dept-2026-illustrative.yaml"
 QUESTIONNAIRE = yaml.safe_load((ROOT / "data/surveys/sipas-service-2026.yaml").read_text())
 CAL = WorkingCalendar()
 RUNS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+pytestmark = pytest.mark.slow  # hypothesis runs (make test-all and CI)
 
 scalars = st.one_of(
     st.none(),
@@ -160,7 +162,7 @@ def test_readers_on_random_bytes(data):
     for read, error in (
         (lambda d: read_dossiers(d, CAL), DossierFileError),
         (read_feedback, FeedbackFileError),
-        (lambda d: read_workbook(d, source="fuzz"), CriteriaError),
+        (lambda d: read_workbook(d, source="fuzz"), CriteriaFileError),
     ):
         with contextlib.suppress(error):
             read(data)

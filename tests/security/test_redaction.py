@@ -7,6 +7,7 @@ import datetime as dt
 import unicodedata
 
 import pytest
+from django.utils import timezone
 
 from core.privacy import redact, segments
 
@@ -259,12 +260,13 @@ def awaiting(org, cal):
         email="bich.tran@gmail.com",
         content=PROBE,
         cal=cal,
+        received_at=timezone.now(),
     )
-    services.classify(item, actor=org.office, category="regulation", within_competence=True, unit=org.unit_a)
+    services.classify(item=item, actor=org.office, category="regulation", within_competence=True, unit=org.unit_a)
     services.submit_answer(
-        item, actor=org.officer, answer="Kính gửi bà Tran Thi Bich: theo Quyết định số 766/QĐ-TTg, …"
+        item=item, actor=org.officer, answer="Kính gửi bà Tran Thi Bich: theo Quyết định số 766/QĐ-TTg, …"
     )
-    services.approve(item, actor=org.leader, cal=cal)
+    services.approve(item=item, actor=org.leader, cal=cal, now=timezone.now())
     item.refresh_from_db()
     return item
 

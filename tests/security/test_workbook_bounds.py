@@ -17,7 +17,8 @@ from plans.excel import COLUMNS as PLAN_COLUMNS
 from plans.excel import parse_plan_workbook
 from procedures import catalogue
 from procedures.dossier_file import DossierReader, xlsx_records
-from scorecards.excel import export_workbook, read_workbook
+from scorecards.criteria_export import export_workbook
+from scorecards.criteria_import import read_workbook
 from surveys.importing import workbook_rows
 
 ROW_BUDGET = 1_100  # per sheet: the header, the data rows and the blank rows before the reader stops

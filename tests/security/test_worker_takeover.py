@@ -19,7 +19,7 @@ from procedures.models import Dossier, DossierImport, Procedure
 from reports import jobs, pdf, templating
 from reports.models import DocumentTemplate, GeneratedFile, Report
 
-SLOW_LOOP = "{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}x"
+SLOW_LOOP = "{% for i in range(3000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}x"  # a few seconds
 CSV = "Mã hồ sơ,Mã TTHC,Đơn vị,Kênh,Ngày tiếp nhận,Ngày hẹn trả,Trạng thái\n"
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.models import Agency, Province
+from scorecards.criteria import CriteriaError
 from scorecards.loader import load_criteria_file, load_task_links
-from scorecards.scoring import CriteriaError
 
 
 class Command(BaseCommand):

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from scorecards.criteria import CriteriaError, parse_criteria
 from scorecards.files import read_yaml
-from scorecards.scoring import CriteriaError, parse_criteria, parse_declared, score
+from scorecards.scoring import parse_declared, score
 
 
 class Command(BaseCommand):

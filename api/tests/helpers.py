@@ -1,0 +1,5 @@
+"""Shared by the API tests."""
+
+
+def auth(token):
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}

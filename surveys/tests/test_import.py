@@ -1,0 +1,43 @@
+"""File import (surveys.views.import_file, surveys.importing): all or nothing, every problem
+located by row and column."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from surveys.models import Response
+from surveys.tests.helpers import row, workbook
+
+
+def test_import_is_all_or_nothing_with_located_problems(client, org, procedure):
+    client.force_login(org.office)
+    bad = workbook([row("P1"), row("P2", value=7), row("P3", unit="Phòng ma"), row("P4", code="9.9"), row("P1")])
+    page = client.post(reverse("surveys:import"), {"file": SimpleUploadedFile("phieu.xlsx", bad)})
+    problems = {(p.row, p.column) for p in page.context["problems"]}
+    assert {(3, "q15"), (4, "unit"), (5, "procedure_code"), (6, "response_id")} <= problems
+    assert not Response.objects.exists()
+    good = workbook([row("P1", comment="Gọi 0912 345 678"), row("P2", value=2, gender="male")])
+    done = client.post(reverse("surveys:import"), {"file": SimpleUploadedFile("phieu.xlsx", good)})
+    assert done.status_code == 302
+    p1 = Response.objects.get(external_id="P1")
+    assert (p1.source, p1.channel, p1.unit, p1.procedure, p1.profile) == (
+        "import",
+        "paper",
+        org.unit_a,
+        procedure,
+        {"gender": "female"},
+    )
+    assert "0912" not in p1.comment_shown and p1.comment_state == "pending"
+    again = client.post(reverse("surveys:import"), {"file": SimpleUploadedFile("phieu.xlsx", good)})
+    assert {p.reason for p in again.context["problems"]} == {_("already imported for this agency")}
+    assert Response.objects.count() == 2
+    junk = client.post(reverse("surveys:import"), {"file": SimpleUploadedFile("phieu.xlsx", b"not a workbook")})
+    assert junk.context["problems"][0].reason == _("not an Excel workbook (.xlsx); save the file as .xlsx or CSV UTF-8")
+
+
+def test_import_reports_every_problem_of_a_row(client, org, procedure):
+    client.force_login(org.office)
+    bad = workbook([row("P1", value=7, unit="Phòng ma", gender="Ngoài hành tinh")])
+    page = client.post(reverse("surveys:import"), {"file": SimpleUploadedFile("phieu.xlsx", bad)})
+    columns = {p.column for p in page.context["problems"]}
+    assert {"q15", "unit", "gender"} <= columns and "" not in columns  # no spurious "nothing answered"
