@@ -12,10 +12,13 @@ A value formatter turns a recorded value into what people know (a status code in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from core.deadlines import local
 
 Label = str | Promise
 ACTIONS: dict[str, Label] = {}
@@ -70,6 +73,39 @@ def value_label(action: str, name: str, value: Any) -> Any:
         except ValueError:
             return value
     return value
+
+
+def model_labels(model: Any, names: Iterable[str] | None = None) -> dict[str, Label]:
+    """The fields' own verbose names (all concrete fields, or `names`), as field labels."""
+    fields = model._meta.concrete_fields if names is None else [model._meta.get_field(n) for n in names]
+    return {f.name: f.verbose_name for f in fields}
+
+
+def model_formats(model: Any) -> dict[str, Callable[[Any], Any]]:
+    """Formatters for the model's date-time fields (local time, hh:mm dd/mm/yyyy) and true/false
+    fields (yes/no)."""
+    from django.db import models
+
+    out: dict[str, Callable[[Any], Any]] = {}
+    for f in model._meta.concrete_fields:
+        if isinstance(f, models.DateTimeField):
+            out[f.name] = moment_label
+        elif isinstance(f, models.BooleanField):
+            out[f.name] = yes_no
+    return out
+
+
+def moment_label(value: Any) -> Any:
+    """A recorded moment (ISO 8601) as the pages show one: hh:mm dd/mm/yyyy, local time."""
+    try:
+        moment = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return value
+    return f"{local(moment):%H:%M %d/%m/%Y}"
+
+
+def yes_no(value: Any) -> Any:
+    return _("yes") if value is True else _("no") if value is False else value
 
 
 def choices_formatter(choices: Any) -> Callable[[Any], Any]:

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from core.audit import choices_formatter, register_actions, register_fields
+from core.audit import choices_formatter, model_labels, register_actions, register_fields
 
 
 class FeedbackConfig(AppConfig):
@@ -16,7 +16,7 @@ class FeedbackConfig(AppConfig):
         register_actions(ACTIONS)
         register_fields(
             "feedback",
-            {**{f.name: f.verbose_name for f in Feedback._meta.concrete_fields}, **FIELDS},
+            {**model_labels(Feedback), **FIELDS},
             {
                 "status": choices_formatter(Status),
                 "category": choices_formatter(Category),

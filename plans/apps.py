@@ -2,10 +2,6 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-def _short_hash(value: str) -> str:
-    return f"{value[:12]}…"
-
-
 class PlansConfig(AppConfig):
     name = "plans"
     verbose_name = _("Plans and tasks")
@@ -37,8 +33,6 @@ class PlansConfig(AppConfig):
                 "task.evidence_unlinked": _("evidence unlinked"),
                 "inspection.created": _("inspection recorded"),
                 "inspection.finding": _("inspection finding recorded"),
-                # written by core.services.add_document_version; shown on the task page's history
-                "evidence.version_added": _("new file version"),
             }
         )
         register_fields(
@@ -56,4 +50,3 @@ class PlansConfig(AppConfig):
             },
             {"status": choices_formatter(TaskStatus)},
         )
-        register_fields("evidence", {"version": _("version"), "sha256": "SHA-256"}, {"sha256": _short_hash})

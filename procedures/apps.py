@@ -1,12 +1,9 @@
-import datetime as dt
 from typing import Any
 
 from django.apps import AppConfig
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.audit import choices_formatter, register_actions, register_fields
-from core.deadlines import local
+from core.audit import choices_formatter, model_formats, model_labels, register_actions, register_fields
 
 
 class ProceduresConfig(AppConfig):
@@ -32,9 +29,9 @@ class ProceduresConfig(AppConfig):
         register_actions(ACTIONS)
         register_fields(
             "dossier",
-            {**_labels(Dossier), "code": _("dossier code"), "unit_id": _("unit"), "procedure_id": _("procedure")},
+            {**model_labels(Dossier), "code": _("dossier code"), "unit_id": _("unit"), "procedure_id": _("procedure")},
             {
-                **_formats(Dossier),
+                **model_formats(Dossier),
                 "status": choices_formatter(DossierStatus),
                 "channel": choices_formatter(Channel),
                 "source": choices_formatter(Source),
@@ -46,9 +43,9 @@ class ProceduresConfig(AppConfig):
         )
         register_fields(
             "procedure",
-            _labels(Procedure),
+            model_labels(Procedure),
             {
-                **_formats(Procedure),
+                **model_formats(Procedure),
                 "limit_unit": choices_formatter(LimitUnit),
                 "online_level": choices_formatter(OnlineLevel),
             },
@@ -62,7 +59,7 @@ class ProceduresConfig(AppConfig):
                 "updated": _("dossiers updated"),
             },
         )
-        register_fields("official_766", _labels(OfficialScore))
+        register_fields("official_766", model_labels(OfficialScore))
 
 
 # What the history shows for each action the register writes (procedures.services, catalogue,
@@ -89,34 +86,6 @@ ACTIONS = {
     "procedure.updated": _("catalogue procedure updated"),
     "official_766.entered": _("portal score entered"),
 }
-
-
-def _labels(model: Any) -> dict[str, Any]:
-    return {f.name: f.verbose_name for f in model._meta.concrete_fields}
-
-
-def _formats(model: Any) -> dict[str, Any]:
-    """Moments in local time and yes/no for the model's date-time and true/false fields."""
-    out: dict[str, Any] = {}
-    for f in model._meta.concrete_fields:
-        if isinstance(f, models.DateTimeField):
-            out[f.name] = _moment
-        elif isinstance(f, models.BooleanField):
-            out[f.name] = _yes_no
-    return out
-
-
-def _moment(value: Any) -> Any:
-    """A recorded moment (ISO 8601) as the pages show one: hh:mm dd/mm/yyyy, local time."""
-    try:
-        moment = dt.datetime.fromisoformat(str(value))
-    except ValueError:
-        return value
-    return f"{local(moment):%H:%M %d/%m/%Y}"
-
-
-def _yes_no(value: Any) -> Any:
-    return _("yes") if value is True else _("no") if value is False else value
 
 
 def _unit_name(pk: Any) -> Any:

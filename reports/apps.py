@@ -8,7 +8,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: models and the registries need the app registry ready.
-        from core.audit import register_actions, register_fields
+        from core.audit import model_labels, register_actions, register_fields
         from plans.models import Plan
         from reports import jobs  # noqa: F401  (registers the worker's queue handler)
         from reports.models import REPORT_DETAILS, Report
@@ -30,11 +30,9 @@ class ReportsConfig(AppConfig):
         )
         register_fields(
             "report",
-            {name: Report._meta.get_field(name).verbose_name for name in REPORT_DETAILS}
-            | {"texts": _("texts of the parts")},
+            model_labels(Report, REPORT_DETAILS) | {"texts": _("texts of the parts")},
         )
         register_fields(
             "plan",
-            {name: Plan._meta.get_field(name).verbose_name for name in TEXT_FIELDS}
-            | {"sections": _("texts of the sections")},
+            model_labels(Plan, TEXT_FIELDS) | {"sections": _("texts of the sections")},
         )

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from core.audit import choices_formatter, register_actions, register_fields
+from core.audit import choices_formatter, model_labels, register_actions, register_fields
 
 
 class SurveysConfig(AppConfig):
@@ -21,7 +21,7 @@ class SurveysConfig(AppConfig):
         register_actions(ACTIONS)
         register_fields(
             "sipas",
-            {f.name: f.verbose_name for f in Response._meta.concrete_fields},
+            model_labels(Response),
             {"comment_state": choices_formatter(CommentState)},
         )
 
