@@ -135,6 +135,21 @@ def staff_of(agency: Agency) -> QuerySet[User]:
     return User.objects.filter(memberships__agency=agency).exclude(memberships__role=Role.INTEGRATION).distinct()
 
 
+# Who may be given work (a task, a feedback item): the people who carry it out or lead it; never an
+# auditor, an appraiser, an administrator who administers only, or the integration account.
+ASSIGNABLE_ROLES = (Role.OFFICER, Role.UNIT_HEAD, Role.FOCAL_POINT, Role.LEADER)
+
+
+def assignable_staff(agency: Agency | int, *, unit_id: int | None = None) -> QuerySet[User]:
+    """The active people of the agency who may be assigned work (with `unit_id`: of that unit),
+    for assignee pickers, ordered by name."""
+    agency_id = agency if isinstance(agency, int) else agency.pk
+    rows = Membership.objects.filter(agency_id=agency_id, role__in=ASSIGNABLE_ROLES)
+    if unit_id is not None:
+        rows = rows.filter(unit_id=unit_id)
+    return User.objects.filter(is_active=True, pk__in=rows.values("user_id")).order_by("full_name", "username")
+
+
 def members_with(agency_id: int, roles: Iterable[str], *, unit_id: int | None = None) -> set[int]:
     """The active people holding one of `roles` in the agency (with `unit_id`: in that unit), as
     user ids: the one recipients query of reminders and workflow notifications."""

@@ -9,6 +9,45 @@ from core.models import ApiToken, Document
 # same msgid here puts it in ours (project catalogues take precedence over Django's).
 EMPTY_CHOICE = _("- Select an option -")
 
+DATE_PLACEHOLDER = "dd/mm/yyyy"
+
+
+class DateInput(forms.DateInput):
+    """A date typed and shown as dd/mm/yyyy whatever the browser's or the computer's language: a
+    text input (never the native `type=date`, which follows the OS locale and showed mm/dd/yyyy
+    beside our dd/mm/yyyy text), with the vendored flatpickr calendar (static/js/app.js) opened
+    on it. The form field parses it with DATE_INPUT_FORMATS (config/formats/vi: dd/mm/yyyy first)."""
+
+    input_type = "text"
+
+    def __init__(self, attrs: dict[str, str] | None = None, format: str | None = None) -> None:  # noqa: A002
+        merged = {
+            "data-datepicker": "date",
+            "placeholder": DATE_PLACEHOLDER,
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "maxlength": "10",
+        }
+        merged.update({k: v for k, v in (attrs or {}).items() if k != "type"})
+        super().__init__(attrs=merged, format=format or "%d/%m/%Y")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """A date and time typed and shown as dd/mm/yyyy HH:MM (24 h), whatever the browser's language."""
+
+    input_type = "text"
+
+    def __init__(self, attrs: dict[str, str] | None = None, format: str | None = None) -> None:  # noqa: A002
+        merged = {
+            "data-datepicker": "datetime",
+            "placeholder": DATE_PLACEHOLDER + " HH:MM",
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "maxlength": "16",
+        }
+        merged.update({k: v for k, v in (attrs or {}).items() if k != "type"})
+        super().__init__(attrs=merged, format=format or "%d/%m/%Y %H:%M")
+
 
 def style(form: forms.BaseForm) -> None:
     """Bootstrap classes on every widget, so templates can render fields as they are."""
@@ -26,7 +65,7 @@ class DocumentForm(forms.ModelForm):
     class Meta:
         model = Document
         fields = ["abstract", "doc_number", "issued_on", "issuer"]
-        widgets = {"issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"issued_on": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

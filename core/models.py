@@ -211,6 +211,39 @@ class AuditEntry(models.Model):
         return f"{self.action} {self.object_type}#{self.object_id}"
 
 
+class Signer(models.Model):
+    """Who signs the agency's documents of one kind, as printed in the Decree 30 signature block:
+    the authority line ("KT. TRƯỞNG BAN", blank when signing in one's own name), the title
+    ("PHÓ TRƯỞNG BAN") and the name. Kept by the agency's administrator; the first active signer of
+    a use (by `order`) is the one documents of that use carry (core.signers.signer_for)."""
+
+    class Use(models.TextChoices):
+        REPORTS = "reports", _("Periodic reports and plans")
+        DOSSIERS = "dossiers", _("Dossier letters (apology, refusal)")
+        FEEDBACK = "feedback", _("Feedback answers")
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="signers", verbose_name=_("agency"))
+    use = models.CharField(_("documents signed"), max_length=20, choices=Use.choices)
+    authority = models.CharField(
+        _("signing authority"),
+        max_length=100,
+        blank=True,
+        help_text=_("e.g. KT. TRƯỞNG BAN; blank when signing in one's own name"),
+    )
+    title = models.CharField(_("title"), max_length=100, help_text=_("e.g. PHÓ TRƯỞNG BAN"))
+    name = models.CharField(_("name"), max_length=200)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("signer")
+        verbose_name_plural = _("signers")
+        ordering = ["agency_id", "use", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.name}".strip()
+
+
 class CalendarOverride(models.Model):
     """An official correction of the `holidays` package: takes precedence over it (one_stop.md §6)."""
 

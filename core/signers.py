@@ -1,0 +1,24 @@
+"""The signature block of an agency's documents: who signs documents of one use, as the agency's
+administrator keeps them (core.models.Signer), with the defaults a document falls back on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.models import Agency, Signer
+
+
+@dataclass(frozen=True)
+class Signature:
+    authority: str  # "KT. TRƯỞNG BAN", or "" when signing in one's own name
+    title: str  # "PHÓ TRƯỞNG BAN"
+    name: str
+
+
+def signer_for(agency: Agency, use: str, *, default_title: str = "THỦ TRƯỞNG CƠ QUAN") -> Signature:
+    """The first active signer the administrator set for documents of `use` (Signer.Use), or a
+    block with only `default_title` (the name is then signed in by hand)."""
+    signer = Signer.objects.filter(agency=agency, use=use, active=True).order_by("order", "id").first()
+    if signer is None:
+        return Signature(authority="", title=default_title, name="")
+    return Signature(authority=signer.authority, title=signer.title, name=signer.name)
