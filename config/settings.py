@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "core.security_audit.RememberActor",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.two_factor.SecondFactorMiddleware",
+    "core.administration.middleware.PasswordChangeRequired",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -166,6 +167,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "core.middleware.client_address"
 SILENCED_SYSTEM_CHECKS = ["security.W021"]  # W021: HSTS preload, see SECURE_HSTS_PRELOAD
 AXES_RESET_ON_SUCCESS = True
+# A log-in is recorded once, in the security audit trail (core.security_audit: auth.login, logout,
+# failures, with the address); axes' own access log would be a second write in every log-in (D33,
+# bench/login.py). Its failure counters (the lock-out) are unaffected.
+AXES_DISABLE_ACCESS_LOG = True
 # Failed log-ins per client address (all user names together), in the shared cache; successful
 # ones are not counted (an office behind one address signs in many people) (core.ratelimit)
 LOGIN_ADDRESS_LIMIT = env_int("LOGIN_ADDRESS_LIMIT", 60)

@@ -1,11 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from api.api import api
 from core import two_factor
 from core import views as core_views
+from core.administration import admin_gate
 from core.two_factor import TwoStepLoginView
 from feedback import public as feedback_pages
 from portal import views as portal_pages
@@ -55,9 +55,13 @@ urlpatterns = [
     path("khao-sat/mo/<str:key>/", survey_pages.open_form, name="survey_open"),
     path("khao-sat/mo/<str:key>/<int:unit>/", survey_pages.open_form, name="survey_counter"),
     path("api/v1/", api.urls),
-    # The admin signs in through the same two-step page, never its own.
-    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
-    path("admin/", admin.site.urls),
+    path("administration/", include("core.administration.urls")),
+    # The admin signs in through the same two-step page, never its own; a signed-in person who may
+    # not use it gets a 403 page (no redirect loop).
+    path("admin/login/", admin_gate.admin_login),
+    path("admin/", admin_gate.gated_admin_urls(admin.site)),
 ]
 
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
 handler500 = "core.views.server_error"

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from core.models import Agency, ApiToken, Document, DocumentVersion, Membership, Role, User
+from core.models import Agency, ApiToken, Document, DocumentVersion, Membership, Province, Role, User
 
 AnyUser = User | AnonymousUser  # a signed-in person, or the anonymous visitor of a public page
 
@@ -256,3 +256,113 @@ def documents_visible_to(user: AnyUser) -> QuerySet[Document]:
 def document_uses(user: AnyUser, document: Document) -> list[tuple[str, str]]:
     """(label, url) of the objects this document evidences that the user may see."""
     return [use for hook in DOCUMENT_USES for use in hook(user, document)]
+
+
+# The administration area (core.administration): the agency's administrator keeps its people,
+# units, signers and API accounts; an administrator of a Sở Nội vụ (home_affairs agency) keeps the
+# agencies of its province and the working-day calendar; superusers may do both everywhere.
+
+
+def can_administer(user: AnyUser, agency: Agency | int) -> bool:
+    """Administers the agency (its people, units, signers, API accounts): its administrator or a
+    superuser."""
+    agency_id = agency if isinstance(agency, int) else agency.pk
+    scope = scope_for(user)
+    return scope.is_superuser or Role.ADMINISTRATOR in scope.roles(agency_id)
+
+
+def administered_provinces(user: AnyUser) -> set[int]:
+    """Provinces the user administers: those of the Sở Nội vụ where they are administrator."""
+    scope = scope_for(user)
+    return {
+        scope.province_by_agency[agency_id]
+        for agency_id, roles in scope.roles_by_agency.items()
+        if Role.ADMINISTRATOR in roles and scope.kind_by_agency.get(agency_id) == Agency.Kind.HOME_AFFAIRS
+    }
+
+
+def can_administer_province(user: AnyUser, province: Province | int | None = None) -> bool:
+    """Administers a province (its agencies and their first administrators, the appraisers of the
+    Sở Nội vụ, the working-day calendar): an administrator of its Sở Nội vụ, or a superuser. Without
+    `province`: administers at least one."""
+    if scope_for(user).is_superuser:
+        return True
+    provinces = administered_provinces(user)
+    if province is None:
+        return bool(provinces)
+    return (province if isinstance(province, int) else province.pk) in provinces
+
+
+def can_edit_calendar(user: AnyUser) -> bool:
+    """The working-day calendar's corrections (core.models.CalendarOverride) are national: one table
+    read by every due date of every province (core.services.load_calendar), following the
+    Government's and the Ministry of Home Affairs' notices. Only superusers change them; province
+    and agency administrators read them."""
+    return scope_for(user).is_superuser
+
+
+def can_set_home_affairs(user: AnyUser) -> bool:
+    """Gives an agency the Sở Nội vụ kind (home_affairs) or takes it away: that kind makes the
+    agency's administrators administrators of the province, so only a superuser decides it."""
+    return scope_for(user).is_superuser
+
+
+def can_keep_account(user: AnyUser, person: User) -> bool:
+    """Changes the person's account itself (password, second factor, active or not, name, e-mail,
+    phone, job title), which is one for every agency they work in: only when the person is no
+    operator (staff or superuser) and the user administers every agency where the person holds a
+    role (integration roles aside). Roles stay per agency (can_administer)."""
+    if person.is_superuser or person.is_staff:
+        return False
+    held = Membership.objects.filter(user_id=person.pk).exclude(role=Role.INTEGRATION)
+    return all(can_administer(user, agency_id) for agency_id in set(held.values_list("agency_id", flat=True)))
+
+
+def can_view_administration(user: AnyUser) -> bool:
+    """Sees the administration area at all: administers some agency or some province."""
+    scope = scope_for(user)
+    return scope.is_superuser or any(Role.ADMINISTRATOR in roles for roles in scope.roles_by_agency.values())
+
+
+def administered_agency(request: HttpRequest) -> Agency:
+    """The current agency, for a page of its administration: 404 without one, 403 unless the user
+    administers it."""
+    agency = current_agency_or_404(request)
+    if not can_administer(request.user, agency):
+        raise PermissionDenied
+    return agency
+
+
+def people_of(agency: Agency) -> QuerySet[User]:
+    """The agency's people as its administrator keeps them: every member (active or not) but its
+    integration accounts, which are kept under "API accounts"."""
+    members = Membership.objects.filter(agency=agency).exclude(role=Role.INTEGRATION).values("user_id")
+    return User.objects.filter(pk__in=members)
+
+
+def integration_accounts_of(agency: Agency) -> QuerySet[User]:
+    members = Membership.objects.filter(agency=agency, role=Role.INTEGRATION).values("user_id")
+    return User.objects.filter(pk__in=members)
+
+
+def get_person_for_admin(user: AnyUser, agency: Agency, pk: int) -> User:
+    """A person of the administered agency (404 for anyone else, a person of another agency too)."""
+    if not can_administer(user, agency):
+        raise PermissionDenied
+    return get_visible(people_of(agency), pk)
+
+
+def get_integration_account_for_admin(user: AnyUser, agency: Agency, pk: int) -> User:
+    if not can_administer(user, agency):
+        raise PermissionDenied
+    return get_visible(integration_accounts_of(agency), pk)
+
+
+def get_agency_for_province_admin(user: AnyUser, pk: int) -> Agency:
+    """An agency of a province the user administers (404 otherwise; 403 for a non-administrator)."""
+    if not can_administer_province(user):
+        raise PermissionDenied
+    agencies = Agency.objects.all()
+    if not scope_for(user).is_superuser:
+        agencies = agencies.filter(province_id__in=administered_provinces(user))
+    return get_visible(agencies.select_related("province"), pk)

@@ -82,7 +82,7 @@ def model_labels(model: Any, names: Iterable[str] | None = None) -> dict[str, La
 
 
 def model_formats(model: Any) -> dict[str, Callable[[Any], Any]]:
-    """Formatters for the model's date-time fields (local time, hh:mm dd/mm/yyyy) and true/false
+    """Formatters for the model's date-time fields (local time, dd/mm/yyyy HH:MM) and true/false
     fields (yes/no)."""
     from django.db import models
 
@@ -96,12 +96,12 @@ def model_formats(model: Any) -> dict[str, Callable[[Any], Any]]:
 
 
 def moment_label(value: Any) -> Any:
-    """A recorded moment (ISO 8601) as the pages show one: hh:mm dd/mm/yyyy, local time."""
+    """A recorded moment (ISO 8601) as the pages show one: dd/mm/yyyy HH:MM, local time."""
     try:
         moment = dt.datetime.fromisoformat(str(value))
     except ValueError:
         return value
-    return f"{local(moment):%H:%M %d/%m/%Y}"
+    return f"{local(moment):%d/%m/%Y %H:%M}"
 
 
 def yes_no(value: Any) -> Any:

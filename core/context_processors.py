@@ -1,17 +1,7 @@
 from django.conf import settings
-from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
+from core import navigation as nav
 from core.access import current_agency, visible_agencies
-
-AREAS = [
-    ("plans", _("Plan"), "plans:dashboard"),
-    ("scorecards", _("PAR index"), "scorecards:home"),
-    ("procedures", _("Procedure dossiers"), "procedures:register"),
-    ("surveys", _("SIPAS surveys"), "surveys:dashboard"),
-    ("feedback", _("Feedback and petitions"), "feedback:desk"),
-    ("reports", _("Reports"), "reports:home"),
-]
 
 
 def security(request):
@@ -22,14 +12,16 @@ def security(request):
 
 
 def navigation(request):
+    """The menu of the signed-in person: the entries the apps registered (core.navigation) that
+    their roles in the current agency let them open."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     agency = current_agency(request)
-    areas = [{"key": key, "label": label, "url": reverse(name) if name else None} for key, label, name in AREAS]
+    match = getattr(request, "resolver_match", None)
     return {
-        "nav_areas": areas,
-        "active_area": getattr(getattr(request, "resolver_match", None), "app_name", "") or "plans",
+        "nav_areas": nav.menu(user, agency, current=getattr(match, "view_name", "") or ""),
+        "active_area": getattr(match, "app_name", "") or "",
         "current_agency": agency,
         "my_agencies": visible_agencies(user).order_by("name")[:50],
         "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),

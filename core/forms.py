@@ -1,9 +1,14 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.models import ApiToken, Document
+from core.numbers import vi_number
 
 # Django 6.1's label of the empty choice in selects; its own Vietnamese catalogue lacks it, so the
 # same msgid here puts it in ours (project catalogues take precedence over Django's).
@@ -47,6 +52,37 @@ class DateTimeInput(forms.DateTimeInput):
         }
         merged.update({k: v for k, v in (attrs or {}).items() if k != "type"})
         super().__init__(attrs=merged, format=format or "%d/%m/%Y %H:%M")
+
+
+def too_long(text: str, limit: int, label: str | Promise) -> str:
+    """The message for a text over `limit` characters, counted without the spaces around it
+    ("Nội dung tối đa 5.000 ký tự (hiện có 5.213)."), or "" when it fits; `label` names the text,
+    capitalised. The one wording of the house for a text too long, in a form or in a service."""
+    count = len(text.strip())
+    if count <= limit:
+        return ""
+    return gettext("%(label)s: at most %(limit)s characters (now %(count)s).") % {
+        "label": label,
+        "limit": vi_number(limit),
+        "count": vi_number(count),
+    }
+
+
+class LongText(forms.CharField):
+    """A text of at most `limit` characters, checked on the server only (D2): no `maxlength` in
+    the page, since a browser silently cuts a longer paste; a longer text is refused saying how
+    long it is ("Bình luận tối đa 4.000 ký tự (hiện có 21.600).") and the form keeps it."""
+
+    def __init__(self, *, limit: int, rows: int = 2, **kwargs: Any) -> None:
+        self.limit = limit
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        super().__init__(**kwargs)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        message = too_long(value or "", self.limit, self.label or "")
+        if message:
+            raise forms.ValidationError(message, code="max_length")
 
 
 def style(form: forms.BaseForm) -> None:

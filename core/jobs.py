@@ -169,7 +169,7 @@ def send_digests(*, now: dt.datetime) -> int:
     if local.hour < settings.DIGEST_HOUR:
         return 0
     today = local.date()
-    pending = Notification.objects.filter(emailed_at__isnull=True)
+    pending = Notification.objects.filter(emailed_at__isnull=True, user__email_digest=True)
     sent = 0
     done_today = DigestDelivery.objects.filter(day=today, sent_at__isnull=False).values("user_id")
     for user_id in list(pending.exclude(user_id__in=done_today).values_list("user_id", flat=True).distinct()):

@@ -44,6 +44,7 @@ class Agency(models.Model):
         BOARD = "board", _("Board (ban)")
         SECTOR = "sector", _("Sector agency (ngành)")
         COMMUNE = "commune", _("Commune People's Committee")
+        WARD = "ward", _("Ward People's Committee")  # two-level local government since 1/7/2025
         HOME_AFFAIRS = "home_affairs", _("Department of Home Affairs")
 
     province = models.ForeignKey(
@@ -59,6 +60,12 @@ class Agency(models.Model):
     )
     parent_body = models.CharField(
         _("governing body"), max_length=200, blank=True, help_text=_("e.g. UBND TỈNH LẠNG SƠN")
+    )
+    phone = models.CharField(
+        _("one-stop desk phone"),
+        max_length=40,
+        blank=True,
+        help_text=_("Shown to citizens on the agency's public page and when a dossier code is not found."),
     )
 
     class Meta:
@@ -106,6 +113,16 @@ class User(AbstractUser):
         default=False,
         editable=False,
         help_text=_("Kept in step with the person's confirmed authenticator (core.two_factor)."),
+    )
+    must_change_password = models.BooleanField(
+        _("must change the password"),
+        default=False,
+        help_text=_("Set when an administrator gives a temporary password: a new one is chosen at log-in."),
+    )
+    email_digest = models.BooleanField(
+        _("daily e-mail digest"),
+        default=True,
+        help_text=_("Receives the daily e-mail summary of their notifications (core.jobs.send_digests)."),
     )
 
     class Meta:
@@ -220,7 +237,6 @@ class Signer(models.Model):
     class Use(models.TextChoices):
         REPORTS = "reports", _("Periodic reports and plans")
         DOSSIERS = "dossiers", _("Dossier letters (apology, refusal)")
-        FEEDBACK = "feedback", _("Feedback answers")
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="signers", verbose_name=_("agency"))
     use = models.CharField(_("documents signed"), max_length=20, choices=Use.choices)

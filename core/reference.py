@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 
 from core.calendar import WorkingCalendar
-from core.models import Agency, CalendarOverride, Membership, Province, Role, Unit, User
+from core.models import Agency, CalendarOverride, Membership, Province, Role, Signer, Unit, User
 
 DATA_DIR = Path(settings.BASE_DIR) / "data"
 DEMO_PASSWORD = "CaiCach#2026"
@@ -45,6 +45,7 @@ DEMO_AGENCIES = [
         "short_name": "Ban QLKKTCK Đồng Đăng - Lạng Sơn",
         "kind": "board",
         "symbol": "BQLKKTCK",
+        "phone": "0205 3 851 666",
         "units": [
             ("LD", "Lãnh đạo Ban", "leadership", False),
             ("VP", "Văn phòng", "office", True),
@@ -87,11 +88,19 @@ DEMO_PEOPLE = [
     ("chuyenvien.ttqlck", "Hoàng Thị Mai", "BQLKKTCK", "TTQLCK", Role.OFFICER),
     ("kiemtra", "Lương Văn Bình", "BQLKKTCK", None, Role.AUDITOR),
     ("thamdinh", "Nông Thị Hoa", "SNV", "CCHC", Role.APPRAISER),
+    ("quantri.snv", "Trần Văn Quang", "SNV", None, Role.ADMINISTRATOR),
     ("chuyenvien.sct", "Đinh Công Sơn", "SCT", "QLTM", Role.OFFICER),
     ("vanphong.sct", "Lý Thị Nga", "SCT", "VP", Role.FOCAL_POINT),
 ]
 # A person may hold roles in several units: the VP officer also works for the border-gate centre.
 EXTRA_ROLES = [("chuyenvien.vp", "BQLKKTCK", "TTQLCK", Role.OFFICER)]
+
+
+# Who signs the demo agency's documents (the administrator keeps them: /administration/signers/).
+DEMO_SIGNERS = [
+    ("BQLKKTCK", "reports", "KT. TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "Hoàng Việt Đông"),
+    ("BQLKKTCK", "dossiers", "KT. TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "Hoàng Việt Đông"),
+]
 
 
 @transaction.atomic
@@ -108,6 +117,7 @@ def load_demo_organisation() -> list[tuple[str, str, str]]:
                 "short_name": spec["short_name"],
                 "kind": spec["kind"],
                 "symbol": spec["symbol"],
+                "phone": spec.get("phone", ""),
             },
         )
         agencies[agency.code] = agency
@@ -133,5 +143,9 @@ def load_demo_organisation() -> list[tuple[str, str, str]]:
             agency=agencies[agency_code],
             unit=units[(agency_code, unit_code)],
             role=role,
+        )
+    for agency_code, use, authority, title, name in DEMO_SIGNERS:
+        Signer.objects.get_or_create(
+            agency=agencies[agency_code], use=use, name=name, defaults={"authority": authority, "title": title}
         )
     return logins

@@ -15,10 +15,12 @@ class Signature:
     name: str
 
 
-def signer_for(agency: Agency, use: str, *, default_title: str = "THỦ TRƯỞNG CƠ QUAN") -> Signature:
-    """The first active signer the administrator set for documents of `use` (Signer.Use), or a
-    block with only `default_title` (the name is then signed in by hand)."""
+def configured_signer(agency: Agency, use: str) -> Signature | None:
+    """The first active signer the administrator set for documents of `use` (Signer.Use), if any."""
     signer = Signer.objects.filter(agency=agency, use=use, active=True).order_by("order", "id").first()
-    if signer is None:
-        return Signature(authority="", title=default_title, name="")
-    return Signature(authority=signer.authority, title=signer.title, name=signer.name)
+    return None if signer is None else Signature(authority=signer.authority, title=signer.title, name=signer.name)
+
+
+def signer_for(agency: Agency, use: str, *, default_title: str = "THỦ TRƯỞNG CƠ QUAN") -> Signature:
+    """configured_signer, or a block with only `default_title` (the name is then signed by hand)."""
+    return configured_signer(agency, use) or Signature(authority="", title=default_title, name="")

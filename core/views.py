@@ -1,6 +1,7 @@
 import datetime as dt
 import sqlite3
 import sys
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,15 +11,18 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core import navigation
 from core.access import (
     can_add_document,
     can_change_document,
+    current_agency,
     current_agency_or_404,
     document_uses,
     documents_visible_to,
@@ -33,6 +37,7 @@ from core.ratelimit import login_refused
 from core.services import add_document_version, create_document
 from core.text import fold, small_int
 from core.tokens import create_token, revoke_token
+from core.web import back_or
 
 # PostgreSQL error classes that mean "away or busy for a moment": connection (08), resources
 # (53, too many connections), rollback (40, deadlock or serialisation), shut down or starting (57P0x),
@@ -58,7 +63,12 @@ def database_unavailable(exc: BaseException | None) -> bool:
 
 @login_required
 def home(request):
-    return redirect("plans:dashboard")
+    """ "My work today": the panels the apps fill for this person in the current agency
+    (core.navigation), each with its figures, its first items and a link to the whole list."""
+    agency = current_agency(request)
+    today = timezone.localdate()
+    context = {"panels": navigation.panels(request.user, agency, today), "today": today, "agency": agency}
+    return render(request, "core/home.html", context)
 
 
 @login_required
@@ -95,15 +105,41 @@ def api_tokens(request):
 
 @login_required
 def notifications(request):
-    items = request.user.notifications.all()[:100]
-    return render(request, "core/notifications.html", {"items": items})
+    """The person's notifications, newest first and grouped by day; all or only the unread ones,
+    of one family of kinds (the apps register them in their navigation module)."""
+    families = navigation.notification_families()
+    show = request.GET.get("show", "")
+    family = request.GET.get("kind", "")
+    items = request.user.notifications.all()
+    if show == "unread":
+        items = items.filter(read_at__isnull=True)
+    if family in families:
+        items = items.filter(navigation.kind_filter(families[family][1]))
+    rows = [(timezone.localdate(n.created_at), n) for n in items[:200]]
+    context = {
+        "days": [(day, [n for d, n in rows if d == day]) for day in dict.fromkeys(d for d, _n in rows)],
+        "show": show,
+        "kind": family if family in families else "",
+        "families": [(key, label) for key, (label, _kinds) in families.items()],
+        "unread": request.user.notifications.filter(read_at__isnull=True).count(),
+    }
+    return render(request, "core/notifications.html", context)
 
 
 @login_required
 @require_POST
 def notifications_read(request):
-    request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
-    return redirect("notifications")
+    """Marks the person's notifications read: the one given (`item`), or all of them."""
+    mine = request.user.notifications.filter(read_at__isnull=True)
+    item = small_int(request.POST.get("item", ""))
+    if item:
+        mine = mine.filter(pk=item)
+    count = mine.update(read_at=timezone.now())
+    if not item:
+        messages.success(request, _("All notifications marked as read."))
+    elif count:
+        messages.success(request, _("Notification marked as read."))
+    return redirect(back_or(request, "notifications"))
 
 
 @login_required
@@ -119,7 +155,8 @@ def evidence_library(request):
     query = request.GET.get("q", "").strip()
     if query:
         docs = docs.filter(search_text__contains=fold(query))
-    return render(request, "core/evidence_library.html", {"documents": docs[:200], "q": query})
+    context = {"documents": docs[:200], "q": query, "can_add": can_add_document(request.user, agency)}
+    return render(request, "core/evidence_library.html", context)
 
 
 @login_required
@@ -171,6 +208,30 @@ def handle_document_upload(request, agency, unit=None):
         form.add_error("file", str(exc))
         return form, None
     return form, document
+
+
+def _error_page(request, template: str, status: int) -> HttpResponse:
+    """A 403 or 404 page that says what happened in one sentence and leads somewhere: back to the
+    page the person came from (when it is one of ours and not this one) and home; a visitor who
+    is not signed in gets the public portal's way out instead. The same page whatever the object:
+    it never tells whether something exists."""
+    staff = getattr(getattr(request, "user", None), "is_authenticated", False)
+    back = back_or(request, "home") if staff else ""
+    if back == reverse("home") or urlsplit(back).path == request.path:
+        back = ""  # no Referer of ours, or this very page: "home" is the way out
+    context = {"staff": staff, "back": back, "base": "base.html" if staff else "portal/_base.html"}
+    return HttpResponse(render_to_string(template, context, request), status=status)
+
+
+def permission_denied(request, exception=None):
+    """handler403: "your role may not do this", with the way back."""
+    return _error_page(request, "403.html", 403)
+
+
+def page_not_found(request, exception=None):
+    """handler404: the page does not exist (or is not the person's to see), with the way back; for a
+    citizen, the portal, the dossier lookup and the procedures."""
+    return _error_page(request, "404.html", 404)
 
 
 def database_unavailable_response() -> HttpResponse:

@@ -81,7 +81,9 @@ def _take_to(
     if target == "processing":
         return
     services.submit_answer(
-        item=item, actor=staff["officer"], answer=f"Kính gửi {item.name}: Ban đã kiểm tra và chấn chỉnh; xin cảm ơn."
+        item=item,
+        actor=staff["officer"],
+        answer=services.answer_opening(item) + "Ban đã kiểm tra và chấn chỉnh; xin cảm ơn.",
     )
     if target == "awaiting_approval":
         return

@@ -256,6 +256,15 @@ def _inspection(story: _Story) -> None:
     ]
     remedied = findings[0].remediation_task
     story.tasks[remedied.code] = remedied
+    story.evidence(
+        Evidence(
+            remedied.code,
+            "truongphong.qldn",
+            "Báo cáo kết quả khắc phục: sổ theo dõi hồ sơ đã cập nhật",
+            "03/BC-QLDN",
+            D(2026, 10, 12),
+        )
+    )
     story.progress(
         Progress(remedied.code, "truongphong.qldn", 100, "Đã cập nhật đầy đủ sổ theo dõi.", D(2026, 10, 12), True)
     )

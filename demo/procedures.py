@@ -1,5 +1,6 @@
-"""ILLUSTRATIVE demo data for the register: the catalogue of data/procedures/catalogue-demo.yaml and
-a year of generated dossiers (deterministic), with a few due tomorrow so the warnings show."""
+"""ILLUSTRATIVE demo data for the register: the catalogue of data/procedures/catalogue-demo.yaml with
+what each procedure publishes (DETAILS), and a year of generated dossiers (deterministic), with a few
+overdue, due today and due tomorrow so the register's warnings show."""
 
 from __future__ import annotations
 
@@ -18,6 +19,133 @@ from procedures.models import Dossier, Procedure
 from procedures.services import compute_due, procedure_terms
 
 APPLICANTS = ["Công ty TNHH Thương mại Đồng Đăng", "Nguyễn Văn An", "Công ty CP Logistics Tân Thanh", "Hoàng Thị Mai"]
+
+WHERE = (
+    "- Trực tiếp: Bộ phận Một cửa của Ban Quản lý tại Trung tâm Phục vụ hành chính công tỉnh Lạng Sơn, "
+    "sáng 7 giờ 30 đến 11 giờ 30, chiều 13 giờ 30 đến 17 giờ các ngày làm việc;\n"
+    "- Qua dịch vụ bưu chính công ích;\n"
+    "- Trực tuyến: Cổng Dịch vụ công quốc gia (dichvucong.gov.vn)."
+)
+RECOURSE = (
+    "Văn phòng Ban Quản lý Khu kinh tế cửa khẩu Đồng Đăng - Lạng Sơn; hoặc mục Phản ánh, kiến nghị trên "
+    "trang công khai của Ban và trên Cổng Dịch vụ công quốc gia."
+)
+INVESTMENT_LAW = (
+    "- Luật Đầu tư số 61/2020/QH14 ngày 17/6/2020;\n"
+    "- Nghị định số 31/2021/NĐ-CP ngày 26/3/2021 của Chính phủ quy định chi tiết và hướng dẫn thi hành "
+    "một số điều của Luật Đầu tư;\n"
+    "- Thông tư số 03/2021/TT-BKHĐT ngày 09/4/2021 của Bộ Kế hoạch và Đầu tư quy định mẫu văn bản, báo cáo "
+    "liên quan đến hoạt động đầu tư tại Việt Nam."
+)
+# What each demo procedure publishes (documents, steps, result, legal basis): modelled on the
+# published procedures of economic-zone boards, so the public pages show what a citizen needs.
+DETAILS: dict[str, dict[str, str]] = {
+    "DEMO-001": {
+        "documents": (
+            "- Văn bản đề nghị thực hiện dự án đầu tư (Mẫu A.I.1, Thông tư số 03/2021/TT-BKHĐT);\n"
+            "- Bản sao giấy tờ pháp lý của nhà đầu tư (căn cước đối với cá nhân; Giấy chứng nhận thành lập "
+            "hoặc tài liệu tương đương đối với tổ chức);\n"
+            "- Đề xuất dự án đầu tư (Mẫu A.I.3);\n"
+            "- Bản sao báo cáo tài chính 02 năm gần nhất hoặc tài liệu chứng minh năng lực tài chính của nhà đầu tư;\n"
+            "- Bản sao giấy tờ về quyền sử dụng địa điểm thực hiện dự án;\n"
+            "- Hợp đồng BCC (đối với dự án đầu tư theo hình thức hợp đồng BCC).\n"
+            "Số lượng hồ sơ: 01 bộ."
+        ),
+        "steps": (
+            "Bước 1: Nhà đầu tư nộp hồ sơ tại Bộ phận Một cửa, qua bưu chính hoặc trực tuyến.\n"
+            "Bước 2: Bộ phận Một cửa kiểm tra, tiếp nhận hồ sơ và hẹn trả kết quả; hồ sơ chưa đầy đủ thì "
+            "hướng dẫn bổ sung một lần bằng văn bản.\n"
+            "Bước 3: Phòng Quản lý doanh nghiệp thẩm tra hồ sơ, trình Lãnh đạo Ban cấp Giấy chứng nhận đăng ký "
+            "đầu tư; trường hợp từ chối, thông báo bằng văn bản và nêu rõ lý do.\n"
+            "Bước 4: Nhà đầu tư nhận kết quả tại Bộ phận Một cửa, qua bưu chính hoặc trực tuyến."
+        ),
+        "result": "Giấy chứng nhận đăng ký đầu tư, hoặc văn bản từ chối nêu rõ lý do.",
+        "legal_basis": INVESTMENT_LAW,
+    },
+    "DEMO-002": {
+        "documents": (
+            "- Văn bản đề nghị điều chỉnh dự án đầu tư (Mẫu A.I.11, Thông tư số 03/2021/TT-BKHĐT);\n"
+            "- Báo cáo tình hình triển khai dự án đầu tư đến thời điểm đề nghị điều chỉnh;\n"
+            "- Quyết định của nhà đầu tư về việc điều chỉnh dự án đầu tư;\n"
+            "- Tài liệu liên quan đến nội dung điều chỉnh (bản sao).\n"
+            "Số lượng hồ sơ: 01 bộ."
+        ),
+        "steps": (
+            "Bước 1: Nhà đầu tư nộp hồ sơ tại Bộ phận Một cửa, qua bưu chính hoặc trực tuyến.\n"
+            "Bước 2: Bộ phận Một cửa tiếp nhận, kiểm tra hồ sơ và hẹn trả kết quả.\n"
+            "Bước 3: Ban Quản lý điều chỉnh Giấy chứng nhận đăng ký đầu tư, hoặc trả lời bằng văn bản nêu rõ lý do.\n"
+            "Bước 4: Nhà đầu tư nhận kết quả."
+        ),
+        "result": "Giấy chứng nhận đăng ký đầu tư điều chỉnh.",
+        "legal_basis": INVESTMENT_LAW,
+    },
+    "DEMO-003": {
+        "documents": (
+            "- Văn bản đề nghị cấp giấy phép lao động của người sử dụng lao động (Mẫu số 11/PLI, Nghị định "
+            "số 152/2020/NĐ-CP);\n"
+            "- Giấy chứng nhận sức khỏe cấp trong thời hạn 12 tháng;\n"
+            "- Phiếu lý lịch tư pháp hoặc văn bản xác nhận không phải là người phạm tội, cấp không quá 06 tháng;\n"
+            "- Văn bản chứng minh là nhà quản lý, giám đốc điều hành, chuyên gia hoặc lao động kỹ thuật;\n"
+            "- 02 ảnh màu 4 cm x 6 cm, phông nền trắng, chụp không quá 06 tháng;\n"
+            "- Bản sao hộ chiếu còn giá trị;\n"
+            "- Văn bản chấp thuận nhu cầu sử dụng người lao động nước ngoài.\n"
+            "Số lượng hồ sơ: 01 bộ."
+        ),
+        "steps": (
+            "Bước 1: Chậm nhất 15 ngày trước ngày người lao động nước ngoài dự kiến bắt đầu làm việc, người sử "
+            "dụng lao động nộp hồ sơ.\n"
+            "Bước 2: Bộ phận Một cửa tiếp nhận, kiểm tra hồ sơ và hẹn trả kết quả.\n"
+            "Bước 3: Ban Quản lý cấp giấy phép lao động (Mẫu số 12/PLI); trường hợp không cấp, trả lời bằng văn "
+            "bản và nêu rõ lý do.\n"
+            "Bước 4: Người sử dụng lao động nhận kết quả và nộp lệ phí."
+        ),
+        "result": "Giấy phép lao động.",
+        "legal_basis": (
+            "- Bộ luật Lao động số 45/2019/QH14;\n"
+            "- Nghị định số 152/2020/NĐ-CP ngày 30/12/2020 quy định về người lao động nước ngoài làm việc tại "
+            "Việt Nam;\n"
+            "- Nghị định số 70/2023/NĐ-CP ngày 18/9/2023 sửa đổi, bổ sung Nghị định số 152/2020/NĐ-CP."
+        ),
+    },
+    "DEMO-004": {
+        "documents": (
+            "- Đơn đề nghị cấp giấy phép xây dựng (Mẫu số 01 Phụ lục II, Nghị định số 15/2021/NĐ-CP);\n"
+            "- Bản sao giấy tờ chứng minh quyền sử dụng đất;\n"
+            "- Bản sao quyết định phê duyệt dự án và văn bản thông báo kết quả thẩm định thiết kế;\n"
+            "- 02 bộ bản vẽ thiết kế xây dựng;\n"
+            "- Bản kê khai năng lực, kinh nghiệm của tổ chức, cá nhân thiết kế.\n"
+            "Số lượng hồ sơ: 02 bộ."
+        ),
+        "steps": (
+            "Bước 1: Chủ đầu tư nộp hồ sơ tại Bộ phận Một cửa hoặc trực tuyến.\n"
+            "Bước 2: Bộ phận Một cửa tiếp nhận, kiểm tra hồ sơ và hẹn trả kết quả.\n"
+            "Bước 3: Phòng Kế hoạch - Tổng hợp thẩm định hồ sơ, kiểm tra thực địa khi cần, trình Lãnh đạo Ban "
+            "cấp giấy phép.\n"
+            "Bước 4: Chủ đầu tư nhận giấy phép xây dựng kèm bản vẽ đã đóng dấu và nộp lệ phí."
+        ),
+        "result": "Giấy phép xây dựng kèm theo bản vẽ thiết kế được đóng dấu.",
+        "legal_basis": (
+            "- Luật Xây dựng số 50/2014/QH13, được sửa đổi, bổ sung bởi Luật số 62/2020/QH14;\n"
+            "- Nghị định số 15/2021/NĐ-CP ngày 03/3/2021 quy định chi tiết một số nội dung về quản lý dự án đầu "
+            "tư xây dựng."
+        ),
+    },
+    "DEMO-005": {
+        "documents": (
+            "- Đơn đề nghị xác nhận hợp đồng, văn bản chuyển nhượng (theo mẫu của Ban Quản lý);\n"
+            "- Hợp đồng, văn bản chuyển nhượng (bản chính);\n"
+            "- Bản sao giấy tờ pháp lý của các bên."
+        ),
+        "steps": (
+            "Bước 1: Các bên nộp hồ sơ tại Bộ phận Một cửa hoặc trực tuyến.\n"
+            "Bước 2: Bộ phận Một cửa kiểm tra và tiếp nhận hồ sơ.\n"
+            "Bước 3: Phòng Kế hoạch - Tổng hợp xác nhận trong 08 giờ làm việc.\n"
+            "Bước 4: Các bên nhận hợp đồng, văn bản đã được xác nhận."
+        ),
+        "result": "Hợp đồng, văn bản chuyển nhượng được xác nhận.",
+        "legal_basis": "- Quy chế phối hợp quản lý khu kinh tế cửa khẩu Đồng Đăng - Lạng Sơn (minh họa).",
+    },
+}
 
 
 @transaction.atomic
@@ -45,6 +173,11 @@ def load_procedures_demo(*, today: dt.date, cal: WorkingCalendar, count: int = 4
     for dossier in rows[:2]:
         dossier.status, dossier.finished_at, dossier.returned_at = "processing", None, None
         dossier.due_date = cal.next_working_day(today)
+    # and one due today, one overdue (received long enough before), so the register flags both
+    earlier = [d for d in rows[2:] if d.received_at.date() <= today - dt.timedelta(days=20)][:2]
+    for dossier, due_date in zip(earlier, (today, cal.add_working_days(today, -2)), strict=False):
+        dossier.status, dossier.finished_at, dossier.returned_at = "processing", None, None
+        dossier.due_date = due_date
     for dossier in rows:
         dossier.refresh_facts()  # bulk_create does not call save()
     Dossier.objects.bulk_create(rows, batch_size=500)
@@ -62,8 +195,10 @@ def _catalogue(agency: Agency) -> list[tuple[Procedure, Unit | None]]:
             code=entry["code"],
             defaults={
                 **entry,
+                **DETAILS.get(entry["code"], {}),
                 "fee_bearing": entry.get("fees", "Không") != "Không",
-                "where": "Bộ phận Một cửa, Trung tâm Phục vụ hành chính công tỉnh Lạng Sơn",
+                "where": WHERE,
+                "recourse": RECOURSE,
                 "responsible": agency.name,
                 "search_text": fold(f"{entry['code']} {entry['name']} {entry.get('field', '')}"),
             },

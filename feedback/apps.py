@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from core.audit import choices_formatter, model_labels, register_actions, register_fields
+from core.audit import choices_formatter, model_formats, model_labels, register_actions, register_fields
 
 
 class FeedbackConfig(AppConfig):
@@ -18,6 +18,7 @@ class FeedbackConfig(AppConfig):
             "feedback",
             {**model_labels(Feedback), **FIELDS},
             {
+                **model_formats(Feedback),  # within_competence: có/không, moments in local time
                 "status": choices_formatter(Status),
                 "category": choices_formatter(Category),
                 "channel": choices_formatter(Channel),

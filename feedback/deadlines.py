@@ -78,3 +78,15 @@ def urgency(due: dt.date | None, today: dt.date) -> str:
     if due < today:
         return "overdue"
     return "due_soon" if (due - today).days <= DUE_SOON_DAYS else ""
+
+
+def deadline_state(due: dt.date | None, today: dt.date) -> tuple[str, int]:
+    """Where an item stands against the date it waits for, with the calendar days that count:
+    ("overdue", days late), ("due_soon", days left, 0 on the day itself: within DUE_SOON_DAYS),
+    ("later", days left); ("", 0) without a date."""
+    if due is None:
+        return "", 0
+    left = (due - today).days
+    if left < 0:
+        return "overdue", -left
+    return ("due_soon" if left <= DUE_SOON_DAYS else "later"), left

@@ -6,13 +6,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.access import staff_of
-from core.forms import style
+from core.access import assignable_staff
+from core.forms import DateInput, DateTimeInput, LongText, style
 from core.models import Unit, User
+from core.numbers import vi_number
 from feedback.models import Category, Channel, Feedback, ReceptionSession, Template
+from feedback.services import MAX_CONTENT
 from procedures.models import Procedure
-
-MAX_CONTENT = 5000
 
 
 class PublicFeedbackForm(forms.ModelForm):
@@ -25,15 +25,32 @@ class PublicFeedbackForm(forms.ModelForm):
         )
     )
     website = forms.CharField(required=False, label=_("Leave this field empty"))
+    # no maxlength on the text: a browser would cut a longer paste silently; LongText says so
+    content = LongText(label=_("Content"), limit=MAX_CONTENT, rows=6)
 
     class Meta:
         model = Feedback
-        fields = ["sender_type", "kind", "name", "address", "phone", "email", "content", "dossier_code", "answer_only"]
-        widgets = {"content": forms.Textarea(attrs={"rows": 6, "maxlength": MAX_CONTENT})}
+        fields = [
+            "sender_type",
+            "kind",
+            "salutation",
+            "name",
+            "address",
+            "phone",
+            "email",
+            "content",
+            "dossier_code",
+            "answer_only",
+        ]
+        widgets = {"phone": forms.TextInput(attrs={"type": "tel"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["content"].max_length = MAX_CONTENT
+        self.fields["salutation"].label = _("Address me as")
+        self.fields["salutation"].choices = [("", _("Mr or Ms (not said)")), *self.fields["salutation"].choices[1:]]
+        self.fields["salutation"].help_text = _("For an individual: how the answer addresses you.")
+        self.fields["phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
+        self.fields["content"].help_text = _("At most %(n)s characters.") % {"n": vi_number(MAX_CONTENT)}
         style(self)
 
     def clean_phone(self):
@@ -59,7 +76,9 @@ class StaffFeedbackForm(PublicFeedbackForm):
 
     channel = forms.ChoiceField(label=_("Channel"), choices=[c for c in Channel.choices if c[0] != "online"])
     received_at = forms.DateTimeField(
-        label=_("Received at"), initial=timezone.now, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("Received at"),
+        initial=lambda: timezone.localtime().replace(second=0, microsecond=0),
+        widget=DateTimeInput(),
     )
 
     class Meta(PublicFeedbackForm.Meta):
@@ -91,7 +110,8 @@ class ClassifyForm(forms.Form):
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(agency=agency)
-        self.fields["assignee"].queryset = staff_of(agency)
+        # who may be given the work: never the auditor, the appraiser or an administrator only
+        self.fields["assignee"].queryset = assignable_staff(agency)
         style(self)
 
 
@@ -110,7 +130,7 @@ class ReceptionForm(forms.ModelForm):
             "result",
         ]
         widgets = {
-            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "held_on": DateInput(),
             "content": forms.Textarea(attrs={"rows": 3}),
             "handling": forms.Textarea(attrs={"rows": 2}),
             "result": forms.Textarea(attrs={"rows": 2}),
@@ -138,7 +158,9 @@ class TemplateForm(forms.ModelForm):
         model = Template
         fields = ["step", "category", "title", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 5})}
-        help_texts = {"text": _("{code}, {date} (received) and {name} are filled in.")}
+        help_texts = {
+            "text": _("{code}, {date} (received) and {name} (Mr/Ms and the name, or the organisation) are filled in.")
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -60,6 +60,13 @@ class SenderType(models.TextChoices):
     ORGANISATION = "organisation", _("Organisation")
 
 
+class Salutation(models.TextChoices):
+    """How a person is addressed in the answer (Ông, Bà; blank: "Ông/Bà")."""
+
+    MR = "mr", pgettext_lazy("salutation", "Mr")
+    MS = "ms", pgettext_lazy("salutation", "Ms")
+
+
 class Feedback(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("agency"))
     code = models.CharField(_("tracking code"), max_length=20, unique=True)
@@ -67,6 +74,9 @@ class Feedback(models.Model):
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REPORT)
     sender_type = models.CharField(_("sender"), max_length=12, choices=SenderType.choices, default=SenderType.PERSON)
+    salutation = models.CharField(
+        _("form of address"), max_length=2, choices=Salutation.choices, blank=True, default=""
+    )
     name = models.CharField(_("name"), max_length=200)
     address = models.CharField(_("address"), max_length=300)
     phone = models.CharField(_("phone"), max_length=30)
@@ -125,6 +135,11 @@ class Feedback(models.Model):
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     # the published summary, answer, code and unit, folded (core.text.fold): the portal's search
     search_text = models.TextField(blank=True, editable=False)
+    # the tracking code, the sender's details and the original text, folded: the desk's search
+    # (staff who see the item see all of these on its page)
+    desk_text = models.TextField(blank=True, editable=False)
+    # the public form's one-time key (feedback.public): a reload or a second tap creates nothing
+    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     repeat_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("repeat of")
     )
@@ -159,6 +174,11 @@ class Feedback(models.Model):
     @property
     def repeated(self) -> bool:
         return self.repeat_of_id is not None
+
+    def folded_desk_text(self) -> str:
+        """What the desk's search reads (staff only): code, sender, dossier and the original text."""
+        parts = [self.code, self.name, self.address, self.phone, self.email, self.dossier_code, self.content]
+        return fold(" ".join(parts))
 
     def folded_public_text(self) -> str:
         """What the portal's search reads: only what the public page shows."""

@@ -1,16 +1,29 @@
 """The public feedback pages: the form (no account), the item's status by its tracking code, the
 sender's rating with the key given once at submission, and the published answers. They render
 only what feedback_pakn.md §7 allows: never the sender's details, the original text, internal
-notes or drafts."""
+notes or drafts. The one exception is the sender's own text and personal link, shown once, right
+after sending, to the browser session that sent it (a shared computer at a one-stop desk shows
+them to nobody after; see `_remember` and `_sent`).
+
+The form follows post/redirect/get with a one-time key: the form carries a random key signed with
+its agency, made when it is shown; the item is created once per key (Feedback.submission_key,
+unique) and the browser is sent to the "sent" page (`?co-quan=<agency>&da-gui=<code>`); a reload,
+a back/forward or a second tap posts the same key again, creates nothing and lands on the same
+page (then without the text and the link)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import secrets
+import time
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import Http404
+from django.core import signing
+from django.db import IntegrityError
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +43,59 @@ from feedback.forms import PublicFeedbackForm
 from feedback.models import OPEN_STATUSES, Feedback, Status
 
 TRACKING_CODE = re.compile(r"PA-\d{6}-[A-Z0-9]{6}")
+SUBMISSION_SALT = "feedback-submission-key"
+SENT = "feedback_sent"  # the session's {code: {"key": sender's key, "at": seconds}} not shown yet
+SENT_SECONDS = 10 * 60  # an entry not shown within this is never shown
+SENT_KEEP = 5
+
+
+def new_submission(agency: Agency | None = None) -> str:
+    """A one-time key for the form of `agency` (the first agency's when None, as `_agency`) about
+    to be shown: random, signed with the agency's code so that only ours, for that agency, count."""
+    agency = agency or Agency.objects.order_by("pk").first()
+    value = {"a": agency.code if agency else "", "r": secrets.token_urlsafe(18)}
+    return signing.dumps(value, salt=SUBMISSION_SALT, compress=False)
+
+
+def submission_key(token: str, agency: Agency) -> str | None:
+    """What the item stores for a one-time key posted to `agency`'s form (its hash), or None for a
+    forged one or one made for another agency's form."""
+    try:
+        value = signing.loads(token, salt=SUBMISSION_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(value, dict) or value.get("a") != agency.code or not value.get("r"):
+        return None
+    return hashlib.sha256(f"{agency.code}:{value['r']}".encode()).hexdigest()
+
+
+def _remember(request, item: Feedback, key: str) -> None:
+    """This browser session sent `item`: its sent page shows the text and the personal link once,
+    within SENT_SECONDS (`_shown_once`); older entries are dropped, at most SENT_KEEP are kept."""
+    now = time.time()
+    sent = {c: e for c, e in request.session.get(SENT, {}).items() if now - e["at"] <= SENT_SECONDS}
+    sent[item.code] = {"key": key, "at": now}
+    request.session[SENT] = dict(list(sent.items())[-SENT_KEEP:])
+
+
+def _shown_once(request, code: str) -> str | None:
+    """The sender's key of `code` if this session sent it within SENT_SECONDS and has not been
+    shown it yet; the entry is gone after (a reload, the back button or the history of a shared
+    computer show neither the text nor the link again)."""
+    sent = dict(request.session.get(SENT, {}))
+    entry = sent.pop(code, None)
+    if entry is None:
+        return None
+    if sent:
+        request.session[SENT] = sent
+    else:
+        del request.session[SENT]
+    return entry["key"] if time.time() - entry["at"] <= SENT_SECONDS else None
+
+
+def _to_sent(item: Feedback) -> HttpResponseRedirect:
+    query = urlencode({"co-quan": item.agency.code, "da-gui": item.code})
+    return redirect(reverse("feedback_submit") + "?" + query)
 
 
 def _agency(request) -> Agency:
@@ -57,6 +123,15 @@ def _retry_after(request) -> int | None:
     return None
 
 
+def _form_page(request, form, agency, *, status: int = 200):
+    """The form, with what was typed and the one-time key it was shown with (a new one if none)."""
+    token = request.POST.get("submission", "")
+    if submission_key(token, agency) is None:
+        token = new_submission(agency)
+    context = {"form": form, "agency": agency, "submission": token}
+    return render(request, "feedback/public/form.html", context, status=status)
+
+
 def _too_many(request, form, agency, retry_after: int):
     """429 on the form itself, with what was typed still in it (files have to be chosen again)."""
     minutes = max(1, round(retry_after / 60))
@@ -69,7 +144,7 @@ def _too_many(request, form, agency, retry_after: int):
         )
         % {"n": minutes},
     )
-    response = render(request, "feedback/public/form.html", {"form": form, "agency": agency}, status=429)
+    response = _form_page(request, form, agency, status=429)
     response["Retry-After"] = str(retry_after)
     return response
 
@@ -77,41 +152,79 @@ def _too_many(request, form, agency, retry_after: int):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def submit(request):
+    """The form (GET), the submission (POST: created once per one-time key, then redirected) and
+    the "sent" page (GET ?da-gui=<code>; its "Done" button posts there)."""
     agency = _agency(request)
+    if request.GET.get("da-gui"):
+        return _sent(request, agency, request.GET["da-gui"].strip())
     form = PublicFeedbackForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        retry_after = _retry_after(request)
-        if retry_after is not None:
-            return _too_many(request, form, agency, retry_after)
-        if form.is_bot:
-            return render(request, "feedback/public/sent.html", {"code": None})
-        data = form.cleaned_data
-        confirm_first = settings.FEEDBACK_CONFIRM_EMAIL and bool(data["email"])
-        try:
-            item, key = services.receive(
-                agency=agency,
-                cal=load_calendar(),
-                channel="online",
-                received_at=timezone.now(),
-                confirmed=not confirm_first,
-                files=request.FILES.getlist("files"),
-                **{k: data[k] for k in PublicFeedbackForm.Meta.fields},
-            )
-        except FileRejected as exc:
-            form.add_error(None, str(exc))
-        else:
-            link = request.build_absolute_uri(reverse("feedback_status", args=[item.code])) + f"?k={key}"
-            if confirm_first:
-                confirm_link = request.build_absolute_uri(
-                    reverse("feedback_confirm", args=[services.confirmation_token(item)])
-                )
-                services.send_confirmation(item, confirm_link)
-            return render(
-                request,
-                "feedback/public/sent.html",
-                {"code": item.code, "link": link, "item": item, "confirm_first": confirm_first},
-            )
-    return render(request, "feedback/public/form.html", {"form": form, "agency": agency})
+    if request.method != "POST":
+        return _form_page(request, form, agency)
+    once = submission_key(request.POST.get("submission", ""), agency)
+    done = services.submitted(once or "")
+    if done is not None:  # a reload, a back/forward or a second tap: nothing more is created
+        return _to_sent(done)
+    if not form.is_valid():
+        return _form_page(request, form, agency)
+    retry_after = _retry_after(request)
+    if retry_after is not None:
+        return _too_many(request, form, agency, retry_after)
+    if form.is_bot:
+        return render(request, "feedback/public/sent.html", {"code": None, "agency": agency})
+    if once is None:
+        form.add_error(None, _("This form has expired. Check what you typed and send it again."))
+        return _form_page(request, form, agency, status=400)
+    try:
+        item = _create(request, form, agency, once)
+    except FileRejected as exc:
+        form.add_error(None, str(exc))
+        return _form_page(request, form, agency)
+    return _to_sent(item)
+
+
+def _create(request, form: PublicFeedbackForm, agency: Agency, once: str) -> Feedback:
+    """The item of a valid form, once per one-time key `once` (two taps at the same moment: the
+    second finds the first's item); the sender's key is kept in the session for the sent page."""
+    data = form.cleaned_data
+    confirm_first = settings.FEEDBACK_CONFIRM_EMAIL and bool(data["email"])
+    try:
+        item, key = services.receive(
+            agency=agency,
+            cal=load_calendar(),
+            channel="online",
+            received_at=timezone.now(),
+            confirmed=not confirm_first,
+            files=request.FILES.getlist("files"),
+            submission_key=once,
+            **{k: data[k] for k in PublicFeedbackForm.Meta.fields},
+        )
+    except IntegrityError:
+        earlier = services.submitted(once)
+        if earlier is None:
+            raise
+        return earlier
+    _remember(request, item, key)
+    if confirm_first:
+        confirm_link = request.build_absolute_uri(reverse("feedback_confirm", args=[services.confirmation_token(item)]))
+        services.send_confirmation(item, confirm_link)
+    return item
+
+
+def _sent(request, agency: Agency, code: str):
+    """The page after sending: the tracking code and the answer date; the sender's text and
+    personal link only the first time the session that sent it shows it (`_shown_once`). Its
+    "Done" button (POST) forgets whatever this session still keeps and shows a blank form. A code
+    of another agency than ?co-quan= goes to its public status page, under its own agency."""
+    if request.method == "POST":
+        request.session.pop(SENT, None)
+        return redirect(reverse("feedback_submit") + "?" + urlencode({"co-quan": agency.code}))
+    item = Feedback.objects.filter(code=code, agency=agency).first() if TRACKING_CODE.fullmatch(code) else None
+    if item is None:
+        return redirect("feedback_status", code=code) if TRACKING_CODE.fullmatch(code) else redirect("feedback_submit")
+    key = _shown_once(request, item.code)
+    link = request.build_absolute_uri(reverse("feedback_status", args=[item.code])) + f"?k={key}" if key else ""
+    context = {"code": item.code, "link": link, "item": item, "confirm_first": not item.confirmed, "agency": agency}
+    return render(request, "feedback/public/sent.html", context)
 
 
 @never_cache
@@ -119,7 +232,7 @@ def confirm(request, token):
     item = services.confirm(token=token, cal=load_calendar(), now=timezone.now())
     if item is None:
         raise Http404
-    return render(request, "feedback/public/confirmed.html", {"item": item})
+    return render(request, "feedback/public/confirmed.html", {"item": item, "agency": item.agency})
 
 
 def _public(code: str) -> Feedback:
@@ -131,19 +244,26 @@ def _public(code: str) -> Feedback:
 
 @never_cache
 def status(request, code):
-    return render(request, "feedback/public/status.html", _status_context(_public(code), request.GET.get("k", "")))
+    item = _public(code)
+    return render(request, "feedback/public/status.html", _status_context(item, request.GET.get("k", "")))
 
 
 def _status_context(item: Feedback, key: str, **extra) -> dict:
     """What the status page shows; the sender's actions only with their key (rating the published
-    answer within its window, reminding the agency while the item is open)."""
+    answer within its window, reminding the agency from near the date it waits for). Never the
+    sender's text: the sent page shows it once."""
     sender = services.is_sender(item, key)
+    waiting = sender and item.status in (*OPEN_STATUSES, Status.AWAITING_PUBLICATION)
+    may_remind = waiting and services.sender_may_remind(item, timezone.localdate(), load_calendar())
     return {
         "item": item,
+        "agency": item.agency,
         "shown": item.status in (Status.PUBLISHED, Status.CLOSED),
         "key": key if sender else "",
         "can_rate": sender and item.status == Status.PUBLISHED and item.rated_at is None,
-        "can_remind": sender and item.status in (*OPEN_STATUSES, Status.AWAITING_PUBLICATION),
+        "can_remind": may_remind,
+        "remind_later": waiting and not may_remind,
+        "remind_days": services.SOON,
         **extra,
     }
 
@@ -154,9 +274,10 @@ def remind(request, code):
     item = _public(code)
     key = request.POST.get("k", "")
     try:
-        services.sender_reminder(item=item, key=key, now=timezone.now())
+        services.sender_reminder(item=item, key=key, now=timezone.now(), cal=load_calendar())
     except services.FeedbackError as exc:
-        return render(request, "feedback/public/status.html", _status_context(item, key, error=str(exc)), status=400)
+        context = _status_context(item, key, error=str(exc))
+        return render(request, "feedback/public/status.html", context, status=400)
     return redirect(reverse("feedback_status", args=[code]) + f"?k={key}&reminded=1")
 
 
@@ -167,7 +288,8 @@ def rate(request, code):
     try:
         services.rate(item=item, key=key, satisfied=request.POST.get("satisfied") == "1", now=timezone.now())
     except services.FeedbackError as exc:
-        return render(request, "feedback/public/status.html", _status_context(item, "", error=str(exc)), status=400)
+        context = _status_context(item, "", error=str(exc))
+        return render(request, "feedback/public/status.html", context, status=400)
     return redirect(reverse("feedback_status", args=[code]) + "?rated=1")
 
 

@@ -24,21 +24,9 @@ from core.calendar import WorkingCalendar
 from core.jobs import daily_job, notifications, notify
 from feedback.models import OPEN_STATUSES, Feedback, Status
 from feedback.recipients import Recipients
-from feedback.services import close_published
+from feedback.services import SOON, close_published, next_due
 
-SOON = 2  # working days
 ESCALATE_AFTER = 3  # working days late
-
-
-def next_due(item: Feedback) -> tuple[str, dt.date | None]:
-    """The step the item waits for and its date."""
-    if item.status == Status.AWAITING_PUBLICATION:
-        return "publish", item.due_publish
-    if item.status == Status.RECEIVED:
-        return "classify", item.due_forward
-    if item.status in OPEN_STATUSES:
-        return "answer", item.answer_due
-    return "", None
 
 
 def _title(item: Feedback, step: str, due: dt.date, *, late: bool) -> str:

@@ -53,10 +53,12 @@ from django.utils.translation import gettext_lazy
 from core import storage
 from core.calendar import WorkingCalendar
 from core.files import FileRejected, check_upload, checked_name
+from core.forms import too_long
 from core.jobs import notifications, notify
 from core.models import Agency, Unit, User
 from core.privacy import redact, segments
 from core.services import StepRefused, diff, log_action
+from feedback.addressing import addressee, public_greeting
 from feedback.deadlines import StepDays, intake_deadlines, publish_by
 from feedback.models import (
     OPEN_STATUSES,
@@ -64,6 +66,7 @@ from feedback.models import (
     Feedback,
     Note,
     ReceptionSession,
+    SenderType,
     Status,
     Template,
     attachment_path,
@@ -76,6 +79,22 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 
 class FeedbackError(StepRefused):
     """A step the item's state does not allow, said in plain words."""
+
+
+# the longest texts the desk and the public form take (the server checks them and says so: a
+# browser's maxlength would cut a pasted text without a word)
+MAX_CONTENT = 5000
+MAX_ANSWER = 10000
+MAX_TEXT = 2000  # a note, a reason, an information request
+MAX_FORWARDED_TO = 200  # Feedback.forwarded_to
+SOON = 2  # working days before a date: the handlers are reminded, the sender may remind (nhắc lại)
+
+
+def _fits(text: str | None, limit: int, what: str) -> None:
+    """Refuses a text over `limit` characters in the house's words (core.forms.too_long)."""
+    message = too_long(text or "", limit, what)
+    if message:
+        raise FeedbackError(message)
 
 
 def step_days() -> StepDays:
@@ -147,8 +166,16 @@ def _known(item: Feedback) -> list[str]:
 
 
 def public_text(item: Feedback, text: str) -> str:
-    """A text for the portal: personal data and the sender's own details removed."""
-    return redact(text, known=_known(item))
+    """A text for the portal: personal data and the sender's own details removed, the greeting
+    without the removed name ("Kính gửi Ông/Bà:", feedback.addressing)."""
+    redacted = redact(text, known=_known(item))
+    return public_greeting(redacted, organisation=item.sender_type == SenderType.ORGANISATION)
+
+
+def sender_addressee(item: Feedback) -> str:
+    """The sender as an answer addresses them: "Ông Nguyễn Văn Bình", "Ông/Bà Lò Thị E", or the
+    organisation's name (feedback.addressing)."""
+    return addressee(item.sender_type, item.salutation, item.name)
 
 
 def _typed(item: Feedback, summary: str | None, answer: str | None) -> tuple[str, str]:
@@ -200,10 +227,14 @@ def receive(
     email: str = "",
     confirmed: bool = True,
     files: Iterable[UploadedFile[bytes]] = (),
+    submission_key: str | None = None,
     **fields: Any,
 ) -> tuple[Feedback, str]:
     """A new item with its tracking code, and the sender's key (shown once) for rating the answer.
-    The sender's `files` are attached; a refused file (FileRejected) keeps nothing of the item."""
+    The sender's `files` are attached; a refused file (FileRejected) keeps nothing of the item.
+    `submission_key` is the public form's one-time key (feedback.public): a second item with the
+    same key is refused by the database (IntegrityError), see `submitted`."""
+    _fits(content, MAX_CONTENT, _("Content"))
     key = secrets.token_urlsafe(12)
     item = Feedback(
         agency=agency,
@@ -218,12 +249,22 @@ def receive(
         received_at=received_at,
         confirmed=confirmed,
         created_by=actor if actor is not None and actor.pk else None,
+        submission_key=submission_key or None,
         **intake_deadlines(received_at, cal, step_days()).as_fields(),
         **fields,
     )
     item.summary = public_text(item, item.content)
+    item.desk_text = item.folded_desk_text()
     item.save()
-    log_action(actor=actor, agency=agency, action="feedback.received", obj=item, note=f"{item.code} {channel}")
+    # the channel as a change, so that the history shows its label (never the stored "online")
+    log_action(
+        actor=actor,
+        agency=agency,
+        action="feedback.received",
+        obj=item,
+        changes={"channel": [None, channel]},
+        note=item.code,
+    )
     attach(item=item, files=files)
     return item, key
 
@@ -262,6 +303,11 @@ def attach(*, item: Feedback, files: Iterable[UploadedFile[bytes]]) -> list[Atta
     return stored
 
 
+def submitted(submission_key: str) -> Feedback | None:
+    """The item the public form's one-time key created, if any."""
+    return Feedback.objects.filter(submission_key=submission_key).first() if submission_key else None
+
+
 def confirmation_token(item: Feedback) -> str:
     return signing.dumps(item.pk, salt="feedback.confirm")
 
@@ -296,12 +342,18 @@ def confirm(*, token: str, cal: WorkingCalendar, now: dt.datetime) -> Feedback |
     return item
 
 
+def answer_opening(item: Feedback) -> str:
+    """How a new answer begins: the greeting of a Vietnamese administrative letter."""
+    return f"Kính gửi {sender_addressee(item)}:\n"
+
+
 def fill(template: Template, item: Feedback) -> str:
-    """A template's text for an item: {code}, {date} (received) and {name} filled in."""
+    """A template's text for an item: {code}, {date} (received) and {name} filled in; {name} is
+    the sender as an answer addresses them ("Ông Nguyễn Văn Bình", sender_addressee)."""
     values = {
         "code": item.code,
         "date": f"{timezone.localtime(item.received_at):%d/%m/%Y}",
-        "name": item.name,
+        "name": sender_addressee(item),
     }
     text = template.text
     for key, value in values.items():
@@ -330,6 +382,7 @@ def classify(
 @transaction.atomic
 def not_accept(*, item: Feedback, actor: User, reason: str, now: dt.datetime) -> Feedback:
     missing = _("Say why the item is not accepted (e.g. the sender's address is missing).")
+    _fits(reason, MAX_TEXT, _("The reason"))
     item, before = _begin(item, Status.RECEIVED, Status.INFO_REQUESTED, text=reason, missing=missing)
     item.status, item.reason, item.not_accepted_at = Status.NOT_ACCEPTED, reason.strip(), now
     _save(item, before, actor=actor, action="feedback.not_accepted", note=reason)
@@ -340,6 +393,7 @@ def not_accept(*, item: Feedback, actor: User, reason: str, now: dt.datetime) ->
 @transaction.atomic
 def request_info(*, item: Feedback, actor: User, text: str, now: dt.datetime) -> Feedback:
     missing = _("Say which information is needed.")
+    _fits(text, MAX_TEXT, _("The request"))
     item, before = _begin(item, Status.RECEIVED, Status.PROCESSING, text=text, missing=missing)
     item.status, item.reason = Status.INFO_REQUESTED, text.strip()
     item.info_requested_at = item.info_requested_at or now  # the first request counts
@@ -350,6 +404,7 @@ def request_info(*, item: Feedback, actor: User, text: str, now: dt.datetime) ->
 
 @transaction.atomic
 def info_supplied(*, item: Feedback, actor: User, text: str) -> Feedback:
+    _fits(text, MAX_TEXT, _("The information"))
     item, before = _begin(item, Status.INFO_REQUESTED)
     item.status = Status.PROCESSING
     if text.strip():
@@ -360,6 +415,7 @@ def info_supplied(*, item: Feedback, actor: User, text: str) -> Feedback:
 @transaction.atomic
 def forward(*, item: Feedback, actor: User, to: str, now: dt.datetime) -> Feedback:
     missing = _("Name the competent body the item goes to.")
+    _fits(to, MAX_FORWARDED_TO, _("The competent body"))
     item, before = _begin(item, Status.RECEIVED, Status.PROCESSING, text=to, missing=missing)
     item.status, item.within_competence = Status.FORWARDED, False
     item.forwarded_to, item.forwarded_at = to.strip(), now
@@ -370,6 +426,7 @@ def forward(*, item: Feedback, actor: User, to: str, now: dt.datetime) -> Feedba
 
 @transaction.atomic
 def submit_answer(*, item: Feedback, actor: User, answer: str) -> Feedback:
+    _fits(answer, MAX_ANSWER, _("The answer"))
     item, before = _begin(item, Status.RECEIVED, Status.PROCESSING, text=answer, missing=_("Write the answer first."))
     item.answer, item.drafted_by, item.status = answer.strip(), actor, Status.AWAITING_APPROVAL
     item.within_competence = True if item.within_competence is None else item.within_competence
@@ -378,6 +435,7 @@ def submit_answer(*, item: Feedback, actor: User, answer: str) -> Feedback:
 
 @transaction.atomic
 def return_answer(*, item: Feedback, actor: User, reason: str) -> Feedback:
+    _fits(reason, MAX_TEXT, _("The remark"))
     item, before = _begin(item, Status.AWAITING_APPROVAL, text=reason, missing=_("Say what the answer needs."))
     item.status = Status.PROCESSING
     Note.objects.create(feedback=item, author=actor, text=_("Answer returned: %(reason)s") % {"reason": reason})
@@ -408,6 +466,8 @@ def publish(
     """On the portal: the summary and the answer as edited by staff, redacted again. With a
     `confirmation` (the publish page's preview), the texts must be exactly those of the preview
     staff confirmed; otherwise nothing is published and FeedbackError says to check again."""
+    _fits(summary, MAX_CONTENT, _("The summary"))
+    _fits(answer, MAX_ANSWER, _("The answer"))
     item, before = _begin(item, Status.AWAITING_PUBLICATION)
     texts = publication_texts(item, summary=summary, answer=answer)
     if confirmation is not None and not constant_time_compare(confirmation, confirmation_for(item, texts)):
@@ -424,6 +484,7 @@ def publish(
 @transaction.atomic
 def extend(*, item: Feedback, actor: User, until: dt.date, reason: str) -> Feedback:
     """A later answer date, with a reason; the 766 clock keeps the original deadline."""
+    _fits(reason, MAX_TEXT, _("The reason"))
     item, before = _begin(item, *OPEN_STATUSES, text=reason, missing=_("An extension needs a reason."))
     if until <= item.answer_due:
         raise FeedbackError(_("The new date must be after %(date)s.") % {"date": f"{item.answer_due:%d/%m/%Y}"})
@@ -455,6 +516,7 @@ def rate(*, item: Feedback, key: str, satisfied: bool, now: dt.datetime) -> Feed
 def add_note(*, item: Feedback, actor: User, text: str) -> Note:
     if not text.strip():
         raise FeedbackError(_("The note is empty."))
+    _fits(text, MAX_TEXT, _("The note"))
     note = Note.objects.create(feedback=item, author=actor, text=text.strip())
     log_action(actor=actor, agency=item.agency, action="feedback.note", obj=item, note=text[:200])
     return note
@@ -466,6 +528,7 @@ def reopen(*, item: Feedback, actor: User, reason: str) -> Feedback:
     by mistake). The previous answer's approval, publication and rating are cleared (the audit
     trail keeps them): the item leaves the portal, counts as unanswered until a new answer is
     approved, and the sender may rate the new answer. The draft stays for the officer to rework."""
+    _fits(reason, MAX_TEXT, _("The reason"))
     item, before = _begin(
         item,
         Status.PUBLISHED,
@@ -503,14 +566,46 @@ def close_published(*, now: dt.datetime, days: int | None = None) -> int:
     return closed
 
 
+def next_due(item: Feedback) -> tuple[str, dt.date | None]:
+    """The step the item waits for and its date (classifying: by the forwarding date)."""
+    if item.status == Status.AWAITING_PUBLICATION:
+        return "publish", item.due_publish
+    if item.status == Status.RECEIVED:
+        return "classify", item.due_forward
+    if item.status in OPEN_STATUSES:
+        return "answer", item.answer_due
+    return "", None
+
+
+def reminder_due(item: Feedback) -> dt.date | None:
+    """The date the sender waits for: the publication of an approved answer, else the answer."""
+    if item.status == Status.AWAITING_PUBLICATION:
+        return item.due_publish
+    return item.answer_due if item.status in OPEN_STATUSES else None
+
+
+def sender_may_remind(item: Feedback, today: dt.date, cal: WorkingCalendar) -> bool:
+    """The sender may remind the agency once the date they wait for is within SOON working days
+    or passed (the rule of the handlers' own reminders, feedback.reminders): not on day 0."""
+    due = reminder_due(item)
+    return due is not None and due <= cal.add_working_days(today, SOON)
+
+
 @transaction.atomic
-def sender_reminder(*, item: Feedback, key: str, now: dt.datetime) -> Feedback:
-    """The sender asks where their item is (nhắc lại): once a day while it is open; whoever handles
-    it is notified in the app."""
+def sender_reminder(*, item: Feedback, key: str, now: dt.datetime, cal: WorkingCalendar) -> Feedback:
+    """The sender asks where their item is (nhắc lại): once a day while it is open, from SOON
+    working days before the date they wait for (sender_may_remind); whoever handles it is
+    notified in the app."""
     refused = _("Only the sender can send a reminder, with the link given when it was sent.")
     item = _from_sender(item, key, refused)
     _require(item, *OPEN_STATUSES, Status.AWAITING_PUBLICATION)
     today = timezone.localtime(now).date()
+    if not sender_may_remind(item, today, cal):
+        due = reminder_due(item)
+        raise FeedbackError(
+            _("The agency has until %(date)s; you can remind it from %(n)s working days before that date.")
+            % {"date": f"{due:%d/%m/%Y}" if due else "", "n": SOON}
+        )
     if item.reminded_at is not None and timezone.localtime(item.reminded_at).date() >= today:
         raise FeedbackError(_("You have sent a reminder today already; the agency has been told."))
     before = snapshot(item)

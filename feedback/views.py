@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,59 +19,83 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from core.access import current_agency_or_404
 from core.files import FileRejected, attachment_response
-from core.models import Agency
+from core.models import Agency, AuditEntry, Unit
 from core.services import history_for, load_calendar
-from core.web import CSV, download, parse_date
-from core.workbook import csv_dict_bytes
-from feedback import access, services, stats
-from feedback.deadlines import urgency
+from core.web import CSV, XLSX, download, parse_date
+from core.workbook import Sheet, csv_dict_bytes, workbook_bytes
+from feedback import access, selectors, services, stats
+from feedback.deadlines import deadline_state
 from feedback.forms import ClassifyForm, ReceptionForm, StaffFeedbackForm, TemplateForm
-from feedback.models import ENDED_STATUSES, OPEN_STATUSES, Category, Feedback, ReceptionSession, Status, Template
+from feedback.models import ENDED_STATUSES, Category, Channel, Feedback, ReceptionSession, Status, Template
 
-FILTERS = ("status", "flag", "q")
+DUE_CHOICES = [
+    ("open", gettext_lazy("Not finished")),
+    ("overdue", gettext_lazy("Overdue")),
+    ("due_soon", gettext_lazy("Due within 3 days")),
+    ("later", gettext_lazy("Not yet due")),
+]
 
 
-def _deadline(item: Feedback, today: dt.date) -> tuple[str, dt.date | None]:
-    """The next deadline of an open item and whether it is passed."""
-    if item.status == Status.AWAITING_PUBLICATION:
-        due = item.due_publish
-    elif item.is_open:
-        due = item.answer_due
-    else:
-        return "", None
-    return urgency(due, today), due
+def state_label(state: str, days: int) -> str:
+    """An item's deadline state in words: "Quá hạn 2 ngày", "Đến hạn hôm nay", "Còn 5 ngày"."""
+    if state == "overdue":
+        return ngettext("%(n)s day overdue", "%(n)s days overdue", days) % {"n": days}
+    if state == "due_soon" and days == 0:
+        return _("Due today")
+    if state in ("due_soon", "later"):
+        return ngettext("%(n)s day left", "%(n)s days left", days) % {"n": days}
+    return ""
 
 
 @login_required
 def desk(request):
+    """The register: excerpt, sender, deadline state; search without diacritics, filters, pages;
+    the same rows as a workbook (?export=xlsx)."""
     agency = current_agency_or_404(request)
-    qs = access.feedback_visible_to(request.user, agency).filter(confirmed=True).select_related("unit", "assignee")
-    params = {key: request.GET.get(key, "").strip() for key in FILTERS}
+    filters = selectors.DeskFilters.from_query(request.GET)
     today = timezone.localdate()
-    if params["status"] in Status.values:
-        qs = qs.filter(status=params["status"])
-    if params["flag"] == "open":
-        qs = qs.filter(status__in=[*OPEN_STATUSES, Status.AWAITING_PUBLICATION])
-    elif params["flag"] == "overdue":
-        late = Q(due_answer__lt=today, extended_to__isnull=True) | Q(extended_to__lt=today)
-        qs = qs.filter(late, status__in=OPEN_STATUSES)
-    if params["q"]:
-        qs = qs.filter(code__icontains=params["q"])
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    visible = access.feedback_visible_to(request.user, agency).filter(confirmed=True)
+    items = selectors.desk_items(visible, filters, today)
+    if request.GET.get("export") == "xlsx":
+        return download(_register_workbook(items, agency, today), f"phan-anh-kien-nghi-{agency.code}.xlsx", XLSX)
+    page = Paginator(items, 30).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "rows": [(item, *_deadline(item, today)) for item in page],
-        "params": params,
+        "rows": [(item, state, state_label(state, days)) for item in page for state, days in [_state(item, today)]],
+        "filters": filters,
         "statuses": Status.choices,
+        "channels": Channel.choices,
+        "categories": Category.choices,
+        "units": Unit.objects.filter(agency=agency).order_by("name"),
+        "due_choices": DUE_CHOICES,
         "can_receive": access.can_receive(request.user, agency),
-        "query": "&".join(f"{k}={v}" for k, v in params.items() if v),
+        "query": urlencode(filters.query()),
     }
     return render(request, "feedback/desk.html", context)
+
+
+def _state(item: Feedback, today: dt.date) -> tuple[str, int]:
+    return deadline_state(getattr(item, "next_due", None), today)
+
+
+def _register_workbook(items, agency: Agency, today: dt.date) -> bytes:
+    rows = selectors.export_rows(items.iterator(chunk_size=2000), today, state_label)
+    heading = f"Sổ theo dõi phản ánh, kiến nghị - {agency.name}"
+    subtitle = [f"Ngày xuất: {today:%d/%m/%Y}"]
+    sheet = Sheet(
+        "Phan anh kien nghi",
+        selectors.EXPORT_HEADERS,
+        rows,
+        heading=heading,
+        subtitle=subtitle,
+        widths=selectors.EXPORT_WIDTHS,
+    )
+    return workbook_bytes([sheet], stream=True)
 
 
 @login_required
@@ -116,6 +141,10 @@ def _item_page(
     initial = {"category": item.category or Category.REGULATION, "unit": item.unit_id, "assignee": item.assignee_id}
     context = {
         "item": item,
+        "addressee": services.sender_addressee(item),
+        "opening": services.answer_opening(item),
+        "limits": {"answer": services.MAX_ANSWER, "text": services.MAX_TEXT},
+        "publish_days": services.step_days().publish,
         "handle": handle,
         "approve": access.can_approve(user, agency) and item.status == Status.AWAITING_APPROVAL,
         "publish": access.can_publish(user, agency) and item.status == Status.AWAITING_PUBLICATION,
@@ -127,13 +156,23 @@ def _item_page(
         "prefill": prefill,
         "notes": item.notes.select_related("author"),
         "attachments": item.attachments.all(),
-        "history": history_for(item)[:50],
+        "history": _history(item),
         "status_url": request.build_absolute_uri(f"/phan-anh/{item.code}/"),
     }
     return render(request, "feedback/item.html", context, status=status)
 
 
-Step = Callable[[HttpRequest, Agency, Feedback], Any]
+# the changes the item's history shows beside each step (the others are the step itself)
+HISTORY_FIELDS = ("channel", "status", "category", "within_competence", "extended_to", "forwarded_to", "due_publish")
+
+
+def _history(item: Feedback) -> list[tuple[AuditEntry, list[tuple[str, Any, Any]]]]:
+    """The latest 50 entries, each with the changes worth reading: (field, before, after)."""
+    entries = history_for(item)[:50]
+    return [(e, [(name, *e.changes[name]) for name in HISTORY_FIELDS if name in (e.changes or {})]) for e in entries]
+
+
+Step = Callable[[HttpRequest, Agency, Feedback], str]
 
 
 def _step(
@@ -141,8 +180,9 @@ def _step(
 ) -> Callable[[Step], Callable[..., HttpResponse]]:
     """One workflow step of an item, by POST: the item the user sees (else 404), the right to take
     the step (the leader's for `approver` steps, else handling the item; else 403), then the
-    decorated function calls the service. A refused step shows the item page again (400) with the
-    error and what was typed: `keep` maps the page's prefill keys to the posted fields."""
+    decorated function calls the service and says what was done (the success message). A refused
+    step shows the item page again (400) with the error and what was typed: `keep` maps the page's
+    prefill keys to the posted fields."""
 
     def decorate(run: Step) -> Callable[..., HttpResponse]:
         @login_required
@@ -154,11 +194,12 @@ def _step(
             may = access.can_approve(request.user, agency) if approver else access.can_handle(request.user, item)
             access.require(may)
             try:
-                run(request, agency, item)
+                done = run(request, agency, item)
             except services.FeedbackError as exc:
                 messages.error(request, str(exc))
                 typed = {key: request.POST.get(field, "") for key, field in (keep or {}).items()}
                 return _item_page(request, agency, item, typed=typed, status=400)
+            messages.success(request, done)
             return redirect("feedback:item", pk=item.pk)
 
         return view
@@ -171,32 +212,40 @@ def classify(request, agency, item):
     form = ClassifyForm(request.POST, agency=agency)
     if not form.is_valid():
         raise services.FeedbackError(_("Choose the category and the competence."))
-    services.classify(item=item, actor=request.user, **form.cleaned_data)
+    item = services.classify(item=item, actor=request.user, **form.cleaned_data)
+    if item.assignee:
+        return _("Classified and assigned to %(name)s.") % {"name": item.assignee.display_name}
+    return _("Classification saved.")
 
 
 @_step(keep={"not_accepted": "reason"})
 def not_accept(request, agency, item):
     services.not_accept(item=item, actor=request.user, reason=request.POST.get("reason", ""), now=timezone.now())
+    return _("Recorded as not accepted; the sender is told when they gave an e-mail address.")
 
 
 @_step(keep={"info_requested": "text"})
 def request_info(request, agency, item):
     services.request_info(item=item, actor=request.user, text=request.POST.get("text", ""), now=timezone.now())
+    return _("Information requested from the sender.")
 
 
 @_step()
 def info_supplied(request, agency, item):
     services.info_supplied(item=item, actor=request.user, text=request.POST.get("text", ""))
+    return _("Information recorded; the item is being handled again.")
 
 
 @_step(keep={"forwarded": "to"})
 def forward(request, agency, item):
-    services.forward(item=item, actor=request.user, to=request.POST.get("to", ""), now=timezone.now())
+    item = services.forward(item=item, actor=request.user, to=request.POST.get("to", ""), now=timezone.now())
+    return _("Forwarded to %(to)s.") % {"to": item.forwarded_to}
 
 
 @_step(keep={"answer": "answer"})
 def answer(request, agency, item):
     services.submit_answer(item=item, actor=request.user, answer=request.POST.get("answer", ""))
+    return _("Answer sent for the leader's approval.")
 
 
 @_step(keep={"extension": "reason", "extend_until": "until"})
@@ -204,33 +253,43 @@ def extend(request, agency, item):
     until = parse_date(request.POST.get("until"))
     if until is None:
         raise services.FeedbackError(_("Give the new date."))
-    services.extend(item=item, actor=request.user, until=until, reason=request.POST.get("reason", ""))
+    item = services.extend(item=item, actor=request.user, until=until, reason=request.POST.get("reason", ""))
+    return _("Answer date extended to %(date)s.") % {"date": f"{item.extended_to:%d/%m/%Y}"}
 
 
 @_step(keep={"note": "text"})
 def note(request, agency, item):
     services.add_note(item=item, actor=request.user, text=request.POST.get("text", ""))
+    return _("Note added.")
 
 
 @_step(keep={"repeat": "of"})
 def repeat(request, agency, item):
     visible = access.feedback_visible_to(request.user, agency)
-    services.mark_repeat(item=item, actor=request.user, of_code=request.POST.get("of", ""), visible=visible)
+    item = services.mark_repeat(item=item, actor=request.user, of_code=request.POST.get("of", ""), visible=visible)
+    if item.repeat_of:
+        return _("Recorded as a repeat of %(code)s.") % {"code": item.repeat_of.code}
+    return _("Recorded as not a repeat.")
 
 
 @_step(approver=True)
 def approve(request, agency, item):
-    services.approve(item=item, actor=request.user, cal=load_calendar(), now=timezone.now())
+    item = services.approve(item=item, actor=request.user, cal=load_calendar(), now=timezone.now())
+    return _("Answer approved. The Office publishes it on the portal by %(date)s.") % {
+        "date": f"{item.due_publish:%d/%m/%Y}"
+    }
 
 
 @_step(approver=True, keep={"returned": "reason"})
 def return_answer(request, agency, item):
     services.return_answer(item=item, actor=request.user, reason=request.POST.get("reason", ""))
+    return _("Answer returned to the officer with your remark.")
 
 
 @_step(approver=True, keep={"reopened": "reason"})
 def reopen(request, agency, item):
     services.reopen(item=item, actor=request.user, reason=request.POST.get("reason", ""))
+    return _("Reopened: the item is being handled again and has left the portal.")
 
 
 @login_required
@@ -252,7 +311,10 @@ def publish(request, pk):
         except services.FeedbackError as exc:
             error = str(exc)
         else:
-            messages.success(request, _("Published on the portal."))
+            messages.success(
+                request,
+                _("Answer to %(code)s published on the portal; the sender can read and rate it.") % {"code": item.code},
+            )
             return redirect("feedback:item", pk=item.pk)
     typed = {
         "summary": item.summary if texts["summary"] is None else texts["summary"],
@@ -403,4 +465,5 @@ def delete_template(request, pk):
     agency = current_agency_or_404(request)
     access.require(access.can_publish(request.user, agency))
     services.delete_template(agency=agency, actor=request.user, pk=pk)
+    messages.success(request, _("Template deleted."))
     return redirect("feedback:templates")

@@ -4,8 +4,11 @@ shared Scope).
 - view: leaders, the Office, administrators, auditors and appraisers of the task's agency see
   every task; officers and unit heads see the tasks their units lead or coordinate, and tasks
   assigned to them;
-- report (progress, evidence, a period done): officers and unit heads of the lead or a
-  coordinating unit, assignees, the Office focal point, administrators;
+- report (the task's overall progress, its evidence, a period done): officers and unit heads of
+  the lead unit, assignees (but for an officer or head of a coordinating unit: that one reports
+  their unit's part), the Office focal point, administrators;
+- contribute (a coordinating unit's own part: its progress, text and evidence): officers and unit
+  heads of a coordinating unit;
 - approve (completion): the head of the lead unit, the agency leader;
 - obstacle: the head of the lead or a coordinating unit, the focal point;
 - comment: anyone who may view, except read-only roles (auditor, appraiser);
@@ -22,15 +25,15 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
 
 from core.access import get_document_for_user, scope_for
-from core.models import Agency, Document, Role, User
-from plans.models import Inspection, Obstacle, Occurrence, Plan, Task, TaskEvidence
+from core.models import Agency, Document, Role, Unit, User
+from plans.models import CLOSED_STATUSES, Inspection, Obstacle, Occurrence, Plan, Task, TaskContribution, TaskEvidence
 
 type Person = User | AnonymousUser
-ACTIONS = ("view", "report", "approve", "obstacle", "comment", "manage")
+ACTIONS = ("view", "report", "contribute", "approve", "obstacle", "comment", "manage")
 
 
 def task_unit_ids(task: Task) -> set[int]:
@@ -62,12 +65,23 @@ def can(user: Person, action: str, task: Task) -> bool:
     units = task_unit_ids(task)
     if action == "obstacle":
         return Role.FOCAL_POINT in roles or any(Role.UNIT_HEAD in scope.unit_roles(u) for u in units)
-    # report
+    workers = {Role.OFFICER, Role.UNIT_HEAD}
+    coordinating = bool(contributing_units(user, task)) and not scope.unit_roles(task.lead_unit_id) & workers
+    if action == "contribute":
+        return coordinating
+    # report: the overall progress is the lead unit's (D10)
     if roles & {Role.FOCAL_POINT, Role.ADMINISTRATOR}:
         return True
-    if any(scope.unit_roles(u) & {Role.OFFICER, Role.UNIT_HEAD} for u in units):
+    if scope.unit_roles(task.lead_unit_id) & workers:
         return True
-    return any(a.pk == scope.user_id for a in task.assignees.all())
+    return not coordinating and any(a.pk == scope.user_id for a in task.assignees.all())
+
+
+def contributing_units(user: Person, task: Task) -> list[Unit]:
+    """The coordinating units of the task where the person is an officer or the head: the units
+    whose part they report (D10)."""
+    scope = scope_for(user)
+    return [u for u in task.coordinating_units.all() if scope.unit_roles(u.pk) & {Role.OFFICER, Role.UNIT_HEAD}]
 
 
 def task_permissions(user: Person, task: Task) -> dict[str, bool]:
@@ -94,11 +108,62 @@ def tasks_visible_to(user: Person) -> QuerySet[Task]:
     )
 
 
-def my_tasks(user: Person, tasks: QuerySet[Task]) -> QuerySet[Task]:
-    """Of `tasks`, the ones the person works on: assigned to them, or led or coordinated by a
-    unit where they are an officer or the head ("My tasks")."""
-    units = scope_for(user).units_with(Role.OFFICER, Role.UNIT_HEAD)
-    return tasks.filter(Q(assignees=user) | Q(lead_unit_id__in=units) | Q(coordinating_units__in=units))
+# "My tasks" (D9): which of the tasks the person sees are theirs. "mine" (the default): assigned to
+# them, or waiting for their action (a completion to approve, an obstacle awaiting the direction);
+# "lead" / "coordinating": led / coordinated by a unit where they are an officer or the head;
+# "unit": all of these together.
+RELATIONS = ("mine", "lead", "coordinating", "unit")
+
+
+def relation_filters(user: Person) -> dict[str, Q]:
+    """The conditions of each "My tasks" filter (and "assigned"), as filters on Task (subqueries,
+    no joins: no duplicate rows)."""
+    scope = scope_for(user)
+    units = scope.units_with(Role.OFFICER, Role.UNIT_HEAD)
+    headed = scope.units_with(Role.UNIT_HEAD)
+    assigned = Q(pk__in=Task.assignees.through.objects.filter(user_id=scope.user_id or 0).values("task_id"))
+    coordinated = Task.coordinating_units.through.objects.filter(unit_id__in=units).values("task_id")
+    open_ = ~Q(status__in=CLOSED_STATUSES)
+    awaiting = open_ & Q(completion_requested_at__isnull=False)
+    leading = [a for a, roles in scope.roles_by_agency.items() if Role.LEADER in roles]
+    directing = [a for a, roles in scope.roles_by_agency.items() if roles & {Role.LEADER, Role.FOCAL_POINT}]
+    obstacles = Obstacle.objects.filter(status=Obstacle.Status.OPEN).values("task_id")
+    waiting = (awaiting & (Q(lead_unit_id__in=headed) | Q(agency_id__in=leading))) | (
+        open_ & Q(agency_id__in=directing, pk__in=obstacles)
+    )
+    lead = Q(lead_unit_id__in=units)
+    coordinating = Q(pk__in=coordinated)
+    return {
+        "mine": assigned | waiting,
+        "lead": lead,
+        "coordinating": coordinating,
+        "unit": assigned | lead | coordinating,
+        "assigned": assigned,
+    }
+
+
+def my_tasks(user: Person, tasks: QuerySet[Task], relation: str = "mine") -> QuerySet[Task]:
+    """Of `tasks`, the person's under one of the RELATIONS (an unknown one reads as "mine"), each
+    annotated with the person's relation to it: `is_lead`, `is_coordinating`, `is_assigned`."""
+    filters = relation_filters(user)
+    return with_relation(user, tasks.filter(filters.get(relation, filters["mine"])))
+
+
+def with_relation(user: Person, tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """`tasks` annotated with the person's relation to each: lead unit, coordinating unit,
+    assigned (for the "My tasks" column)."""
+    filters = relation_filters(user)
+    return tasks.annotate(
+        is_lead=ExpressionWrapper(filters["lead"], output_field=BooleanField()),
+        is_coordinating=ExpressionWrapper(filters["coordinating"], output_field=BooleanField()),
+        is_assigned=ExpressionWrapper(filters["assigned"], output_field=BooleanField()),
+    )
+
+
+def relation_counts(user: Person, tasks: QuerySet[Task]) -> dict[str, int]:
+    """How many of `tasks` each "My tasks" filter holds (one query)."""
+    filters = relation_filters(user)
+    return tasks.aggregate(**{key: Count("pk", filter=filters[key]) for key in RELATIONS})
 
 
 def plans_visible_to(user: Person) -> QuerySet[Plan]:
@@ -133,6 +198,11 @@ def get_plan_for_user(user: Person, pk: int, *, manage: bool = False) -> Plan:
     if manage and not can_manage_plan(user, plan):
         raise PermissionDenied
     return plan
+
+
+def can_direct_obstacles(user: Person, agency: Agency) -> bool:
+    """Gives the direction on the agency's obstacles (see `manage`)."""
+    return scope_for(user).can_manage(agency.pk)
 
 
 def get_obstacle_for_user(user: Person, pk: int, *, resolve: bool = False) -> Obstacle:
@@ -195,8 +265,13 @@ def get_evidence_for_task(user: Person, task: Task, pk: int) -> Document:
 
 
 def documents_of_visible_tasks(user: Person) -> Q:
-    """Evidence of the tasks a person may see (registered with core.access)."""
-    return Q(pk__in=TaskEvidence.objects.filter(task__in=tasks_visible_to(user)).values("document_id"))
+    """Evidence of the tasks a person may see, and of the coordinating units' parts of them
+    (registered with core.access)."""
+    visible = tasks_visible_to(user)
+    parts = TaskContribution.documents.through.objects.filter(taskcontribution__task__in=visible)
+    return Q(pk__in=TaskEvidence.objects.filter(task__in=visible).values("document_id")) | Q(
+        pk__in=parts.values("document_id")
+    )
 
 
 def tasks_using_document(user: Person, document: Document) -> list[tuple[str, str]]:

@@ -9,7 +9,7 @@ class PlansConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: models and the registries need the app registry ready.
         from core.access import DOCUMENT_USES, DOCUMENT_VISIBILITY
-        from core.audit import choices_formatter, register_actions, register_fields
+        from core.audit import choices_formatter, register_actions, register_fields, yes_no
         from plans import metrics, reminders  # noqa: F401  (registers the daily job)
         from plans.access import documents_of_visible_tasks, tasks_using_document
         from plans.models import TaskStatus
@@ -31,6 +31,7 @@ class PlansConfig(AppConfig):
                 "task.obstacle_resolved": _("direction on an obstacle"),
                 "task.evidence_linked": _("evidence linked"),
                 "task.evidence_unlinked": _("evidence unlinked"),
+                "task.contribution": _("coordinating unit's part reported"),
                 "inspection.created": _("inspection recorded"),
                 "inspection.finding": _("inspection finding recorded"),
             }
@@ -47,6 +48,9 @@ class PlansConfig(AppConfig):
                 "coordinating_units": _("coordinating units"),
                 "assignees": _("assignees"),
                 "evidence": _("evidence"),
+                "needs_evidence": _("evidence needed to complete"),
+                "evidence_waiver": _("reason for approving without evidence"),
+                "contribution": _("coordinating unit's part"),
             },
-            {"status": choices_formatter(TaskStatus)},
+            {"status": choices_formatter(TaskStatus), "needs_evidence": yes_no},
         )

@@ -260,9 +260,46 @@ TEMPLATE_EXAMPLE = [
 ]
 
 
+# The guide sheet of the template: what each column holds and how to write it (D12: every import
+# has a template with an example row and a guide), in the order of COLUMNS.
+GUIDE_HEADER = ["Cột", "Bắt buộc", "Ý nghĩa", "Cách ghi"]
+GUIDE = {
+    "code": ("Mã nhiệm vụ, duy nhất trong kế hoạch.", "Tối đa 30 ký tự, ví dụ PL1.01."),
+    "section": ("Mục của kế hoạch mà nhiệm vụ thuộc về.", "Như trong văn bản kế hoạch, ví dụ II.1.a."),
+    "appendix": ("Phụ lục chứa nhiệm vụ.", "Ví dụ I hoặc II; để trống nếu không có."),
+    "title": ("Tên nhiệm vụ như trong kế hoạch.", "Văn bản."),
+    "description": ("Nội dung chi tiết, giải pháp thực hiện.", "Văn bản; có thể để trống."),
+    "par_domain": ("Lĩnh vực của Chỉ số CCHC mà nhiệm vụ phục vụ.", "Số từ 1 đến 8."),
+    "sipas_element": (
+        "Yếu tố của Chỉ số SIPAS mà nhiệm vụ phục vụ.",
+        "Một trong: " + ", ".join(sorted(SIPAS_VALUES)) + "; có thể để trống.",
+    ),
+    "lead_unit": ("Đơn vị chủ trì thực hiện.", "Mã hoặc tên một đơn vị của cơ quan (chọn trong danh sách)."),
+    "coordinating_units": ("Các đơn vị phối hợp.", "Mã hoặc tên đơn vị, cách nhau bằng dấu phẩy hoặc chấm phẩy."),
+    "start_date": ("Ngày bắt đầu thực hiện.", "dd/mm/yyyy hoặc ô ngày của Excel."),
+    "deadline": ("Thời hạn hoàn thành (nhiệm vụ một lần).", "dd/mm/yyyy hoặc ô ngày của Excel."),
+    "recurrence": (
+        "Nhiệm vụ lặp lại theo kỳ.",
+        "hằng tháng, hằng quý, 6 tháng hoặc hằng năm; để trống nếu làm một lần.",
+    ),
+    "recurrence_day": ("Ngày đến hạn trong tháng của mỗi kỳ.", "Số từ 1 đến 31."),
+    "expected_product": ("Sản phẩm phải có khi hoàn thành.", "Văn bản, ví dụ: Kế hoạch được ban hành."),
+    "target": ("Chỉ tiêu của nhiệm vụ.", "Văn bản, ví dụ: 100% đơn vị được kiểm tra."),
+    "evidence_required": ("Tài liệu kiểm chứng phải nộp.", "Văn bản; nhiều tài liệu cách nhau bằng dấu chấm phẩy."),
+    "change_reason": ("Lý do khi nhập lại để điều chỉnh nhiệm vụ đã có.", "Văn bản; chỉ cần khi điều chỉnh."),
+}
+GUIDE_NOTES = (
+    "Trang tính thứ nhất là danh sách nhiệm vụ: dòng 1 là tiêu đề, mỗi dòng sau là một nhiệm vụ.",
+    "Dòng 2 là ví dụ: thay bằng nhiệm vụ thật hoặc xóa trước khi nhập.",
+    "Cột đánh dấu * là bắt buộc. Tiêu đề cột viết có dấu hay không dấu đều được.",
+    "Tệp có lỗi thì không nhiệm vụ nào được ghi; trang nhập liệt kê từng lỗi (dòng, cột, giá trị, lý do) "
+    "và chỉ ghi khi người nhập xác nhận.",
+)
+
+
 def template_workbook(unit_codes: list[str]) -> bytes:
     """The fill-in template: the header (required columns marked *), one example row, and lists
-    to pick the recurrence and the lead unit from."""
+    to pick the recurrence and the lead unit from; then the guide sheet (GUIDE)."""
     header = [label + (" *" if required else "") for _key, label, required, _w in COLUMNS]
     lead_unit = unit_codes[0] if unit_codes else "VP"
     example = [lead_unit if value is None else value for value in TEMPLATE_EXAMPLE]
@@ -275,6 +312,18 @@ def template_workbook(unit_codes: list[str]) -> bytes:
         units = DataValidation(type="list", formula1='"' + ",".join(unit_codes) + '"', allow_blank=False)
         ws.add_data_validation(units)
         units.add(_column_range("lead_unit"))
+    guide = [[label, "Có" if required else "Không", *GUIDE[key]] for key, label, required, _w in COLUMNS]
+    add_sheet(
+        wb,
+        Sheet(
+            "Hướng dẫn",
+            GUIDE_HEADER,
+            guide,
+            heading="Hướng dẫn nhập kế hoạch và nhiệm vụ",
+            subtitle=GUIDE_NOTES,
+            widths=[26, 10, 50, 60],
+        ),
+    )
     return to_bytes(wb)
 
 
@@ -304,3 +353,45 @@ def export_tasks(rows: Iterable[Sequence[Any]]) -> bytes:
     plans.selectors.register_rows), written as it is read: a register of any length."""
     sheet = Sheet("Nhiem vu", EXPORT_HEADERS, rows, widths=EXPORT_WIDTHS, wrap=False)
     return workbook_bytes([sheet], stream=True)
+
+
+YEAR_END_HEADERS = [
+    "Tổng số nhiệm vụ",
+    "Hoàn thành đúng hạn",
+    "Hoàn thành quá hạn",
+    "Đang thực hiện",
+    "Đã hủy",
+    "Hoàn thành chưa có tài liệu kiểm chứng",
+]
+YEAR_END_KEYS = ("total", "on_time", "late", "open", "cancelled", "no_evidence")
+
+
+def export_year_end(
+    *, year: int, agency: str, by_unit: Iterable[dict[str, Any]], by_person: Iterable[dict[str, Any]]
+) -> bytes:
+    """The year-end results (plans.selectors.year_end rows, each with its `unit` or `person`): one
+    sheet per unit, one per person, with a total row, for the yearly evaluation."""
+
+    def sheet(name: str, first: str, rows: list[tuple[str, dict[str, Any]]], *, total: bool) -> Sheet:
+        body = [[label, *(row[key] for key in YEAR_END_KEYS)] for label, row in rows]
+        if total:  # a task has one lead unit: the units' rows add up (a person's do not)
+            body.append(["Tổng cộng", *(sum(row[key] for _label, row in rows) for key in YEAR_END_KEYS)])
+        return Sheet(
+            name,
+            [first, *YEAR_END_HEADERS],
+            body,
+            heading=f"KẾT QUẢ THỰC HIỆN NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH NĂM {year}",
+            subtitle=[agency],
+            widths=[40, 12, 14, 14, 14, 10, 18],
+            bold_rows=[len(body) - 1] if total else [],
+            frozen_columns=1,
+        )
+
+    units = [(r["unit"].name if r.get("unit") else "", r) for r in by_unit]
+    people = [(r["person"].display_name if r.get("person") else "", r) for r in by_person]
+    return workbook_bytes(
+        [
+            sheet("Theo đơn vị", "Đơn vị chủ trì", units, total=True),
+            sheet("Theo cá nhân", "Cá nhân", people, total=False),
+        ]
+    )

@@ -1,34 +1,68 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.access import staff_of
-from core.forms import style
-from core.models import Unit
+from core.access import assignable_staff
+from core.forms import DateInput, LongText, style
+from core.models import Unit, User
 from plans.models import Inspection, Task
 
 
 class ProgressForm(forms.Form):
     progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
-    text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    text = LongText(label=_("What was done"), limit=4000, rows=3)
+    # shown to an approver when the task has no evidence yet (D11)
+    no_evidence_reason = LongText(label=_("Reason for completing without evidence"), limit=2000, required=False)
+
+
+class ApproveForm(forms.Form):
+    no_evidence_reason = LongText(label=_("Reason for approving without evidence"), limit=2000, required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "approve_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ContributionForm(forms.Form):
+    """A coordinating unit's report of its own part of a task (D10)."""
+
+    unit = forms.ModelChoiceField(label=_("Coordinating unit"), queryset=Unit.objects.none(), empty_label=None)
+    progress = forms.IntegerField(label=_("Progress of our part (%)"), min_value=0, max_value=100)
+    text = LongText(label=_("What our unit did"), limit=4000, rows=3)
+
+    def __init__(self, *args, units, **kwargs):
+        kwargs.setdefault("auto_id", "part_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units])
+        if len(units) == 1:
+            self.fields["unit"].initial = units[0].pk
+            self.fields["unit"].widget = forms.HiddenInput()
+        style(self)
 
 
 class ObstacleForm(forms.Form):
-    text = forms.CharField(label=_("Difficulty or obstacle"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
-    proposal = forms.CharField(
-        label=_("Proposal to the leaders"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=4000
-    )
+    text = LongText(label=_("Difficulty or obstacle"), limit=4000, rows=3)
+    proposal = LongText(label=_("Proposal to the leaders"), limit=4000, required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "obstacle_%s")
+        super().__init__(*args, **kwargs)
 
 
 class ResolveForm(forms.Form):
-    response = forms.CharField(label=_("Direction"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    response = LongText(label=_("Direction"), limit=4000)
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    text = LongText(label=_("Comment"), limit=4000)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "comment_%s")
+        super().__init__(*args, **kwargs)
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = LongText(label=_("Reason"), limit=2000)
 
 
 class TaskForm(forms.ModelForm):
@@ -54,10 +88,11 @@ class TaskForm(forms.ModelForm):
             "expected_product",
             "target",
             "evidence_required",
+            "needs_evidence",
         ]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_date": DateInput(),
+            "deadline": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
             "expected_product": forms.Textarea(attrs={"rows": 2}),
             "evidence_required": forms.Textarea(attrs={"rows": 2}),
@@ -70,8 +105,13 @@ class TaskForm(forms.ModelForm):
         units = Unit.objects.filter(agency=agency)
         self.fields["lead_unit"].queryset = units
         self.fields["coordinating_units"].queryset = units
-        self.fields["assignees"].queryset = staff_of(agency)
+        # who may be given work (D32), and whoever the task already names (kept on a save)
+        people = Q(pk__in=assignable_staff(agency).values("pk"))
+        if self.instance.pk:
+            people |= Q(pk__in=self.instance.assignees.values("pk"))
+        self.fields["assignees"].queryset = User.objects.filter(people).order_by("full_name", "username")
         style(self)
+        self.fields["needs_evidence"].widget.attrs["class"] = "form-check-input"
 
     def clean(self):
         data = super().clean()
@@ -103,7 +143,7 @@ class InspectionForm(forms.ModelForm):
         model = Inspection
         fields = ["title", "decision_number", "inspected_unit", "inspected_on", "team_lead", "conclusion"]
         widgets = {
-            "inspected_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "inspected_on": DateInput(),
             "conclusion": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -114,8 +154,8 @@ class InspectionForm(forms.ModelForm):
 
 
 class FindingForm(forms.Form):
-    text = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
-    deadline = forms.DateField(label=_("Remediation deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    text = LongText(label=_("Finding"), limit=2000)
+    deadline = forms.DateField(label=_("Remediation deadline"), widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -142,6 +142,16 @@ class Task(models.Model):
     expected_product = models.TextField(_("expected product"), blank=True)
     target = models.CharField(_("target"), max_length=300, blank=True)
     evidence_required = models.TextField(_("evidence required"), blank=True)
+    # D11: a task needing evidence reaches 100 % or is approved only with evidence linked, unless
+    # the approver records why (kept in `evidence_waiver`, audited).
+    needs_evidence = models.BooleanField(
+        _("evidence needed to complete"),
+        default=True,
+        help_text=_(
+            "Without an evidence document it cannot be reported complete or approved, unless the approver says why."
+        ),
+    )
+    evidence_waiver = models.TextField(_("reason for approving without evidence"), blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED, db_index=True
     )
@@ -331,3 +341,31 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class TaskContribution(models.Model):
+    """A coordinating unit's own part of a task (D10): how far it is, what it did and its evidence.
+    One per unit and task, updated in place; each update is audited on the task."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="contributions", verbose_name=_("task"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("coordinating unit"))
+    progress = models.PositiveSmallIntegerField(
+        _("progress of its part (%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    text = models.TextField(_("what the unit did"))
+    documents = models.ManyToManyField(
+        Document, blank=True, related_name="task_contributions", verbose_name=_("evidence documents")
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("updated by")
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("coordinating unit's part")
+        verbose_name_plural = _("coordinating units' parts")
+        ordering = ["task", "unit__name"]
+        constraints = [models.UniqueConstraint(fields=["task", "unit"], name="contribution_unique_per_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.unit_id} {self.progress}%"

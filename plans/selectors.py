@@ -77,6 +77,7 @@ FLAG_LABELS: dict[str, Promise] = {
     "awaiting_approval": _("Awaiting approval"),
 }
 STATUS_KEYS = [s.value for s in TaskStatus]
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
 def aggregates(t: Thresholds) -> dict[str, Count]:
@@ -103,6 +104,44 @@ def filter_flag(tasks: QuerySet[Task], flag: str, t: Thresholds) -> QuerySet[Tas
     if flag not in filters:
         return tasks
     return tasks.filter(filters[flag])
+
+
+def due_periods(tasks: QuerySet[Task]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The choices of the "due in" filter of the task list for the years of the tasks' plans:
+    per year, its quarters ("2026-Q3") and months ("2026-07"), as (value, label)."""
+    years = sorted(set(tasks.order_by().values_list("plan__year", flat=True).distinct()))
+    out = []
+    for year in years:
+        quarters = [
+            (f"{year}-Q{q}", str(_("Quarter %(q)s/%(year)s") % {"q": ROMAN[q], "year": year})) for q in range(1, 5)
+        ]
+        months = [
+            (f"{year}-{m:02d}", str(_("Month %(month)s/%(year)s") % {"month": m, "year": year})) for m in range(1, 13)
+        ]
+        out.append((str(year), quarters + months))
+    return out
+
+
+def due_range(value: str) -> tuple[dt.date, dt.date] | None:
+    """The dates [first, last] of a "due in" choice ("2026-Q3", "2026-07"); None when not one."""
+    year, _sep, part = value.partition("-")
+    if not year.isdigit() or not 1900 < int(year) < 3000:
+        return None
+    y = int(year)
+    if part.startswith("Q") and part[1:] in {"1", "2", "3", "4"}:
+        first_month, last_month = 3 * int(part[1:]) - 2, 3 * int(part[1:])
+    elif part.isdigit() and 1 <= int(part) <= 12:
+        first_month = last_month = int(part)
+    else:
+        return None
+    last = dt.date(y + 1, 1, 1) if last_month == 12 else dt.date(y, last_month + 1, 1)
+    return dt.date(y, first_month, 1), last - dt.timedelta(days=1)
+
+
+def filter_due(tasks: QuerySet[Task], value: str) -> QuerySet[Task]:
+    """The tasks whose due date (the next one of a recurring task) falls in a quarter or a month."""
+    bounds = due_range(value)
+    return tasks if bounds is None else tasks.filter(next_due__range=bounds)
 
 
 def task_flags(task: Task, t: Thresholds) -> list[str]:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from core.access import members_with
 from core.calendar import WorkingCalendar
 from core.jobs import notifications, notify
-from core.models import Document, Role, User
+from core.models import Document, Role, Unit, User
 from core.services import StepRefused, diff, log_action
 from core.text import fold
 from plans import monitoring
@@ -29,11 +29,12 @@ from plans.models import (
     Plan,
     ProgressUpdate,
     Task,
+    TaskContribution,
     TaskEvidence,
     TaskStatus,
 )
 
-TRACKED = ("status", "progress", "deadline", "next_due", "completed_on")
+TRACKED = ("status", "progress", "deadline", "next_due", "completed_on", "needs_evidence", "evidence_waiver")
 
 
 class WorkflowError(StepRefused):
@@ -215,6 +216,23 @@ def locked(task: Task) -> Task:
     return task
 
 
+def lacks_evidence(task: Task) -> bool:
+    """The task needs evidence to be complete (D11) and has none linked."""
+    return task.needs_evidence and not (task.pk and task.evidence_links.exists())
+
+
+def evidence_refusal(task: Task, *, approver: bool = False) -> str:
+    """Why a task cannot reach 100 % yet, naming the evidence its plan requires."""
+    if approver:
+        text = _("No evidence document is linked: link it, or give the reason for completing without it.")
+    else:
+        text = _("Link an evidence document before reporting the task complete.")
+    required = "; ".join(line.strip(" -•;.") for line in task.evidence_required.splitlines() if line.strip(" -•;."))
+    if required:
+        text += " " + _("Evidence required: %(evidence)s") % {"evidence": required} + "."
+    return text
+
+
 @transaction.atomic
 def post_progress(
     *,
@@ -225,9 +243,12 @@ def post_progress(
     today: dt.date,
     cal: WorkingCalendar,
     can_approve: bool = False,
+    no_evidence_reason: str = "",
 ) -> ProgressUpdate:
-    """An officer reports progress. 100 % asks the unit head to approve completion
-    (or completes the task when the author may approve)."""
+    """An officer of the lead unit reports progress. 100 % asks the unit head to approve
+    completion (or completes the task when the author may approve). A task that needs evidence
+    reaches 100 % only with evidence linked, or when the author may approve and says why
+    (`no_evidence_reason`, kept on the task and audited)."""
     if not 0 <= progress <= 100:
         raise ValueError("progress must be between 0 and 100")
     task = locked(task)
@@ -235,6 +256,8 @@ def post_progress(
         raise WorkflowError(_("This task is closed."))
     if task.is_recurring:
         raise WorkflowError(_("A recurring task progresses by its periods: mark each period done."))
+    if progress == 100 and lacks_evidence(task) and not (can_approve and no_evidence_reason.strip()):
+        raise WorkflowError(evidence_refusal(task, approver=can_approve))
     before = snapshot(task)
     update = ProgressUpdate.objects.create(task=task, author=actor, progress=progress, text=text)
     task.progress = progress
@@ -249,7 +272,9 @@ def post_progress(
     if progress == 100:
         if can_approve:  # the approver reports it done: done today, no request to wait on
             Task.objects.filter(pk=task.pk).update(completion_requested_at=None)
-            approve_completion(actor=actor, task=task, today=today, cal=cal, requested=False)
+            approve_completion(
+                actor=actor, task=task, today=today, cal=cal, requested=False, no_evidence_reason=no_evidence_reason
+            )
         else:
             title = _("Completion to approve: %(task)s") % {"task": task}
             url = task.get_absolute_url()
@@ -270,22 +295,34 @@ def approvers(task: Task) -> set[int]:
 
 @transaction.atomic
 def approve_completion(
-    *, actor: User, task: Task, today: dt.date, cal: WorkingCalendar, requested: bool = True
+    *,
+    actor: User,
+    task: Task,
+    today: dt.date,
+    cal: WorkingCalendar,
+    requested: bool = True,
+    no_evidence_reason: str = "",
 ) -> Task:
     """The task is done on the day the unit reported it complete (not the day of approval).
-    `requested=False` when the approver reports it done themself."""
+    `requested=False` when the approver reports it done themself. A task that needs evidence and
+    has none is approved only with the reason (D11), kept on the task and audited."""
     task = locked(task)
     if task.status in CLOSED_STATUSES or (requested and task.completion_requested_at is None):
         raise WorkflowError(_("There is no completion to approve."))
+    waiver = no_evidence_reason.strip()
+    if lacks_evidence(task) and not waiver:
+        raise WorkflowError(evidence_refusal(task, approver=True))
     before = snapshot(task)
+    missing = lacks_evidence(task)
+    task.evidence_waiver = waiver if missing else ""  # no reason left over from an earlier approval
     reported = task.completion_requested_at
     task.completed_on = timezone.localtime(reported).date() if reported else today
     task.status = monitoring.completion_status(task.deadline, task.completed_on)
     task.progress = 100
     task.completion_requested_at = None
-    task.save(update_fields=["completed_on", "status", "progress", "completion_requested_at"])
+    task.save(update_fields=["completed_on", "status", "progress", "completion_requested_at", "evidence_waiver"])
     refresh_task(task, today=today, cal=cal)
-    _record(actor, task, before, "task.approved")
+    _record(actor, task, before, "task.approved", note=task.evidence_waiver if missing else "")
     return task
 
 
@@ -422,6 +459,39 @@ def resolve_obstacle(*, actor: User, obstacle: Obstacle, response: str) -> Obsta
 
 def add_comment(*, actor: User, task: Task, text: str) -> Comment:
     return Comment.objects.create(task=task, author=actor, text=text)
+
+
+@transaction.atomic
+def report_contribution(
+    *,
+    actor: User,
+    task: Task,
+    unit: Unit,
+    progress: int,
+    text: str,
+    documents: Iterable[Document] = (),
+) -> TaskContribution:
+    """A coordinating unit reports its own part of a task (D10): its progress, what it did, and
+    evidence documents (added to those it gave before). Never the task's overall progress, which
+    is the lead unit's. Audited on the task."""
+    if not 0 <= progress <= 100:
+        raise ValueError("progress must be between 0 and 100")
+    task = locked(task)
+    if task.status in CLOSED_STATUSES:
+        raise WorkflowError(_("This task is closed."))
+    if not task.coordinating_units.filter(pk=unit.pk).exists():
+        raise ValueError("not a coordinating unit of the task")
+    part, created = TaskContribution.objects.get_or_create(task=task, unit=unit, defaults={"text": text})
+    before = {"contribution": f"{unit.name}: {part.progress}%" if not created else None}
+    part.progress, part.text, part.updated_by = progress, text, actor
+    part.save()
+    added = [d for d in documents if d.agency_id == task.agency_id and not part.documents.filter(pk=d.pk).exists()]
+    part.documents.add(*added)
+    changes = diff(before, {"contribution": f"{unit.name}: {progress}%"})
+    if added:
+        changes["evidence"] = [None, ", ".join(str(d) for d in added)]
+    log_action(actor=actor, agency=task.agency, action="task.contribution", obj=task, changes=changes, note=text[:500])
+    return part
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ urlpatterns = [
     path("tasks/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("tasks/<int:pk>/obstacles/", views.add_obstacle, name="add_obstacle"),
     path("tasks/<int:pk>/comments/", views.add_comment, name="add_comment"),
+    path("tasks/<int:pk>/contribution/", views.report_contribution, name="report_contribution"),
     path("tasks/<int:pk>/evidence/", views.upload_evidence, name="upload_evidence"),
     path("tasks/<int:pk>/evidence/link/", views.link_evidence, name="link_evidence"),
     path("tasks/<int:pk>/evidence/<int:document_id>/unlink/", views.unlink_evidence, name="unlink_evidence"),

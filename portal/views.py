@@ -6,6 +6,7 @@ code and every object is looked up within that agency, published or active only.
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,10 +23,45 @@ from core.text import fold
 from portal import access, figures, services
 from portal.forms import PostForm
 from portal.models import Post
+from procedures.models import Procedure
+from procedures.selectors import normalize_code
+
+NATIONAL_PORTAL = "https://dichvucong.gov.vn"
+FORM_WORDS = ("mau so", "mau don", "mau to khai", "theo mau", "(mau ")
+
+
+def public_parts(item: Procedure) -> list[tuple[str, str]]:
+    """(title, text) of the procedure's public parts, in the order a citizen reads them."""
+    return [
+        (_("Dossier components"), item.documents),
+        (_("Steps"), item.steps),
+        (_("Where and how to submit"), item.where),
+        (_("Time limit"), f"{item.limit} {item.get_limit_unit_display()}"),
+        (_("Fees and charges"), item.fees),
+        (_("Who is in charge"), item.responsible),
+        (_("Result"), item.result),
+        (_("Legal basis"), item.legal_basis),
+        (_("Where to complain"), item.recourse),
+    ]
+
+
+def form_lines(documents: str) -> list[str]:
+    """The lines of the dossier components that name a form to fill in ("Mẫu số 01", "tờ khai
+    theo mẫu")."""
+    return [line.strip(" -•;.") for line in documents.splitlines() if any(w in fold(line) for w in FORM_WORDS)]
 
 
 def agencies(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/agencies.html", {"agencies": Agency.objects.order_by("name")})
+    """The portal's home: the agencies, a search of every agency's procedures in use, the lookup."""
+    q = request.GET.get("q", "").strip()[:200]
+    found = None
+    if q:
+        qs = Procedure.objects.filter(active=True).select_related("agency")
+        for word in fold(q).split():
+            qs = qs.filter(search_text__contains=word)
+        found = Paginator(qs.order_by("agency__name", "field", "code"), 30).get_page(request.GET.get("page"))
+    context = {"agencies": Agency.objects.order_by("name"), "q": q, "found": found}
+    return render(request, "portal/agencies.html", context)
 
 
 def _indices(agency: Agency, today: dt.date) -> list[figures.Figure]:
@@ -65,27 +101,30 @@ def catalogue(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def procedure(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """A procedure as the citizen needs it (the parts of its publication), each text with its
+    line breaks; the forms named in its documents, and where to submit online when it can be."""
     agency = access.get_public_agency(code)
     item = access.get_active_procedure(agency, pk)
-    parts = [
-        (_("Where to submit"), item.where),
-        (_("Who is in charge"), item.responsible),
-        (_("Steps"), item.steps),
-        (_("Dossier components"), item.documents),
-        (_("Fees and charges"), item.fees),
-        (_("Time limit"), f"{item.limit} {item.get_limit_unit_display()}"),
-        (_("Result"), item.result),
-        (_("Legal basis"), item.legal_basis),
-        (_("Where to complain"), item.recourse),
-    ]
-    return render(request, "portal/procedure.html", {"agency": agency, "item": item, "parts": parts})
+    context = {
+        "agency": agency,
+        "item": item,
+        "parts": public_parts(item),
+        "forms": form_lines(item.documents),
+        "online": item.online_level != "none",
+        "portal_url": NATIONAL_PORTAL,
+    }
+    return render(request, "portal/procedure.html", context)
 
 
 def dossier_lookup(request: HttpRequest) -> HttpResponse:
-    code = request.GET.get("ma", "").strip()
+    """The lookup form; a code goes to its status page in the register's form (procedures
+    .selectors.normalize_code: case, spaces and dashes do not matter)."""
+    code = normalize_code(request.GET.get("ma", ""))
+    agency = access.public_agency_or_none(request.GET.get("co-quan", ""))  # from the agency's page
     if code:
-        return redirect("dossier_status", code=code)
-    return render(request, "portal/lookup.html")
+        target = reverse("dossier_status", args=[code])
+        return redirect(f"{target}?{urlencode({'co-quan': agency.code})}" if agency else target)
+    return render(request, "portal/lookup.html", {"lookup_agency": agency})
 
 
 def indices(request: HttpRequest, code: str) -> HttpResponse:

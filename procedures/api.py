@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field, create_model
@@ -109,7 +110,7 @@ def push_dossier(request, payload: DossierIn):
     data: dict[str, Any] = payload.dict()
     names = list(ALIASES)
     values = [data.get(name) for name in names]
-    reader = reader_for(agency, load_calendar())
+    reader = reader_for(agency, load_calendar(), now=timezone.now())  # a reception in the future is refused
     reader.header(names)
     row = reader.parse(1, values)
     if row is None:

@@ -1,6 +1,9 @@
+from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from django.apps import AppConfig
+from django.core.signals import request_finished, request_started
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import choices_formatter, model_formats, model_labels, register_actions, register_fields
@@ -14,6 +17,8 @@ class ProceduresConfig(AppConfig):
         # Imported here, not at the top: models and the registries need the app registry ready.
         from procedures import metrics, reminders  # noqa: F401  (registers the daily job and the queue)
         from procedures.models import (
+            ApplicantKind,
+            ApplicantTitle,
             Channel,
             Dossier,
             DossierStatus,
@@ -37,6 +42,8 @@ class ProceduresConfig(AppConfig):
                 "source": choices_formatter(Source),
                 "limit_unit": choices_formatter(LimitUnit),
                 "result_delivery": choices_formatter(ResultDelivery),
+                "applicant_kind": choices_formatter(ApplicantKind),
+                "applicant_title": choices_formatter(ApplicantTitle),
                 "unit_id": _unit_name,
                 "procedure_id": _procedure_code,
             },
@@ -88,13 +95,46 @@ ACTIONS = {
 }
 
 
+# The names the history shows for the ids it recorded, looked up once per request (a dossier's
+# history names the same two or three units in every hand-over). Only while a request runs: outside
+# one (a worker, a shell) every lookup asks the database, so nothing stale outlives a request.
+_NAMES: ContextVar[dict[tuple[str, Any], Any] | None] = ContextVar("procedures_audit_names", default=None)
+
+
+def _names_start(**kwargs: Any) -> None:
+    _NAMES.set({})
+
+
+def _names_end(**kwargs: Any) -> None:
+    _NAMES.set(None)
+
+
+request_started.connect(_names_start, dispatch_uid="procedures_audit_names_start")
+request_finished.connect(_names_end, dispatch_uid="procedures_audit_names_end")
+
+
+def _remembered(kind: str, pk: Any, lookup: Callable[[Any], Any]) -> Any:
+    names = _NAMES.get()
+    if names is None:
+        return lookup(pk)
+    if (kind, pk) not in names:
+        names[(kind, pk)] = lookup(pk)
+    return names[(kind, pk)]
+
+
 def _unit_name(pk: Any) -> Any:
     from core.models import Unit  # (models cannot be imported when apps.py is)
 
-    return Unit.objects.filter(pk=pk).values_list("name", flat=True).first() or pk
+    def name(key: Any) -> Any:
+        return Unit.objects.filter(pk=key).values_list("name", flat=True).first()
+
+    return _remembered("unit", pk, name) or pk
 
 
 def _procedure_code(pk: Any) -> Any:
     from procedures.models import Procedure  # (models cannot be imported when apps.py is)
 
-    return Procedure.objects.filter(pk=pk).values_list("code", flat=True).first() or pk
+    def code(key: Any) -> Any:
+        return Procedure.objects.filter(pk=key).values_list("code", flat=True).first()
+
+    return _remembered("procedure", pk, code) or pk

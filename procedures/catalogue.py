@@ -96,6 +96,48 @@ COLUMNS: list[tuple[Column, int]] = [
 ]
 TABLE = Table([column for column, _width in COLUMNS])
 FIELDS = [column.key for column, _width in COLUMNS if column.key != "code"]
+# The parts a citizen needs on a published (in use) procedure's public page, besides its name and
+# time limit (which every row has): the Office is warned while any of them is empty.
+PUBLIC_PARTS = ("documents", "steps", "fees", "where", "legal_basis", "result")
+
+# The fill-in template's guide: (column key, required, values and format, example), in the order
+# of COLUMNS. A Vietnamese document, like the headers.
+GUIDE: dict[str, tuple[str, str, Any]] = {
+    "code": ("Bắt buộc", "Mã thủ tục trên Cơ sở dữ liệu quốc gia về TTHC; tối đa 40 ký tự, không trùng.", "1.009645"),
+    "name": ("Bắt buộc", "Tên thủ tục như Quyết định công bố; tối đa 500 ký tự.", "Cấp giấy phép xây dựng"),
+    "field": ("Không", "Lĩnh vực; tối đa 200 ký tự.", "Xây dựng"),
+    "level": ("Không", "Cấp thực hiện; tối đa 50 ký tự.", "Cấp tỉnh"),
+    "limit": ("Bắt buộc", "Số nguyên.", 20),
+    "limit_unit": ("Không (mặc định: ngày làm việc)", "ngày làm việc, ngày, giờ, tháng.", "ngày làm việc"),
+    "apply_cutoff": (
+        "Không (mặc định: Có)",
+        "Có hoặc Không: hồ sơ nhận sau 15 giờ tính từ ngày làm việc tiếp theo.",
+        "Có",
+    ),
+    "fees": ("Không", "Mức phí, lệ phí; ghi “Không” nếu không thu.", "150.000 đồng/giấy phép"),
+    "fee_bearing": ("Không (theo cột Phí, lệ phí)", "Có hoặc Không.", "Có"),
+    "online_level": ("Không (mặc định: không)", "không, một phần, toàn trình.", "một phần"),
+    "paper_result": ("Không (mặc định: Có)", "Có hoặc Không.", "Có"),
+    "legal_basis": (
+        "Không, nhưng cần để công khai",
+        "Mỗi văn bản một dòng (Alt+Enter trong ô Excel).",
+        "Luật Xây dựng số 50/2014/QH13",
+    ),
+    "where": (
+        "Không, nhưng cần để công khai",
+        "Nơi và cách nộp hồ sơ: trực tiếp, bưu chính, trực tuyến.",
+        "Bộ phận Một cửa",
+    ),
+    "responsible": ("Không", "Cơ quan thực hiện.", "Ban Quản lý Khu kinh tế"),
+    "steps": ("Không, nhưng cần để công khai", "Mỗi bước một dòng.", "Bước 1: Nộp hồ sơ"),
+    "documents": (
+        "Không, nhưng cần để công khai",
+        "Mỗi giấy tờ một dòng, ghi bản chính/bản sao và mẫu đơn, tờ khai.",
+        "Đơn đề nghị (Mẫu số 01)",
+    ),
+    "result": ("Không, nhưng cần để công khai", "Kết quả trả cho người nộp.", "Giấy phép xây dựng"),
+    "recourse": ("Không", "Nơi tiếp nhận phản ánh, kiến nghị.", "Văn phòng Ban Quản lý"),
+}
 
 
 @dataclass
@@ -208,3 +250,51 @@ def export(procedures: Iterable[Procedure]) -> bytes:
             )
         ]
     )
+
+
+def missing_parts(procedure: Procedure) -> list[str]:
+    """The public parts (PUBLIC_PARTS) a procedure in use leaves empty, by their names; none for
+    a procedure not in use (not published)."""
+    if not procedure.active:
+        return []
+    return [
+        str(Procedure._meta.get_field(key).verbose_name)
+        for key in PUBLIC_PARTS
+        if not str(getattr(procedure, key)).strip()
+    ]
+
+
+def incomplete(procedures: Iterable[Procedure]) -> list[tuple[Procedure, list[str]]]:
+    """The published procedures missing public parts, with what each lacks."""
+    return [(p, missing) for p in procedures if (missing := missing_parts(p))]
+
+
+def guide_rows() -> list[list[Any]]:
+    """The guide's rows: column, required, values and format, example."""
+    return [[column.name, *GUIDE[column.key]] for column, _width in COLUMNS]
+
+
+def template() -> bytes:
+    """The fill-in workbook: the catalogue sheet (its headers and an example row) first, as the
+    import reads the first sheet, then the guide of each column."""
+    data = Sheet(
+        "Danh mục TTHC",
+        header=[column.name for column, _width in COLUMNS],
+        rows=[[GUIDE[column.key][2] for column, _width in COLUMNS]],
+        widths=[width for _column, width in COLUMNS],
+    )
+    guide = Sheet(
+        "Hướng dẫn",
+        header=["Cột", "Bắt buộc", "Giá trị và định dạng", "Ví dụ"],
+        rows=guide_rows(),
+        heading="Hướng dẫn nhập danh mục thủ tục hành chính",
+        subtitle=(
+            "Dòng đầu tiên của trang tính thứ nhất là dòng tiêu đề; mỗi dòng sau là một thủ tục.",
+            "Dòng 2 là ví dụ: thay bằng thủ tục thật hoặc xóa trước khi nhập.",
+            "Mã đã có trong danh mục thì dòng đó cập nhật thủ tục; tệp có lỗi bị từ chối cả tệp.",
+            "Thủ tục đang áp dụng cần đủ thành phần hồ sơ, trình tự, phí, nơi nộp, căn cứ pháp lý và kết quả "
+            "để công khai trên trang của cơ quan.",
+        ),
+        widths=[26, 24, 60, 30],
+    )
+    return workbook_bytes([data, guide])

@@ -5,6 +5,11 @@ Canonical columns and their Vietnamese aliases: docs/dossier-import.md. Dates ar
 dd/mm/yyyy[ HH:MM[:SS]], local time Asia/Ho_Chi_Minh. A missing `due_at` is computed from the
 procedure catalogue, else from `limit` and `limit_unit` (one_stop.md §7).
 
+Problems name the columns and values as the person reads them: by their Vietnamese headers and
+labels for a file people fill in (`vietnamese=True`: the web import), by the canonical names for
+the API and the command. GUIDE is the one description of each column, written into the fill-in
+template's guide sheet and shown on the import page.
+
 The reader streams: `DossierReader.rows()` yields parsed rows one at a time, so a file of a
 million rows never sits in memory; `read_dossiers()` is the small-file convenience used by the
 `service_quality` command.
@@ -17,7 +22,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
@@ -29,6 +34,7 @@ from core.file_problems import FileError, FileProblem, ProblemLog
 from core.files import safe_load_workbook
 from core.tabular import Column, Table
 from core.text import fold
+from core.workbook import Sheet, workbook_bytes
 from procedures.quality import CHANNELS, ENDED, STATUSES, Dossier
 
 YEARS = (1990, 2100)  # a date outside them is a typing mistake
@@ -63,6 +69,8 @@ COLUMNS = (
 )
 TABLE = Table(COLUMNS)
 ALIASES = {column.key: column.aliases[0] for column in COLUMNS}  # canonical name -> Vietnamese header
+# The same columns named by their Vietnamese headers (problems of a file people fill in).
+VI_TABLE = Table([replace(column, label=column.aliases[0]) for column in COLUMNS])
 FLAG_VALUES = {"0": False, "1": True}
 STATUS_LABELS = {
     "da tiep nhan": "received",
@@ -89,6 +97,131 @@ CHANNEL_CODES = {
 # The limit units by their Vietnamese names (the catalogue's file writes these), and as typed.
 UNIT_NAMES = {"working_days": "ngày làm việc", "days": "ngày", "hours": "giờ", "months": "tháng"}
 UNIT_LABELS = {fold(name): unit for unit, name in UNIT_NAMES.items()} | {"gio lam viec": "hours"}
+# How a Vietnamese file writes each status and channel (the first of STATUS_LABELS for each).
+STATUS_NAMES = {
+    "received": "Đã tiếp nhận",
+    "processing": "Đang giải quyết",
+    "supplement_requested": "Yêu cầu bổ sung hồ sơ",
+    "finished": "Đã xử lý xong",
+    "returned": "Đã trả kết quả",
+    "rejected": "Từ chối giải quyết",
+    "stopped": "Dừng giải quyết",
+    "withdrawn": "Rút hồ sơ",
+}
+CHANNEL_NAMES = {"direct": "Trực tiếp", "online": "Trực tuyến", "postal": "Bưu chính"}
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)  # clocks of the provincial systems a little ahead of ours
+
+
+@dataclass(frozen=True)
+class GuideEntry:
+    """One column as the fill-in template's guide sheet and the import page explain it."""
+
+    key: str
+    required: str  # "Bắt buộc", "Không", or when it is needed
+    meaning: str
+    values: str  # accepted values and formats
+    example: Any
+
+
+# The guide of the dossier file, in the order of COLUMNS (a Vietnamese document, like the headers).
+GUIDE = (
+    GuideEntry(
+        "dossier_code",
+        "Bắt buộc",
+        "Mã hồ sơ in trên giấy tiếp nhận; mỗi mã một dòng.",
+        "Tối đa 60 ký tự, không trùng trong tệp. Mã đã có trong sổ thì dòng này cập nhật hồ sơ đó.",
+        "H38.15-260309-0001",
+    ),
+    GuideEntry(
+        "procedure_code",
+        "Không",
+        "Mã thủ tục hành chính trên Cơ sở dữ liệu quốc gia.",
+        "Mã có trong danh mục TTHC của cơ quan thì hồ sơ được gắn với thủ tục và dùng thời hạn của thủ tục.",
+        "1.001",
+    ),
+    GuideEntry("unit", "Không", "Phòng, đơn vị giải quyết hồ sơ.", "Mã hoặc tên một đơn vị của cơ quan.", "QLDN"),
+    GuideEntry(
+        "channel",
+        "Không (mặc định: Trực tiếp)",
+        "Hình thức nộp hồ sơ.",
+        "Trực tiếp, Trực tuyến, Bưu chính (hoặc 1, 2, 3).",
+        "Trực tuyến",
+    ),
+    GuideEntry(
+        "received_at",
+        "Bắt buộc",
+        "Thời điểm tiếp nhận hồ sơ (giờ Việt Nam).",
+        "dd/mm/yyyy HH:MM hoặc dd/mm/yyyy, hoặc ô ngày của Excel; không được ở tương lai.",
+        "09/03/2026 09:00",
+    ),
+    GuideEntry(
+        "due_at",
+        "Không (tự tính nếu để trống)",
+        "Ngày hẹn trả kết quả.",
+        "dd/mm/yyyy. Để trống: tính theo ngày làm việc từ thời hạn của thủ tục trong danh mục, "
+        "hoặc từ cột Thời hạn giải quyết và Đơn vị tính.",
+        "23/03/2026",
+    ),
+    GuideEntry(
+        "limit",
+        "Khi không có Ngày hẹn trả và thủ tục không có trong danh mục",
+        "Thời hạn giải quyết.",
+        "Số nguyên (ví dụ 10).",
+        10,
+    ),
+    GuideEntry(
+        "limit_unit",
+        "Không (mặc định: ngày làm việc)",
+        "Đơn vị của thời hạn giải quyết.",
+        "ngày làm việc, ngày, giờ, tháng.",
+        "ngày làm việc",
+    ),
+    GuideEntry(
+        "status",
+        "Bắt buộc",
+        "Trạng thái hồ sơ.",
+        "Đã tiếp nhận, Đang giải quyết (hoặc Đang xử lý), Yêu cầu bổ sung hồ sơ, Đã xử lý xong, "
+        "Đã trả kết quả, Từ chối giải quyết, Dừng giải quyết, Rút hồ sơ.",
+        "Đã xử lý xong",
+    ),
+    GuideEntry(
+        "finished_at",
+        "Khi hồ sơ đã kết thúc",
+        "Thời điểm kết thúc xử lý (có kết quả, từ chối, dừng, rút).",
+        "dd/mm/yyyy HH:MM; không trước Ngày tiếp nhận. Bắt buộc với các trạng thái Đã xử lý xong, "
+        "Đã trả kết quả, Từ chối giải quyết, Dừng giải quyết, Rút hồ sơ.",
+        "20/03/2026 10:00",
+    ),
+    GuideEntry("returned_at", "Không", "Thời điểm trả kết quả cho người nộp.", "dd/mm/yyyy HH:MM.", "23/03/2026 08:00"),
+    GuideEntry(
+        "supplement_count",
+        "Không (mặc định: 0)",
+        "Số lần yêu cầu bổ sung hồ sơ.",
+        "Số nguyên; từ 2 lần trở lên hồ sơ bị tính trễ hạn theo Quyết định 766.",
+        0,
+    ),
+    GuideEntry(
+        "supplement_requested_at",
+        "Khi có Ngày hoàn thành bổ sung",
+        "Thời điểm yêu cầu bổ sung (lần đầu).",
+        "dd/mm/yyyy HH:MM.",
+        "",
+    ),
+    GuideEntry(
+        "supplement_completed_at",
+        "Không",
+        "Thời điểm người nộp hoàn thành bổ sung.",
+        "dd/mm/yyyy HH:MM; không trước Ngày yêu cầu bổ sung.",
+        "",
+    ),
+    GuideEntry("paper_result", "Không", "Thủ tục trả kết quả bản giấy.", "1 (có) hoặc 0 (không); để trống là 0.", 1),
+    GuideEntry("e_result", "Không", "Đã trả kết quả điện tử.", "1 hoặc 0.", 1),
+    GuideEntry("digitized", "Không", "Thành phần hồ sơ đã được số hóa.", "1 hoặc 0.", 1),
+    GuideEntry("reused_data", "Không", "Có tái sử dụng dữ liệu đã số hóa.", "1 hoặc 0.", 0),
+    GuideEntry("fee_bearing", "Không", "Thủ tục có thu phí, lệ phí.", "1 hoặc 0.", 0),
+    GuideEntry("paid_online", "Không", "Đã thanh toán phí, lệ phí trực tuyến.", "1 hoặc 0.", 0),
+    GuideEntry("complaint", "Không", "Hồ sơ có phản ánh, kiến nghị hoặc đánh giá không hài lòng.", "1 hoặc 0.", 0),
+)
 VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 
 
@@ -127,7 +260,7 @@ def parse_moment(value: Any) -> dt.datetime:
         return local(dt.datetime.fromisoformat(text))
     except ValueError:
         pass
-    raise ValueError(_("not a date: use ISO 8601 or dd/mm/yyyy[ HH:MM[:SS]]"))
+    raise ValueError(_("not a valid date; type dd/mm/yyyy or dd/mm/yyyy HH:MM"))
 
 
 def _text(value: Any) -> str:
@@ -200,11 +333,15 @@ class DossierReader(ProblemLog):
     """Checks rows against the rules of docs/dossier-import.md. Problems accumulate in `problems`
     (the first MAX_PROBLEMS) and `total`; rows with a problem are not yielded. `units` maps folded
     unit codes and names to ids (None: the column is kept as text, unchecked); `procedures` maps
-    procedure codes to the catalogue."""
+    procedure codes to the catalogue. `vietnamese`: problems name columns, statuses and channels
+    as the Vietnamese file does (else by their canonical names); `latest`: the latest reception
+    time accepted (local, naive; None: no check)."""
 
     cal: WorkingCalendar
     units: dict[str, int] | None = None
     procedures: dict[str, CatalogueEntry] = field(default_factory=dict)
+    vietnamese: bool = False
+    latest: dt.datetime | None = None
     rows_read: int = 0
     _columns: dict[str, int] = field(default_factory=dict)
     _last_column: int = -1
@@ -222,16 +359,32 @@ class DossierReader(ProblemLog):
         return folded
 
     def problem(self, row: int, column: str, value: Any, reason: str) -> None:
-        self.add(row, column, _text(value), str(reason))
+        """`column` is the canonical name; recorded as the file names it."""
+        self.add(row, self.name(column) if column else "", _text(value), str(reason))
+
+    def name(self, column: str) -> str:
+        """How problems name a column: its Vietnamese header, or its canonical name."""
+        return ALIASES.get(column, column) if self.vietnamese else column
+
+    def _status_name(self, status: str) -> str:
+        return STATUS_NAMES.get(status, status) if self.vietnamese else status
+
+    def _choices(self, canonical: Iterable[str], names: dict[str, str]) -> str:
+        return ", ".join(names[value] if self.vietnamese else value for value in canonical)
 
     def header(self, names: Iterable[Any]) -> bool:
         """Maps the header row (core.tabular: canonical names or their Vietnamese headers); False
         (with problems) when required columns are missing."""
         before = self.total
-        self._columns, _extra = TABLE.header(list(names), self)
+        self._columns, _extra = (VI_TABLE if self.vietnamese else TABLE).header(list(names), self)
         self._last_column = max(self._columns.values(), default=-1)
         if not {"due_at", "limit"} & set(self._columns) and not (self.procedures and "procedure_code" in self._columns):
-            self.problem(1, "due_at", "", _("give due_at, or limit and limit_unit to compute it"))
+            reason = _("the header needs the column %(due)s, or %(limit)s and %(unit)s to compute it") % {
+                "due": self.name("due_at"),
+                "limit": self.name("limit"),
+                "unit": self.name("limit_unit"),
+            }
+            self.problem(1, "due_at", "", reason)
         return self.total == before
 
     def _due(self, received: dt.datetime, limit: int, unit: str, cutoff: bool) -> tuple[dt.date, dt.time | None]:
@@ -257,6 +410,8 @@ class DossierReader(ProblemLog):
         status = self._status(number, cells)
         channel = self._channel(number, cells)
         received = self._moment(number, cells, "received_at", required=True)
+        if received is not None and self.latest is not None and received > self.latest:
+            self.problem(number, "received_at", cells["received_at"], _("reception time in the future"))
         finished = self._moment(number, cells, "finished_at")
         returned = self._moment(number, cells, "returned_at")
         requested = self._moment(number, cells, "supplement_requested_at")
@@ -326,7 +481,7 @@ class DossierReader(ProblemLog):
         raw = _cell(cells, "status")
         status = raw if raw in STATUSES else STATUS_LABELS.get(self.fold(raw), "")
         if not status:
-            reason = _("unknown status; use one of %(list)s") % {"list": ", ".join(STATUSES)}
+            reason = _("unknown status; use one of %(list)s") % {"list": self._choices(STATUSES, STATUS_NAMES)}
             self.problem(number, "status", raw, reason)
         return status
 
@@ -334,7 +489,8 @@ class DossierReader(ProblemLog):
         raw = _cell(cells, "channel") or "direct"
         channel = raw if raw in CHANNELS else CHANNEL_CODES.get(self.fold(raw), "")
         if not channel:
-            self.problem(number, "channel", raw, _("use direct, online, postal (or 1, 2, 3)"))
+            reason = _("use %(list)s (or 1, 2, 3)") % {"list": self._choices(CHANNELS, CHANNEL_NAMES)}
+            self.problem(number, "channel", raw, reason)
         return channel
 
     def _moment(self, number: int, cells: dict[str, Any], name: str, required: bool = False) -> dt.datetime | None:
@@ -391,7 +547,9 @@ class DossierReader(ProblemLog):
         if not limit_text.isdigit() or int(limit_text) > 3650:
             self.problem(number, "limit", limit_text, _("not a whole number of days or hours"))
         elif limit_unit not in UNITS:
-            self.problem(number, "limit_unit", given, _("use one of %(list)s") % {"list": ", ".join(UNITS)})
+            self.problem(
+                number, "limit_unit", given, _("use one of %(list)s") % {"list": self._choices(UNITS, UNIT_NAMES)}
+            )
         else:
             return int(limit_text), limit_unit
         return None, limit_unit
@@ -416,7 +574,11 @@ class DossierReader(ProblemLog):
         if limit is not None and limit_unit in UNITS:
             return self._due(received, limit, limit_unit, entry.apply_cutoff if entry is not None else True)
         if "limit" not in cells:
-            reason = _("no due date: give due_at, a procedure of the catalogue, or limit and limit_unit")
+            reason = _("no due date: give %(due)s, a procedure of the catalogue, or %(limit)s and %(unit)s") % {
+                "due": self.name("due_at"),
+                "limit": self.name("limit"),
+                "unit": self.name("limit_unit"),
+            }
             self.problem(number, "due_at", "", reason)
         return None, None
 
@@ -433,11 +595,13 @@ class DossierReader(ProblemLog):
     ) -> None:
         """The row's dates against each other and its status."""
         if status in ENDED and finished is None and "finished_at" not in cells:
-            self.problem(number, "finished_at", "", _("required for status %(status)s") % {"status": status})
+            reason = _("required for status %(status)s") % {"status": self._status_name(status)}
+            self.problem(number, "finished_at", "", reason)
+        earlier = _("earlier than %(column)s") % {"column": self.name("received_at")}
         if received and finished and finished < received:
-            self.problem(number, "finished_at", _cell(cells, "finished_at"), _("before received_at"))
+            self.problem(number, "finished_at", _cell(cells, "finished_at"), earlier)
         if received and due_date and due_date < received.date():
-            self.problem(number, "due_at", _cell(cells, "due_at"), _("before received_at"))
+            self.problem(number, "due_at", _cell(cells, "due_at"), earlier)
         if requested and completed and completed < requested:
             value = _cell(cells, "supplement_completed_at")
             self.problem(number, "supplement_completed_at", value, _("before the request"))
@@ -501,3 +665,43 @@ def read_dossiers(data: bytes | str, cal: WorkingCalendar) -> list[Dossier]:
     if reader.total:
         raise reader.error()
     return records
+
+
+GUIDE_HEADER = ["Cột", "Bắt buộc", "Ý nghĩa", "Giá trị và định dạng", "Ví dụ"]
+GUIDE_NOTES = (
+    "Dòng đầu tiên của trang tính thứ nhất là dòng tiêu đề; mỗi dòng sau là một hồ sơ.",
+    "Dòng 2 là ví dụ: thay bằng hồ sơ thật hoặc xóa trước khi nhập.",
+    "Tiêu đề cột viết có dấu hay không dấu, hoa hay thường đều được; cột không có trong hướng dẫn này bị bỏ qua.",
+    "Tệp có bất kỳ lỗi nào thì bị từ chối cả tệp, không ghi dòng nào; trang nhập liệt kê tối đa 100 lỗi "
+    "(dòng, cột, giá trị, lý do).",
+    "Tệp Excel (.xlsx) tối đa 20 MB; tệp lớn hơn hãy lưu dạng CSV UTF-8 (tối đa 300 MB).",
+    "Ngày giờ theo giờ Việt Nam, viết dd/mm/yyyy HH:MM (ví dụ 09/03/2026 14:30) hoặc dùng ô ngày của Excel.",
+)
+
+
+def guide_rows() -> list[list[Any]]:
+    """The guide's rows (GUIDE_HEADER), in the order of the columns."""
+    entries = {entry.key: entry for entry in GUIDE}
+    return [[ALIASES[e.key], e.required, e.meaning, e.values, e.example] for e in (entries[c.key] for c in COLUMNS)]
+
+
+def template() -> bytes:
+    """The fill-in workbook: the data sheet (Vietnamese headers and one example row) first, as the
+    import reads the first sheet, then the guide: each column, whether it is needed, what it
+    means, its accepted values and formats."""
+    entries = {entry.key: entry for entry in GUIDE}
+    data = Sheet(
+        "Hồ sơ",
+        header=[ALIASES[column.key] for column in COLUMNS],
+        rows=[[entries[column.key].example for column in COLUMNS]],
+        widths=[max(12, min(len(ALIASES[column.key]) + 2, 30)) for column in COLUMNS],
+    )
+    guide = Sheet(
+        "Hướng dẫn",
+        header=GUIDE_HEADER,
+        rows=guide_rows(),
+        heading="Hướng dẫn nhập sổ theo dõi hồ sơ TTHC",
+        subtitle=GUIDE_NOTES,
+        widths=[26, 22, 40, 60, 20],
+    )
+    return workbook_bytes([data, guide])

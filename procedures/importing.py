@@ -22,6 +22,7 @@ progress facts are worked out here too, so the dashboard counts instead of recom
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import datetime as dt
 import hashlib
@@ -33,8 +34,10 @@ import tempfile
 import threading
 import time
 import uuid
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -45,15 +48,17 @@ from django.utils.translation import gettext as _
 
 from core import sandbox, storage
 from core.calendar import WorkingCalendar
-from core.deadlines import LOCAL
+from core.deadlines import LOCAL, local
 from core.files import safe_load_workbook
 from core.jobs import Heartbeat, WorkerStopping, daily_job, drain, stale_before
 from core.models import Agency, AuditEntry, Unit, User
+from core.numbers import vi_number
 from core.services import audit_entry, diff, load_calendar, log_action
 from core.text import fold
 from procedures import quality
 from procedures.dossier_file import (
     FLAGS,
+    FUTURE_TOLERANCE,
     CatalogueEntry,
     DossierReader,
     Row,
@@ -110,7 +115,12 @@ def upload_name(item: DossierImport) -> str:
     return f"{FOLDER}/{item.file}"
 
 
-def reader_for(agency: Agency, cal: WorkingCalendar) -> DossierReader:
+def reader_for(
+    agency: Agency, cal: WorkingCalendar, *, vietnamese: bool = False, now: dt.datetime | None = None
+) -> DossierReader:
+    """The reader with the agency's units and catalogue. `vietnamese`: problems named as the
+    Vietnamese file names columns and values (the web import); `now`: reception times after it
+    (with FUTURE_TOLERANCE) are refused."""
     units: dict[str, int] = {}
     for pk, code, name in Unit.objects.filter(agency=agency).values_list("pk", "code", "name"):
         units[fold(code)] = pk
@@ -121,7 +131,8 @@ def reader_for(agency: Agency, cal: WorkingCalendar) -> DossierReader:
             "pk", "code", "limit", "limit_unit", "apply_cutoff"
         )
     }
-    return DossierReader(cal, units=units, procedures=procedures)
+    latest = local(now) + FUTURE_TOLERANCE if now is not None else None
+    return DossierReader(cal, units=units, procedures=procedures, vietnamese=vietnamese, latest=latest)
 
 
 def _aware(moment: dt.datetime | None) -> dt.datetime | None:
@@ -451,6 +462,57 @@ class _Refused(Exception):
     """Rolls the transaction back when the file has problems."""
 
 
+MB = 1024 * 1024
+MAX_CSV_BYTES = 300 * MB  # a province's register for years, as CSV
+MAX_XLSX_BYTES = 20 * MB  # a workbook is read cell by cell: a larger register goes as CSV
+OLD_EXCEL = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (.xls) and other OLE documents
+SNIFF_BYTES = 64 * 1024
+
+
+class UploadRefused(ValueError):
+    """A file the import page refuses at once, with the reason for the person."""
+
+
+def check_upload(fileobj: IO[bytes], *, name: str, size: int) -> None:
+    """What can be told from the name, the size and the first bytes, before the file is queued:
+    a workbook (a zip) up to MAX_XLSX_BYTES, else UTF-8 text up to MAX_CSV_BYTES. A text file
+    named .xlsx, an old .xls, a binary or a file in another encoding are refused with what to do."""
+    fileobj.seek(0)
+    head = fileobj.read(SNIFF_BYTES)
+    fileobj.seek(0)
+    size_mb = vi_number((Decimal(size) / MB).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    if is_xlsx(head):
+        if size > MAX_XLSX_BYTES:
+            raise UploadRefused(
+                _(
+                    "The Excel file is %(size)s MB, larger than the %(limit)s MB an Excel file may be: save it "
+                    "as CSV UTF-8 (up to %(csv)s MB) or split it into several files."
+                )
+                % {"size": size_mb, "limit": MAX_XLSX_BYTES // MB, "csv": MAX_CSV_BYTES // MB}
+            )
+        return
+    if head.startswith(OLD_EXCEL):
+        raise UploadRefused(_("The file is an Excel 97-2003 workbook (.xls): open it in Excel and save it as .xlsx."))
+    if name.lower().endswith((".xlsx", ".xls", ".xlsm")):
+        raise UploadRefused(_("The file is not an Excel workbook (.xlsx)."))
+    if size > MAX_CSV_BYTES:
+        raise UploadRefused(
+            _("The file is %(size)s MB, larger than the %(limit)s MB limit: split it into several files.")
+            % {"size": size_mb, "limit": MAX_CSV_BYTES // MB}
+        )
+    try:
+        if b"\x00" in head:
+            raise UnicodeDecodeError("utf-8", head, 0, 1, "a binary file")
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        raise UploadRefused(
+            _(
+                "The file is neither an Excel workbook (.xlsx) nor UTF-8 text (CSV): in Excel, save it as "
+                "“Excel Workbook (.xlsx)” or “CSV UTF-8”."
+            )
+        ) from None
+
+
 def save_upload(*, agency: Agency, actor, fileobj, filename: str) -> DossierImport:
     """Stores the file, then queues its import: a worker never claims an import whose file is
     not there yet (storing it on object storage takes a while)."""
@@ -610,7 +672,7 @@ def run_import(item: DossierImport, *, cal: WorkingCalendar | None = None) -> Do
 
 
 def _run_import(item: DossierImport, path: Path, cal: WorkingCalendar) -> DossierImport:
-    reader = reader_for(item.agency, cal)
+    reader = reader_for(item.agency, cal, vietnamese=True, now=timezone.now())
     writer = Writer(agency=item.agency, actor=item.uploaded_by, source="import", batch=item)
     counts = {"rows": 0, "total": 0}  # for the progress file, also the claim's heartbeat while the child works
     heartbeat = Heartbeat(lambda: _write_progress(item, counts["rows"], counts["total"]))
@@ -674,7 +736,16 @@ def _run_import(item: DossierImport, path: Path, cal: WorkingCalendar) -> Dossie
         storage.delete(progress_name(item))
         log.info("dossier import %s: the worker is stopping; queued again", item.pk)
         raise
-    except Exception as exc:  # a broken workbook, a database failure: nothing was written
+    except (_Failed, zipfile.BadZipFile) as exc:  # the file could not be read: nothing was written
+        log.warning("dossier import %s: unreadable file: %s", item.pk, exc)
+        reason = _(
+            "The file could not be read: the workbook is damaged or not really .xlsx; open it in Excel and "
+            "save it again as .xlsx (%(detail)s)."
+        )
+        item.state, item.finished_at = DossierImport.State.FAILED, timezone.now()
+        item.error = (reason % {"detail": str(exc)[:300]})[:1000]
+        item.save(update_fields=["state", "error", "finished_at"])
+    except Exception as exc:  # a database failure: nothing was written
         log.exception("dossier import %s failed", item.pk)
         item.state, item.error, item.finished_at = DossierImport.State.FAILED, str(exc)[:1000], timezone.now()
         item.save(update_fields=["state", "error", "finished_at"])

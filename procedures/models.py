@@ -7,6 +7,7 @@ Lifecycle and forms: one_stop.md §2-§5; indicators: service_quality_766.md.
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 from django.conf import settings
@@ -69,6 +70,24 @@ class Procedure(models.Model):
     def __str__(self) -> str:
         return f"{self.code} · {self.name}"
 
+    def required_documents(self) -> list[str]:
+        """The catalogue's dossier components, one document a line: the reception checklist."""
+        return document_lines(self.documents)
+
+
+BULLET = re.compile(r"^\s*(?:[-+*•·–]+|\(?\d{1,2}[.)]|\(?[a-zđ][)])\s*")
+
+
+def document_lines(text: str) -> list[str]:
+    """Lines of a list of documents, bullets and numbers ("- ", "1. ", "a) ") taken off; headings
+    ("Thành phần hồ sơ gồm:") and the count of sets ("Số lượng hồ sơ: 01 bộ") are not documents."""
+    names = []
+    for line in text.splitlines():
+        name = BULLET.sub("", line).strip().rstrip(";.").strip()
+        if name and not name.endswith(":") and not name.lower().startswith("số lượng"):
+            names.append(name)
+    return list(dict.fromkeys(names))
+
 
 class Channel(models.TextChoices):
     DIRECT = "direct", _("In person")
@@ -89,6 +108,19 @@ class DossierStatus(models.TextChoices):
 
 ENDED_STATUSES = ("finished", "returned", "rejected", "stopped", "withdrawn")
 OPEN_STATUSES = ("received", "processing", "supplement_requested")
+
+
+class ApplicantKind(models.TextChoices):
+    """Who applies: a person is written to as "Ông/Bà <name>", an organisation by its name (D28).
+    Blank on dossiers that came without it (imports, the API, older rows): see `addressee`."""
+
+    INDIVIDUAL = "individual", _("Individual")
+    ORGANISATION = "organisation", _("Organisation")
+
+
+class ApplicantTitle(models.TextChoices):
+    MR = "mr", _("Mr.")
+    MS = "ms", _("Ms.")
 
 
 class Source(models.TextChoices):
@@ -144,6 +176,8 @@ class Dossier(models.Model):
     fee_bearing = models.BooleanField(_("fee-bearing"), default=False)
     paid_online = models.BooleanField(_("paid online"), default=False)
     complaint = models.BooleanField(_("complaint or dislike"), default=False)
+    applicant_kind = models.CharField(_("applicant is"), max_length=12, choices=ApplicantKind.choices, blank=True)
+    applicant_title = models.CharField(_("form of address"), max_length=2, choices=ApplicantTitle.choices, blank=True)
     applicant_name = models.CharField(_("applicant"), max_length=200, blank=True)
     applicant_address = models.CharField(_("address"), max_length=300, blank=True)
     applicant_phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -151,11 +185,15 @@ class Dossier(models.Model):
     applicant_id_number = models.CharField(_("personal ID number"), max_length=20, blank=True)
     sets = models.PositiveSmallIntegerField(_("number of sets"), default=1)
     components = models.TextField(_("components received"), blank=True)
+    # The catalogue's required documents as checked at the counter: [{"name": ..., "received": bool}]
+    checklist = models.JSONField(_("documents checked at reception"), default=list, blank=True)
     result_delivery = models.CharField(
         _("result collected"), max_length=10, choices=ResultDelivery.choices, default=ResultDelivery.DESK
     )
     reception_point = models.CharField(_("reception point"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # why a dossier was refused, stopped or withdrawn (what the applicant is told, Mẫu 03)
+    end_reason = models.TextField(_("reason given to the applicant"), blank=True)
     # Mẫu 04: the apology with a new date, set once (the 766 due date stays the original one)
     apology_date = models.DateField(_("new date (apology)"), null=True, blank=True)
     apology_reason = models.TextField(_("reason for the delay"), blank=True)
@@ -230,6 +268,15 @@ class Dossier(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    def missing_documents(self) -> list[str]:
+        """The catalogue's required documents the counter did not tick as received."""
+        return [item["name"] for item in self.checklist or () if not item.get("received")]
+
+    def received_documents(self) -> list[str]:
+        """What the receipt lists: the ticked checklist documents, then the other components typed."""
+        ticked = [item["name"] for item in self.checklist or () if item.get("received")]
+        return list(dict.fromkeys([*ticked, *document_lines(self.components)]))
+
     def as_record(self) -> quality.Dossier:
         return quality.Dossier(*(getattr(self, name) for name in RECORD_FIELDS))
 
@@ -277,7 +324,8 @@ class SupplementRequest(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="supplements")
     requested_at = models.DateTimeField(_("requested at"))
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    items = models.TextField(_("items to add or correct, with reasons"))
+    missing = models.TextField(_("missing documents"), blank=True)  # one per line, printed on Mẫu 02
+    items = models.TextField(_("items to add or correct, with reasons"), blank=True)
     second_reason = models.TextField(_("why a second request"), blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -288,6 +336,9 @@ class SupplementRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier} @ {self.requested_at:%d/%m/%Y}"
+
+    def missing_documents(self) -> list[str]:
+        return [line.strip() for line in self.missing.splitlines() if line.strip()]
 
 
 class DossierCounter(models.Model):

@@ -164,8 +164,17 @@ def progress(d: Dossier, start: dt.date, end: dt.date) -> str | None:
     return outcome_at(f, end)
 
 
+# Figures worked out from other figures' rates, with no numerator or denominator of their own
+# (5.4 = 100 − % late − % with a complaint): shown without them, never as "0 / 0".
+DERIVED = frozenset({"tthc_satisfaction"})
+
+
 @dataclass
 class Figure:
+    """An indicator of the period. `rate` is None when there is nothing to count (a zero
+    denominator: "no data", never 0 %), and then `points` too. A figure with no maximum (the
+    complaint rate, a part of 5.4) is not scored; a `derived` one has no counts of its own."""
+
     key: str
     numerator: Decimal
     denominator: Decimal
@@ -173,6 +182,16 @@ class Figure:
     points: Decimal | None
     max_points: Decimal
     threshold: Decimal
+    derived: bool = False
+
+    @property
+    def scored(self) -> bool:
+        """Whether the indicator carries points of its own."""
+        return self.max_points > 0
+
+    @property
+    def has_data(self) -> bool:
+        return self.rate is not None
 
     def as_data(self) -> dict[str, str | None]:
         return {
@@ -294,9 +313,16 @@ def summarise(
     for indicator in indicators:
         top, bottom, rate = raw[indicator.key]
         points = None
-        if rate is not None:
+        if rate is not None and indicator.max_points > 0:  # a part of another indicator earns none itself
             points = indicator.max_points * min(rate / indicator.threshold, Decimal(1))
         result.figures[indicator.key] = Figure(
-            indicator.key, top, bottom, rate, points, indicator.max_points, indicator.threshold
+            indicator.key,
+            top,
+            bottom,
+            rate,
+            points,
+            indicator.max_points,
+            indicator.threshold,
+            derived=indicator.key in DERIVED,
         )
     return result

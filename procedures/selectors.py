@@ -5,15 +5,53 @@ each number. procedures/tests/test_selectors.py checks that they agree with the 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from core.deadlines import END_OF_DAY, LOCAL
-from procedures.models import Dossier
-from procedures.quality import Figure, Quality, summarise
+from core.models import Agency, Unit
+from core.numbers import q2
+from procedures.access import Person, dossiers_visible_to
+from procedures.models import Dossier, OfficialScore
+from procedures.quality import RATIO_KEYS, Figure, Quality, summarise
+
+# Statuses whose clock runs (services.AT_RISK_STATUSES: a supplement request pauses it).
+RUNNING_STATUSES = ("received", "processing")
+
+
+def with_deadline(qs: QuerySet[Dossier], *, today: dt.date, horizon: dt.date) -> QuerySet[Dossier]:
+    """Each dossier annotated with `deadline`, in the database for the whole page: "overdue" (due
+    before today), "today" (due today), "soon" (due by `horizon`, the next working day: the
+    at-risk rule of services.at_risk) for a dossier whose clock runs, else "". The pure rule is
+    deadline_flag()."""
+    running = Q(status__in=RUNNING_STATUSES)
+    return qs.annotate(
+        deadline=Case(
+            When(running & Q(due_date__lt=today), then=Value("overdue")),
+            When(running & Q(due_date=today), then=Value("today")),
+            When(running & Q(due_date__lte=horizon), then=Value("soon")),
+            default=Value(""),
+            output_field=CharField(),
+        )
+    )
+
+
+def deadline_flag(status: str, due_date: dt.date, *, today: dt.date, horizon: dt.date) -> str:
+    """with_deadline() for one dossier."""
+    if status not in RUNNING_STATUSES:
+        return ""
+    if due_date < today:
+        return "overdue"
+    if due_date == today:
+        return "today"
+    return "soon" if due_date <= horizon else ""
+
 
 # Other apps' figures on the 766 dashboard (e.g. the feedback group): each provider takes
 # (user, agency, unit id or None, start, end) and returns {indicator key: procedures.quality.Figure}
@@ -40,9 +78,11 @@ class Period:
     @property
     def label(self) -> str:
         if self.kind == "month":
-            return f"{_('Month')} {self.number:02d}/{self.year}"
+            month = _("Month")  # outside the f-string: xgettext reads it
+            return f"{month} {self.number:02d}/{self.year}"
         if self.kind == "quarter":
-            return f"{_('Quarter')} {self.number}/{self.year}"
+            quarter = _("Quarter")
+            return f"{quarter} {self.number}/{self.year}"
         return f"{PERIODS[self.kind]} {self.year}"
 
 
@@ -128,9 +168,112 @@ def quality(qs: QuerySet[Dossier], start: dt.date, end: dt.date) -> Quality:
     return summarise(start, end, counts, {key: (counted[f"{key}__n"], counted[f"{key}__d"]) for key in ratios})
 
 
+BIG_GAP = Decimal(2)  # points between ours and the portal's that the dashboard flags
+
+
+def period_from(params: Mapping[str, str], *, today: dt.date) -> Period:
+    """The period a query string asks for (`period`, `year`, `n`); this quarter when it is unreadable."""
+    kind = params.get("period", "quarter")
+    kind = kind if kind in PERIODS else "quarter"
+    try:
+        year = int(params.get("year", today.year))
+        number = int(params.get("n", (today.month - 1) // 3 + 1 if kind == "quarter" else today.month))
+        return period(kind, min(max(year, 2000), 2100), number)
+    except (ValueError, TypeError):
+        return period("quarter", today.year, (today.month - 1) // 3 + 1)
+
+
+def unit_from(params: Mapping[str, str]) -> int | None:
+    """The unit id a query string asks for (`unit`), None for the whole agency."""
+    unit = params.get("unit", "")
+    return int(unit) if unit.isdigit() else None
+
+
+def quality_scope(user: Person, agency: Agency, unit_id: int | None) -> QuerySet[Dossier]:
+    """The dossiers the 766 figures count for the user: those they may see, of one unit or all."""
+    qs = dossiers_visible_to(user, agency)
+    return qs.filter(unit_id=unit_id) if unit_id is not None else qs
+
+
+def score_rows(result: Quality, official: Mapping[str, OfficialScore]) -> list[dict[str, Any]]:
+    """Each indicator of the period beside the portal's score for it, with the gap between them."""
+    # procedures.forms imports services, which imports this module (Period): read the labels late.
+    from procedures.forms import INDICATOR_LABELS
+
+    rows = []
+    for key, figure in result.figures.items():
+        theirs = official.get(key)
+        ours = q2(figure.points) if figure.points is not None else None
+        difference = (ours - theirs.points) if theirs is not None and ours is not None else None
+        rows.append(
+            {
+                "key": key,
+                "label": INDICATOR_LABELS[key],
+                "figure": figure,
+                "rate": q2(figure.rate) if figure.rate is not None else None,
+                "points": ours,
+                "official": theirs,
+                "gap": difference,
+                "big_gap": difference is not None and abs(difference) > BIG_GAP,
+                "drill": key in RATIO_KEYS,
+            }
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    """The 766 figures of a period as the page and its workbook show them."""
+
+    period: Period
+    unit: Unit | None
+    result: Quality
+    official: dict[str, OfficialScore]
+    rows: list[dict[str, Any]]
+    total: Decimal  # our points, summed before rounding (as Quality.as_dict's total_points)
+
+
+def quality_report(user: Person, agency: Agency, chosen: Period, unit_id: int | None) -> QualityReport:
+    """The indicators of the period over the dossiers the user may see (of one unit or all), the
+    other apps' figures (EXTRA_FIGURES), and the portal's published scores beside them."""
+    result = quality(quality_scope(user, agency, unit_id), chosen.start, chosen.end)
+    for provider in EXTRA_FIGURES:
+        result.figures.update(provider(user, agency, unit_id, chosen.start, chosen.end))
+    scores = OfficialScore.objects.filter(agency=agency, period_start=chosen.start, period_end=chosen.end)
+    official = {s.indicator: s for s in scores}
+    return QualityReport(
+        period=chosen,
+        unit=Unit.objects.filter(agency=agency, pk=unit_id).first() if unit_id is not None else None,
+        result=result,
+        official=official,
+        rows=score_rows(result, official),
+        total=q2(sum((f.points or Decimal(0) for f in result.figures.values()), Decimal(0))),
+    )
+
+
 def drill(qs: QuerySet[Dossier], start: dt.date, end: dt.date, key: str, part: str) -> QuerySet[Dossier]:
     """The dossiers behind a number: `key` is `progress` with a part of quality.PROGRESS_PARTS, or
     a ratio indicator with `numerator` or `denominator`."""
     progress, received, ratios = conditions(start, end)
     condition = progress[part] if key == "progress" else received & ratios[key][part == "denominator"]
     return qs.filter(condition).order_by("received_at", "pk")
+
+
+DASHES = re.compile(r"[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]")  # hyphens, en and em dashes, minus
+SPACES = re.compile(r"\s+")
+
+
+def normalize_code(text: str) -> str:
+    """A dossier code as typed by a citizen, in the register's form: no spaces, upper case, any
+    dash a hyphen ("h38.15 – 261207-0001" -> "H38.15-261207-0001")."""
+    return DASHES.sub("-", SPACES.sub("", text)).upper()[:80]
+
+
+def public_dossier(code: str) -> Dossier | None:
+    """The dossier a citizen looks up by its code: the code as typed (normalised), else the same
+    code in any letter case."""
+    wanted = normalize_code(code)
+    if not wanted:
+        return None
+    found = Dossier.objects.select_related("procedure", "agency")
+    return found.filter(code=wanted).order_by("pk").first() or found.filter(code__iexact=wanted).order_by("pk").first()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +20,7 @@ from core.deadlines import DEFAULT_CUTOFF, LOCAL, due, local
 from core.models import Agency, Unit, User
 from core.services import StepRefused, diff, history_for, log_action
 from procedures import documents
+from procedures.dossier_file import FUTURE_TOLERANCE
 from procedures.models import (
     ENDED_STATUSES,
     Dossier,
@@ -48,6 +50,7 @@ TRACKED = (
     "apology_date",
     "apology_reason",
     "note",
+    "end_reason",
 )
 
 # one_stop.md §3 (from `received` on; the ending steps carry the end time)
@@ -65,6 +68,21 @@ UNIT_CHANGED: list[Callable[[Dossier], None]] = []
 
 class WorkflowError(StepRefused):
     """A step the dossier's current state does not allow; the message is for the user."""
+
+
+class InputRefused(WorkflowError):
+    """A step refused for what was typed (a missing reason, a new date that cannot be), not for
+    the dossier's state: the page shows the form again with everything typed kept."""
+
+
+# A reception time may be this far ahead of the server's clock (the counter PC's clock), no more:
+# the same tolerance as the file import and the API (procedures.dossier_file).
+CLOCK_SKEW = FUTURE_TOLERANCE
+
+
+def future_reception(received_at: dt.datetime, now: dt.datetime) -> bool:
+    """A reception time after `now` by more than the clock skew allowed (D17)."""
+    return received_at > now + CLOCK_SKEW
 
 
 def snapshot(dossier: Dossier) -> dict[str, Any]:
@@ -132,10 +150,20 @@ def procedure_terms(procedure: Procedure) -> dict[str, Any]:
 
 @transaction.atomic
 def receive(
-    *, actor: User, agency: Agency, procedure: Procedure, received_at: dt.datetime, cal: WorkingCalendar, **fields: Any
+    *,
+    actor: User,
+    agency: Agency,
+    procedure: Procedure,
+    received_at: dt.datetime,
+    cal: WorkingCalendar,
+    now: dt.datetime | None = None,
+    **fields: Any,
 ) -> Dossier:
-    """A dossier received at the counter: its code, its due date from the catalogue, the audit entry."""
+    """A dossier received at the counter: its code, its due date from the catalogue, the audit
+    entry. A reception time in the future (beyond a few minutes of clock skew) is refused."""
     moment = received_at if timezone.is_aware(received_at) else received_at.replace(tzinfo=LOCAL)
+    if future_reception(moment, now or timezone.now()):
+        raise InputRefused(_("The reception time cannot be in the future."))
     due_date, due_time = compute_due(moment, procedure, cal)
     dossier = Dossier(
         agency=agency,
@@ -201,26 +229,42 @@ def hand_over(
 
 @transaction.atomic
 def request_supplement(
-    *, dossier: Dossier, actor: User, items: str, reason: str = "", at: dt.datetime | None = None
-) -> Dossier:
-    """Mẫu 02: the clock pauses. A second request needs a reason and makes the dossier late (766)."""
+    *,
+    dossier: Dossier,
+    actor: User,
+    items: str = "",
+    missing: str = "",
+    reason: str = "",
+    at: dt.datetime | None = None,
+) -> SupplementRequest:
+    """Mẫu 02: the missing documents (one a line) and the items to add or correct, each with its
+    reason, all in one request; the clock pauses. A second request needs a reason and makes the
+    dossier late (766)."""
     dossier = _locked(dossier)
-    if not items.strip():
-        raise WorkflowError(_("List every item to add or correct, with its reason."))
-    if dossier.supplement_count >= 1 and not reason.strip():
-        raise WorkflowError(_("A second supplement request needs a reason; it makes the dossier late."))
     before = snapshot(dossier)
     if dossier.status == "received":
         dossier.status = "processing"
-    _move(dossier, "supplement_requested")
+    _move(dossier, "supplement_requested")  # what the state refuses first, then what was typed
+    if not items.strip() and not missing.strip():
+        raise InputRefused(_("List the missing documents or the items to add or correct, with their reasons."))
+    if dossier.supplement_count >= 1 and not reason.strip():
+        raise InputRefused(_("A second supplement request needs a reason; it makes the dossier late."))
     moment = at or timezone.now()
-    SupplementRequest.objects.create(
-        dossier=dossier, requested_at=moment, items=items, second_reason=reason, requested_by=actor
+    missing = "\n".join(line.strip() for line in missing.splitlines() if line.strip())
+    request = SupplementRequest.objects.create(
+        dossier=dossier,
+        requested_at=moment,
+        missing=missing,
+        items=items.strip(),
+        second_reason=reason.strip(),
+        requested_by=actor,
     )
     dossier.supplement_count += 1
     if dossier.supplement_count == 1:
         dossier.supplement_requested_at = moment
-    return _save(dossier, before, actor=actor, action="dossier.supplement_requested", note=reason or items[:200])
+    note = reason or "; ".join(filter(None, [missing.replace("\n", "; "), items]))[:200]
+    _save(dossier, before, actor=actor, action="dossier.supplement_requested", note=note)
+    return request
 
 
 @transaction.atomic
@@ -252,12 +296,12 @@ def finish(
 ) -> Dossier:
     """finished (result issued), rejected, stopped or withdrawn: the end time of the 766 rules."""
     if outcome not in ("finished", "rejected", "stopped", "withdrawn"):
-        raise WorkflowError(_("Unknown outcome."))
+        raise InputRefused(_("Unknown outcome."))
     dossier = _locked(dossier)
-    if outcome != "finished" and not note.strip():
-        raise WorkflowError(_("Give the reason (it goes to the applicant)."))
     before = snapshot(dossier)
-    _move(dossier, outcome)
+    _move(dossier, outcome)  # what the state refuses first, then what was typed
+    if outcome != "finished" and not note.strip():
+        raise InputRefused(_("Give the reason (it goes to the applicant)."))
     moment = at or timezone.now()
     if moment < dossier.received_at:
         raise WorkflowError(_("The end time is before the reception."))
@@ -266,6 +310,8 @@ def finish(
         setattr(dossier, name, value)
     if note:
         dossier.note = "\n".join(filter(None, [dossier.note, note]))
+    if outcome != "finished":
+        dossier.end_reason = note.strip()
     return _save(dossier, before, actor=actor, action=f"dossier.{outcome}", note=note)
 
 
@@ -295,13 +341,13 @@ def apologise(*, dossier: Dossier, actor: User, reason: str, new_date: dt.date, 
     if not dossier.is_open:
         raise WorkflowError(_("Only a dossier still being processed can get an apology letter."))
     if not reason.strip():
-        raise WorkflowError(_("Give the reason for the delay."))
+        raise InputRefused(_("Give the reason for the delay."))
     if new_date <= dossier.due_date:
-        raise WorkflowError(
+        raise InputRefused(
             _("The new date must be after the due date (%(date)s).") % {"date": f"{dossier.due_date:%d/%m/%Y}"}
         )
     if not cal.is_working_day(new_date):
-        raise WorkflowError(_("The new date must be a working day."))
+        raise InputRefused(_("The new date must be a working day."))
     before = snapshot(dossier)
     dossier.apology_date, dossier.apology_reason = new_date, reason.strip()
     dossier.apology_at, dossier.apology_by = timezone.now(), actor
@@ -309,26 +355,59 @@ def apologise(*, dossier: Dossier, actor: User, reason: str, new_date: dt.date, 
 
 
 def print_receipt(*, dossier: Dossier, actor: User) -> bytes:
-    """Mẫu 01, which carries the citizen's single-use survey link: every print is in the audit log,
-    and a print after the first one is logged as a reprint (who and when) for the auditors to see."""
+    """Mẫu 01 as a Word file, its print logged (log_receipt_print)."""
     data = documents.receipt(dossier)
+    log_receipt_print(dossier=dossier, actor=actor)
+    return data
+
+
+@transaction.atomic
+def log_receipt_print(*, dossier: Dossier, actor: User, kind: str = "Word") -> None:
+    """Mẫu 01 carries the citizen's single-use survey link: every print (the Word file or the
+    print page) is in the audit log, and a print after the first one is logged as a reprint (who
+    and when) for the auditors to see."""
     printed = history_for(dossier).filter(action__in=documents.RECEIPT_ACTIONS).exists()
     log_action(
         actor=actor,
         agency=dossier.agency,
         action="dossier.receipt_reprinted" if printed else "dossier.receipt_printed",
         obj=dossier,
-        note="Mẫu 01",
+        note=f"Mẫu 01 ({kind})",
     )
-    return data
 
 
-def adjusted_due(dossier: Dossier) -> dt.datetime:
-    """The due moment shifted by the completed supplement pause (what staff see, §7)."""
-    end = dt.datetime.combine(dossier.due_date, dt.time(23, 59, 59), tzinfo=LOCAL)
-    if dossier.supplement_requested_at and dossier.supplement_completed_at:
-        end += dossier.supplement_completed_at - dossier.supplement_requested_at
-    return end
+@dataclass(frozen=True)
+class DueShown:
+    """The one due date staff see (D31): the date (and the time, for a limit in hours), moved by
+    the completed supplement pause in whole days (a pause shorter than a day moves nothing; the
+    766 arithmetic keeps the exact pause), with why it moved."""
+
+    date: dt.date
+    time: dt.time | None
+    moved_days: int  # days added for the supplement pause
+    paused_from: dt.datetime | None  # the supplement pause, when there was one
+    paused_until: dt.datetime | None  # None while the applicant has not completed the dossier yet
+
+    @property
+    def moved(self) -> bool:
+        return self.moved_days > 0 or (self.time is not None and self.paused_until is not None)
+
+    @property
+    def waiting(self) -> bool:
+        """The clock is paused now: the supplement was asked for and not yet completed."""
+        return self.paused_from is not None and self.paused_until is None
+
+
+def due_shown(dossier: Dossier) -> DueShown:
+    start, end = dossier.supplement_requested_at, dossier.supplement_completed_at
+    if dossier.due_time is not None:  # a limit in hours: the moment moves by the exact pause
+        moment = dt.datetime.combine(dossier.due_date, dossier.due_time, tzinfo=LOCAL)
+        if start and end:
+            moment += end - start
+        days = (moment.date() - dossier.due_date).days
+        return DueShown(moment.date(), moment.time().replace(second=0, microsecond=0), days, start, end)
+    days = (end - start).days if start and end else 0
+    return DueShown(dossier.due_date + dt.timedelta(days=days), None, days, start, end)
 
 
 AT_RISK_STATUSES = ("received", "processing")

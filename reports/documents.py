@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 from docx.shared import Cm
 
+from core.models import Signer
 from core.nd30 import (
     AdminDocument,
     Paragraph,
@@ -22,6 +23,7 @@ from core.nd30 import (
     strip_kind,
 )
 from core.numbers import vi_number
+from core.signers import configured_signer
 from plans.models import Plan, Section, Task
 from reports.figures import Figures, Table
 from reports.outline import Part
@@ -163,15 +165,20 @@ def report_docx(report, figures: Figures, parts: list[Part]) -> bytes:
 
 
 def report_defaults(agency, kind: str, year: int) -> dict:
-    """A new report's title, signer and recipients: from the year's plan where there is one."""
+    """A new report's title, signer and recipients: the signer the administrator set for reports
+    (core.signers), else the year's plan's; the recipients from the plan where there is one."""
     period = report_period(kind, year)
     plan = Plan.objects.filter(agency=agency, year=year).order_by("-pk").first()
     authority, title = split_signer(plan.signer_title) if plan else ("", "")
+    name = plan.signer if plan else ""
+    signer = configured_signer(agency, Signer.Use.REPORTS)
+    if signer is not None:
+        authority, title, name = signer.authority, signer.title, signer.name
     return {
         "title": f"Tình hình, kết quả thực hiện công tác cải cách hành chính {period.label}",
         "signer_authority": authority,
         "signer_title": title,
-        "signer_name": plan.signer if plan else "",
+        "signer_name": name,
         "recipients": (plan.recipients if plan and plan.recipients else "UBND tỉnh (b/c)\nSở Nội vụ\nLãnh đạo cơ quan"),
     }
 

@@ -2,11 +2,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import style
+from core.forms import DateInput, style
 from plans.models import Plan
 from reports.models import KIND_CHOICES, REPORT_DETAILS, DocumentTemplate, Report
-
-DATE = {"type": "date"}
 
 
 class NewReportForm(forms.Form):
@@ -24,7 +22,7 @@ class ReportForm(forms.ModelForm):
         model = Report
         fields = list(REPORT_DETAILS)
         widgets = {
-            "issued_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+            "issued_on": DateInput(),
             "recipients": forms.Textarea(attrs={"rows": 4}),
         }
 
@@ -57,7 +55,7 @@ class PlanTextForm(forms.ModelForm):
             "archive",
         ]
         widgets = {
-            "issued_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+            "issued_on": DateInput(),
             "title": forms.Textarea(attrs={"rows": 2}),
             "preamble": forms.Textarea(attrs={"rows": 3}),
             "closing": forms.Textarea(attrs={"rows": 2}),

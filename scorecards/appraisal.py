@@ -13,13 +13,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import User
-from core.numbers import q2
+from core.numbers import q2, vi_number
 from core.services import log_action
 from scorecards import scoring
 from scorecards.columns import APPRAISAL_PHASE, COLUMNS, compute, item_points
 from scorecards.errors import ScoreError, refused_value
 from scorecards.models import NodeScore, Phase, Scorecard
 from scorecards.services import check_open, locked_score, save_and_log, score_state
+
+
+def _points(value: Decimal) -> str:
+    """Points in a message, as Vietnamese write them (1,50)."""
+    return vi_number(q2(value), 2)
 
 
 @transaction.atomic
@@ -48,7 +53,7 @@ def appraise(
     else:
         maximum = cset.by_code()[score.code].max
     if points is not None and (points < 0 or points > maximum):
-        raise ScoreError(_("Points must be between 0 and %(max)s.") % {"max": q2(maximum)})
+        raise ScoreError(_("Points must be between 0 and %(max)s.") % {"max": _points(maximum)})
     previous_column = COLUMNS[COLUMNS.index(column) - 1]
     if score.block:
         prev_points, prev_max = item_points(score, previous_column), maximum
@@ -60,7 +65,7 @@ def appraise(
     if points is not None and not reason.strip() and (q2(points) != prev_points or q2(maximum) != prev_max):
         raise ScoreError(
             _("Give the reason for %(points)s instead of %(previous)s.")
-            % {"points": q2(points), "previous": prev_points}
+            % {"points": _points(points), "previous": _points(prev_points)}
         )
     setattr(score, f"{column}_points", None if points is None else q2(points))
     # the reason is kept even before the points are typed (the row saves field by field)

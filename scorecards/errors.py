@@ -4,8 +4,11 @@ language (`scorecards.scoring` speaks English, for the command line and the file
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
 
+from core.numbers import vi_number
 from core.services import StepRefused
 from scorecards import scoring
 
@@ -43,6 +46,10 @@ def value_message(exc: ValueError) -> str:
     if not isinstance(exc, scoring.ValueProblem):
         return str(exc)
     p = dict(exc.params)
+    for number in ("upper", "numerator", "denominator"):  # numbers as Vietnamese write them (2,5)
+        value = p.get(number)
+        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+            p[number] = vi_number(value)
     if "key" in p:
         p["key"] = _field_names().get(p["key"], p["key"])
     if "rule" in p:

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import style
+from core.forms import DateInput, style
 from core.models import Agency, Unit
 from plans.models import Plan
 from scorecards.models import CriteriaSet, MetricSeries, Phase, Round
@@ -35,7 +35,7 @@ class RoundForm(forms.ModelForm):
             "council_closes_on",
         ]
         widgets = {
-            f: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            f: DateInput()
             for f in [
                 "self_closes_on",
                 "appraisal1_closes_on",
@@ -50,6 +50,13 @@ class RoundForm(forms.ModelForm):
         self.fields["criteria_set"].queryset = CriteriaSet.objects.filter(
             province=organizer.province, status=CriteriaSet.Status.PUBLISHED
         )
+        self.fields["criteria_set"].label_from_instance = lambda cset: (
+            _("%(name)s (version %(version)s)")
+            % {
+                "name": cset.name,
+                "version": cset.version,
+            }
+        )
         self.fields["previous"].queryset = Round.objects.filter(organizer=organizer)
         self.fields["agencies"].queryset = (
             Agency.objects.filter(province=organizer.province).exclude(pk=organizer.pk).order_by("name")
@@ -57,25 +64,31 @@ class RoundForm(forms.ModelForm):
         style(self)
 
 
-class ReopenForm(forms.Form):
+class ConfirmForm(forms.Form):
+    """A step that cannot be undone by a click: its box must be ticked (checked by the server)."""
+
+    confirm = forms.BooleanField(
+        label=_("I confirm"), error_messages={"required": _("Tick the box to confirm this step.")}
+    )
+
+
+class ReopenForm(ConfirmForm):
     phase = forms.ChoiceField(
         label=_("Phase"), choices=[(p.value, p.label) for p in Phase if p not in (Phase.SETUP, Phase.PUBLISHED)]
     )
-    closes_on = forms.DateField(
-        label=_("New closing date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    closes_on = forms.DateField(label=_("New closing date"), required=False, widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    field_order = ["phase", "closes_on", "reason", "confirm"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style(self)
 
 
-class PublishForm(forms.Form):
+class PublishForm(ConfirmForm):
     decision_number = forms.CharField(label=_("Decision number"), max_length=100)
-    decision_date = forms.DateField(
-        label=_("Decision date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    decision_date = forms.DateField(label=_("Decision date"), required=False, widget=DateInput())
+    field_order = ["decision_number", "decision_date", "confirm"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,7 +114,7 @@ class AssignForm(forms.Form):
 class ImprovementTaskForm(forms.Form):
     plan = forms.ModelChoiceField(label=_("Plan"), queryset=None)
     lead_unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=Unit.objects.none())
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
 
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)

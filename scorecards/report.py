@@ -33,7 +33,7 @@ def scorecard_workbook(card: Scorecard, table: dict[str, Any]) -> bytes:
     lines = [*(_line(row) for row in rows), [], *_summary(table["summary"])]
     sheet = Sheet(
         name="Bảng điểm",
-        heading=f"{card.agency.name} · {card.round.name} · {card.round.criteria_set}",
+        heading=f"{card.agency.name} · {card.round.name} · {card.round.criteria_set.name}",
         header=[name for name, _width in HEADERS],
         rows=lines,
         widths=[width for _name, width in HEADERS],

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from core.calendar import WorkingCalendar
 from core.models import Agency, User
@@ -337,3 +338,29 @@ def _row_action(rights: access.RowRights, score: NodeScore) -> str:
     if rights.appraise:
         return "appraise"
     return "explain" if rights.explain else "survey" if rights.survey else ""
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An agency the closing phase still waits for, and what it has not done."""
+
+    agency: Agency
+    status: str  # its scorecard's state, as the round page shows it
+    missing: str  # what it has not done ("not submitted", "explanations not submitted")
+
+
+def pending_on_close(round_: Round) -> list[Pending]:
+    """The agencies whose part of the current phase is not done (D21): in self-scoring, those
+    whose self-assessment is not submitted; in the explanation phase, those asked to explain
+    that have not submitted their explanations. Other phases are the appraisers' own work."""
+    cards = round_.scorecards.select_related("agency").order_by("agency__name")
+    if round_.phase == Phase.SELF:
+        return [
+            Pending(card.agency, card.get_status_display(), _("not submitted"))
+            for card in cards
+            if card.status != Scorecard.Status.SUBMITTED
+        ]
+    if round_.phase == Phase.EXPLANATION:
+        asked = cards.filter(scores__explanation_requested=True, explanation_submitted_at__isnull=True).distinct()
+        return [Pending(card.agency, card.get_status_display(), _("explanations not submitted")) for card in asked]
+    return []

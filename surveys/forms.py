@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
 from core.models import Unit
 from procedures.models import Procedure
 from surveys.models import Campaign
@@ -97,7 +98,8 @@ class AnswerForm(forms.Form):
         )
 
 
-def _choice_html(field: forms.BoundField) -> str:
+def _choice_html(field: forms.BoundField, place: str = "") -> str:
+    """A question as a radio group; `place` ("Câu 5/28") tells how far along the form it is."""
     value = field.value()
     current = "" if value is None else str(value)
     options = "".join(
@@ -107,7 +109,7 @@ def _choice_html(field: forms.BoundField) -> str:
     )
     errors = "".join(f'<p class="error">{escape(e)}</p>' for e in field.errors)
     return (
-        f'<fieldset class="q{" bad" if field.errors else ""}"><legend>{escape(field.label)}</legend>'
+        f'<fieldset class="q{" bad" if field.errors else ""}"><legend>{place}{escape(field.label)}</legend>'
         f'<div class="opts">{options}</div>{errors}</fieldset>'
     )
 
@@ -148,19 +150,31 @@ class PublicForm(AnswerForm):
 
     def _questions_html(self) -> SafeString:
         parts = []
+        total = len(self.questionnaire.questionnaire.items) + len(self.questionnaire.expectation_text)
+        position = 0
+
+        def place() -> str:  # "Câu 5/28": how far along the form a question is (no script needed)
+            nonlocal position
+            position += 1
+            text = gettext("Question %(n)s/%(total)s") % {"n": position, "total": total}
+            return f'<span class="note">{escape(text)}</span><br>'
+
         for number, (title, fields) in enumerate(self.elements(), start=1):
             parts.append(f'<section class="block"><h2>{number}. {escape(title)}</h2>')
-            parts += [_choice_html(f) for f in fields]
+            parts += [_choice_html(f, place()) for f in fields]
             parts.append("</section>")
-        headings = (gettext("Where should the agency make more effort?"), gettext("About you (optional)"))
-        for heading, fields, write in (
-            (headings[0], self.expectation_fields(), _choice_html),
-            (headings[1], self.profile_fields(), _select_html),
-        ):
-            if fields:
-                parts.append(f'<section class="block"><h2>{escape(heading)}</h2>')
-                parts += [write(f) for f in fields]
-                parts.append("</section>")
+        expectations = self.expectation_fields()
+        if expectations:
+            heading = gettext("Where should the agency make more effort?")  # outside the f-string: xgettext reads it
+            parts.append(f'<section class="block"><h2>{escape(heading)}</h2>')
+            parts += [_choice_html(f, place()) for f in expectations]
+            parts.append("</section>")
+        profile = self.profile_fields()
+        if profile:
+            heading = gettext("About you (optional)")
+            parts.append(f'<section class="block"><h2>{escape(heading)}</h2>')
+            parts += [_select_html(f) for f in profile]
+            parts.append("</section>")
         return mark_safe("".join(parts))  # noqa: S308  (every text above is escaped)
 
     @property
@@ -176,7 +190,7 @@ class PaperForm(AnswerForm):
         self.fields["answered_on"] = forms.DateField(
             label=_("Date on the form"),
             initial=timezone.localdate,
-            widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+            widget=DateInput(attrs={"class": "form-control"}),
         )
         self.fields["unit"] = forms.ModelChoiceField(
             label=_("Unit"),
@@ -205,8 +219,8 @@ class CampaignForm(forms.ModelForm):
         model = Campaign
         fields = ["name", "starts_on", "ends_on", "units", "procedures", "margin", "open_link", "min_cell"]
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
             "units": forms.CheckboxSelectMultiple,
             "procedures": forms.SelectMultiple(attrs={"size": 8}),
         }

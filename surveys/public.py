@@ -13,14 +13,17 @@ Zalo's browser (sipas.md §9).
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.core import signing
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from core.models import Unit
+from core.models import Agency, Unit
 from core.ratelimit import address_key, over_limit
 from surveys import services, tokens
 from surveys.forms import PublicForm
@@ -34,8 +37,16 @@ COOKIE_SALT = "surveys.invitation"
 COOKIE_PATH = "/khao-sat/"
 
 
-def _refused(request, reason: str, status: int):
-    return render(request, "surveys/public/refused.html", {"reason": reason}, status=status)
+def _refused(request, reason: str, status: int, agency: Agency | None = None):
+    """The page saying why there is no form, with links onward (the agency's page when known)."""
+    return render(request, "surveys/public/refused.html", {"reason": reason, "agency": agency}, status=status)
+
+
+def _thanks(agency: Agency | None):
+    """To the thank-you page, which links to the agency's public page (its code only: nothing
+    that ties the answer to a link or a dossier)."""
+    url = reverse("survey_thanks")
+    return redirect(f"{url}?{urlencode({'co-quan': agency.code})}" if agency and agency.code else url)
 
 
 def _invitation(request) -> str | None:
@@ -95,24 +106,27 @@ def form(request):
     questions = questionnaire(DEFAULT_QUESTIONNAIRE)
     invitation = SurveyToken.objects.filter(digest=digest).select_related("agency").first()
     if invitation is None or (request.method == "GET" and invitation.used):
-        return _forget(_refused(request, "used" if invitation else "unknown", 410 if invitation else 404))
+        if invitation is None:
+            return _forget(_refused(request, "unknown", 404))
+        return _forget(_refused(request, "used", 410, invitation.agency))
+    agency = invitation.agency
     answer_form = PublicForm(request.POST or None, questionnaire=questions)
     if request.method == "POST" and answer_form.is_valid():
         if answer_form.is_bot:
-            return _forget(redirect("survey_thanks"))
+            return _forget(_thanks(agency))
         taken = services.redeem(
             invitation, answer_form.answers(), questionnaire=questions.code, channel="online", day=timezone.localdate()
         )
         if not taken:
-            return _forget(_refused(request, "used", 410))
-        return _forget(redirect("survey_thanks"))
+            return _forget(_refused(request, "used", 410, agency))
+        return _forget(_thanks(agency))
     return render(
         request,
         "surveys/public/form.html",
         {
             "form": answer_form,
             "questions": questions,
-            "agency": invitation.agency,
+            "agency": agency,
             "invitation": signing.dumps(digest, salt=COOKIE_SALT),
         },
     )
@@ -144,14 +158,14 @@ def open_form(request, key: str, unit: int | None = None):
         return _refused(request, "staff", 403)
     today = timezone.localdate()
     if not campaign.is_open_on(today):
-        return _refused(request, "closed", 410)
+        return _refused(request, "closed", 410, campaign.agency)
     questions = questionnaire(campaign.questionnaire)
     answer_form = PublicForm(request.POST or None, questionnaire=questions)
     if request.method == "POST":
         # a counter's tablet serves a queue of people from one address: it has its own, larger limit
         limit = settings.SIPAS_COUNTER_LIMIT if counter else settings.SIPAS_OPEN_LIMIT
         if _over_limit(_client_key(request, campaign, counter), limit):
-            return _refused(request, "too_many", 429)
+            return _refused(request, "too_many", 429, campaign.agency)
         if answer_form.is_valid():
             if not answer_form.is_bot:
                 services.submit_open(
@@ -161,7 +175,7 @@ def open_form(request, key: str, unit: int | None = None):
                     unit_id=counter.pk if counter else None,
                     day=today,
                 )
-            return redirect("survey_thanks")
+            return _thanks(campaign.agency)
     return render(
         request,
         "surveys/public/form.html",
@@ -176,4 +190,6 @@ def open_form(request, key: str, unit: int | None = None):
 
 
 def thanks(request):
-    return render(request, "surveys/public/thanks.html")
+    code = request.GET.get("co-quan", "").strip()[:40]
+    agency = Agency.objects.filter(code=code).first() if code else None
+    return render(request, "surveys/public/thanks.html", {"agency": agency})

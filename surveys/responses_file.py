@@ -1,6 +1,8 @@
 """Reading an exchange file of survey responses (sipas.md §10): CSV, UTF-8 with or without BOM,
 columns `response_id`, the questionnaire's items (`q15` ... `q33`), optionally its expectations
-(`e1` ... `e9`), `unit`, `procedure_code`, `channel` and `date`. A blank answer is "no answer";
+(`e1` ... `e9`), `unit`, `procedure_code`, `channel` and `date`, each also by its Vietnamese
+header ("Mã phiếu", "Tiêu chí 15", ..., surveys.columns), as the template and the exports write
+them; a channel by its code or its Vietnamese word ("phiếu giấy"). A blank answer is "no answer";
 an answer outside 1-5 (1-3 for an expectation) is a problem. Problems carry the row, the column
 and the value; a file with any is refused whole (the first 100 are listed). Text the export
 wrote with a leading quote (it looked like a formula: core.sheets) is read back without it.
@@ -20,6 +22,7 @@ from django.utils.translation import gettext as _
 from core.file_problems import FileError, ProblemLog
 from core.tabular import Column, Table, csv_rows
 from core.web import parse_date
+from surveys import columns
 from surveys.index import Questionnaire
 
 CHANNELS = ("online", "direct", "paper")
@@ -52,30 +55,40 @@ def _answer(top: int) -> Callable[[str], int]:
 
 
 def _channel(text: str) -> str:
-    if text not in CHANNELS:
-        raise ValueError(_("use one of %(list)s") % {"list": ", ".join(CHANNELS)})
-    return text
+    code = columns.channel_code(text)
+    if code is None:
+        words = ", ".join(columns.channel_word(c) for c in CHANNELS)
+        raise ValueError(_("write one of: %(list)s") % {"list": words})
+    return code
 
 
 def _date(text: str) -> dt.date:
     day = parse_date(text)
     if day is None:
-        raise ValueError(_("not a date: use YYYY-MM-DD or dd/mm/yyyy"))
+        raise ValueError(_("not a date: write it as dd/mm/yyyy"))
     return day
 
 
-def table(questionnaire: Questionnaire) -> Table:
-    """The columns of the exchange file for this questionnaire: the items must be there (each
-    answer may be blank), the expectations may be."""
+def table(questionnaire: Questionnaire, others: Sequence[columns.FileColumn] = ()) -> Table:
+    """The columns of the exchange file for this questionnaire, named in Vietnamese (their codes
+    accepted too: surveys.columns): the items must be there (each answer may be blank), the
+    expectations may be. `others` are more columns read as text (the import's profile, comment)."""
+    names = columns.names(questionnaire)
+
+    def column(key: str, **kwargs: Any) -> Column:
+        header, aliases = names[key]
+        return Column(key, header, aliases, **kwargs)
+
     return Table(
         [
-            Column("response_id", required=True, unique=True),
-            *(Column(code, present=True, parse=_answer(5)) for code in questionnaire.items),
-            *(Column(code, parse=_answer(3)) for code in questionnaire.expectations),
-            Column("unit"),
-            Column("procedure_code"),
-            Column("channel", parse=_channel),
-            Column("date", parse=_date),
+            column("response_id", required=True, unique=True),
+            *(column(code, present=True, parse=_answer(5)) for code in questionnaire.items),
+            *(column(code, parse=_answer(3)) for code in questionnaire.expectations),
+            column("unit"),
+            column("procedure_code"),
+            column("channel", parse=_channel),
+            column("date", parse=_date),
+            *(Column(other.key, other.header, other.aliases) for other in others),
         ]
     )
 
@@ -86,15 +99,19 @@ def read_responses(data: bytes | str, questionnaire: Questionnaire) -> list[Resp
 
 
 def read_rows(
-    rows: Iterable[Sequence[Any]], questionnaire: Questionnaire, problems: ProblemLog | None = None
+    rows: Iterable[Sequence[Any]],
+    questionnaire: Questionnaire,
+    problems: ProblemLog | None = None,
+    others: Sequence[columns.FileColumn] = (),
 ) -> list[Response]:
     """Every response of a table whose first row names the columns (CSV, or a worksheet's
     cells as text), or ResponsesFileError with the first problems. Given a log, the problems
-    are left in it and the good rows returned, for a caller that checks more."""
+    are left in it and the good rows returned, for a caller that checks more. The `others`
+    columns are given in each response's `extra`, by their key."""
     keep = problems is not None
     log = problems if problems is not None else ProblemLog()
     scales = [*questionnaire.items, *questionnaire.expectations]
-    read = list(table(questionnaire).read(rows, log))
+    read = list(table(questionnaire, others).read(rows, log))
     if log.total and (not keep or not read):  # (no row read: the header is wrong)
         raise ResponsesFileError(log.problems, log.total)
     return [
@@ -106,7 +123,7 @@ def read_rows(
             row.get("channel", ""),
             row.values["date"],
             row.number,
-            row.extra,
+            {**row.extra, **{other.key: row.text[other.key] for other in others if row.text.get(other.key)}},
             row.ok,
         )
         for row in read

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, Model, QuerySet
 
@@ -19,6 +20,8 @@ from surveys.index import quotas, sample_size
 from surveys.models import Campaign
 from surveys.results import NO_VALUE
 from surveys.selectors import responses
+
+DEFAULT_MARGIN = Decimal("0.05")  # a campaign's default margin of error (surveys.models.Campaign)
 
 
 @dataclass
@@ -65,14 +68,23 @@ class Plan:
         return dataclasses.replace(self, strata=strata, total_hidden=not disclosure.is_shown(held, k))
 
 
+def with_result(agency_id: int, first: dt.date, last: dt.date) -> QuerySet[Dossier]:
+    """The agency's dossiers with a result from `first` to `last` (the survey's population)."""
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=LOCAL)
+    end = dt.datetime.combine(last, dt.time.max, tzinfo=LOCAL)
+    return Dossier.objects.filter(
+        agency_id=agency_id, status__in=("finished", "returned"), finished_at__gte=start, finished_at__lte=end
+    )
+
+
 def eligible_dossiers(campaign: Campaign) -> QuerySet[Dossier]:
     """Dossiers with a result in the campaign's period, within its units and procedures."""
-    start = dt.datetime.combine(campaign.starts_on, dt.time.min, tzinfo=LOCAL)
-    end = dt.datetime.combine(campaign.ends_on, dt.time.max, tzinfo=LOCAL)
-    qs = Dossier.objects.filter(
-        agency_id=campaign.agency_id, status__in=("finished", "returned"), finished_at__gte=start, finished_at__lte=end
-    )
-    return covered(qs, campaign)
+    return covered(with_result(campaign.agency_id, campaign.starts_on, campaign.ends_on), campaign)
+
+
+def period_target(agency_id: int, first: dt.date, last: dt.date, margin: Decimal = DEFAULT_MARGIN) -> int:
+    """The sample a calendar period needs (no campaign: the whole agency, the default margin)."""
+    return sample_size(with_result(agency_id, first, last).count(), margin)
 
 
 def covered[M: Model](qs: QuerySet[M], campaign: Campaign) -> QuerySet[M]:

@@ -25,7 +25,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.access import current_agency_or_404
@@ -35,7 +35,7 @@ from core.text import small_int
 from core.web import CSV, XLSX, download, refuses_politely
 from core.workbook import csv_bytes
 from procedures.documents import qr_png
-from surveys import access, disclosure, importing, mixing, sampling, selectors, services
+from surveys import access, columns, disclosure, exports, importing, mixing, sampling, selectors, services
 from surveys.forms import CampaignForm, PaperForm
 from surveys.models import Campaign, CommentState, Response, Source
 from surveys.questionnaire import Form
@@ -46,11 +46,11 @@ from surveys.selectors import DEFAULT_QUESTIONNAIRE
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 PERIOD_KINDS = {
-    "month": _lazy("Month"),
-    "quarter": _lazy("Quarter"),
-    "half": _lazy("First 6 months"),
-    "nine": _lazy("First 9 months"),
-    "year": _lazy("Year"),
+    "month": gettext_lazy("Month"),
+    "quarter": gettext_lazy("Quarter"),
+    "half": gettext_lazy("First 6 months"),
+    "nine": gettext_lazy("First 9 months"),
+    "year": gettext_lazy("Year"),
 }
 
 
@@ -142,8 +142,60 @@ def _shown_comments(agency: Agency, choice: Choice, result: Result) -> Any:
     return selectors.comments(qs, states=[CommentState.SHOWN])[:20]
 
 
+def _sample(agency: Agency, choice: Choice, plan: sampling.Plan | None, result: Result) -> dict[str, Any] | None:
+    """The sample the period needs (its campaign's plan, else n = N / (1 + N e²) over the
+    agency's dossiers with a result in it: sipas.md §8) when the responses shown fall short."""
+    if result.suppressed or not result.index.responses:
+        return None
+    if choice.campaign is not None and plan is not None:
+        target, margin = plan.target, choice.campaign.margin
+    else:
+        target = sampling.period_target(agency.pk, choice.period.start, choice.period.end)
+        margin = sampling.DEFAULT_MARGIN
+    if result.index.responses >= target:
+        return None
+    return {"n": result.index.responses, "target": target, "margin": margin * 100}
+
+
+def _status(figures: dict[str, Any]) -> str:
+    """Why the period has no figures (as the dashboard says it), or ''."""
+    if figures["held"]:
+        return _(
+            "Some answers dated in this period are still waiting to be written with others (so that no answer "
+            "can be tied to its link): its figures are given once they are, by the next day at the latest."
+        )
+    if not figures["ended"]:
+        end = figures["result"].period.end
+        return _(
+            "This period is not over: its figures are given after %(end)s, when they no longer change with each "
+            "new response."
+        ) % {"end": f"{end:%d/%m/%Y}"}
+    if not figures["index"].responses:
+        return _("No responses in this period.")
+    if figures["suppressed"]:
+        return _(
+            "The figures of this period are hidden so that nobody's answers can be read (fewer than "
+            "%(min_cell)s responses, or a small difference from another period or group). Choose a longer period."
+        ) % {"min_cell": figures["min_cell"]}
+    return ""
+
+
+def _results_file(
+    agency: Agency, choice: Choice, figures: dict[str, Any], breakdown: dict[str, Any]
+) -> HttpResponseBase:
+    data = exports.results_workbook(
+        agency=agency,
+        form=choice.form,
+        result=figures["result"],
+        groups=breakdown["groups"],
+        dimension=str(breakdown["dimensions"][breakdown["dimension"]]),
+        status=_status(figures),
+    )
+    return download(data, f"ket-qua-sipas-{agency.code}-{choice.period.key}.xlsx", XLSX)
+
+
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: HttpRequest) -> HttpResponseBase:
     agency = current_agency_or_404(request)
     today = timezone.localdate()
     choice = _choice(request, agency, today)
@@ -151,17 +203,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     result = results.result(choice.period)
     if request.GET.get("format") == "json":
         return JsonResponse(result.as_data())
+    figures, breakdown = _figures(choice, results, result, today), _breakdown(request, choice, results, result)
+    if request.GET.get("format") == "xlsx":
+        return _results_file(agency, choice, figures, breakdown)
     user = request.user
+    plan = _plan(request, agency, choice.campaign) if choice.campaign else None
     context = {
         "agency": agency,
         "campaigns": choice.campaigns,
         "campaign": choice.campaign,
         **_period_menu(today, choice.period),
-        **_figures(choice, results, result, today),
-        **_breakdown(request, choice, results, result),
+        **figures,
+        **breakdown,
         # receipt-link answers still in the mix pool: a number only, never their answers
         "waiting": mixing.waiting([agency.pk]),
-        "plan": _plan(request, agency, choice.campaign) if choice.campaign else None,
+        "plan": plan,
+        "sample": _sample(agency, choice, plan, result),
         "shown_comments": _shown_comments(agency, choice, result),
         "is_manager": access.can_manage_survey(user, agency.pk),
         "can_read_rows": access.can_read_rows(user, agency.pk),
@@ -170,11 +227,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/dashboard.html", context)
 
 
-EXCHANGE_TAIL = ["unit", "procedure_code", "channel", "source", "month"]
+def _exchange_header(form: Form) -> list[str]:
+    """The export's header: the exchange file's columns by their Vietnamese names (which the
+    import reads back, as it reads the codes: surveys.columns), then how and when it came in."""
+    names = columns.names(form.questionnaire)
+    keys = ["response_id", *form.questionnaire.items, *form.questionnaire.expectations, "unit", "procedure_code"]
+    return [*(names[key][0] for key in keys), names["channel"][0], _("How it came in"), _("Month")]
 
 
 def _exchange_rows(qs: Any, codes: list[str]) -> Iterator[list[Any]]:
     """The responses in the exchange format (sipas.md §10), each dated to the month (issue 18 H2)."""
+    sources = dict(Source.choices)
     for r in qs.select_related("unit").iterator(chunk_size=2000):
         answers = r.answers
         yield [
@@ -182,8 +245,8 @@ def _exchange_rows(qs: Any, codes: list[str]) -> Iterator[list[Any]]:
             *("" if answers.get(c) is None else answers[c] for c in codes),
             (r.unit.code or r.unit.name) if r.unit else "",
             r.procedure_code,
-            r.channel,
-            r.source,
+            columns.channel_word(r.channel),
+            str(sources.get(r.source, r.source)),
             access.month_of(r.answered_on),
         ]
 
@@ -197,7 +260,7 @@ def export(request: HttpRequest) -> HttpResponseBase:
     q = choice.form.questionnaire
     qs = selectors.responses([agency.pk], **choice.span, include_open=True, questionnaire_code=choice.form.code)
     codes = [*q.items, *q.expectations]
-    data = csv_bytes(["response_id", *codes, *EXCHANGE_TAIL], _exchange_rows(qs, codes))
+    data = csv_bytes(_exchange_header(choice.form), _exchange_rows(qs, codes))
     log_action(actor=request.user, agency=agency, action="sipas.export", obj=agency, note=choice.period.key)
     return download(data, f"sipas-{agency.code}-{choice.period.key}.csv", CSV)
 
@@ -320,7 +383,13 @@ def import_file(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("%(count)s responses imported.") % {"count": count})
                 return redirect("surveys:dashboard")
-    return render(request, "surveys/import.html", {"problems": problems, "total": total})
+    context = {
+        "problems": problems,
+        "total": total,
+        "columns": columns.file_columns(questions),
+        "scales": columns.scales(questions),
+    }
+    return render(request, "surveys/import.html", context)
 
 
 @login_required

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             name='Signer',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('use', models.CharField(choices=[('reports', 'Periodic reports and plans'), ('dossiers', 'Dossier letters (apology, refusal)'), ('feedback', 'Feedback answers')], max_length=20, verbose_name='documents signed')),
+                ('use', models.CharField(choices=[('reports', 'Periodic reports and plans'), ('dossiers', 'Dossier letters (apology, refusal)')], max_length=20, verbose_name='documents signed')),
                 ('authority', models.CharField(blank=True, help_text="e.g. KT. TRƯỞNG BAN; blank when signing in one's own name", max_length=100, verbose_name='signing authority')),
                 ('title', models.CharField(help_text='e.g. PHÓ TRƯỞNG BAN', max_length=100, verbose_name='title')),
                 ('name', models.CharField(max_length=200, verbose_name='name')),

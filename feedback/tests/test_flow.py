@@ -12,6 +12,7 @@ def test_the_whole_flow_through_the_pages(client, org):
     citizen = Client()
     form = citizen.get(reverse("feedback_submit"), {"co-quan": "BQLKKTCK"})
     assert form.status_code == 200
+    token = form.context["submission"]  # the form's one-time key
     missing = citizen.post(reverse("feedback_submit") + "?co-quan=BQLKKTCK", {"content": "Hồ sơ bị chậm"})
     assert {"name", "address", "phone", "consent"} <= set(missing.context["form"].errors)
     sent = citizen.post(
@@ -25,15 +26,20 @@ def test_the_whole_flow_through_the_pages(client, org):
             "email": "mai@example.vn",
             "consent": "on",
             "content": "Tôi là Hoàng Thị Mai (0987 654 321), hồ sơ đăng ký đầu tư bị yêu cầu nộp thêm giấy tờ.",
+            "submission": token,
         },
+        follow=True,
     )
     item = Feedback.objects.get(name="Hoàng Thị Mai")
     link = sent.context["link"]
     assert item.code in link and "?k=" in link
-    public = citizen.get(reverse("feedback_status", args=[item.code])).content.decode()
+    public = Client().get(reverse("feedback_status", args=[item.code])).content.decode()  # another browser
     assert (
         "Hoàng Thị Mai" not in public and "0987" not in public and "yêu cầu nộp thêm" not in public
     )  # not yet published
+    assert "yêu cầu nộp thêm" in sent.content.decode()  # the session that sent it sees its text, once
+    own = citizen.get(reverse("feedback_status", args=[item.code])).content.decode()
+    assert "yêu cầu nộp thêm" not in own  # never again, not even there (a shared computer)
 
     client.force_login(org.office)
 
@@ -55,8 +61,9 @@ def test_the_whole_flow_through_the_pages(client, org):
     item.refresh_from_db()
     assert item.status == "published"
 
-    page = citizen.get(reverse("feedback_status", args=[item.code])).content.decode()
+    page = Client().get(reverse("feedback_status", args=[item.code])).content.decode()
     assert "không bắt buộc" in page and "Hoàng Thị Mai" not in page and "mai@example.vn" not in page
+    assert "Kính gửi bà: giấy tờ" in page  # the greeting without the removed name (D28)
     listed = citizen.get(reverse("feedback_published"), {"q": "đăng ký đầu tư"}).content.decode()
     assert item.code in listed
     stranger = Client().post(reverse("feedback_rate", args=[item.code]), {"k": "guess", "satisfied": "0"})

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from core.models import AuditEntry
 from feedback.models import Feedback
+from feedback.public import new_submission
 
 T = dt.datetime
 SENDER = {
@@ -55,15 +56,20 @@ def test_deadlines_follow_the_settings(phoned, settings):
 
 def test_public_attachments_are_checked_and_all_or_nothing(client, org):
     url = reverse("feedback_submit") + "?co-quan=BQLKKTCK"
+    once = {"submission": new_submission()}
     bad = client.post(
         url,
-        {**SENDER, "files": [SimpleUploadedFile("a.pdf", b"%PDF-1.4\n"), SimpleUploadedFile("b.exe", b"MZ\x90\x00")]},
+        {
+            **SENDER,
+            **once,
+            "files": [SimpleUploadedFile("a.pdf", b"%PDF-1.4\n"), SimpleUploadedFile("b.exe", b"MZ\x90\x00")],
+        },
     )
     assert bad.status_code == 200 and "b.exe" in bad.content.decode()
     assert not Feedback.objects.exists()
-    good = client.post(url, {**SENDER, "files": [SimpleUploadedFile("giay-hen.pdf", b"%PDF-1.4\n%%EOF\n")]})
+    good = client.post(url, {**SENDER, **once, "files": [SimpleUploadedFile("giay-hen.pdf", b"%PDF-1.4\n%%EOF\n")]})
     item = Feedback.objects.get()
-    assert good.status_code == 200 and item.attachments.get().name == "giay-hen.pdf"
+    assert good.status_code == 302 and item.attachments.get().name == "giay-hen.pdf"
     client.force_login(org.office)
     download = client.get(reverse("feedback:attachment", args=[item.pk, item.attachments.get().pk]))
     assert b"".join(download.streaming_content).startswith(b"%PDF")
@@ -73,8 +79,10 @@ def test_public_attachments_are_checked_and_all_or_nothing(client, org):
 
 def test_email_confirmation_before_the_queue(client, org, settings, mailoutbox):
     settings.FEEDBACK_CONFIRM_EMAIL = True
-    client.post(reverse("feedback_submit") + "?co-quan=BQLKKTCK", SENDER)
+    sent = client.post(reverse("feedback_submit") + "?co-quan=BQLKKTCK", {**SENDER, "submission": new_submission()})
     item = Feedback.objects.get()
+    page = client.get(sent["Location"])
+    assert item.code in page.content.decode() and page.context["confirm_first"]  # asks to confirm by e-mail
     assert not item.confirmed and len(mailoutbox) == 1 and item.code in mailoutbox[0].subject
     staff = Client()
     staff.force_login(org.office)
@@ -89,7 +97,7 @@ def test_email_confirmation_before_the_queue(client, org, settings, mailoutbox):
 
 def test_staff_record_an_item_taken_by_phone_with_its_files(client, org):
     form = {k: v for k, v in SENDER.items() if k != "consent"}
-    data = {**form, "channel": "phone", "received_at": "2026-08-27T09:00", "procedure": ""}
+    data = {**form, "channel": "phone", "received_at": "27/08/2026 09:00", "procedure": ""}
     client.force_login(org.auditor)
     assert client.post(reverse("feedback:new"), data).status_code == 403  # read-only
     client.force_login(org.officer)

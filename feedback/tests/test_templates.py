@@ -22,7 +22,8 @@ def test_templates_fill_the_answer(client, org, item):
     template = Template.objects.get(agency=org.agency)
     services.classify(item=item, actor=org.office, category="regulation", within_competence=True, unit=org.unit_a)
     page = client.get(reverse("feedback:item", args=[item.pk]), {"template": template.pk}).content.decode()
-    assert f"Kính gửi Nguyễn Văn Bình: về phản ánh {item.code} ngày 27/08/2026" in page
+    # {name}: the sender as an answer addresses them (no title given: "Ông/Bà")
+    assert f"Kính gửi Ông/Bà Nguyễn Văn Bình: về phản ánh {item.code} ngày 27/08/2026" in page
     client.force_login(org.officer)
     assert client.post(reverse("feedback:templates"), {"step": "answer", "title": "x", "text": "y"}).status_code == 403
 

@@ -48,7 +48,7 @@ def percent_of(part, whole):
 @register.simple_tag(takes_context=True)
 def sort_link(context, key: str, label: str):
     params = context["request"].GET.copy()
-    current = params.get("sort", "code")
+    current = params.get("sort", context.get("default_sort", "code"))
     params["sort"] = f"-{key}" if current == key else key
     params.pop("page", None)
     arrow = " ▲" if current == key else (" ▼" if current == f"-{key}" else "")

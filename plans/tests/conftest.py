@@ -34,3 +34,18 @@ def new_document(org):
         )
 
     return make
+
+
+@pytest.fixture
+def evidenced(org, new_document, today, cal):
+    """`evidenced(task)`: the task with an evidence document linked (it may then reach 100 %)."""
+    from plans import services
+
+    def link(task, actor=None):
+        actor = actor or org.office
+        document = new_document(actor, "Báo cáo kết quả thực hiện", unit=task.lead_unit)
+        services.link_evidence(actor=actor, task=task, document=document, today=today, cal=cal)
+        task.refresh_from_db()
+        return task
+
+    return link

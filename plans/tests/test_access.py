@@ -26,7 +26,14 @@ def test_an_officer_with_two_units_reports_on_both(make_task, org, today, cal):
 
 def test_task_permissions_are_what_the_page_offers(org, task):
     officer = access.task_permissions(org.officer, task)
-    assert officer == {"report": True, "approve": False, "obstacle": False, "comment": True, "manage": False}
+    assert officer == {
+        "report": True,
+        "contribute": False,
+        "approve": False,
+        "obstacle": False,
+        "comment": True,
+        "manage": False,
+    }
     head = access.task_permissions(org.head, task)
     assert head["approve"] and head["obstacle"] and not head["manage"]
     assert access.task_permissions(org.auditor, task) == dict.fromkeys(officer, False)
@@ -90,14 +97,49 @@ def test_the_province_overview_is_for_province_appraisers(org, make_task):
             access.province_tasks_visible_to(person)
 
 
-def test_my_tasks_are_assigned_to_me_or_led_or_coordinated_by_my_unit(org, make_task):
+def test_my_tasks_are_what_is_assigned_to_me_and_my_units_tasks_by_relation(org, make_task):
     led = make_task(lead_unit=org.unit_a)
     coordinated = make_task(lead_unit=org.unit_b, coordinating_units=[org.unit_a])
     assigned = make_task(lead_unit=org.units["VP"])
     assigned.assignees.set([org.officer])
     make_task(lead_unit=org.unit_b)  # none of these
-    mine = access.my_tasks(org.officer, Task.objects.all()).distinct()
-    assert set(mine) == {led, coordinated, assigned}
+    tasks = Task.objects.all()
+    assert set(access.my_tasks(org.officer, tasks)) == {assigned}  # "mine": personal (D9)
+    assert set(access.my_tasks(org.officer, tasks, "lead")) == {led}
+    assert set(access.my_tasks(org.officer, tasks, "coordinating")) == {coordinated}
+    assert set(access.my_tasks(org.officer, tasks, "unit")) == {led, coordinated, assigned}
+    assert access.relation_counts(org.officer, tasks) == {"mine": 1, "lead": 1, "coordinating": 1, "unit": 3}
+    rows = {t.pk: (t.is_lead, t.is_coordinating, t.is_assigned) for t in access.my_tasks(org.officer, tasks, "unit")}
+    assert rows == {
+        led.pk: (True, False, False),
+        coordinated.pk: (False, True, False),
+        assigned.pk: (False, False, True),
+    }
+
+
+def test_waiting_for_my_action_is_mine(org, make_task):
+    awaiting = make_task(lead_unit=org.unit_a)
+    Task.objects.filter(pk=awaiting.pk).update(completion_requested_at=awaiting.created_at)
+    blocked = make_task(lead_unit=org.unit_b)
+    Obstacle.objects.create(task=blocked, reported_by=org.other_officer, text="Thiếu kinh phí")
+    make_task(lead_unit=org.unit_a)  # nothing to do on it
+    tasks = Task.objects.all()
+    assert set(access.my_tasks(org.head, tasks)) == {awaiting}  # the head approves
+    assert set(access.my_tasks(org.leader, tasks)) == {awaiting, blocked}  # approves and directs
+    assert set(access.my_tasks(org.officer, tasks)) == set()
+    assert set(access.my_tasks(org.auditor, tasks)) == set()
+
+
+def test_a_coordinating_unit_reports_its_part_not_the_overall_progress(org, make_task):
+    task = make_task(lead_unit=org.unit_a, coordinating_units=[org.unit_b])
+    assert can(org.other_officer, "contribute", task) and not can(org.other_officer, "report", task)
+    assert access.contributing_units(org.other_officer, task) == [org.unit_b]
+    task.assignees.set([org.other_officer])  # assigned, it still reports its unit's part
+    task = Task.objects.get(pk=task.pk)
+    assert not can(org.other_officer, "report", task)
+    assert can(org.officer, "report", task) and not can(org.officer, "contribute", task)
+    assert can(org.office, "report", task) and not can(org.office, "contribute", task)
+    assert not can(org.auditor, "contribute", task)
 
 
 def test_evidence_comes_from_the_tasks_own_agency(org, task, new_document):

@@ -9,7 +9,8 @@ from plans.models import TaskStatus
 pytestmark = pytest.mark.usefixtures("module_data")  # the personas and the plan, built once
 
 
-def test_unit_head_approves_what_the_officer_completed(login, org, task, client):
+def test_unit_head_approves_what_the_officer_completed(login, org, task, client, evidenced):
+    evidenced(task)
     login(org.officer).post(reverse("plans:post_progress", args=[task.pk]), {"progress": 100, "text": "Xong"})
     task.refresh_from_db()
     assert task.status == TaskStatus.IN_PROGRESS

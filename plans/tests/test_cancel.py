@@ -38,3 +38,12 @@ def test_only_managers_cancel(login, org, task):
     assert login(org.outsider).post(reverse("plans:cancel", args=[task.pk]), {"reason": "x"}).status_code == 404
     task.refresh_from_db()
     assert task.status == TaskStatus.NOT_STARTED
+
+
+def test_a_too_long_reason_is_kept_on_the_page(login, org, task):
+    reason = "Trùng với nhiệm vụ PL1.02. " * 100  # more than 2.000 characters
+    response = login(org.office).post(reverse("plans:cancel", args=[task.pk]), {"reason": reason})
+    assert response.status_code == 400 and "reason" in response.context["cancel_form"].errors
+    assert reason.strip() in response.content.decode()
+    task.refresh_from_db()
+    assert task.status != "cancelled"

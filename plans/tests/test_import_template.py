@@ -26,3 +26,16 @@ def test_the_downloaded_template_imports_as_it_is(login, org, plan):
     )
     parsed = response.context["parsed"]
     assert parsed.errors == [] and [r["code"] for r in parsed.rows] == ["PL1.01"]
+
+
+def test_the_template_has_a_guide_sheet_naming_every_column(login, org, plan):
+    from plans.excel import COLUMNS
+
+    response = login(org.office).get(reverse("plans:import_template", args=[plan.pk]))
+    book = openpyxl.load_workbook(io.BytesIO(response.getvalue()))
+    assert book.sheetnames[0] != "Hướng dẫn" and book.sheetnames[-1] == "Hướng dẫn"  # the import reads sheet 1
+    guide = [row for row in book["Hướng dẫn"].iter_rows(values_only=True) if row and row[0]]
+    described = {row[0]: row for row in guide}
+    for _key, label, required, _width in COLUMNS:
+        assert label in described, label
+        assert described[label][1] == ("Có" if required else "Không") and described[label][2] and described[label][3]

@@ -48,7 +48,7 @@ def test_an_agency_without_a_plan_is_told_so(login, org, today):
     client = login(org.people["vanphong.sct"])  # the focal point of an agency with no plan
     url = reverse("plans:inspection_detail", args=[inspection.pk])
     response = client.post(url, {"text": "Tồn tại", "deadline": (today + dt.timedelta(days=9)).isoformat()})
-    assert response.status_code == 200
+    assert response.status_code == 400  # the form again, with what was typed
     assert response.context["form"].non_field_errors() == [_("The agency has no plan to hold remediation tasks.")]
     assert not inspection.findings.exists()
 

@@ -67,3 +67,22 @@ def test_totals_of_groups_equal_the_summary(random_tasks, cal):
     t = Thresholds.compute(DAYS[0], cal)
     tasks = Task.objects.all()
     assert totals(grouped(tasks, t, "lead_unit")) == summary(tasks, t)
+
+
+@pytest.mark.parametrize(
+    ("value", "bounds"),
+    [
+        ("2026-Q1", (dt.date(2026, 1, 1), dt.date(2026, 3, 31))),
+        ("2026-Q4", (dt.date(2026, 10, 1), dt.date(2026, 12, 31))),
+        ("2026-02", (dt.date(2026, 2, 1), dt.date(2026, 2, 28))),
+        ("2026-12", (dt.date(2026, 12, 1), dt.date(2026, 12, 31))),
+        ("2026-Q5", None),
+        ("2026-13", None),
+        ("abc", None),
+        ("", None),
+    ],
+)
+def test_due_range_of_a_quarter_or_a_month(value, bounds):
+    from plans.selectors import due_range
+
+    assert due_range(value) == bounds

@@ -38,6 +38,7 @@ def test_inspection_findings_become_tasks_and_resolution_is_tracked(plan, org, t
         today=today,
         cal=cal,
         can_approve=True,
+        no_evidence_reason="Đã kiểm tra trực tiếp tại Bộ phận một cửa",
     )
     assert inspection_resolution([insp.pk]) == {insp.pk: (1, 2)}
 

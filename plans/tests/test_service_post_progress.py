@@ -19,7 +19,8 @@ def test_progress_update_moves_status_and_is_audited(task, org, today, cal):
     assert entry.changes["status"] == ["not_started", "in_progress"]
 
 
-def test_full_progress_waits_for_the_unit_head(task, org, today, cal):
+def test_full_progress_waits_for_the_unit_head(task, org, today, cal, evidenced):
+    evidenced(task)
     from core.models import Notification
 
     services.post_progress(actor=org.officer, task=task, progress=100, text="Xong", today=today, cal=cal)
@@ -37,7 +38,8 @@ def test_closed_task_refuses_progress(task, org, today, cal):
         services.post_progress(actor=org.officer, task=task, progress=10, text="x", today=today, cal=cal)
 
 
-def test_lower_progress_withdraws_a_completion_request(task, org, today, cal):
+def test_lower_progress_withdraws_a_completion_request(task, org, today, cal, evidenced):
+    evidenced(task)
     services.post_progress(actor=org.officer, task=task, progress=100, text="Xong", today=today, cal=cal)
     services.post_progress(actor=org.officer, task=task, progress=40, text="Còn thiếu", today=today, cal=cal)
     task.refresh_from_db()
@@ -54,7 +56,7 @@ def test_without_a_unit_head_the_leader_is_asked_to_approve(make_task, org, toda
     from core.models import Membership, Notification
 
     Membership.objects.filter(unit=org.unit_a, role="unit_head").delete()
-    task = make_task()
+    task = make_task(needs_evidence=False)
     services.post_progress(actor=org.officer, task=task, progress=100, text="Xong", today=today, cal=cal)
     assert list(Notification.objects.filter(kind="approval").values_list("user", flat=True)) == [org.leader.pk]
 
@@ -64,7 +66,7 @@ def test_a_head_who_left_is_not_asked_a_leader_is(make_task, org, today, cal):
 
     org.head.is_active = False
     org.head.save(update_fields=["is_active"])
-    task = make_task()
+    task = make_task(needs_evidence=False)
     services.post_progress(actor=org.officer, task=task, progress=100, text="Xong", today=today, cal=cal)
     approval = Notification.objects.get(kind="approval")
     assert approval.user == org.leader and approval.url.endswith(f"/tasks/{task.pk}/")

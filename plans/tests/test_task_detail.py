@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from core import audit
-from plans.models import TaskStatus
+from plans.models import Obstacle, TaskStatus
 
 pytestmark = pytest.mark.usefixtures("module_data")  # the personas and the plan, built once
 
@@ -31,12 +31,16 @@ def test_officer_of_another_unit_does_not_see_the_task(login, org, task):
     assert task.title not in client.get(reverse("plans:task_list")).content.decode()
 
 
-def test_coordinating_unit_reads_and_reports(login, org, make_task):
+def test_coordinating_unit_reads_and_reports_its_part_only(login, org, make_task):
     task = make_task(coordinating_units=[org.unit_b])
     client = login(org.other_officer)
-    assert client.get(reverse("plans:task_detail", args=[task.pk])).status_code == 200
+    page = client.get(reverse("plans:task_detail", args=[task.pk]))
+    assert page.status_code == 200
+    assert page.context["contribution_form"] is not None and 'id="progress-form"' not in page.content.decode()
     response = client.post(reverse("plans:post_progress", args=[task.pk]), {"progress": 10, "text": "Phối hợp"})
-    assert response.status_code == 302
+    assert response.status_code == 403  # the overall progress is the lead unit's (D10)
+    task.refresh_from_db()
+    assert task.progress == 0
 
 
 def test_outsider_gets_404_everywhere(login, org, task):
@@ -89,3 +93,16 @@ def test_a_period_past_its_due_date_shows_as_overdue(login, org, make_task, toda
     assert task.occurrences.filter(due_date__lt=today, done_on__isnull=True).exists()
     body = login(org.officer).get(reverse("plans:task_detail", args=[task.pk])).content.decode()
     assert 'class="badge-status fl-overdue"' in body
+
+
+def test_the_auditor_sees_no_action_form_or_link(login, org, make_task):
+    task = make_task(coordinating_units=[org.unit_b])
+    task.completion_requested_at = task.created_at
+    task.save()
+    Obstacle.objects.create(task=task, reported_by=org.head, text="Thiếu kinh phí")
+    body = login(org.auditor).get(reverse("plans:task_detail", args=[task.pk])).content.decode()
+    assert 'method="post"' not in body.split("<main")[1].split("</main>")[0]
+    assert reverse("plans:edit_task", args=[task.pk]) not in body
+    # the Office, by contrast, gets its forms on the same page
+    office = login(org.office).get(reverse("plans:task_detail", args=[task.pk])).content.decode()
+    assert reverse("plans:edit_task", args=[task.pk]) in office and 'method="post"' in office

@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from core.models import AuditEntry
 
@@ -52,3 +53,40 @@ def test_evidence_file_is_served_only_after_an_access_check(login, org, task):
     assert ok.status_code == 200 and ok["Content-Disposition"].startswith("attachment")
     assert b"".join(ok.streaming_content).startswith(b"%PDF")
     assert login(org.outsider).get(reverse("evidence_file", args=[version.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("file", "date", "field"),
+    [
+        (lambda: SimpleUploadedFile("bao-cao.pdf", b"MZ not a pdf"), "05/03/2026", "file"),  # wrong type
+        (lambda: SimpleUploadedFile("bao-cao.pdf", b""), "05/03/2026", "file"),  # empty
+        (lambda: SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4\n%%EOF\n"), "31/02/2026", "issued_on"),  # no such day
+    ],
+)
+def test_a_refused_upload_keeps_every_typed_field(login, org, task, said, file, date, field):
+    """D3: the abstract, number, date and issuer come back as typed, the error on its field, and the
+    page names the file to choose again (a browser cannot fill a file input)."""
+    typed = {"abstract": "Báo cáo sơ kết quý I", "doc_number": "12/BC-QLDN", "issuer": "Phòng QLDN"}
+    response = login(org.officer).post(
+        reverse("plans:upload_evidence", args=[task.pk]), {**typed, "issued_on": date, "file": file()}
+    )
+    assert response.status_code == 400
+    form = response.context["document_form"]
+    assert field in form.errors
+    body = response.content.decode()
+    for value in [*typed.values(), date]:
+        assert f'value="{value}"' in body
+    assert "bao-cao.pdf" in body and response.context["chosen_file"] == "bao-cao.pdf"
+    assert said(response) == [_("The evidence was not saved: see the errors in the form.")]
+    assert not task.evidence_links.exists()
+
+
+def test_the_evidence_date_is_typed_as_dd_mm_yyyy(login, org, task):
+    client = login(org.officer)
+    body = client.get(reverse("plans:task_detail", args=[task.pk])).content.decode()
+    assert 'type="date"' not in body and 'data-datepicker="date"' in body
+    client.post(
+        reverse("plans:upload_evidence", args=[task.pk]),
+        {"abstract": "QĐ", "issued_on": "05/03/2026", "file": SimpleUploadedFile("qd.pdf", b"%PDF-1.4\n%%EOF\n")},
+    )
+    assert task.evidence_links.get().document.issued_on.isoformat() == "2026-03-05"

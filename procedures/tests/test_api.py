@@ -59,3 +59,13 @@ def test_api_service_quality_matches_the_command_shape(client, org, quarter):
         reverse("api:service_quality"), {"agency": "BQLKKTCK", "from": "2026-03-31", "to": "2026-01-01"}
     )
     assert backwards.status_code == 422
+
+
+def test_api_push_refuses_a_reception_in_the_future(client, org, procedure):
+    """As the counter and the file import (D17): a reception after now (beyond the 5 minutes a
+    provincial system's clock may run ahead) is refused, naming the column."""
+    client.force_login(org.officer)
+    ahead = push(client, dossier_code="API-FUTURE", received_at="01/06/2099 09:00")
+    assert ahead.status_code == 422
+    assert [p["column"] for p in ahead.json()["problems"]] == ["received_at"]
+    assert not Dossier.objects.filter(code="API-FUTURE").exists()

@@ -59,5 +59,8 @@ def test_the_catalogue_and_its_template_download_as_workbooks(client, org, proce
     assert response["Content-Disposition"] == 'attachment; filename="danh-muc-tthc.xlsx"'
     assert load_workbook(io.BytesIO(content(response))).active["A2"].value == "1.001"
     template = client.get(reverse("procedures:catalogue_template"))
-    sheet = load_workbook(io.BytesIO(content(template))).active
-    assert sheet.max_row == 1 and sheet["B1"].value == "Tên thủ tục hành chính"
+    data = content(template)
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet.max_row == 2 and sheet["B1"].value == "Tên thủ tục hành chính"  # the header and an example
+    guide = load_workbook(io.BytesIO(data))["Hướng dẫn"]
+    assert any(row[0] == "Thời hạn giải quyết" for row in guide.iter_rows(values_only=True))

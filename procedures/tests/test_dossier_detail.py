@@ -19,7 +19,7 @@ def test_the_history_speaks_vietnamese_not_codes(client, org, dossier):
         assert code not in page
     assert "Đã tiếp nhận → Đang giải quyết" in page  # the statuses by their labels
     assert f"→ {org.unit_b.name}" in page  # the unit by its name
-    assert "→ 10:00 20/03/2026" in page  # a moment in local time
+    assert "→ 20/03/2026 10:00" in page  # a moment in local time, dd/mm/yyyy HH:MM
     with translation.override("vi"):
         assert audit.action_label("dossier.handed_over") in page  # the action in words
 

@@ -19,7 +19,7 @@ def test_rejection_needs_a_reason(org, dossier):
 
 def test_the_page_sets_the_result_flags_only_when_a_result_is_issued(client, org, dossier, receive):
     client.force_login(org.officer)
-    form = {"outcome": "finished", "e_result": "on", "digitized": "on"}
+    form = {"outcome": "finished", "e_result": "on", "digitized": "on", "confirm": "on"}
     client.post(reverse("procedures:finish", args=[dossier.pk]), form)
     dossier.refresh_from_db()
     assert (dossier.status, dossier.e_result, dossier.digitized) == ("finished", True, True)

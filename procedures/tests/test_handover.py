@@ -31,7 +31,7 @@ def test_a_hand_over_is_recorded_and_starts_the_processing(client, org, dossier)
 def test_a_form_with_errors_is_a_message_and_nothing_is_recorded(client, org, dossier):
     client.force_login(org.officer)
     response = client.post(url(dossier), {"receiver": ""})
-    assert response.status_code == 302 and not Handover.objects.exists()
+    assert response.status_code == 400 and not Handover.objects.exists()  # the page again, input kept
     assert [m.level_tag for m in get_messages(response.wsgi_request)] == ["error"]
 
 

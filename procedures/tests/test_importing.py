@@ -57,7 +57,8 @@ def test_a_bad_file_is_refused_whole_with_its_first_problems(org, procedure, cal
     item = importing.run_import(upload(org, CSV + good + bad + bad.replace("B1", "B2")), cal=cal)
     assert item.state == "refused" and not Dossier.objects.exists()  # the first 3000 rows were rolled back
     found = {(p["row"], p["column"]) for p in item.problems}
-    assert {(3002, "unit"), (3002, "received_at"), (3002, "status"), (3002, "paper_result")} <= found
+    # named by the file's own (Vietnamese) headers
+    assert {(3002, "Đơn vị"), (3002, "Ngày tiếp nhận"), (3002, "Trạng thái"), (3002, "Kết quả bản giấy")} <= found
     assert item.problem_total == 8 and item.processed == 3002
     many = "".join(f"M{n},1.001,QLDN,9,09/03/2026 09:00,,,received,,0,0,0,0\n" for n in range(150))
     item = importing.run_import(upload(org, CSV + many), cal=cal)
@@ -101,10 +102,8 @@ def test_large_files_are_parsed_in_a_second_process(org, procedure, cal, monkeyp
     refused = importing.run_import(upload(org, CSV + bad), cal=cal)
     assert refused.state == "refused" and refused.problem_total == 1 and refused.processed == 5000
     assert refused.problems[0]["row"] == 4002
-    assert refused.problems == [
-        {"row": 4002, "column": "channel", "value": "7", "reason": refused.problems[0]["reason"]}
-    ]
-    assert "direct" in refused.problems[0]["reason"]
+    assert refused.problems == [{"row": 4002, "column": "Kênh", "value": "7", "reason": refused.problems[0]["reason"]}]
+    assert "Trực tiếp" in refused.problems[0]["reason"]  # the values as the file writes them
     assert not Dossier.objects.filter(code__startswith="Q").exists()
     broken = importing.run_import(upload(org, b"PK\x03\x04 not really a workbook", "x.xlsx"), cal=cal)
     assert broken.state == "failed" and broken.error

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from core.models import AuditEntry
 from core.services import create_document
@@ -31,7 +32,9 @@ def test_full_round_appraisal_explanation_council_publication(par, org, login, t
     row = score_of(card, "1.2")
     url = row_url("appraise", card, row, "a1")
     response = appraiser.post(url, {"points": "1.5", "reason": ""}, HTTP_HX_REQUEST="true")
-    assert "Nêu lý do chấm 1.50 điểm thay vì 2.00 điểm" in alert(response)
+    assert "Nêu lý do chấm 1,50 điểm thay vì 2,00 điểm" in alert(response)  # Vietnamese numbers (D22)
+    too_many = appraiser.post(url, {"points": "2.5", "reason": "x"}, HTTP_HX_REQUEST="true")
+    assert _("Points must be between 0 and %(max)s.") % {"max": "2,00"} in alert(too_many)
     assert score_of(card, "1.2").a1_points is None
     appraiser.post(url, {"points": "1.5", "reason": "Thiếu báo cáo quý II", "explain": "1"}, HTTP_HX_REQUEST="true")
     row.refresh_from_db()
@@ -79,7 +82,7 @@ def test_full_round_appraisal_explanation_council_publication(par, org, login, t
     assert Decimal(card.results["final"]["total"]) == Decimal("3.00") + Decimal("12.00")  # 8.2: 15 x 80%
     appraiser.post(
         reverse("scorecards:round_publish", args=[round_.pk]),
-        {"decision_number": "123/QĐ-UBND", "decision_date": "2027-03-15"},
+        {"decision_number": "123/QĐ-UBND", "decision_date": "15/03/2027", "confirm": "1"},
     )
     round_.refresh_from_db()
     assert round_.phase == Phase.PUBLISHED

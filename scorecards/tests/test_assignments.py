@@ -2,6 +2,7 @@
 it, and the Office accepts it or asks for changes."""
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from scorecards import services
 from scorecards.models import Assignment
@@ -52,3 +53,29 @@ def test_assignment_steps_are_one_url_each(par, org, login):
     assignment.refresh_from_db()
     assert assignment.status == Assignment.Status.CHANGES_REQUESTED and assignment.note == "Thiếu tài liệu 3.2"
     assert login(org.outsider).post(url["submit"]).status_code == 404
+
+
+def test_no_assignment_yet_says_what_to_do_and_who_can(par, org, login):
+    round_, card = par
+    url = reverse("scorecards:assignments", args=[card.pk])
+    office_page = login(org.office).get(url).content.decode()
+    hint = office_page.split('id="no-assignment"')[1].split("</td>")[0]
+    assert _("No block assigned yet.") in hint and 'name="unit"' in office_page  # the form to assign is there
+    officer_page = login(org.officer).get(url).content.decode()
+    hint = officer_page.split('id="no-assignment"')[1].split("</td>")[0]
+    assert 'name="unit"' not in officer_page and len(hint) > len(_("No block assigned yet.")) + 40
+
+
+def test_assigning_and_each_step_say_what_was_done(par, org, login):
+    round_, card = par
+    office = login(org.office)
+    done = office.post(
+        reverse("scorecards:assignments", args=[card.pk]), {"code": "3", "unit": org.unit_a.pk}, follow=True
+    )
+    said = _("Block %(code)s assigned to %(unit)s.") % {"code": "3", "unit": org.unit_a.name}
+    assert [str(m) for m in done.context["messages"]] == [said]
+    assignment = Assignment.objects.get(scorecard=card, code="3")
+    sent = login(org.officer).post(reverse("scorecards:assignment_submit", args=[assignment.pk]), follow=True)
+    assert [str(m) for m in sent.context["messages"]] == [_("Block %(code)s submitted to the Office.") % {"code": "3"}]
+    accepted = office.post(reverse("scorecards:assignment_accept", args=[assignment.pk]), follow=True)
+    assert [str(m) for m in accepted.context["messages"]] == [_("Block %(code)s accepted.") % {"code": "3"}]

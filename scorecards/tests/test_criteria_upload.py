@@ -55,3 +55,12 @@ def test_a_refused_workbook_lists_its_problems_on_their_cells(org, login):
     # the file, the cell and its value, then the reason (its words: test_criteria_excel.py)
     assert line.startswith("tieu-chi.xlsx: row 2, column Tiêu chí › Điểm tối đa: 'twelve' ")
     assert not CriteriaSet.objects.exists()
+
+
+def test_the_upload_page_offers_a_workbook_to_start_from_and_explains_it(par, org, login):
+    round_, card = par
+    page = login(org.appraiser).get(reverse("scorecards:criteria_upload")).content.decode()
+    template = reverse("scorecards:criteria_export", args=[round_.criteria_set.pk, "xlsx"])
+    assert f'href="{template}"' in page and 'id="criteria-guide"' in page
+    response = login(org.appraiser).get(template)
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")

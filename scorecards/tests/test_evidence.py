@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from core.models import AuditEntry, Document
 from core.services import create_document
@@ -100,3 +101,28 @@ def test_no_file_is_stored_for_a_criterion_that_cannot_take_evidence(par, org, l
     pdf_file = SimpleUploadedFile("bc.pdf", pdf().read(), content_type="application/pdf")
     response = login(org.office).post(upload, {"abstract": "Báo cáo", "file": pdf_file})
     assert response.status_code == 302 and Document.objects.count() == before
+
+
+def test_linking_unlinking_and_uploading_evidence_say_what_was_done(par, org, login):
+    round_, card = par
+    row = score_of(card, "1.1.1")
+    office = login(org.office)
+    doc = create_document(
+        actor=org.office, agency=org.agency, unit=None, fileobj=pdf(), filename="kh.pdf", abstract="Kế hoạch CCHC"
+    )
+    args = [card.pk, row.pk]
+    linked = office.post(reverse("scorecards:evidence_link", args=args), {"document": doc.pk}, follow=True)
+    said = [str(m) for m in linked.context["messages"]]
+    assert said == [
+        _("Document linked to criterion %(code)s: %(document)s.") % {"code": "1.1.1", "document": "Kế hoạch CCHC"}
+    ]
+    unlinked = office.post(reverse("scorecards:evidence_unlink", args=[*args, doc.pk]), follow=True)
+    assert [str(m) for m in unlinked.context["messages"]] == [
+        _("Document removed from criterion %(code)s: %(document)s.") % {"code": "1.1.1", "document": "Kế hoạch CCHC"}
+    ]
+    upload = {"abstract": "Báo cáo quý", "file": SimpleUploadedFile("bc.pdf", pdf().getvalue())}
+    uploaded = office.post(reverse("scorecards:evidence_upload", args=args), upload, follow=True)
+    assert [str(m) for m in uploaded.context["messages"]] == [
+        _("Document uploaded and linked to criterion %(code)s: %(document)s.")
+        % {"code": "1.1.1", "document": "Báo cáo quý"}
+    ]

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from core.models import AuditEntry
 from scorecards import services
@@ -93,25 +94,69 @@ def test_participants_see_no_rank_before_publication(par, org, login, today):
     assert [r["rank"] for r in page.context["rows"] if r["agency"] == org.other] == [1]
 
 
-def test_round_steps_are_one_url_each(par, org, login):
+def test_round_steps_are_one_url_each_and_ask_first(par, org, login):
     round_, card = par
     appraiser = login(org.appraiser)
     url = {step: reverse(f"scorecards:round_{step}", args=[round_.pk]) for step in ("advance", "reopen", "publish")}
     page = appraiser.get(reverse("scorecards:round_detail", args=[round_.pk])).content.decode()
-    assert f'action="{url["advance"]}"' in page and f'action="{url["reopen"]}"' in page
-    response = appraiser.post(url["reopen"], {"phase": "self"}, follow=True)  # no reason
-    assert "Vui lòng chọn giai đoạn và nêu lý do mở lại." in response.content.decode()
-    response = appraiser.post(url["publish"], {}, follow=True)
+    # the close button leads to a page that asks; reopening is a page of its own, away from it
+    assert f'href="{url["advance"]}"' in page and f'href="{url["reopen"]}"' in page
+    assert 'method="post" action="/par/' not in page  # no step runs from a single click here
+    assert page.index('id="phase-panel"') < page.index('id="ranking"') < page.index('id="reopen-panel"')
+    response = appraiser.post(url["reopen"], {"phase": "self", "confirm": "1", "reason": ""})  # no reason
+    assert response.status_code == 400 and response.context["form"].errors["reason"]
+    response = appraiser.post(url["reopen"], {"phase": "self", "reason": "Cơ quan nộp muộn"})  # not confirmed
+    assert response.status_code == 400 and "Cơ quan nộp muộn" in response.content.decode()  # the reason is kept
+    response = appraiser.post(url["publish"], {"decision_number": "12/QĐ", "confirm": "1"}, follow=True)
     round_.refresh_from_db()
-    assert round_.phase == Phase.SELF and not round_.decision_number
-    response = appraiser.post(url["advance"], follow=True)
+    assert round_.phase == Phase.SELF and not round_.decision_number  # refused: not the council's phase yet
+    response = appraiser.post(url["advance"], follow=True)  # not confirmed: asked again, nothing done
+    round_.refresh_from_db()
+    assert round_.phase == Phase.SELF and response.redirect_chain[-1][0] == url["advance"]
+    response = appraiser.post(url["advance"], {"confirm": "1"}, follow=True)
     round_.refresh_from_db()
     assert round_.phase == Phase.APPRAISAL1 and "Đợt đánh giá đã chuyển sang giai đoạn" in response.content.decode()
-    appraiser.post(url["reopen"], {"phase": "self", "reason": "Cơ quan nộp muộn", "closes_on": "2026-12-31"})
+    data = {"phase": "self", "reason": "Cơ quan nộp muộn", "closes_on": "31/12/2026", "confirm": "1"}
+    assert appraiser.post(url["reopen"], data).status_code == 302
     round_.refresh_from_db()
     assert round_.phase == Phase.SELF and round_.self_closes_on == dt.date(2026, 12, 31)
     assert AuditEntry.objects.filter(action="round.reopened", note="Cơ quan nộp muộn").exists()
     for step in url:  # participants see the round but do not run it
-        assert login(org.office).post(url[step], {"reason": "x"}).status_code == 403
+        assert login(org.office).get(url[step]).status_code == 403
+        assert login(org.office).post(url[step], {"reason": "x", "confirm": "1"}).status_code == 403
     round_.refresh_from_db()
     assert round_.phase == Phase.SELF
+
+
+def test_closing_a_phase_warns_of_the_agencies_that_have_not_submitted(par, org, login, today):
+    round_, card = par
+    submit(card, org, today)
+    appraiser = login(org.appraiser)
+    page = appraiser.get(reverse("scorecards:round_advance", args=[round_.pk]))
+    assert [p.agency for p in page.context["pending"]] == [org.other]  # submitted agencies are not listed
+    html = page.content.decode()
+    other = Scorecard.objects.get(round=round_, agency=org.other)
+    assert f"{org.other.name}: {other.get_status_display()} — {_('not submitted')}" in html
+    assert 'name="confirm"' in html and org.agency.name not in html.split('id="pending"')[1].split("</section>")[0]
+    detail = appraiser.get(reverse("scorecards:round_detail", args=[round_.pk])).content.decode()
+    assert org.other.name in detail.split('id="phase-panel"')[1].split("</section>")[0]
+
+
+def test_the_council_closes_by_publishing_with_a_confirmation(par, org, login):
+    round_, card = par
+    while round_.phase != Phase.COUNCIL:
+        round_ = services.advance_phase(actor=org.appraiser, round_=round_)
+    appraiser = login(org.appraiser)
+    advance = appraiser.get(reverse("scorecards:round_advance", args=[round_.pk]))
+    publish = reverse("scorecards:round_publish", args=[round_.pk])
+    assert advance.status_code == 302 and advance["Location"] == publish
+    page = appraiser.get(publish).content.decode()
+    assert 'data-datepicker="date"' in page and 'name="confirm"' in page
+    unconfirmed = appraiser.post(publish, {"decision_number": "123/QĐ-UBND", "decision_date": "15/03/2027"})
+    assert unconfirmed.status_code == 400 and "123/QĐ-UBND" in unconfirmed.content.decode()
+    round_.refresh_from_db()
+    assert round_.phase == Phase.COUNCIL
+    data = {"decision_number": "123/QĐ-UBND", "decision_date": "15/03/2027", "confirm": "1"}
+    assert appraiser.post(publish, data).status_code == 302
+    round_.refresh_from_db()
+    assert round_.phase == Phase.PUBLISHED and round_.decision_date == dt.date(2027, 3, 15)

@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.services import StepRefused
@@ -29,6 +31,9 @@ def assignments(request: HttpRequest, pk: int) -> HttpResponse:
                 services.assign_block(actor=request.user, scorecard=card, **form.cleaned_data)
             except StepRefused as exc:
                 messages.error(request, str(exc))
+            else:
+                done = {"code": form.cleaned_data["code"], "unit": form.cleaned_data["unit"].name}
+                messages.success(request, _("Block %(code)s assigned to %(unit)s.") % done)
             return redirect("scorecards:assignments", card.pk)
     names = card.round.criteria_set.parsed().by_code()
     items = [
@@ -47,10 +52,18 @@ def assignments(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "scorecards/assignments.html", context)
 
 
+STEP_DONE = {
+    "submit": gettext_lazy("Block %(code)s submitted to the Office."),
+    "accept": gettext_lazy("Block %(code)s accepted."),
+    "request_changes": gettext_lazy("Changes requested on block %(code)s."),
+}
+
+
 def _step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     assignment = access.get_assignment_for_user(request.user, pk, step)
     note = request.POST.get("note", "")
     services.assignment_step(actor=request.user, assignment=assignment, step=step, note=note)
+    messages.success(request, STEP_DONE[step] % {"code": assignment.code})
     return redirect("scorecards:assignments", assignment.scorecard_id)
 
 

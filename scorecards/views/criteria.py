@@ -60,7 +60,9 @@ def criteria_upload(request: HttpRequest) -> HttpResponse:
     """A YAML file or a workbook, checked completely and shown before anything is saved."""
     access.get_organiser_agency_for_user(request.user)
     form = CriteriaUploadForm(request.POST or None, request.FILES or None)
-    context: dict[str, Any] = {"form": form, "preview": None, "problems": None, "token": ""}
+    # the latest set this person sees, exported, is the template to edit (its sheets carry notes)
+    model = access.criteria_sets_visible_to(request.user).order_by("-year", "-version").first()
+    context: dict[str, Any] = {"form": form, "preview": None, "problems": None, "token": "", "model": model}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -101,10 +103,11 @@ def criteria_save(request: HttpRequest) -> HttpResponse:
         problems = {"problems": exc.problems, "problem_count": len(exc.problems)}
         context = {"form": CriteriaUploadForm(), **problems, "preview": None, "token": ""}
         return render(request, "scorecards/criteria_upload.html", context)
+    named = {"set": _("%(name)s (version %(version)s)") % {"name": stored.name, "version": stored.version}}
     if created:
-        messages.success(request, _("Criteria set %(set)s saved.") % {"set": stored})
+        messages.success(request, _("Criteria set %(set)s saved.") % named)
     else:
-        messages.info(request, _("This definition is already stored as %(set)s.") % {"set": stored})
+        messages.info(request, _("This definition is already stored as %(set)s.") % named)
     return redirect("scorecards:criteria_detail", stored.pk)
 
 

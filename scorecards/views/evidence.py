@@ -5,19 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import documents_visible_to
 from core.forms import DocumentForm
+from core.models import Document
 from core.views import handle_document_upload
 from core.web import refuses_politely
 from scorecards import access, evidence
 from scorecards.models import NodeScore, Scorecard
+
+
+def _named(score: NodeScore, document: Document) -> dict[str, str]:
+    return {"code": score.code, "document": document.abstract or document.doc_number or str(document)}
 
 
 def _evidence_page(request: HttpRequest, kwargs: dict[str, Any]) -> str:
@@ -40,6 +47,7 @@ def link(request: HttpRequest, pk: int, score_id: int) -> HttpResponse:
     if document is None:
         raise Http404
     evidence.link_evidence(actor=request.user, score=score, document=document, today=timezone.localdate())
+    messages.success(request, _("Document linked to criterion %(code)s: %(document)s.") % _named(score, document))
     return redirect("scorecards:row_evidence", card.pk, score.pk)
 
 
@@ -52,6 +60,9 @@ def unlink(request: HttpRequest, pk: int, score_id: int, document_id: int) -> Ht
     document = score.evidence.filter(pk=document_id).first()
     if document is not None:
         evidence.unlink_evidence(actor=request.user, score=score, document=document, today=timezone.localdate())
+        messages.success(
+            request, _("Document removed from criterion %(code)s: %(document)s.") % _named(score, document)
+        )
     return redirect("scorecards:row_evidence", card.pk, score.pk)
 
 
@@ -66,6 +77,9 @@ def upload(request: HttpRequest, pk: int, score_id: int) -> HttpResponse:
     if document is None:
         return _page(request, card, score, form)
     evidence.link_evidence(actor=request.user, score=score, document=document, today=today)
+    messages.success(
+        request, _("Document uploaded and linked to criterion %(code)s: %(document)s.") % _named(score, document)
+    )
     return redirect("scorecards:row_evidence", card.pk, score.pk)
 
 

@@ -34,6 +34,7 @@ def series_list(request: HttpRequest) -> HttpResponse:
             series.agency = agency
             if not MetricSeries.objects.filter(agency=agency, key=series.key).exists():
                 series.save()
+                messages.success(request, _("Series %(name)s created.") % {"name": series.name})
                 return redirect("scorecards:series_detail", series.pk)
             form.add_error("key", _("This agency already has a series with this key."))
     today = timezone.localdate()

@@ -1,23 +1,25 @@
 """The PAR INDEX home, rounds (creating one, its ranking and history) and the organisers' steps
-on a round: close a phase and open the next, reopen one, publish the results."""
+on a round: close a phase and open the next, reopen one, publish the results. Each step is a page
+of its own (GET) that says what the step does and which agencies have not done their part, with a
+confirmation box the server checks (POST)."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from core.access import current_agency
 from core.services import history_for
 from core.web import refuses_politely
 from scorecards import access, selectors, services
 from scorecards.columns import COLUMN_LABELS, COLUMNS
-from scorecards.forms import PublishForm, ReopenForm, RoundForm
-from scorecards.models import PHASE_ORDER, Phase
+from scorecards.forms import ConfirmForm, PublishForm, ReopenForm, RoundForm
+from scorecards.models import PHASE_ORDER, Phase, Round
 
 
 @login_required
@@ -67,47 +69,71 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "columns": [(c, COLUMN_LABELS[c]) for c in COLUMNS],
         "domains": round_.criteria_set.parsed().nodes,
         "phases": list(Phase),
-        "reopen_form": ReopenForm(initial={"phase": round_.phase}),
-        "publish_form": PublishForm(),
+        "pending": selectors.pending_on_close(round_) if organiser else [],
         "history": history_for(round_)[:20] if organiser else [],
         "phase_index": PHASE_ORDER.index(round_.phase),
     }
     return render(request, "scorecards/round_detail.html", context)
 
 
+def _step_page(request: HttpRequest, round_: Round, step: str, form: forms.Form, status: int = 200) -> HttpResponse:
+    """The page that asks before a step on the round (close, reopen, publish): what it does, what
+    the phase still waits for, and the step's form with its confirmation box."""
+    index = PHASE_ORDER.index(round_.phase)
+    context = {
+        "round": round_,
+        "step": step,
+        "form": form,
+        "next_phase": Phase(PHASE_ORDER[index + 1]).label if index + 1 < len(PHASE_ORDER) else "",
+        "pending": selectors.pending_on_close(round_),
+    }
+    return render(request, "scorecards/round_step.html", context, status=status)
+
+
 @login_required
-@require_POST
 @refuses_politely("scorecards:home")
 def round_advance(request: HttpRequest, pk: int) -> HttpResponse:
+    """Closes the phase and opens the next, once the organiser has seen who has not done their
+    part and ticked the confirmation."""
     round_ = access.get_round_for_user(request.user, pk, manage=True)
+    if round_.phase in (Phase.COUNCIL, Phase.PUBLISHED):  # the council closes by publishing
+        return redirect("scorecards:round_publish" if round_.phase == Phase.COUNCIL else "scorecards:round_detail", pk)
+    form = ConfirmForm(request.POST or None)
+    if request.method != "POST":
+        return _step_page(request, round_, "advance", form)
+    if not form.is_valid():
+        messages.error(request, _("Tick the box to confirm this step."))
+        return redirect("scorecards:round_advance", round_.pk)
     round_ = services.advance_phase(actor=request.user, round_=round_)
     messages.success(request, _("The round moved to: %(phase)s.") % {"phase": round_.get_phase_display()})
     return redirect("scorecards:round_detail", round_.pk)
 
 
 @login_required
-@require_POST
 @refuses_politely("scorecards:home")
 def round_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = access.get_round_for_user(request.user, pk, manage=True)
-    form = ReopenForm(request.POST)
+    form = ReopenForm(request.POST or None, initial={"phase": round_.phase})
+    if request.method != "POST":
+        return _step_page(request, round_, "reopen", form)
     if not form.is_valid():
-        messages.error(request, _("Choose the phase and give the reason for reopening."))
-        return redirect("scorecards:round_detail", round_.pk)
-    services.reopen_phase(actor=request.user, round_=round_, **form.cleaned_data)
-    messages.success(request, _("Phase reopened."))
+        return _step_page(request, round_, "reopen", form, status=400)
+    fields = {k: v for k, v in form.cleaned_data.items() if k != "confirm"}
+    round_ = services.reopen_phase(actor=request.user, round_=round_, **fields)
+    messages.success(request, _("Phase reopened: %(phase)s.") % {"phase": round_.get_phase_display()})
     return redirect("scorecards:round_detail", round_.pk)
 
 
 @login_required
-@require_POST
 @refuses_politely("scorecards:home")
 def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = access.get_round_for_user(request.user, pk, manage=True)
-    form = PublishForm(request.POST)
+    form = PublishForm(request.POST or None)
+    if request.method != "POST":
+        return _step_page(request, round_, "publish", form)
     if not form.is_valid():
-        messages.error(request, _("Give the number of the decision that approves the results."))
-        return redirect("scorecards:round_detail", round_.pk)
-    services.publish_round(actor=request.user, round_=round_, **form.cleaned_data)
+        return _step_page(request, round_, "publish", form, status=400)
+    fields = {k: v for k, v in form.cleaned_data.items() if k != "confirm"}
+    services.publish_round(actor=request.user, round_=round_, **fields)
     messages.success(request, _("Results published."))
     return redirect("scorecards:round_detail", round_.pk)

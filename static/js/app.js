@@ -11,6 +11,24 @@ document.addEventListener("change", function (event) {
 // data-datepicker (core.forms.DateInput / DateTimeInput, or a filter written by hand) is a text
 // input that also opens the vendored flatpickr calendar in Vietnamese. Typing stays possible
 // (allowInput); the server parses what is typed, so the page works without this script too.
+// A typed date that does not exist (31/02/2026) is kept as typed for the server to refuse with
+// its message, never rolled over to another day (flatpickr's own parser gives 03/03/2026).
+function cchcStrictDate(text) {
+  var m = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2}))?\s*$/.exec(text || "");
+  var iso = /^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?/.exec(text || "");
+  var day, month, year, hour, minute;
+  if (m) {
+    day = +m[1]; month = +m[2]; year = +m[3]; hour = m[4] ? +m[4] : 0; minute = m[5] ? +m[5] : 0;
+  } else if (iso) {
+    year = +iso[1]; month = +iso[2]; day = +iso[3]; hour = iso[4] ? +iso[4] : 0; minute = iso[5] ? +iso[5] : 0;
+  } else {
+    return undefined;
+  }
+  var date = new Date(year, month - 1, day, hour, minute);
+  var exists = date.getFullYear() === year && date.getMonth() === month - 1 && date.getDate() === day;
+  return exists && hour < 24 && minute < 60 ? date : undefined;
+}
+
 function cchcDatePickers(root) {
   if (typeof window.flatpickr !== "function") {
     return;
@@ -18,14 +36,23 @@ function cchcDatePickers(root) {
   var fields = (root || document).querySelectorAll("input[data-datepicker]:not(.flatpickr-input)");
   Array.prototype.forEach.call(fields, function (field) {
     var withTime = field.getAttribute("data-datepicker") === "datetime";
+    // Before flatpickr reads the field on leaving it: what was typed, to put back if it was no date.
+    field.addEventListener("blur", function () {
+      var typed = field.value;
+      window.setTimeout(function () {
+        if (!field.value && typed.trim()) {
+          field.value = typed;
+        }
+      }, 0);
+    }, true);
     window.flatpickr(field, {
       locale: (window.flatpickr.l10ns && window.flatpickr.l10ns.vn) || "default",
       dateFormat: withTime ? "d/m/Y H:i" : "d/m/Y",
+      parseDate: cchcStrictDate,
       enableTime: withTime,
       time_24hr: true,
       allowInput: true,
       disableMobile: true,
-      clickOpens: true,
       minDate: field.getAttribute("data-min") || null,
       maxDate: field.getAttribute("data-max") || null
     });
@@ -33,3 +60,11 @@ function cchcDatePickers(root) {
 }
 document.addEventListener("DOMContentLoaded", function () { cchcDatePickers(document); });
 document.addEventListener("htmx:afterSwap", function (event) { cchcDatePickers(event.target); });
+
+// A paper form's print page (procedures: Mẫu 01-06): its "In" button, hidden without script, prints.
+document.addEventListener("DOMContentLoaded", function () {
+  Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+});

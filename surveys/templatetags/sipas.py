@@ -1,14 +1,27 @@
 from django import template
 
-from core.numbers import q2
+from core.numbers import q2, vi_number
+from surveys import columns
 
 register = template.Library()
 
 
 @register.filter
 def pct(value) -> str:
-    """A rate or index to 2 decimals (half up), or a dash for no data."""
-    return "—" if value is None else f"{q2(value)}"
+    """A rate or index to 2 decimals (half up) as Vietnamese write it (85,06), or a dash for no data."""
+    return vi_number(value, 2, empty="—")
+
+
+@register.filter
+def css_pct(value) -> str:
+    """A rate as a CSS length's number (85.06: a stylesheet never takes a decimal comma); 0 for no data."""
+    return "0" if value is None else str(q2(value))
+
+
+@register.filter
+def item_label(code, form) -> str:
+    """The short Vietnamese name of an item or an expectation of `form` ("Tiêu chí 15")."""
+    return columns.label(form, code)
 
 
 @register.filter

@@ -72,3 +72,14 @@ def test_a_new_campaign_takes_the_responses_of_its_period(client, org):
     results = selectors.agency_results(org.agency.pk, FORM, today=end + dt.timedelta(days=1))
     points = {p.name: results.result(p) for p in results.periods if p.kind == "campaign"}
     assert points["Q1"].index.responses == 1 and points["Q1"].suppressed and points["Q1"].overall is None
+
+
+def test_campaign_dates_are_typed_as_dd_mm_yyyy(client, org, today):
+    client.force_login(org.office)
+    page = client.get(reverse("surveys:campaigns")).content.decode()
+    assert 'type="date"' not in page and page.count('data-datepicker="date"') == 2
+    start, end = today + dt.timedelta(days=1), today + dt.timedelta(days=40)
+    data = {"name": "Đợt 2", "starts_on": f"{start:%d/%m/%Y}", "ends_on": f"{end:%d/%m/%Y}", "margin": "0.05"}
+    created = client.post(reverse("surveys:campaigns"), {**data, "min_cell": 5})
+    assert created.status_code == 302
+    assert Campaign.objects.get(name="Đợt 2").starts_on == start

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from core.models import AuditEntry
 from surveys.models import Response
-from surveys.tests.helpers import post_data
+from surveys.tests.helpers import FORM, post_data
 
 
 def test_paper_entry_is_logged_and_joins_the_running_campaign(client, org, procedure, campaign, today):
@@ -26,3 +26,16 @@ def test_paper_entry_is_logged_and_joins_the_running_campaign(client, org, proce
     assert future.context["form"].errors["answered_on"]
     client.force_login(org.auditor)
     assert client.get(reverse("surveys:entry")).status_code == 403
+
+
+def test_the_date_is_typed_as_dd_mm_yyyy_and_each_question_holds_its_answers(client, org, campaign, today):
+    client.force_login(org.officer)
+    page = client.get(reverse("surveys:entry")).content.decode()
+    assert 'data-datepicker="date"' in page and 'type="date"' not in page
+    assert f'value="{today:%d/%m/%Y}"' in page
+    # the answers of q15 sit in the question's own fieldset, right under its text
+    fieldset = page[page.index(FORM.item_text["q15"]) :].split("</fieldset>")[0]
+    assert fieldset.count('name="q15"') == len(FORM.scale) + 1 and 'name="q16"' not in fieldset
+    data = post_data(4, answered_on=f"{today:%d/%m/%Y}")
+    assert client.post(reverse("surveys:entry"), data).status_code == 302
+    assert Response.objects.get().answered_on == today

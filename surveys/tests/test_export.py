@@ -4,8 +4,11 @@ month, a file named after the agency and the period, logged; the administrator o
 import datetime as dt
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from core.models import AuditEntry
+from surveys import columns
+from surveys.models import Source
 from surveys.responses_file import read_responses
 from surveys.tests.helpers import FORM, ITEMS, make
 
@@ -23,9 +26,13 @@ def test_the_export_is_the_exchange_file_dated_to_the_month(client, org):
     assert data.startswith(b"\xef\xbb\xbf")  # Excel opens it with Vietnamese intact
     lines = data.decode("utf-8-sig").splitlines()
     codes = [*ITEMS, *FORM.questionnaire.expectations]
-    assert lines[0] == ",".join(["response_id", *codes, "unit", "procedure_code", "channel", "source", "month"])
+    names = columns.names(FORM.questionnaire)
+    tail = [_("Unit"), _("Procedure code"), _("Channel"), _("How it came in"), _("Month")]
+    assert lines[0] == ",".join([_("Form number"), *(names[c][0] for c in codes), *tail])
+    assert "response_id" not in lines[0] and "q15" not in lines[0]  # Vietnamese headers (D23)
     assert len(lines) == 7 and all(line.endswith(",03/2026") for line in lines[1:])
-    assert sum(line.endswith(f",{org.unit_a.code},,online,receipt,03/2026") for line in lines[1:]) == 5
+    receipt = str(dict(Source.choices)["receipt"])
+    assert sum(line.endswith(f",{org.unit_a.code},,trực tuyến,{receipt},03/2026") for line in lines[1:]) == 5
     read = read_responses(data, FORM.questionnaire)  # the file reads back as an exchange file
     assert sorted(r.answers["q15"] for r in read) == [2, 3, 4, 4, 5, 5] and {r.answers["e1"] for r in read} >= {2}
     entry = AuditEntry.objects.get(action="sipas.export")

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.test import Client
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from procedures import services as tthc
 from surveys import mixing, tokens
@@ -20,14 +21,14 @@ def test_link_is_swapped_for_a_session_then_spent_once(client, org, dossier):
     page = client.get(reverse("survey_form"))
     assert page.status_code == 200 and "q15" in page.content.decode()
     assert "checked" not in page.content.decode()  # nothing is answered for the person
-    assert f'maxlength="{FORM.comment_max_length}"' in page.content.decode()  # not "2.000" (vi)
+    assert "maxlength" not in page.content.decode()  # a long paste is refused with the count, never cut
     invitation = page.context["invitation"]
     assert tokens.token_for(dossier) not in page.content.decode()  # the page holds the hash, signed
     sent = client.post(
         reverse("survey_form"),
         post_data(5, q20="na", e1="3", profile_gender="female", comment="Tốt", invitation=invitation),
     )
-    assert sent.status_code == 302 and sent["Location"] == reverse("survey_thanks")
+    assert sent.status_code == 302 and sent["Location"] == reverse("survey_thanks") + f"?co-quan={org.agency.code}"
     assert not Response.objects.exists()  # it waits in the mix pool for a batch (or the day's end)
     assert mixing.waiting([org.agency.pk]) == 1
     mixing.flush()
@@ -101,3 +102,32 @@ def test_empty_answers_and_overlong_comment_are_refused(client, org, dossier):
     bad = client.post(reverse("survey_form"), post_data(4, q15="9", invitation=invitation))
     assert bad.context["form"].errors["q15"]
     assert not Response.objects.exists() and not SurveyToken.objects.get().used
+
+
+def test_a_comment_too_long_is_refused_with_its_length_and_kept(client, org, dossier):
+    invitation = open_survey(client, dossier)
+    text = "Ý kiến tốt" * 250  # 2,500 characters
+    page = client.post(reverse("survey_form"), post_data(4, comment=text, invitation=invitation))
+    assert page.status_code == 200 and page.context["form"].errors["comment"]
+    assert str(len(text)) in page.context["form"].errors["comment"][0] and text in page.content.decode()
+
+
+def test_the_form_says_how_far_along_each_question_is(client, org, dossier):
+    open_survey(client, dossier)
+    page = client.get(reverse("survey_form")).content.decode()
+    total = len(FORM.questionnaire.items) + len(FORM.expectation_text)
+    assert _("Question %(n)s/%(total)s") % {"n": 1, "total": total} in page
+    assert _("Question %(n)s/%(total)s") % {"n": total, "total": total} in page
+
+
+def test_the_end_pages_lead_onward(client, org, dossier):
+    sent = client.post(reverse("survey_form"), post_data(4, invitation=open_survey(client, dossier)))
+    thanks = client.get(sent["Location"]).content.decode()
+    agency_page = reverse("portal_agency", args=[org.agency.code])
+    assert agency_page in thanks and reverse("portal_home") in thanks and reverse("dossier_lookup") in thanks
+    assert reverse("feedback_submit") + f"?co-quan={org.agency.code}" in thanks
+    used = client.get(survey_link(dossier))  # the spent link
+    assert used.status_code == 410 and reverse("portal_home") in used.content.decode()
+    forged = client.get(reverse("survey_start") + "?t=" + "x" * 22)
+    assert forged.status_code == 404 and reverse("portal_home") in forged.content.decode()
+    assert reverse("feedback_submit") in forged.content.decode()

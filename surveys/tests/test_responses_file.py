@@ -7,11 +7,17 @@ import pytest
 from django.utils.translation import gettext as _
 
 from core.file_problems import ProblemLog
+from surveys import columns
 from surveys.questionnaire import load
 from surveys.responses_file import ResponsesFileError, read_responses, read_rows
 
 QUESTIONNAIRE = load().questionnaire
 ITEMS = list(QUESTIONNAIRE.items)
+
+
+def named(key):
+    """How problems name a column: its Vietnamese header (surveys.columns)."""
+    return columns.names(QUESTIONNAIRE)[key][0]
 
 
 def csv(header, *rows, sep=","):
@@ -52,12 +58,13 @@ def test_every_problem_with_its_row_column_and_value():
     with pytest.raises(ResponsesFileError) as refused:
         read_responses(csv(header, *rows), QUESTIONNAIRE)
     found = {(p.row, p.column, p.value, p.reason) for p in refused.value.problems}
-    assert (2, "q15", "0", _("an answer from 1 to %(top)s, or blank") % {"top": 5}) in found
-    assert (2, "e1", "4", _("an answer from 1 to %(top)s, or blank") % {"top": 3}) in found
-    assert (2, "channel", "zalo", _("use one of %(list)s") % {"list": "online, direct, paper"}) in found
-    assert (2, "date", "2026-02-30", _("not a date: use YYYY-MM-DD or dd/mm/yyyy")) in found
-    assert (3, "response_id", "", _("required")) in found
-    assert (5, "response_id", "B", _("duplicate of row %(row)s") % {"row": 4}) in found
+    assert (2, named("q15"), "0", _("an answer from 1 to %(top)s, or blank") % {"top": 5}) in found
+    assert (2, named("e1"), "4", _("an answer from 1 to %(top)s, or blank") % {"top": 3}) in found
+    channels = _("write one of: %(list)s") % {"list": "trực tuyến, tại quầy, phiếu giấy"}
+    assert (2, named("channel"), "zalo", channels) in found
+    assert (2, named("date"), "2026-02-30", _("not a date: write it as dd/mm/yyyy")) in found
+    assert (3, named("response_id"), "", _("required")) in found
+    assert (5, named("response_id"), "B", _("duplicate of row %(row)s") % {"row": 4}) in found
     assert not any(p.row == 4 for p in refused.value.problems)
 
 
@@ -72,8 +79,27 @@ def test_given_a_log_the_rows_with_problems_come_back_marked():
 def test_a_wrong_header_or_a_file_that_is_not_utf8_is_refused_whole():
     with pytest.raises(ResponsesFileError) as refused:
         read_rows([["response_id", "q15"], ["A", "4"]], QUESTIONNAIRE, ProblemLog())  # even given a log
-    assert {p.column for p in refused.value.problems} == set(ITEMS[1:])
+    assert {p.column for p in refused.value.problems} == {named(code) for code in ITEMS[1:]}
     assert {p.reason for p in refused.value.problems} == {_("required column missing (header row)")}
     with pytest.raises(ResponsesFileError) as refused:
         read_responses(csv(["response_id", *ITEMS], ["Đ", *["4"] * len(ITEMS)]).encode("cp1258"), QUESTIONNAIRE)
     assert refused.value.problems[0].row == 1 and "UTF-8" in refused.value.problems[0].reason
+
+
+def test_the_vietnamese_headers_and_channel_words_are_read_as_the_codes():
+    """The template's and the exports' headers ("Mã phiếu", "Tiêu chí 15", "Kênh"...), typed
+    with or without accents, and a channel as people write it ("phiếu giấy", "tại quầy")."""
+    header = ["Mã phiếu", *(f"Tieu chi {columns.item_number(c)}" for c in ITEMS), "MĐ1", "Đơn vị", "Kênh", "Ngày"]
+    rows = [
+        ["R1", *["4"] * len(ITEMS), "3", "QLDN", "Phiếu giấy", "09/03/2026"],
+        ["R2", *["5"] * len(ITEMS), "", "", "tai quay", "10/03/2026"],
+    ]
+    first, second = read_responses(csv(header, *rows), QUESTIONNAIRE)
+    assert (first.response_id, first.unit, first.channel, first.answers["q33"], first.answers["e1"]) == (
+        "R1",
+        "QLDN",
+        "paper",
+        4,
+        3,
+    )
+    assert (second.channel, second.date) == ("direct", dt.date(2026, 3, 10))

@@ -8,10 +8,12 @@ import pytest
 from django.core.management import call_command
 from django.utils.translation import gettext as _
 
+from surveys import columns
 from surveys.questionnaire import load
 from surveys.responses_file import ResponsesFileError, read_responses
 
 QUESTIONNAIRE = load().questionnaire
+NAMES = {key: header for key, (header, _aliases) in columns.names(QUESTIONNAIRE).items()}
 
 
 HEADER = "response_id," + ",".join(QUESTIONNAIRE.items) + ",e1,unit,procedure_code,channel,date\n"
@@ -53,12 +55,12 @@ def test_the_command_refuses_bad_input_with_exit_status_2(tmp_path, capsys):
         call_command("sipas_index", responses=str(path), format="json")
     assert stopped.value.code == 2
     err = capsys.readouterr().err
-    assert "row 2, column q15: '6' " + _("an answer from 1 to %(top)s, or blank") % {"top": 5} in err
-    assert "row 3, column response_id: 'a' " + _("duplicate of row %(row)s") % {"row": 2} in err
-    assert "row 4, column e1: '4' " + _("an answer from 1 to %(top)s, or blank") % {"top": 3} in err
-    assert "row 4, column channel: 'zalo'" in err and "row 4, column date: '31/02/2026'" in err
+    assert f"row 2, column {NAMES['q15']}: '6' " + _("an answer from 1 to %(top)s, or blank") % {"top": 5} in err
+    assert f"row 3, column {NAMES['response_id']}: 'a' " + _("duplicate of row %(row)s") % {"row": 2} in err
+    assert f"row 4, column {NAMES['e1']}: '4' " + _("an answer from 1 to %(top)s, or blank") % {"top": 3} in err
+    assert f"row 4, column {NAMES['channel']}: 'zalo'" in err and f"row 4, column {NAMES['date']}: '31/02/2026'" in err
     with pytest.raises(ResponsesFileError) as refused:
         read_responses("response_id,q15\nx,1\n", QUESTIONNAIRE)
-    assert {p.column for p in refused.value.problems} == set(QUESTIONNAIRE.items[1:])
+    assert {p.column for p in refused.value.problems} == {NAMES[code] for code in QUESTIONNAIRE.items[1:]}
     with pytest.raises(SystemExit):
         call_command("sipas_index", responses=str(tmp_path / "missing.csv"))

@@ -54,18 +54,19 @@ def test_counter_receives_hands_over_apologises_and_closes(page, live_server, de
     dossier = Dossier.objects.get(applicant_name="Công ty TNHH Thương mại Tân Thanh")
     assert dossier.due_date.isoformat() == "2026-12-04"  # 5 working days after Fri 27/11
     with page.expect_download() as receipt:
-        page.get_by_role("link", name="Giấy tiếp nhận (Mẫu 01)").click()
+        page.locator("#papers a[href$='mau-01.docx']").click()
     assert receipt.value.suggested_filename == f"mau-01-{dossier.code}.docx"
     page.fill("#id_receiver", "Phòng QLDN - chuyên viên thụ lý")
     page.get_by_role("button", name="Ghi nhận bàn giao").click()
     expect(page.locator(".alert-success")).to_contain_text("Đã ghi nhận bàn giao")
     page.fill("#apology #id_reason", "Chờ ý kiến phối hợp của Sở Lao động")
-    page.fill("#apology #id_new_date", "2026-12-10")
+    page.fill("#apology #id_new_date", "10/12/2026")  # typed dd/mm/yyyy
     page.get_by_role("button", name="Ghi nhận và lập văn bản").click()
-    expect(page.get_by_role("link", name="Văn bản xin lỗi (Mẫu 04)")).to_be_visible()
+    expect(page.locator("#papers a[href$='mau-04.docx']")).to_be_visible()
     shot("tthc-dossier-after-apology")
     page.select_option("select[name=outcome]", "finished")
-    page.get_by_role("button", name="Lưu").first.click()
+    page.check("#finish input[name=confirm]")  # finishing asks for a confirmation (D25)
+    page.locator("#finish button").click()
     expect(page.locator(".alert-success")).to_contain_text("Đã kết thúc xử lý")
     dossier.refresh_from_db()
     assert dossier.status == "finished" and dossier.apology_date.isoformat() == "2026-12-10"

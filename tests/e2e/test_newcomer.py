@@ -15,6 +15,7 @@ pytestmark = pytest.mark.e2e
 def test_newcomer_path(page, live_server, demo, log_in, shot, tmp_path):
     # 1. The Office focal point sees the 2026 plan's tasks on the dashboard.
     log_in("vanphong")
+    page.goto(f"{live_server.url}/plans/")  # the Office lands on its day's work; the plan's dashboard is one click away
     expect(page.locator("h1")).to_have_text(re.compile("Theo dõi|monitoring", re.I))
     total = Task.objects.filter(agency__code="BQLKKTCK").count()
     expect(page.locator(".stat .value").first).to_have_text(str(total))
@@ -50,6 +51,7 @@ def test_newcomer_path(page, live_server, demo, log_in, shot, tmp_path):
 
     # 3. An officer of another agency sees none of it.
     log_in("chuyenvien.sct")
+    page.goto(f"{live_server.url}/plans/")
     expect(page.locator(".stat .value").first).to_have_text("0")
     assert "PL1.15" not in page.content()
     response = page.goto(f"{live_server.url}/plans/tasks/{task.pk}/")

@@ -2,12 +2,22 @@
 deducts with a reason, the unit explains, the appraiser restores, the result is published and
 appears in the ranking."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from scorecards.models import NodeScore, Round, Scorecard
 
 pytestmark = pytest.mark.e2e
+
+
+def close_phase(page):
+    """Closing a phase goes through its confirmation page (D21): the link, the box, the button."""
+    page.get_by_role("link", name=re.compile("^Kết thúc giai đoạn")).click()
+    page.check("#f-confirm")
+    page.get_by_role("button", name=re.compile("^Kết thúc giai đoạn")).click()
+    page.wait_for_load_state("networkidle")
 
 
 def row(page, code):
@@ -78,7 +88,7 @@ def test_full_round(page, live_server, demo, log_in, shot):
     # the appraiser opens appraisal 1 and deducts 0.5 point from 1.2 with a reason
     log_in("thamdinh")
     page.goto(f"{live_server.url}/par/rounds/{round_.pk}/")
-    page.get_by_role("button", name="Kết thúc giai đoạn").click()
+    close_phase(page)
     settle(page)
     page.goto(url)
     r12 = row(page, "1.2")
@@ -90,7 +100,7 @@ def test_full_round(page, live_server, demo, log_in, shot):
     row(page, "1.1.1").scroll_into_view_if_needed()
     shot("par-appraisal-1", full_page=False)
     page.goto(f"{live_server.url}/par/rounds/{round_.pk}/")
-    page.get_by_role("button", name="Kết thúc giai đoạn").click()
+    close_phase(page)
     settle(page)
 
     # the unit explains
@@ -105,7 +115,7 @@ def test_full_round(page, live_server, demo, log_in, shot):
     # the appraiser restores the points in appraisal 2, the council closes, results are published
     log_in("thamdinh")
     page.goto(f"{live_server.url}/par/rounds/{round_.pk}/")
-    page.get_by_role("button", name="Kết thúc giai đoạn").click()
+    close_phase(page)
     settle(page)
     page.goto(url)
     expect(row(page, "1.2")).to_contain_text("Báo cáo quý II gửi ngày 15/6/2026")
@@ -113,10 +123,12 @@ def test_full_round(page, live_server, demo, log_in, shot):
     saved(page, row(page, "1.2").locator("input[name=points]"), "2")
     expect(row(page, "1.2").locator("td[data-column=a2]")).to_contain_text("2,00")
     page.goto(f"{live_server.url}/par/rounds/{round_.pk}/")
-    page.get_by_role("button", name="Kết thúc giai đoạn").click()
+    close_phase(page)
     settle(page)
+    page.get_by_role("link", name=re.compile("^Công bố kết quả")).click()
     page.fill("#id_decision_number", "123/QĐ-UBND")
-    page.get_by_role("button", name="Công bố kết quả").click()
+    page.check("#f-confirm")
+    page.get_by_role("button", name=re.compile("^Công bố kết quả")).click()
     settle(page)
     expect(page.locator("#ranking")).to_contain_text("Ban Quản lý Khu kinh tế cửa khẩu Đồng Đăng")
     first = page.locator("#ranking tbody tr").first

@@ -52,7 +52,7 @@ READERS = {"office", "leader", "admin", "auditor"}  # the agency-wide roles of t
 
 # (url name, method) -> expected status per role
 MATRIX = {
-    ("home", "get"): {r: REDIRECT for r in ROLES},
+    ("home", "get"): {"anon": REDIRECT, **{r: OK for r in ROLES[1:]}},  # each role's work of the day
     ("login", "get"): {"anon": OK, **{r: REDIRECT for r in ROLES[1:]}},
     ("logout", "post"): {r: REDIRECT for r in ROLES},
     ("login_code", "get"): {r: REDIRECT for r in ROLES},  # only after the password step
@@ -96,6 +96,7 @@ MATRIX = {
     ("plans:unlink_evidence", "post"): task_bound(REPORTERS, ok=REDIRECT),
     ("plans:resolve_obstacle", "post"): task_bound(MANAGERS, ok=REDIRECT),
     ("plans:occurrence_done", "post"): task_bound(REPORTERS, ok=REDIRECT),
+    ("plans:report_contribution", "post"): task_bound(set(), ok=REDIRECT),  # QLDN leads: no unit coordinates
     # PAR INDEX: the round is organised by the Sở Nội vụ (appraiser) for the Ban only
     ("scorecards:home", "get"): AGENCY_PAGE,
     ("scorecards:criteria_list", "get"): AGENCY_PAGE,
@@ -106,8 +107,8 @@ MATRIX = {
     ("scorecards:round_new", "get"): expect({"appraiser"}, outsiders=FORBIDDEN),
     ("scorecards:round_detail", "get"): expect(MEMBERS | {"appraiser"}),
     ("scorecards:round_advance", "post"): expect({"appraiser"}, ok=REDIRECT),
-    ("scorecards:round_reopen", "post"): expect({"appraiser"}, ok=REDIRECT),
-    ("scorecards:round_publish", "post"): expect({"appraiser"}, ok=REDIRECT),
+    ("scorecards:round_reopen", "post"): expect({"appraiser"}, ok=BAD_REQUEST),  # empty: shown again
+    ("scorecards:round_publish", "post"): expect({"appraiser"}, ok=BAD_REQUEST),
     ("scorecards:scorecard", "get"): PAR_VIEW,
     ("scorecards:row_declare", "post"): expect(MANAGERS, ok=REDIRECT),
     ("scorecards:row_override", "post"): expect(MANAGERS, ok=REDIRECT),
@@ -149,6 +150,19 @@ MATRIX = {
     ("procedures:receipt", "get"): task_bound(DOSSIER_HANDLERS),  # it carries the survey link (M9)
     ("procedures:apology_docx", "get"): task_bound(MEMBERS),
     ("procedures:control_slip", "get"): task_bound(MEMBERS),
+    ("procedures:print_receipt", "get"): task_bound(DOSSIER_HANDLERS),  # the receipt carries the survey link
+    **{
+        (f"procedures:{name}", "get"): task_bound(MEMBERS)
+        for name in (
+            "print_supplement",
+            "supplement_docx",
+            "print_refusal",
+            "refusal_docx",
+            "print_apology",
+            "print_control",
+            "control_docx",
+        )
+    },
     ("procedures:catalogue", "get"): AGENCY_PAGE,
     ("procedures:procedure", "get"): VIEW_OBJECT,
     ("procedures:catalogue_import", "get"): expect(MANAGERS, outsiders=FORBIDDEN),
@@ -159,6 +173,8 @@ MATRIX = {
     ("procedures:quality", "get"): AGENCY_PAGE,
     ("procedures:quality_drill", "get"): AGENCY_PAGE,
     ("procedures:official_score", "post"): expect(MANAGERS, ok=REDIRECT, outsiders=FORBIDDEN),
+    ("procedures:import_template", "get"): AGENCY_PAGE,
+    ("procedures:quality_xlsx", "get"): AGENCY_PAGE,
     ("dossier_status", "get"): {r: OK for r in ROLES},
     # SIPAS: figures for every member; paper entry at the counter; managers run the rest
     ("surveys:dashboard", "get"): AGENCY_PAGE,
@@ -237,7 +253,10 @@ MATRIX = {
     ("reports:plan_text", "post"): expect(MANAGERS, ok=REDIRECT),
     ("reports:plan_next_year", "post"): expect(MANAGERS, ok=REDIRECT),
 }
-SKIP_PREFIXES = ("admin", "api")  # the admin is Django's; the API has its own matrix in test_api.py
+# Django's admin (only superusers; tests/security for its gate), the API (its own matrix in test_api.py)
+# and the administration area, whose every URL core/tests/test_administration_access.py walks for
+# every role of an agency and of the province.
+SKIP_PREFIXES = ("admin/", "api", "administration")
 
 
 def url_names(resolver=None, prefix=""):
@@ -346,7 +365,7 @@ def world(module_data):
         "scorecards:improvement_task": {"plan": task.plan_id, "lead_unit": org.unit_a.pk, "deadline": "2027-03-31"},
         "procedures:handover": {"receiver": "Phòng QLDN"},
         "procedures:supplement": {"items": "Bản sao giấy phép"},
-        "procedures:finish": {"outcome": "finished"},
+        "procedures:finish": {"outcome": "finished", "confirm": "on"},
         "procedures:apology": {"reason": "Chờ ý kiến", "new_date": "2027-01-05"},
         "procedures:official_score": {"indicator": "on_time_rate", "points": "18.5"},
         "surveys:invalidate": {"reason": "Phiếu trùng"},
@@ -430,6 +449,14 @@ def procedures_world(org, cal):
         actor=org.office, agency=org.agency, procedure=procedure, received_at=received, cal=cal, unit=org.unit_a
     )
     tthc.apologise(dossier=with_apology, actor=org.office, reason="Chờ ý kiến", new_date=dt.date(2026, 3, 20), cal=cal)
+    refused = tthc.receive(
+        actor=org.office, agency=org.agency, procedure=procedure, received_at=received, cal=cal, unit=org.unit_a
+    )
+    tthc.finish(dossier=refused, actor=org.office, outcome="rejected", note="Không thuộc thẩm quyền")
+    paused = tthc.receive(
+        actor=org.office, agency=org.agency, procedure=procedure, received_at=received, cal=cal, unit=org.unit_a
+    )
+    slip = tthc.request_supplement(dossier=paused, actor=org.office, missing="Bản sao giấy chứng nhận")
     item = DossierImport.objects.create(agency=org.agency, original_name="hs.csv", state="done")
     pk = {"pk": dossier.pk}
     return {
@@ -442,6 +469,14 @@ def procedures_world(org, cal):
             "procedures:receipt": pk,
             "procedures:control_slip": pk,
             "procedures:apology_docx": {"pk": with_apology.pk},
+            "procedures:print_apology": {"pk": with_apology.pk},
+            "procedures:print_receipt": pk,
+            "procedures:print_control": pk,
+            "procedures:control_docx": pk,
+            "procedures:print_supplement": {"pk": paused.pk, "request_id": slip.pk},
+            "procedures:supplement_docx": {"pk": paused.pk, "request_id": slip.pk},
+            "procedures:print_refusal": {"pk": refused.pk},
+            "procedures:refusal_docx": {"pk": refused.pk},
             "procedures:procedure": {"pk": procedure.pk},
             "procedures:import_detail": {"pk": item.pk},
             "procedures:import_progress": {"pk": item.pk},

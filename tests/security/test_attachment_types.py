@@ -15,6 +15,7 @@ from core.models import DocumentVersion
 from core.services import create_document
 from feedback import services
 from feedback.models import Attachment, Feedback
+from feedback.public import new_submission
 
 POLYGLOT = b"%PDF-1.4\n<html><body><script>alert(document.domain)</script></body></html>"
 PNG_POLYGLOT = b"\x89PNG\r\n\x1a\n" + b"<html><script>alert(1)</script></html>"
@@ -35,7 +36,7 @@ SENDER = {
     [("hoa-don.html", POLYGLOT, ".pdf"), ("../../../../tmp/evil.htm", PNG_POLYGLOT, ".png")],
 )
 def test_the_public_form_refuses_a_polyglot_named_as_a_page(client, org, name, data, expected):
-    answer = client.post(URL, {**SENDER, "files": [SimpleUploadedFile(name, data)]})
+    answer = client.post(URL, {**SENDER, "submission": new_submission(), "files": [SimpleUploadedFile(name, data)]})
     page = answer.content.decode()
     assert answer.status_code == 200 and not Feedback.objects.exists() and not Attachment.objects.exists()
     assert name.rsplit("/", 1)[-1] in page and expected in page  # names the file and the expected type
@@ -43,7 +44,8 @@ def test_the_public_form_refuses_a_polyglot_named_as_a_page(client, org, name, d
 
 
 def test_a_name_without_extension_gets_the_checked_one(client, org):
-    client.post(URL, {**SENDER, "files": [SimpleUploadedFile("giay-hen", b"%PDF-1.4\n%%EOF\n")]})
+    files = [SimpleUploadedFile("giay-hen", b"%PDF-1.4\n%%EOF\n")]
+    client.post(URL, {**SENDER, "submission": new_submission(), "files": files})
     attachment = Attachment.objects.get()
     assert attachment.name == "giay-hen.pdf" and attachment.file.name.endswith(".pdf")
 

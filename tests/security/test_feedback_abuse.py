@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from feedback import services
 from feedback.models import Attachment, Feedback
+from feedback.public import new_submission
 
 URL = reverse("feedback_submit") + "?co-quan=BQLKKTCK"
 SENDER = {
@@ -27,13 +28,19 @@ PDF = b"%PDF-1.4\n" + b"x" * 4096 + b"\n%%EOF\n"
 
 
 def _send(client, n, **extra):
-    return [client.post(URL, {**SENDER, "content": f"{SENDER['content']} Lần {i}.", **extra}) for i in range(n)]
+    """n forms sent, each with its own one-time key (feedback.public: a key creates one item)."""
+    return [
+        client.post(
+            URL, {**SENDER, "content": f"{SENDER['content']} Lần {i}.", "submission": new_submission(), **extra}
+        )
+        for i in range(n)
+    ]
 
 
 def test_a_burst_from_one_address_is_refused_with_retry_after(client, org, settings):
     settings.FEEDBACK_BURST_LIMIT, settings.FEEDBACK_DAILY_LIMIT = 5, 100
     answers = _send(client, 8)
-    assert [a.status_code for a in answers] == [200] * 5 + [429] * 3
+    assert [a.status_code for a in answers] == [302] * 5 + [429] * 3  # sent: redirected to the sent page
     assert Feedback.objects.count() == 5
     refused = answers[-1]
     assert int(refused["Retry-After"]) == settings.FEEDBACK_BURST_WINDOW_SECONDS
@@ -45,17 +52,21 @@ def test_a_burst_from_one_address_is_refused_with_retry_after(client, org, setti
 def test_another_address_is_not_affected(client, org, settings):
     settings.FEEDBACK_BURST_LIMIT = 2
     _send(client, 3)
-    other = client.post(URL, {**SENDER, "content": "Một phản ánh từ nơi khác, đủ dài."}, REMOTE_ADDR="10.9.8.7")
-    assert other.status_code == 200 and Feedback.objects.count() == 3
+    other = client.post(
+        URL,
+        {**SENDER, "content": "Một phản ánh từ nơi khác, đủ dài.", "submission": new_submission()},
+        REMOTE_ADDR="10.9.8.7",
+    )
+    assert other.status_code == 302 and Feedback.objects.count() == 3
 
 
 def test_the_daily_cap_holds_after_the_burst_window(client, org, settings):
     settings.FEEDBACK_BURST_LIMIT, settings.FEEDBACK_BURST_WINDOW_SECONDS, settings.FEEDBACK_DAILY_LIMIT = 3, 1, 5
-    assert [a.status_code for a in _send(client, 3)] == [200] * 3
+    assert [a.status_code for a in _send(client, 3)] == [302] * 3
     time.sleep(1.1)  # the burst window is over
     settings.FEEDBACK_BURST_LIMIT = 100
     answers = _send(client, 4)
-    assert [a.status_code for a in answers] == [200, 200, 429, 429]
+    assert [a.status_code for a in answers] == [302, 302, 429, 429]
     assert Feedback.objects.count() == 5
     assert 60 <= int(answers[-1]["Retry-After"]) <= 86400  # until local midnight
 
@@ -74,6 +85,7 @@ def test_identical_attachments_are_stored_once(client, org, settings):
             {
                 **SENDER,
                 "content": f"{SENDER['content']} Bản {i}.",
+                "submission": new_submission(),
                 "files": [SimpleUploadedFile("giay-hen.pdf", PDF), SimpleUploadedFile(f"ban-sao-{i}.pdf", PDF)],
             },
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import reverse
+from django.utils.translation import gettext
 from sipas_rows import FORM, ITEMS, PROCEDURES, TODAY, UNITS, rows_of
 
 from surveys import disclosure, selectors
@@ -129,7 +130,7 @@ def test_row_level_responses_are_for_the_administrator_with_the_month_only(clien
         assert client.get(reverse("surveys:responses")).status_code == 403
     client.force_login(org.admin)
     rows = client.get(reverse("surveys:export")).getvalue().decode("utf-8-sig").splitlines()
-    assert rows[0].endswith(",month") and rows[1].endswith(",07/2026") and "2026-07-03" not in rows[1]
+    assert rows[0].endswith("," + gettext("Month")) and rows[1].endswith(",07/2026") and "2026-07-03" not in rows[1]
     page = client.get(reverse("surveys:responses")).content.decode()
     assert "07/2026" in page and "03/07/2026" not in page
     assert Response.objects.get().answered_on == dt.date(2026, 7, 3)  # stored unchanged

@@ -103,7 +103,7 @@ def test_a_staff_session_cannot_answer_for_the_citizen(client, org, dossier):
     assert answered() == 0 and not SurveyToken.objects.get().used
     # the citizen, not logged in, still answers
     sent = citizen.post(reverse("survey_form"), data)
-    assert sent.status_code == 302 and sent["Location"] == reverse("survey_thanks")
+    assert sent.status_code == 302 and sent["Location"].startswith(reverse("survey_thanks"))
     assert answered() == 1 and SurveyToken.objects.get().used
 
 
