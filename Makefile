@@ -87,6 +87,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/reports.py
 	$(PY) bench/plan_import.py
 	$(PY) bench/sipas_disclosure.py
+	$(PY) bench/login.py
 
 # The public survey and the portal under load: gunicorn on PostgreSQL (DATABASE_URL names the server; the script
 # creates and drops its own database). The fault test starts a PostgreSQL server of its own (initdb, pg_ctl).

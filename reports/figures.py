@@ -365,11 +365,11 @@ def quality_table(figures: Figures, calendar_text: str) -> Table:
         [
             [
                 str(INDICATOR_LABELS[key]),
-                "—" if f.derived else int(f.numerator),  # 5.4 is computed from other indicators
-                "—" if f.derived else int(f.denominator),
+                None if f.derived else int(f.numerator),  # 5.4 is computed from other indicators: no counts
+                None if f.derived else int(f.denominator),
                 q2(f.rate) if f.rate is not None else None,
-                q2(f.points) if f.points is not None else "—",
-                f.max_points if f.scored else "—",  # the complaint rate is a part of 5.4, not scored
+                q2(f.points) if f.points is not None else None,
+                f.max_points if f.scored else None,  # the complaint rate is a part of 5.4, not scored
             ]
             for key, f in figures.quality.items()
         ],
