@@ -45,6 +45,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg.types.json import Jsonb
 
 from core import sandbox, storage
 from core.calendar import WorkingCalendar
@@ -221,9 +222,12 @@ def copy_line(values: tuple[Any, ...]) -> str:
 
 
 def copy_field(value: Any) -> str:
-    """Any one value (a choice, an aware time) in COPY text: for the constant columns."""
+    """Any one value (a choice, an aware time, a JSON default such as the empty reception
+    checklist) in COPY text: for the constant columns."""
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return _copy_moment(value)
+    if isinstance(value, Jsonb):  # a JSONField's value as psycopg wraps it for the database
+        return _copy_text(json.dumps(value.obj, ensure_ascii=False))
     for kind in (type(None), bool, int, str, dt.datetime, dt.date, dt.time):
         if isinstance(value, kind):
             return _COPY_FORMATS[kind](kind(value) if kind in (bool, int, str) else value)

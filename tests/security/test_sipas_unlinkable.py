@@ -79,7 +79,7 @@ def test_responses_cannot_be_linked_to_the_links_spent_for_them(org, cal, seeded
         phone.get(reverse("survey_start") + "?t=" + token)
         invitation = phone.get(reverse("survey_form")).context["invitation"]
         sent = phone.post(reverse("survey_form"), {**distinct_answers(i), "invitation": invitation})
-        assert sent.status_code == 302 and sent["Location"] == reverse("survey_thanks")
+        assert sent.status_code == 302 and sent["Location"].startswith(reverse("survey_thanks"))
     assert not Response.objects.exists()  # the day's answers wait for the night
     with connection.cursor() as cursor:
         cursor.execute("SELECT xmin::text::bigint FROM surveys_surveytoken WHERE used")
