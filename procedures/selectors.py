@@ -260,13 +260,16 @@ def drill(qs: QuerySet[Dossier], start: dt.date, end: dt.date, key: str, part: s
 
 
 DASHES = re.compile(r"[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]")  # hyphens, en and em dashes, minus
-SPACES = re.compile(r"\s+")
+# A run of spaces and hyphens between two parts of the code: one hyphen, so that a code typed with
+# spaces for its hyphens ("h38.15 261207 0001", as a phone keyboard makes it easy) is found too.
+SEPARATORS = re.compile(r"\s*-[\s-]*|\s+")
 
 
 def normalize_code(text: str) -> str:
-    """A dossier code as typed by a citizen, in the register's form: no spaces, upper case, any
-    dash a hyphen ("h38.15 – 261207-0001" -> "H38.15-261207-0001")."""
-    return DASHES.sub("-", SPACES.sub("", text)).upper()[:80]
+    """A dossier code as typed by a citizen, in the register's form: upper case, any dash a
+    hyphen, spaces around hyphens dropped and spaces between parts read as the hyphen
+    ("h38.15 – 261207 0001" -> "H38.15-261207-0001")."""
+    return SEPARATORS.sub("-", DASHES.sub("-", text).strip()).strip("-").upper()[:80]
 
 
 def public_dossier(code: str) -> Dossier | None:

@@ -30,7 +30,13 @@ def dossier(org, cal):
 
 @pytest.mark.parametrize(
     "typed",
-    ["h38.15-260309-0001", " H38.15 - 260309 - 0001 ", "H38.15–260309—0001", "H38.15\u2212260309-0001"],
+    [
+        "h38.15-260309-0001",
+        " H38.15 - 260309 - 0001 ",
+        "H38.15–260309—0001",
+        "H38.15\u2212260309-0001",
+        "h38.15 260309 0001",  # spaces for the hyphens, as a phone keyboard makes it easy
+    ],
 )
 def test_a_code_typed_loosely_is_the_code(typed):
     assert normalize_code(typed) == "H38.15-260309-0001"
@@ -78,5 +84,6 @@ def test_a_lookup_from_the_agency_page_names_its_one_stop_desk_phone_when_the_co
     page = wrong.content.decode()
     assert "0205 3 851 666" in page and 'href="tel:02053851666"' in page
     assert f'name="co-quan" value="{org.agency.code}"' in page  # the form again, still from that agency
+    assert 'value="H38.15-999999-0001"' in page  # with the code typed, to correct a typo
     plain = anon.get(reverse("dossier_status", args=["H38.15-999999-0001"])).content.decode()
     assert "0205 3 851 666" not in plain  # no agency asked: no phone guessed from the code
