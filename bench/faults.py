@@ -37,6 +37,7 @@ import tempfile
 import threading
 import time
 from contextlib import ExitStack, contextmanager
+from urllib.parse import urlsplit
 
 import survey_load
 from _server import django_env, free_port, gunicorn_process
@@ -131,7 +132,7 @@ class Phone(survey_load.Phone):
         if sent is None:
             return self.not_accepted(status)
         status, location = sent
-        if status == 302 and location.endswith("/khao-sat/cam-on/"):
+        if status == 302 and urlsplit(location).path.endswith("/khao-sat/cam-on/"):  # may carry ?co-quan=
             return "accepted", 0.0
         if status == 410:
             return "confirmed", 0.0

@@ -31,7 +31,7 @@ import sys
 import tempfile
 import threading
 import time
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from _server import Client, django_env, drop_database, gunicorn, percentile, postgres_base, recreate_database
 
@@ -90,7 +90,7 @@ class Phone(Client):
         if status >= 500:
             return "error", end - posted, end - start
         return (
-            ("ok" if status == 302 and location.endswith("/khao-sat/cam-on/") else "refused"),
+            ("ok" if status == 302 and urlsplit(location).path.endswith("/khao-sat/cam-on/") else "refused"),
             end - posted,
             end - start,
         )
