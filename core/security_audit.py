@@ -13,7 +13,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from core.middleware import client_address
-from core.models import Agency, Membership
+from core.models import Agency, Membership, Role
 from core.services import audit_entry
 
 _request = threading.local()
@@ -113,7 +113,7 @@ def membership_saved(sender, instance, created, **kwargs):
         object_id=str(instance.pk),
         agency=instance.agency,
         changes=changes,
-        note=f"{after['user']}: {after['role']}",
+        note=f"{after['user']}: {Role(after['role']).label}",  # the role as the pages name it
     )
 
 
@@ -127,7 +127,7 @@ def membership_removed(sender, instance, **kwargs):
         object_id=str(instance.pk),
         agency=instance.agency,
         changes={key: [value, None] for key, value in before.items()},
-        note=f"{before['user']}: {before['role']}",
+        note=f"{before['user']}: {Role(before['role']).label}",
     )
 
 

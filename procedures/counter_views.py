@@ -108,6 +108,15 @@ def _paper(form: str, name: str, print_view: str, word_view: str, *args: int) ->
     }
 
 
+def _finish_form(dossier: Dossier) -> FinishForm:
+    """The end step offering only the outcomes the dossier's state allows (waiting for a
+    supplement: stopped or withdrawn; a result or a refusal once the applicant has completed it)."""
+    form = FinishForm(initial={"e_result": dossier.e_result, "digitized": dossier.digitized})
+    allowed = services.TRANSITIONS.get(dossier.status, set())
+    form.fields["outcome"].choices = [c for c in FinishForm.OUTCOMES if not c[0] or c[0] in allowed]  # type: ignore[attr-defined]
+    return form
+
+
 def _page(request: HttpRequest, agency: Agency, dossier: Dossier, *, bound: StepForm | None = None) -> HttpResponseBase:
     cal = load_calendar()
     today = timezone.localdate()
@@ -125,7 +134,7 @@ def _page(request: HttpRequest, agency: Agency, dossier: Dossier, *, bound: Step
         "overdue": dossier.is_open and dossier.due_date < today,
         "handover_form": HandoverForm(agency=agency),
         "supplement_form": SupplementForm(initial={"missing": "\n".join(dossier.missing_documents())}),
-        "finish_form": FinishForm(initial={"e_result": dossier.e_result, "digitized": dossier.digitized}),
+        "finish_form": _finish_form(dossier),
         "apology_form": ApologyForm(initial={"new_date": new_date}),
         "papers": paper_forms(dossier, handle=handle),
         "addressee": documents.addressee(dossier) if dossier.applicant_name else "",

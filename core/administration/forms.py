@@ -27,7 +27,7 @@ def _username_field() -> forms.CharField:
         label=_("User name"),
         max_length=150,
         validators=[UnicodeUsernameValidator()],
-        help_text=_("Used to sign in, e.g. chuyenvien.qldn: letters, digits and . _ - only."),
+        help_text=_("Used to sign in, e.g. chuyenvien.qldn: letters, digits and @ . + - _, without spaces."),
     )
 
 

@@ -114,3 +114,18 @@ def test_a_state_refusal_is_still_a_message_on_the_dossier(client, org, dossier)
     response = client.post(url("apology", dossier), {"reason": "Chờ", "new_date": "27/03/2026"})
     assert response.status_code == 302 and response.url == url("dossier", dossier)
     assert len(errors(response)) == 1
+
+
+def test_a_dossier_waiting_for_a_supplement_offers_only_the_ends_its_state_allows(client, org, dossier):
+    """Waiting for the applicant's supplement, a dossier can be stopped or withdrawn, not given a
+    result or refused: the end step offers only those, and says what to do first."""
+    services.request_supplement(dossier=dossier, actor=org.office, missing="Bản sao giấy phép")
+    client.force_login(org.officer)
+    page = client.get(reverse("procedures:dossier", args=[dossier.pk]))
+    offered = [value for value, _label in page.context["finish_form"].fields["outcome"].choices if value]
+    assert offered == ["stopped", "withdrawn"]
+    assert "trước hết hãy ghi nhận người nộp đã bổ sung hồ sơ" in page.content.decode()
+    services.complete_supplement(dossier=dossier, actor=org.office)
+    page = client.get(reverse("procedures:dossier", args=[dossier.pk]))
+    offered = [value for value, _label in page.context["finish_form"].fields["outcome"].choices if value]
+    assert offered == ["finished", "rejected", "stopped", "withdrawn"]
