@@ -212,10 +212,14 @@ def _header(dossier: Dossier, form: str, name: str, **fields: Any) -> PaperForm:
     )
 
 
+BLANK = "……………"  # what the printed form leaves to fill in by hand, as the official forms do
+
+
 def _contact(dossier: Dossier) -> list[Paragraph]:
+    phone, email = dossier.applicant_phone or BLANK, dossier.applicant_email or BLANK
     return [
-        Paragraph(f"Địa chỉ: {dossier.applicant_address}"),
-        Paragraph(f"Số điện thoại: {dossier.applicant_phone}    Email: {dossier.applicant_email}"),
+        Paragraph(f"Địa chỉ: {dossier.applicant_address or BLANK}"),
+        Paragraph(f"Số điện thoại: {phone}    Email: {email}"),
     ]
 
 
@@ -281,7 +285,8 @@ def supplement_form(request: SupplementRequest) -> PaperForm:
         Paragraph(f"Thời gian nhận hồ sơ: {_moment(dossier.received_at)}"),
         Paragraph("Yêu cầu hoàn thiện hồ sơ gồm những nội dung sau:", bold=True),
     ]
-    rows = [[name, "Chưa có trong hồ sơ"] for name in missing] + [[item, ""] for item in items]
+    # the items typed with their reasons in one line: the reason column points to them
+    rows = [[name, "Chưa có trong hồ sơ"] for name in missing] + [[item, "Như nội dung nêu bên"] for item in items]
     table = Table(
         ["TT", "Giấy tờ, nội dung cần bổ sung, hoàn thiện", "Lý do"],
         [[str(i), *row] for i, row in enumerate(rows, start=1)],

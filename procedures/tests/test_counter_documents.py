@@ -141,3 +141,13 @@ def test_the_receipt_fits_one_a4_page_in_libreoffice(org, dossier, tmp_path):
     )
     pdf = (tmp_path / "mau01.pdf").read_bytes()
     assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1
+
+
+def test_the_applicants_contact_left_blank_prints_dotted_lines_to_fill_by_hand(client, org, dossier):
+    """An empty phone or e-mail is a blank to fill on paper (……), never a bare "Email:"."""
+    Dossier.objects.filter(pk=dossier.pk).update(applicant_phone="", applicant_email="", applicant_address="")
+    dossier.refresh_from_db()
+    request = services.request_supplement(dossier=dossier, actor=org.office, missing="Bản sao giấy phép")
+    text = text_of(documents.docx(documents.supplement_form(request)))
+    assert f"Email: {documents.BLANK}" in text and f"Số điện thoại: {documents.BLANK}" in text
+    assert "Email: \n" not in text + "\n"
