@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -188,15 +188,6 @@ def appraises_province(user: AnyUser) -> bool:
     return scope.is_superuser or bool(scope.province_appraiser_of())
 
 
-def url_or_none(name: str, *args: Any, query: str = "") -> str | None:
-    """The URL of a named page, or None when the project has no such page (yet)."""
-    try:
-        url = reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-    return f"{url}?{query}" if query else url
-
-
 def due_state(due: dt.date | None, today: dt.date, *, soon_days: int = 7) -> tuple[str, str]:
     """(state, tone) of an item due on `due`: overdue by N days, due today, N days left."""
     if due is None:
@@ -221,9 +212,7 @@ def menu(user: AnyUser, agency: Agency | None, *, current: str = "") -> list[dic
     for entry in sorted(ENTRIES, key=lambda e: (e.order, e.url_name)):
         if not entry.allowed(user, agency):
             continue
-        url = url_or_none(entry.url_name, query=entry.query)
-        if url is None:
-            continue
+        url = reverse(entry.url_name) + (f"?{entry.query}" if entry.query else "")
         item = {"label": entry.label, "url": url, "main": entry.main, "current": entry.url_name == current}
         shown.setdefault(entry.area, []).append(item)
     areas = []
@@ -287,9 +276,9 @@ register_menu(area="plans", label=_("Evidence library"), url_name="evidence_libr
 @panel(order=5)
 def administration_panel(user: AnyUser, agency: Agency | None, today: dt.date) -> Panel | None:
     """The administrator's way in: people, units, signers, the calendar."""
-    url = url_or_none("administration:overview")
-    if url is None or not _administers(user, agency):
+    if not _administers(user, agency):
         return None
+    url = reverse("administration:overview")
     return Panel(
         key="administration",
         title=str(_("Administration")),

@@ -14,6 +14,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from core.models import Agency
 from core.services import StepRefused
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -66,6 +67,13 @@ def parse_date(text: str | None) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         return None
+
+
+def linked_agency(request: HttpRequest) -> Agency | None:
+    """The agency a public link names (`?co-quan=CODE`, as its portal page links the dossier
+    lookup, the feedback form and the survey), or None: a wrong code is no error."""
+    code = request.GET.get("co-quan", "").strip()
+    return Agency.objects.filter(code=code).first() if code else None
 
 
 def download(data: bytes | str, filename: str, content_type: str) -> FileResponse:

@@ -38,6 +38,7 @@ from core.pagination import window
 from core.ratelimit import address_key, over_limit
 from core.services import load_calendar
 from core.text import fold
+from core.web import linked_agency
 from feedback import services
 from feedback.forms import PublicFeedbackForm
 from feedback.models import OPEN_STATUSES, Feedback, Status
@@ -100,8 +101,8 @@ def _to_sent(item: Feedback) -> HttpResponseRedirect:
 
 def _agency(request) -> Agency:
     """The agency the form is for (?co-quan=CODE, as linked from its page); the first one else."""
-    code = request.GET.get("co-quan", "").strip()
-    agency = Agency.objects.filter(code=code).first() if code else Agency.objects.order_by("pk").first()
+    named = request.GET.get("co-quan", "").strip()
+    agency = linked_agency(request) if named else Agency.objects.order_by("pk").first()
     if agency is None:
         raise Http404
     return agency
@@ -299,8 +300,7 @@ def published(request):
     PostgreSQL)."""
     # published and closed items both carry their publication time; one index serves the order
     qs = Feedback.objects.filter(published_at__isnull=False, status__in=(Status.PUBLISHED, Status.CLOSED))
-    code = request.GET.get("co-quan", "").strip()
-    agency = Agency.objects.filter(code=code).first() if code else None
+    agency = linked_agency(request)
     if agency is not None:
         qs = qs.filter(agency=agency)
     q = request.GET.get("q", "").strip()[:200]

@@ -27,7 +27,6 @@ from core.navigation import (
     register_menu,
     register_notification_kinds,
     roles_in,
-    url_or_none,
     works_here,
 )
 from core.services import load_calendar
@@ -328,10 +327,4 @@ def no_plan_panel(user: AnyUser, agency: Agency | None, today: dt.date) -> Panel
         )
         if contacts:
             text += " " + _("Office focal point: %(people)s.") % {"people": contacts}
-    new_plan = url_or_none("plans:new_plan") if scope.can_manage(agency.pk) else None
-    return Panel(
-        key="no_plan",
-        title=_("No plan yet"),
-        text=text,
-        links=[(_("Create the plan"), new_plan)] if new_plan else [],
-    )
+    return Panel(key="no_plan", title=_("No plan yet"), text=text)

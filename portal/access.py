@@ -31,11 +31,6 @@ def get_public_agency(code: str) -> Agency:
     return get_object_or_404(Agency, code=code)
 
 
-def public_agency_or_none(code: str) -> Agency | None:
-    """The agency of a code typed or carried in a public link, or None (a wrong code is no error)."""
-    return Agency.objects.filter(code=code[:40]).first() if code else None
-
-
 def published_posts(agency: Agency) -> QuerySet[Post]:
     return Post.objects.filter(agency=agency, published_at__isnull=False)
 

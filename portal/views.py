@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from core.forms import style
 from core.models import Agency
 from core.text import fold
+from core.web import linked_agency
 from portal import access, figures, services
 from portal.forms import PostForm
 from portal.models import Post
@@ -120,7 +121,7 @@ def dossier_lookup(request: HttpRequest) -> HttpResponse:
     """The lookup form; a code goes to its status page in the register's form (procedures
     .selectors.normalize_code: case, spaces and dashes do not matter)."""
     code = normalize_code(request.GET.get("ma", ""))
-    agency = access.public_agency_or_none(request.GET.get("co-quan", ""))  # from the agency's page
+    agency = linked_agency(request)  # from the agency's page
     if code:
         target = reverse("dossier_status", args=[code])
         return redirect(f"{target}?{urlencode({'co-quan': agency.code})}" if agency else target)

@@ -75,14 +75,9 @@ class InputRefused(WorkflowError):
     the dossier's state: the page shows the form again with everything typed kept."""
 
 
-# A reception time may be this far ahead of the server's clock (the counter PC's clock), no more:
-# the same tolerance as the file import and the API (procedures.dossier_file).
-CLOCK_SKEW = FUTURE_TOLERANCE
-
-
 def future_reception(received_at: dt.datetime, now: dt.datetime) -> bool:
     """A reception time after `now` by more than the clock skew allowed (D17)."""
-    return received_at > now + CLOCK_SKEW
+    return received_at > now + FUTURE_TOLERANCE  # the file import's and the API's tolerance too
 
 
 def snapshot(dossier: Dossier) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from core.models import Agency, Unit
 from core.ratelimit import address_key, over_limit
 from core.services import history_for, load_calendar
 from core.text import fold
-from core.web import XLSX, download, parse_date
+from core.web import XLSX, download, linked_agency, parse_date
 from procedures import catalogue, documents, services
 from procedures.access import (
     can_manage,
@@ -366,8 +366,7 @@ def public_status(request: HttpRequest, code: str) -> HttpResponseBase:
     dossier = public_dossier(code)
     if dossier is None:
         # the agency whose page the lookup came from (?co-quan=): its one-stop desk's phone
-        asked = Agency.objects.filter(code=request.GET.get("co-quan", "")[:40]).first()
-        context = {"reason": "unknown", "code": normalize_code(code)[:60], "lookup_agency": asked}
+        context = {"reason": "unknown", "code": normalize_code(code)[:60], "lookup_agency": linked_agency(request)}
         return render(request, "procedures/public_status.html", context, status=404)
     return render(
         request,

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.models import Agency, Unit
 from core.ratelimit import address_key, over_limit
+from core.web import linked_agency
 from surveys import services, tokens
 from surveys.forms import PublicForm
 from surveys.models import Campaign, SurveyToken
@@ -190,6 +191,4 @@ def open_form(request, key: str, unit: int | None = None):
 
 
 def thanks(request):
-    code = request.GET.get("co-quan", "").strip()[:40]
-    agency = Agency.objects.filter(code=code).first() if code else None
-    return render(request, "surveys/public/thanks.html", {"agency": agency})
+    return render(request, "surveys/public/thanks.html", {"agency": linked_agency(request)})
