@@ -17,6 +17,20 @@ EMPTY_CHOICE = _("- Select an option -")
 DATE_PLACEHOLDER = "dd/mm/yyyy"
 
 
+def _typed(kind: str, placeholder: str, attrs: dict[str, str] | None) -> dict[str, str]:
+    """The attributes of a date field typed as text (the calendar opens on `data-datepicker`);
+    a caller's `type` never brings the native, locale-following field back."""
+    merged = {
+        "data-datepicker": kind,
+        "placeholder": placeholder,
+        "inputmode": "numeric",
+        "autocomplete": "off",
+        "maxlength": str(len(placeholder)),
+    }
+    merged.update({k: v for k, v in (attrs or {}).items() if k != "type"})
+    return merged
+
+
 class DateInput(forms.DateInput):
     """A date typed and shown as dd/mm/yyyy whatever the browser's or the computer's language: a
     text input (never the native `type=date`, which follows the OS locale and showed mm/dd/yyyy
@@ -26,15 +40,7 @@ class DateInput(forms.DateInput):
     input_type = "text"
 
     def __init__(self, attrs: dict[str, str] | None = None, format: str | None = None) -> None:  # noqa: A002
-        merged = {
-            "data-datepicker": "date",
-            "placeholder": DATE_PLACEHOLDER,
-            "inputmode": "numeric",
-            "autocomplete": "off",
-            "maxlength": "10",
-        }
-        merged.update({k: v for k, v in (attrs or {}).items() if k != "type"})
-        super().__init__(attrs=merged, format=format or "%d/%m/%Y")
+        super().__init__(attrs=_typed("date", DATE_PLACEHOLDER, attrs), format=format or "%d/%m/%Y")
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -43,15 +49,8 @@ class DateTimeInput(forms.DateTimeInput):
     input_type = "text"
 
     def __init__(self, attrs: dict[str, str] | None = None, format: str | None = None) -> None:  # noqa: A002
-        merged = {
-            "data-datepicker": "datetime",
-            "placeholder": DATE_PLACEHOLDER + " HH:MM",
-            "inputmode": "numeric",
-            "autocomplete": "off",
-            "maxlength": "16",
-        }
-        merged.update({k: v for k, v in (attrs or {}).items() if k != "type"})
-        super().__init__(attrs=merged, format=format or "%d/%m/%Y %H:%M")
+        attrs = _typed("datetime", DATE_PLACEHOLDER + " HH:MM", attrs)
+        super().__init__(attrs=attrs, format=format or "%d/%m/%Y %H:%M")
 
 
 def too_long(text: str, limit: int, label: str | Promise) -> str:
