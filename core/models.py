@@ -61,6 +61,15 @@ class Agency(models.Model):
     parent_body = models.CharField(
         _("governing body"), max_length=200, blank=True, help_text=_("e.g. UBND TỈNH LẠNG SƠN")
     )
+    letterhead = models.TextField(
+        _("name in the document header"),
+        blank=True,
+        help_text=_(
+            "The issuing body as the header of the agency's documents prints it, one line per line "
+            "(e.g. BAN QUẢN LÝ KHU KINH TẾ / CỬA KHẨU ĐỒNG ĐĂNG - LẠNG SƠN); empty: the name, broken "
+            "where it fits."
+        ),
+    )
     phone = models.CharField(
         _("one-stop desk phone"),
         max_length=40,
@@ -90,6 +99,12 @@ class Unit(models.Model):
     )
     code = models.CharField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(
+        _("short name"),
+        max_length=60,
+        blank=True,
+        help_text=_("As documents' tables write it (e.g. VP, Phòng QLDN, TTQLCK); empty: the full name."),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DIVISION)
     is_office = models.BooleanField(_("is the CCHC focal office"), default=False)
     order = models.PositiveIntegerField(_("order"), default=0)
@@ -102,6 +117,11 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The unit as documents' tables name it: its short name, else its name."""
+        return self.short_name or self.name
 
 
 class User(AbstractUser):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,6 +44,23 @@ def strip_kind(title: str, kind: str = "kế hoạch") -> str:
         text = text[len(kind) + 1 :]
         return text[:1].upper() + text[1:]
     return text
+
+
+# a token that names a document or carries its own case: "766/QĐ-TTg", "NĐ-CP", "09/2019/NĐ-CP"
+_KEEP_CASE = re.compile(r"\S*(?:\d|/)\S*|\S*[a-zđ]\S*-\S+|\S+-\S*[a-zđ]\S*")
+
+
+def upper(text: str) -> str:
+    """Upper case for a title, except where the case is part of a name: document numbers and
+    symbols ("Quyết định 766/QĐ-TTg" -> "QUYẾT ĐỊNH 766/QĐ-TTg"; "NĐ-CP" stays)."""
+    out, last = [], 0
+    for match in _KEEP_CASE.finditer(text):
+        out.append(text[last : match.start()].upper())
+        token = match.group(0)
+        out.append(token if any(ch.isupper() for ch in token) or any(ch.isdigit() for ch in token) else token.upper())
+        last = match.end()
+    out.append(text[last:].upper())
+    return "".join(out)
 
 
 def nfc(text: str) -> str:
@@ -354,3 +372,15 @@ def add_body_paragraph(doc, text: str, *, bold: bool = False, italic: bool = Fal
     fmt.line_spacing = 1.15
     _run(paragraph, text, size=14, bold=bold, italic=italic)
     return paragraph
+
+
+def appendix_start(doc, *, number: str, title: str, reference: str, landscape: bool = True) -> None:
+    """A new appendix: its own section on a new page (landscape for wide tables) whose pages are
+    numbered from 1, as Decree 30 numbers each Phụ lục apart (docs/reports.md); then "Phụ lục I"
+    (14 pt bold), its title in upper case (13 pt bold), "(Kèm theo …)" in italic and a short rule.
+    `number` is the Roman numeral ("I"), or "" for a document's only appendix."""
+    add_section(doc, landscape=landscape)
+    add_line(doc, f"Phụ lục {number}".strip(), size=14, bold=True, centred=True)
+    add_line(doc, upper(title), size=13, bold=True, centred=True)
+    add_line(doc, f"({reference})", size=13, italic=True, centred=True)
+    _rule(doc, Cm(3), Cm(24.7 if landscape else 16.5))

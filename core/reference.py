@@ -46,13 +46,15 @@ DEMO_AGENCIES = [
         "kind": "board",
         "symbol": "BQLKKTCK",
         "phone": "0205 3 851 666",
+        "letterhead": "BAN QUẢN LÝ KHU KINH TẾ\nCỬA KHẨU ĐỒNG ĐĂNG - LẠNG SƠN",
+        # (code, name, kind, is the CCHC office, short name as documents' tables write it)
         "units": [
-            ("LD", "Lãnh đạo Ban", "leadership", False),
-            ("VP", "Văn phòng", "office", True),
-            ("KHTH", "Phòng Kế hoạch - Tổng hợp", "division", False),
-            ("QLDN", "Phòng Quản lý Doanh nghiệp", "division", False),
-            ("QHXD", "Phòng Quản lý Quy hoạch - Xây dựng và Môi trường", "division", False),
-            ("TTQLCK", "Trung tâm Quản lý cửa khẩu", "centre", False),
+            ("LD", "Lãnh đạo Ban", "leadership", False, "Lãnh đạo Ban"),
+            ("VP", "Văn phòng", "office", True, "VP"),
+            ("KHTH", "Phòng Kế hoạch - Tổng hợp", "division", False, "Phòng KHTH"),
+            ("QLDN", "Phòng Quản lý Doanh nghiệp", "division", False, "Phòng QLDN"),
+            ("QHXD", "Phòng Quản lý Quy hoạch - Xây dựng và Môi trường", "division", False, "Phòng QHXD"),
+            ("TTQLCK", "Trung tâm Quản lý cửa khẩu", "centre", False, "TTQLCK"),
         ],
     },
     {
@@ -61,7 +63,10 @@ DEMO_AGENCIES = [
         "short_name": "Sở Công Thương",
         "kind": "department",
         "symbol": "SCT",
-        "units": [("VP", "Văn phòng Sở", "office", True), ("QLTM", "Phòng Quản lý Thương mại", "division", False)],
+        "units": [
+            ("VP", "Văn phòng Sở", "office", True, "VP"),
+            ("QLTM", "Phòng Quản lý Thương mại", "division", False, "Phòng QLTM"),
+        ],
     },
     {
         "code": "SNV",
@@ -69,7 +74,7 @@ DEMO_AGENCIES = [
         "short_name": "Sở Nội vụ",
         "kind": "home_affairs",
         "symbol": "SNV",
-        "units": [("CCHC", "Phòng Cải cách hành chính", "division", False)],
+        "units": [("CCHC", "Phòng Cải cách hành chính", "division", False, "Phòng CCHC")],
     },
 ]
 
@@ -118,12 +123,15 @@ def load_demo_organisation() -> list[tuple[str, str, str]]:
                 "kind": spec["kind"],
                 "symbol": spec["symbol"],
                 "phone": spec.get("phone", ""),
+                "letterhead": spec.get("letterhead", ""),
             },
         )
         agencies[agency.code] = agency
-        for order, (code, name, kind, is_office) in enumerate(spec["units"]):
+        for order, (code, name, kind, is_office, short_name) in enumerate(spec["units"]):
             unit, _ = Unit.objects.get_or_create(
-                agency=agency, code=code, defaults={"name": name, "kind": kind, "is_office": is_office, "order": order}
+                agency=agency,
+                code=code,
+                defaults={"name": name, "short_name": short_name, "kind": kind, "is_office": is_office, "order": order},
             )
             units[(agency.code, code)] = unit
     logins = []

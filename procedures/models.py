@@ -305,6 +305,8 @@ class Handover(models.Model):
     giver = models.CharField(_("handed over by"), max_length=200)
     receiver = models.CharField(_("received by"), max_length=200)
     to_unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # the unit that held the dossier before this hand-over (the giver's unit)
+    from_unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     step_due = models.DateField(_("step due"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     recorded_by = models.ForeignKey(

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from core.jobs import Heartbeat, WorkerStopping, checkpoint, daily_job, drain, queue_handler, stale_before
 from core.services import log_action
 from plans.models import Plan
-from reports import documents, outline, pdf, templating, workbook
+from reports import documents, outline, pdf, plan_document, templating, workbook
 from reports.evidence import build_package, safe_name
 from reports.figures import collect
 from reports.models import DocumentTemplate, FileKind, GeneratedFile, Report
@@ -137,15 +137,15 @@ def _plan_files(item: GeneratedFile) -> tuple[bytes, str]:
     plan = item.plan
     stem = safe_name(f"Ke_hoach_CCHC_{plan.year}_{plan.agency.code}", 100)
     _progress(item, 20, "Đọc nhiệm vụ")
-    appendices = {key: documents.appendix_rows(plan, key) for key in ("I", "II")}
+    appendices = {key: plan_document.appendix_rows(plan, key) for key in ("I", "II")}
     appendices = {key: value for key, value in appendices.items() if value[0]}
     if item.kind == FileKind.PLAN_XLSX:
-        return workbook.plan_workbook(plan, appendices, documents.APPENDIX_TITLES), f"{stem}_phu_luc.xlsx"
+        return workbook.plan_workbook(plan, appendices, plan_document.APPENDIX_TITLES), f"{stem}_phu_luc.xlsx"
     _progress(item, 50, "Soạn văn bản")
     data, used = _with_template(
         item,
         DocumentTemplate.Kind.PLAN,
-        lambda: documents.plan_docx(plan),
+        lambda: plan_document.plan_docx(plan),
         lambda: templating.plan_context(plan, appendices),
     )
     item.template_used = used
@@ -280,7 +280,7 @@ def trial_context(agency, kind: str) -> dict:
     plan = Plan.objects.filter(agency=agency).order_by("-year").first()
     if plan is None:
         raise templating.TemplateRejected(_("There is no plan to try the template on."))
-    return templating.plan_context(plan, {key: documents.appendix_rows(plan, key) for key in ("I", "II")})
+    return templating.plan_context(plan, {key: plan_document.appendix_rows(plan, key) for key in ("I", "II")})
 
 
 def submit_template(*, agency, actor, kind: str, name: str, data: bytes) -> DocumentTemplate:

@@ -51,6 +51,16 @@ class Report(models.Model):
     recipients = models.TextField(_("recipients (one per line)"), blank=True)
     archive = models.CharField(_("archive line"), max_length=100, default="VT, VP")
     texts = models.JSONField(default=dict, blank=True)  # part key -> the Office's text
+    # "Căn cứ ..." / "Thực hiện ...": the documents the report answers (the province's plan and
+    # guidance, the agency's plan), one per line, printed at the top of the body
+    basis = models.TextField(_("legal basis (one document per line)"), blank=True)
+    # The report's figures frozen as of its data cut-off (reports.figures.ReportFigures.to_json):
+    # once set, every file of the report is made from it, so a file made later says the same.
+    snapshot = models.JSONField(null=True, blank=True)
+    snapshot_at = models.DateTimeField(_("figures taken at"), null=True, blank=True)
+    snapshot_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
     )
@@ -107,6 +117,8 @@ class GeneratedFile(models.Model):
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     error = models.TextField(blank=True)
     template_used = models.CharField(max_length=255, blank=True)  # an uploaded template's name, or empty
+    # the figures the file was made from (a report's ReportFigures.to_json), kept with the file
+    snapshot = models.JSONField(null=True, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("requested by")
     )

@@ -183,7 +183,8 @@ def report_context(report, figures: Figures, parts: list[Part]) -> dict[str, Any
 
 
 def plan_context(plan, appendices: dict[str, tuple[list[list], set[int]]]) -> dict[str, Any]:
-    from reports.documents import text_paragraphs, walk_sections
+    from reports.documents import text_paragraphs
+    from reports.plan_document import walk_sections
 
     number, symbol = split_number(plan.number)
     authority, title = split_signer(plan.signer_title)

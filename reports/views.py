@@ -22,10 +22,10 @@ from core.web import DOCX, download, refuses_politely
 from plans.models import Plan
 from reports import access, jobs, outline, services, templating
 from reports import plan_text as plan_texts
-from reports.documents import walk_sections
 from reports.figures import collect
 from reports.forms import NewReportForm, PlanTextForm, ReportForm, TemplateUploadForm
 from reports.models import DocumentTemplate, FileKind, GeneratedFile, Report
+from reports.plan_document import walk_sections
 
 REPORT_FILES = (FileKind.REPORT_DOCX, FileKind.REPORT_PDF, FileKind.REPORT_XLSX)
 PLAN_FILES = (FileKind.PLAN_DOCX, FileKind.PLAN_PDF, FileKind.PLAN_XLSX)

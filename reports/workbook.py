@@ -9,8 +9,8 @@ from typing import Any
 
 from core.workbook import Sheet, workbook_bytes
 from plans.models import Plan
-from reports.documents import APPENDIX_HEADER, APPENDIX_WIDTHS
 from reports.figures import Table
+from reports.plan_document import APPENDIX_HEADER, APPENDIX_WIDTHS
 
 CM = 4.5  # the tables' widths are in cm (as in the DOCX); in a sheet's characters, roughly
 
