@@ -140,7 +140,7 @@ def _plan_files(item: GeneratedFile) -> tuple[bytes, str]:
     appendices = {key: plan_document.appendix_rows(plan, key) for key in ("I", "II")}
     appendices = {key: value for key, value in appendices.items() if value[0]}
     if item.kind == FileKind.PLAN_XLSX:
-        return workbook.plan_workbook(plan, appendices, plan_document.APPENDIX_TITLES), f"{stem}_phu_luc.xlsx"
+        return plan_document.plan_workbook(plan, appendices, plan_document.APPENDIX_TITLES), f"{stem}_phu_luc.xlsx"
     _progress(item, 50, "Soạn văn bản")
     data, used = _with_template(
         item,

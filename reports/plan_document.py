@@ -11,8 +11,10 @@ from django.utils import timezone
 from docx.shared import Cm
 
 from core.nd30 import AdminDocument, Paragraph, add_grid, add_line, add_section, issuing_bodies, render, strip_kind
+from core.workbook import Sheet, workbook_bytes
 from plans.models import Plan, Section, Task
 from reports.documents import LETTERS, cell, roman, split_number, split_signer, text_paragraphs
+from reports.workbook import characters
 
 # --- the plan ----------------------------------------------------------------------------------
 
@@ -161,3 +163,20 @@ def plan_document(plan: Plan) -> AdminDocument:
 
 def plan_docx(plan: Plan) -> bytes:
     return render(plan_document(plan))
+
+
+def plan_workbook(plan: Plan, appendices: dict[str, tuple[list[list[Any]], set[int]]], titles: dict[str, str]) -> bytes:
+    """The plan's appendices: `appendices` maps I, II to (rows, bold group rows)."""
+    return workbook_bytes(
+        Sheet(
+            name=f"Phụ lục {appendix}",
+            heading=f"Phụ lục {appendix}: {titles[appendix]}",
+            subtitle=[f"Kèm theo Kế hoạch {plan.number} của {plan.agency.name}".strip()],
+            header=APPENDIX_HEADER,
+            rows=rows,
+            widths=characters(APPENDIX_WIDTHS),
+            bold_rows=bold,
+            frozen_columns=1,
+        )
+        for appendix, (rows, bold) in appendices.items()
+    )
