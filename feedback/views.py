@@ -88,7 +88,7 @@ def _register_workbook(items, agency: Agency, today: dt.date) -> bytes:
     heading = f"Sổ theo dõi phản ánh, kiến nghị - {agency.name}"
     subtitle = [f"Ngày xuất: {today:%d/%m/%Y}"]
     sheet = Sheet(
-        "Phan anh kien nghi",
+        "Phản ánh, kiến nghị",
         selectors.EXPORT_HEADERS,
         rows,
         heading=heading,

@@ -304,7 +304,7 @@ def template_workbook(unit_codes: list[str]) -> bytes:
     lead_unit = unit_codes[0] if unit_codes else "VP"
     example = [lead_unit if value is None else value for value in TEMPLATE_EXAMPLE]
     wb = new_workbook()
-    ws = add_sheet(wb, Sheet("Nhiem vu", header, [example], widths=[w for *_rest, w in COLUMNS]))
+    ws = add_sheet(wb, Sheet("Nhiệm vụ", header, [example], widths=[w for *_rest, w in COLUMNS]))
     rec = DataValidation(type="list", formula1='"hằng tháng,hằng quý,6 tháng,hằng năm"', allow_blank=True)
     ws.add_data_validation(rec)
     rec.add(_column_range("recurrence"))
@@ -351,7 +351,7 @@ EXPORT_WIDTHS = [10, 8, 50, 16, 18, 12, 12, 10, 40, 30, 14, 10, 12, 10, 24, 16]
 def export_tasks(rows: Iterable[Sequence[Any]]) -> bytes:
     """The task register (rows in EXPORT_HEADERS order, dates as dates, numbers as numbers; see
     plans.selectors.register_rows), written as it is read: a register of any length."""
-    sheet = Sheet("Nhiem vu", EXPORT_HEADERS, rows, widths=EXPORT_WIDTHS, wrap=False)
+    sheet = Sheet("Nhiệm vụ", EXPORT_HEADERS, rows, widths=EXPORT_WIDTHS, wrap=False)
     return workbook_bytes([sheet], stream=True)
 
 

@@ -1,8 +1,13 @@
-"""Loads a plan data file (YAML, see data/plans/) idempotently: sections and tasks are matched by code."""
+"""Loads a plan data file (YAML, see data/plans/) idempotently: sections and tasks are matched by code.
+
+A plan's number and date are the văn thư's: a file that leaves them blank (the seed prints
+"Số: /KH-BQLKKTCK", "ngày ... tháng 7 năm 2026") never blanks the number and date the Office has
+registered since on the plan's text page."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +23,9 @@ from plans.services import ensure_occurrences, refresh_task
 
 class PlanFileError(ValueError):
     pass
+
+
+REGISTERED = re.compile(r"^\s*\d+\s*/")  # "125/KH-..." has its number; "/KH-..." is waiting for one
 
 
 def _evidence(value: Any) -> str:
@@ -51,14 +59,20 @@ def load_plan_file(path: Path, *, today: dt.date, cal: WorkingCalendar, actor: U
 
 
 def _plan(agency: Agency, key: str, meta: dict[str, Any]) -> Plan:
+    stored = Plan.objects.filter(agency=agency, source_key=key).first()
+    number, issued_on = str(meta.get("number") or ""), meta.get("issued_on")
+    if stored is not None and not REGISTERED.match(number) and REGISTERED.match(stored.number):
+        number = stored.number  # registered since the file was written
+    if stored is not None and issued_on is None:
+        issued_on = stored.issued_on
     plan, _ = Plan.objects.update_or_create(
         agency=agency,
         source_key=key,
         defaults={
             "year": meta["year"],
-            "number": meta.get("number", ""),
+            "number": number,
             "title": meta["title"],
-            "issued_on": meta.get("issued_on"),
+            "issued_on": issued_on,
             "issuer": meta.get("issuer", ""),
             "signer": meta.get("signer", ""),
             "signer_title": meta.get("signer_title", ""),

@@ -15,6 +15,7 @@ class ProceduresConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: models and the registries need the app registry ready.
+        from core import checks  # noqa: F401  (registers cchc.W010: SITE_URL, printed on the receipts)
         from procedures import metrics, reminders  # noqa: F401  (registers the daily job and the queue)
         from procedures.models import (
             ApplicantKind,

@@ -30,7 +30,16 @@ from core.services import history_for, load_calendar
 from core.web import DOCX, XLSX, download, refuses_politely
 from procedures import documents, services
 from procedures.access import can_handle, can_receive, can_receive_for, get_dossier_for_user, units_handled_by
-from procedures.forms import ApologyForm, CounterForm, FinishForm, HandoverForm, StepForm, SupplementForm
+from procedures.forms import (
+    ApologyForm,
+    CounterForm,
+    FinishForm,
+    HandoverForm,
+    StepForm,
+    SupplementForm,
+    holder_of,
+    people_of,
+)
 from procedures.models import Dossier, DossierStatus, SupplementRequest
 
 # Reception ---------------------------------------------------------------------------------------
@@ -122,17 +131,20 @@ def _page(request: HttpRequest, agency: Agency, dossier: Dossier, *, bound: Step
     today = timezone.localdate()
     handle = can_handle(request.user, dossier)
     new_date = cal.add_working_days(max(dossier.due_date, today), 3)
+    handovers = list(dossier.handovers.select_related("to_unit"))
+    people = people_of(agency)
+    giver = holder_of(dossier, request.user, handovers=handovers, people=people)
     context = {
         "d": dossier,
         "handle": handle,
-        "handovers": dossier.handovers.select_related("to_unit"),
+        "handovers": handovers,
         "supplements": dossier.supplements.all(),
         "history": history_for(dossier).select_related("actor")[:50],
         "due": services.due_shown(dossier),
         "apology_deadline": services.apology_deadline(dossier, cal),
         "at_risk": services.is_at_risk(dossier, today=today, cal=cal),
         "overdue": dossier.is_open and dossier.due_date < today,
-        "handover_form": HandoverForm(agency=agency),
+        "handover_form": HandoverForm(agency=agency, people=people, initial={"giver": giver}),
         "supplement_form": SupplementForm(initial={"missing": "\n".join(dossier.missing_documents())}),
         "finish_form": _finish_form(dossier),
         "apology_form": ApologyForm(initial={"new_date": new_date}),
@@ -198,7 +210,12 @@ def dossier_step(form_class: type[StepForm] | None, done: str | Promise) -> Call
 
 @dossier_step(HandoverForm, gettext_lazy("Hand-over recorded."))
 def handover(request: HttpRequest, dossier: Dossier, data: dict[str, Any]) -> None:
-    services.hand_over(dossier=dossier, actor=request.user, giver=request.user.display_name, **data)
+    # the giver left empty: the person holding the dossier (forms.holder_of)
+    if not data.get("giver"):
+        handovers = list(dossier.handovers.all())
+        people = people_of(dossier.agency)
+        data = {**data, "giver": holder_of(dossier, request.user, handovers=handovers, people=people)}
+    services.hand_over(dossier=dossier, actor=request.user, **data)
 
 
 @dossier_step(SupplementForm, gettext_lazy("Supplement request recorded: the clock is paused."))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -8,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, DateTimeInput, style
-from core.models import Agency, Unit
+from core.models import Agency, Membership, Unit
 from procedures.models import ApplicantKind, Dossier, Procedure
 from procedures.quality import DEFAULT_INDICATORS, FEEDBACK_INDICATORS
 from procedures.services import future_reception
@@ -24,6 +25,10 @@ def _no_maxlength(form: forms.BaseForm) -> None:
     for field in form.fields.values():
         if isinstance(field.widget, forms.Textarea):
             field.widget.attrs.pop("maxlength", None)
+
+
+COUNT_KEYS = ("original", "copies")  # a checklist item's numbers of originals and copies handed in
+MAX_COUNT = 99
 
 
 class CounterForm(forms.ModelForm):
@@ -68,7 +73,9 @@ class CounterForm(forms.ModelForm):
         widgets = {"components": forms.Textarea(attrs={"rows": 2}), "note": forms.Textarea(attrs={"rows": 2})}
         labels = {"components": _("Other documents received")}
         help_texts = {
-            "components": _("One document per line (name, original or copy)."),
+            "components": _(
+                "One document per line, with what was handed in, e.g. “Điều lệ công ty (01 bản chính, 02 bản sao)”."
+            ),
             "applicant_title": _("For a person: how the letters address them (Ông/Bà)."),
         }
 
@@ -99,6 +106,20 @@ class CounterForm(forms.ModelForm):
             if isinstance(field.widget, forms.CheckboxInput):
                 field.widget.attrs["class"] = "form-check-input"
 
+    def _count(self, name: str) -> int | None:
+        """A number typed beside a document (0 to 99), else None (not counted)."""
+        text = str(self.data.get(name, "") or "").strip()
+        return int(text) if text.isdigit() and 0 < int(text) <= MAX_COUNT else None
+
+    @property
+    def checklist_rows(self) -> list[tuple[Any, ...]]:
+        """Each document to tick, with the numbers of originals and copies typed beside it."""
+        rows = []
+        for index, box in enumerate(self["received_documents"]):
+            values = [str(self.data.get(f"{key}_{index}", "")) if self.is_bound else "" for key in COUNT_KEYS]
+            rows.append((box, index, *values))
+        return rows
+
     def clean_received_at(self):
         value = self.cleaned_data["received_at"]
         now = timezone.now()
@@ -120,7 +141,15 @@ class CounterForm(forms.ModelForm):
             )
         ticked = set(cleaned.pop("received_documents", None) or ())
         cleaned.pop("checklist_for", None)
-        cleaned["checklist"] = [{"name": name, "received": name in ticked} for name in required]
+        cleaned["checklist"] = []
+        for index, name in enumerate(required):
+            item: dict[str, Any] = {"name": name, "received": name in ticked}
+            if name in ticked:  # the numbers of originals and copies counted, printed on Mẫu 01
+                for key in COUNT_KEYS:
+                    number = self._count(f"{key}_{index}")
+                    if number is not None:
+                        item[key] = number
+            cleaned["checklist"].append(item)
         if cleaned.get("applicant_kind") == ApplicantKind.ORGANISATION:
             cleaned["applicant_title"] = ""  # an organisation is written to by its name
         elif cleaned.get("applicant_title"):
@@ -143,14 +172,88 @@ class StepForm(forms.Form):
 
 
 class HandoverForm(StepForm):
-    receiver = forms.CharField(label=_("Received by (unit, person)"), max_length=200)
+    """A row of the control slip (Mẫu 06): who handed the dossier over (by default the person
+    holding it), who received it (one of the agency's people, offered as they type, or a name
+    typed) and the unit now in charge; the unit it left is recorded by the service."""
+
+    giver = forms.CharField(
+        label=_("Handed over by"),
+        max_length=200,
+        required=False,
+        help_text=_("The person who hands the dossier over (left empty: the person holding it)."),
+    )
+    receiver = forms.CharField(
+        label=_("Received by"),
+        max_length=200,
+        help_text=_("The person of the receiving unit who takes the dossier: choose from the list or type the name."),
+    )
     to_unit = forms.ModelChoiceField(label=_("Unit now in charge"), queryset=Unit.objects.none(), required=False)
     step_due = forms.DateField(label=_("Step due"), required=False, widget=DateInput())
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
-    def __init__(self, *args: Any, agency: Agency | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, agency: Agency | None = None, people: list[Person] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, agency=agency, **kwargs)
         self.fields["to_unit"].queryset = Unit.objects.filter(agency=agency)
+        self.staff = people if people is not None else people_of(agency)
+        self.fields["receiver"].widget.attrs["list"] = "handover-people"
+        self.fields["giver"].widget.attrs["list"] = "handover-people"
+
+    @property
+    def people(self) -> list[tuple[str, str]]:
+        """The names the list offers, each with its unit's label, one a name."""
+        found: dict[str, str] = {}
+        for person in self.staff:
+            if person.unit_label or person.name not in found:
+                found[person.name] = person.unit_label
+        return sorted(found.items(), key=lambda item: (item[1], item[0]))
+
+    def clean_giver(self) -> str:
+        return " ".join(self.cleaned_data["giver"].split())
+
+    def clean_receiver(self) -> str:
+        return " ".join(self.cleaned_data["receiver"].split())
+
+
+@dataclass(frozen=True)
+class Person:
+    """A role of one of the agency's people: who they are and the unit they belong to."""
+
+    user_id: int
+    name: str
+    unit_id: int | None
+    unit_label: str
+
+
+def people_of(agency: Agency | None) -> list[Person]:
+    """The agency's active people with their units (one query), for the hand-over's names."""
+    if agency is None:
+        return []
+    members = Membership.objects.filter(agency=agency, user__is_active=True).select_related("user", "unit")
+    return [
+        Person(m.user_id, str(m.user.display_name), m.unit_id, m.unit.label if m.unit is not None else "")
+        for m in members
+    ]
+
+
+def holder_of(dossier: Dossier, actor: Any, *, handovers: list[Any], people: list[Person]) -> str:
+    """Who holds the dossier now, the default giver of a hand-over: the actor when they hold it
+    (they received its last hand-over, or received it at the counter, or belong to the unit in
+    charge of it), else the receiver of its last hand-over, else the person who received it at
+    the counter, else the actor. `handovers` in their order, `people` from people_of."""
+    name = str(getattr(actor, "display_name", ""))
+    holder = handovers[-1].receiver if handovers and handovers[-1].receiver else ""
+    if not holder and dossier.created_by_id is not None:
+        creator = next((p.name for p in people if p.user_id == dossier.created_by_id), None)
+        holder = creator if creator is not None else str(getattr(dossier.created_by, "display_name", ""))
+    actor_id = getattr(actor, "pk", None)
+    in_unit = dossier.unit_id is not None and any(
+        p.user_id == actor_id and p.unit_id == dossier.unit_id for p in people
+    )
+    if not holder or name == holder or in_unit:
+        return name
+    return holder
 
 
 class SupplementForm(StepForm):

@@ -115,18 +115,27 @@ def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime, dt.
     )
 
 
-def conditions(start: dt.date, end: dt.date) -> tuple[dict[str, Q], Q, dict[str, tuple[Q, Q]]]:
+def conditions(start: dt.date, end: dt.date, *, as_of: bool = False) -> tuple[dict[str, Q], Q, dict[str, tuple[Q, Q]]]:
     """The period's rules as conditions for the database: the progress parts (quality.in_scope
     and quality.outcome_at over the stored facts), received in the period, and each ratio's
-    (numerator, denominator) among those received (quality.ratio_tests)."""
+    (numerator, denominator) among those received (quality.ratio_tests).
+
+    `as_of`: the figures as they stood at the period's end (a report's data cut-off), so that
+    they do not change when the register does afterwards: a dossier whose fixed end came after
+    the period's end was still open then, and is judged as an open one (late only when its late
+    date had come; a second supplement request stays late whatever happens)."""
     first, last, following = _bounds(start, end)
     scope = Q(received_at__lte=last) & (Q(progress_ended_on__isnull=True) | Q(progress_ended_on__gte=start))
-    open_ = Q(progress_outcome="")
+    open_, fixed = Q(progress_outcome=""), Q()
+    if as_of:
+        open_ = open_ | (Q(progress_ended_on__gt=end) & Q(supplement_count__lte=1))
+        fixed = ~open_
     progress = {
         "in_scope": scope,
-        "early": scope & (Q(progress_outcome="early") | (open_ & Q(early_through__gte=end))),
-        "on_time": scope & (Q(progress_outcome="on_time") | (open_ & Q(early_through__lt=end, late_from__gt=end))),
-        "late": scope & (Q(progress_outcome="late") | (open_ & Q(late_from__lte=end))),
+        "early": scope & ((fixed & Q(progress_outcome="early")) | (open_ & Q(early_through__gte=end))),
+        "on_time": scope
+        & ((fixed & Q(progress_outcome="on_time")) | (open_ & Q(early_through__lt=end, late_from__gt=end))),
+        "late": scope & ((fixed & Q(progress_outcome="late")) | (open_ & Q(late_from__lte=end))),
     }
     received = Q(received_at__gte=first, received_at__lt=following)
     electronic = Q(paper_result=False) | Q(e_result=True)
@@ -150,10 +159,10 @@ def scope_queryset(qs: QuerySet[Dossier], start: dt.date, end: dt.date) -> Query
     )
 
 
-def quality(qs: QuerySet[Dossier], start: dt.date, end: dt.date) -> Quality:
+def quality(qs: QuerySet[Dossier], start: dt.date, end: dt.date, *, as_of: bool = False) -> Quality:
     """The indicators of the period, counted by the database over the stored facts: one pass for
-    progress, one over the dossiers received in the period for the ratios."""
-    progress, received, ratios = conditions(start, end)
+    progress, one over the dossiers received in the period for the ratios (`as_of`: conditions)."""
+    progress, received, ratios = conditions(start, end, as_of=as_of)
     counts = (
         scope_queryset(qs, start, end)
         .order_by()

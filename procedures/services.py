@@ -196,7 +196,9 @@ def hand_over(
     note: str = "",
     at: dt.datetime | None = None,
 ) -> Handover:
-    """A row of the control slip (Mẫu 06); the first hand-over starts the processing."""
+    """A row of the control slip (Mẫu 06): `giver` and `receiver` are the people who handed the
+    dossier over and took it; the unit it left (`from_unit`) is the unit holding it before. The
+    first hand-over starts the processing."""
     dossier = _locked(dossier)
     if dossier.status in ENDED_STATUSES and dossier.status != "finished":
         raise WorkflowError(_("This dossier is closed."))
@@ -207,6 +209,7 @@ def hand_over(
         giver=giver,
         receiver=receiver,
         to_unit=to_unit,
+        from_unit_id=dossier.unit_id,
         step_due=step_due,
         note=note,
         recorded_by=actor,

@@ -91,12 +91,15 @@ def _flagged(qs: QuerySet[Dossier], flag: str) -> QuerySet[Dossier]:
     return qs
 
 
-def _register_xlsx(qs: QuerySet[Dossier], agency: Agency) -> HttpResponseBase:
-    """Mẫu 07 of the filtered dossiers, in reception order."""
-    rows = qs.annotate(first_handover=Min("handovers__handed_at")).order_by("received_at")
-    title = f"{agency.name} · {timezone.localdate():%d/%m/%Y}"
-    data = documents.register(rows.iterator(chunk_size=2000), title=title)
-    return download(data, f"so-theo-doi-ho-so-{timezone.localdate():%Y%m%d}.xlsx", XLSX)
+def _register_xlsx(qs: QuerySet[Dossier], agency: Agency, params: dict[str, str]) -> HttpResponseBase:
+    """Mẫu 07 of the filtered dossiers, in reception order, "Từ ngày … đến ngày …" the dates
+    filtered on (else the first reception's date and today)."""
+    today = timezone.localdate()
+    first = qs.aggregate(first=Min("received_at"))["first"]
+    start = parse_date(params.get("from", "")) or (timezone.localtime(first).date() if first else today)
+    end = parse_date(params.get("to", "")) or today
+    data = documents.register(qs, agency=agency, start=start, end=end)
+    return download(data, f"so-theo-doi-ho-so-{today:%Y%m%d}.xlsx", XLSX)
 
 
 @login_required
@@ -105,7 +108,7 @@ def register(request: HttpRequest) -> HttpResponseBase:
     qs, params = _filtered(request, agency)
     qs = qs.select_related("unit", "procedure")
     if request.GET.get("format") == "xlsx":
-        return _register_xlsx(qs, agency)
+        return _register_xlsx(qs, agency, params)
     today = timezone.localdate()
     qs = with_deadline(qs, today=today, horizon=load_calendar().next_working_day(today))
     page = Paginator(qs.order_by("-received_at", "-pk"), 50).get_page(request.GET.get("page"))

@@ -19,6 +19,8 @@ class ReportsConfig(AppConfig):
                 "report.created": _("report created"),
                 "report.saved": _("report saved"),
                 "report.file_requested": _("file requested"),
+                "report.figures_frozen": _("report's figures frozen as of its cut-off"),
+                "report.figures_refreshed": _("report's figures taken again from the registers"),
                 "report.template_uploaded": _("template uploaded"),
                 "report.template_checked": _("template passed its trial, in use"),
                 "report.template_refused": _("template refused"),
@@ -30,7 +32,7 @@ class ReportsConfig(AppConfig):
         )
         register_fields(
             "report",
-            model_labels(Report, REPORT_DETAILS) | {"texts": _("texts of the parts")},
+            model_labels(Report, [*REPORT_DETAILS, "basis"]) | {"texts": _("texts of the parts")},
         )
         register_fields(
             "plan",

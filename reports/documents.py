@@ -15,15 +15,15 @@ from core.nd30 import (
     Paragraph,
     add_grid,
     add_line,
-    add_section,
+    appendix_start,
     issuing_bodies,
     render,
 )
 from core.numbers import vi_number
 from core.signers import configured_signer
 from plans.models import Plan
-from reports.figures import Figures, Table
-from reports.outline import Part
+from reports.figures import Figures, Table, plan_ref, report_plan
+from reports.outline import Part, basis_from, basis_lines
 from reports.periods import report_period
 
 ROMAN_DIGITS = ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
@@ -70,18 +70,10 @@ def text_paragraphs(text: str) -> list[Paragraph]:
     return out
 
 
-def cell(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if hasattr(value, "strftime"):
-        return f"{value:%d/%m/%Y}"
-    return vi_number(value)
-
-
-def _annex_table(doc, table: Table, *, number: str, reference: str) -> None:
-    add_line(doc, f"Phụ lục {number}", size=14, bold=True, centred=True)
-    add_line(doc, table.title.upper(), size=13, bold=True, centred=True)
-    add_line(doc, f"({reference})", size=13, italic=True, centred=True)
+def _annex_table(doc, table: Table, *, reference: str) -> None:
+    """An appendix: its own section numbered from 1 (core.nd30.appendix_start), the figures' period,
+    cut-off and source, the table (biểu 06a with its grouped header), then what the figures are."""
+    appendix_start(doc, number=table.number, title=table.title, reference=reference)
     add_line(doc, f"{table.period}. Nguồn: {table.source}.", size=12, italic=True, centred=True)
     rows = [[cell(v) for v in row] for row in table.rows]
     bold = set()
@@ -89,12 +81,27 @@ def _annex_table(doc, table: Table, *, number: str, reference: str) -> None:
         rows.append([cell(v) for v in table.total])
         bold.add(len(rows) - 1)
     if not rows:
-        rows = [["Không có số liệu", *[""] * (len(table.header) - 1)]]
-    add_grid(doc, table.header, rows, [Cm(w) for w in table.widths], size=11, bold_rows=bold, right_from=1)
+        rows = [[table.empty, *[""] * (len(table.header) - 1)]]
+    groups = [(str(label), int(span)) for label, span in table.groups] if table.groups else None
+    add_grid(
+        doc, table.header, rows, [Cm(w) for w in table.widths], size=11, bold_rows=bold, right_from=1, groups=groups
+    )
+    for note in table.notes:
+        add_line(doc, f"Ghi chú: {note}" if note is table.notes[0] else note, size=11, italic=True)
+
+
+def cell(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return f"{value:%d/%m/%Y}"
+    return vi_number(value)
 
 
 def report_reference(report) -> str:
-    number, _symbol = report.number, report_symbol(report)
+    number = report.number
     number_text = f"{number:02d}" if number else "     "
     day = f"ngày {report.issued_on:%d/%m/%Y}" if report.issued_on else f"ngày     tháng     năm {report.year}"
     return f"Kèm theo Báo cáo số {number_text}/{report_symbol(report)} {day} của {report.agency.name}"
@@ -104,16 +111,44 @@ def report_symbol(report) -> str:
     return f"BC-{report.agency.symbol or report.agency.code}"
 
 
+ILLUSTRATIVE_LINE = (
+    "(Chỉ số cải cách hành chính trong báo cáo được tính theo bộ tiêu chí minh họa, chưa phải bộ tiêu chí "
+    "chính thức do tỉnh ban hành)"
+)
+
+
+def basis(report, figures: Figures) -> list[str]:
+    """The legal basis at the top: the report's own lines (edited in its page), else the lines
+    built from the registers (reports.outline.basis_lines)."""
+    typed = [line.strip() for line in (getattr(report, "basis", "") or "").splitlines() if line.strip()]
+    return typed or basis_lines(figures)
+
+
+def printed_parts(parts: list[Part]) -> list[Part]:
+    """The parts with something to print: a missing Office part is never printed empty, and a
+    heading over parts (II, III.3) only when one of them is printed."""
+    shown = [p for p in parts if p.auto or p.paragraphs or p.key in ("II", "III", "III.3")]
+    keys = {p.key for p in shown}
+    if not keys & {"III.3.a", "III.3.b"}:
+        shown = [p for p in shown if p.key != "III.3"]
+    return shown
+
+
 def report_body(report, figures: Figures, parts: list[Part]) -> list[Paragraph]:
-    """The report's text: its opening, each part's heading, the system's paragraphs and the
+    """The report's text: a note under the title when the PAR criteria are illustrative, its legal
+    basis, its opening with the cut-off, each part's heading with the system's paragraphs and the
     Office's text, its closing line."""
-    paragraphs: list[Paragraph] = [
+    paragraphs: list[Paragraph] = []
+    if figures.par is not None and figures.par.illustrative:
+        paragraphs.append(Paragraph(ILLUSTRATIVE_LINE, italic=True))
+    paragraphs += [Paragraph(line) for line in basis(report, figures)]
+    paragraphs.append(
         Paragraph(
             f"{report.agency.name} báo cáo tình hình, kết quả thực hiện công tác cải cách hành chính "
-            f"{figures.period.label} (số liệu {figures.period.window_text()}) như sau:"
+            f"{figures.period.label} (số liệu {figures.window_text}) như sau:"
         )
-    ]
-    for part in parts:
+    )
+    for part in printed_parts(parts):
         paragraphs.append(Paragraph(part.heading, heading=True))
         paragraphs += [Paragraph(line) for line in part.auto]
         paragraphs += text_paragraphs(part.text)
@@ -130,15 +165,13 @@ def report_document(report, figures: Figures, parts: list[Part]) -> AdminDocumen
     parent, body = issuing_bodies(report.agency)
 
     def appendices(doc: Any) -> None:
-        add_section(doc, landscape=True)
-        for index, table in enumerate(figures.tables):
-            if index:
-                doc.add_page_break()
-            _annex_table(doc, table, number=f"{index + 1:02d}", reference=report_reference(report))
+        for table in figures.tables:
+            _annex_table(doc, table, reference=report_reference(report))
 
     return AdminDocument(
         parent_body=parent,
         issuing_body=body,
+        author=report.agency.name,
         number=report.number,
         symbol=report_symbol(report),
         place=report.agency.province.name,
@@ -162,8 +195,10 @@ def report_docx(report, figures: Figures, parts: list[Part]) -> bytes:
 
 
 def report_defaults(agency, kind: str, year: int) -> dict:
-    """A new report's title, signer and recipients: the signer the administrator set for reports
-    (core.signers), else the year's plan's; the recipients from the plan where there is one."""
+    """A new report's title, signer, recipients and legal basis: the signer the administrator set
+    for reports (core.signers), else the year's plan's; the recipients from the plan where there
+    is one; the basis built from the registers (the province's document the plan answers and the
+    agency's plan, each when dated by the window's end): no placeholder line."""
     period = report_period(kind, year)
     plan = Plan.objects.filter(agency=agency, year=year).order_by("-pk").first()
     authority, title = split_signer(plan.signer_title) if plan else ("", "")
@@ -171,10 +206,12 @@ def report_defaults(agency, kind: str, year: int) -> dict:
     signer = configured_signer(agency, Signer.Use.REPORTS)
     if signer is not None:
         authority, title, name = signer.authority, signer.title, signer.name
+    cited = plan_ref(report_plan(agency, year), period.end)
     return {
         "title": f"Tình hình, kết quả thực hiện công tác cải cách hành chính {period.label}",
         "signer_authority": authority,
         "signer_title": title,
         "signer_name": name,
         "recipients": (plan.recipients if plan and plan.recipients else "UBND tỉnh (b/c)\nSở Nội vụ\nLãnh đạo cơ quan"),
+        "basis": "\n".join(basis_from(cited, agency.name, period.end)),
     }

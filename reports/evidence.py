@@ -1,11 +1,13 @@
 """The evidence package for the appraisal: a ZIP with one folder per criterion holding the files
-linked to it (the version the agency submitted), and an index workbook (criterion, document
+linked to it (the version the agency submitted), and an index workbook (STT, criterion, document
 number, date, issuer, abstract, file name, SHA-256). Written to a file on disk as it goes, so
 thousands of files never sit in memory; a file seen twice (the same document under two
-criteria) is read from storage once per criterion folder."""
+criteria) is read from storage once per criterion folder. Each packed file carries the date and
+time its version was stored (local time), the index the time the package was made."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 import zipfile
@@ -13,21 +15,24 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from django.utils import timezone
+
 from core.files import served_name
 from core.workbook import Sheet, workbook_bytes
 from scorecards.models import Scorecard, ScoreEvidence
 
 INDEX_NAME = "Muc_luc_tai_lieu_kiem_chung.xlsx"
-INDEX_HEADER = [
-    ("Mã tiêu chí", 10),
-    ("Tiêu chí", 50),
-    ("Số, ký hiệu", 20),
-    ("Ngày ban hành", 14),
-    ("Cơ quan ban hành", 30),
-    ("Trích yếu", 60),
-    ("Giai đoạn", 14),
-    ("Tệp trong gói", 60),
-    ("SHA-256", 68),
+INDEX_HEADER = [  # widths in characters: the index prints on A4 landscape, fitted to the width
+    ("STT", 5),
+    ("Mã tiêu chí", 8),
+    ("Tiêu chí", 30),
+    ("Số, ký hiệu", 16),
+    ("Ngày ban hành", 11),
+    ("Cơ quan ban hành", 22),
+    ("Trích yếu", 34),
+    ("Giai đoạn", 11),
+    ("Tệp trong gói", 30),
+    ("SHA-256", 22),  # 64 characters wrapped on three lines
 ]
 UNSAFE = re.compile(r"[^\w.\- ]+")
 
@@ -44,16 +49,44 @@ def _order(code: str) -> list:
     return [int(part) if part.isdigit() else part for part in code.split(".")]
 
 
-def index_sheet(scorecard: Scorecard, rows: list[list[Any]]) -> Sheet:
-    """The package's table of contents: one row per criterion and document."""
+NOTHING_LINKED = "Chưa có tài liệu kiểm chứng nào được gắn với các tiêu chí của phiếu chấm điểm."
+
+
+def index_title(scorecard: Scorecard) -> str:
+    return f"Tài liệu kiểm chứng Chỉ số CCHC năm {scorecard.round.year} — {scorecard.agency.name}"
+
+
+def index_sheet(scorecard: Scorecard, rows: list[list[Any]], made_at: dt.datetime) -> Sheet:
+    """The package's table of contents: one numbered row per criterion and document, under its
+    title, the round and when the package was made."""
     return Sheet(
         name="Mục lục",
-        heading=f"{scorecard.agency.name} · {scorecard.round.name}",
+        heading=index_title(scorecard),
+        subtitle=[f"Đợt đánh giá: {scorecard.round.name}. Lập lúc {made_at:%H:%M} ngày {made_at:%d/%m/%Y}."]
+        + ([] if rows else [NOTHING_LINKED]),
         header=[name for name, _width in INDEX_HEADER],
-        rows=rows,
+        rows=[[number, *row] for number, row in enumerate(rows, start=1)],
         widths=[width for _name, width in INDEX_HEADER],
-        frozen_columns=2,
+        frozen_columns=3,
+        printable=True,
+        landscape=True,
+        borders=True,
     )
+
+
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a ZIP member can carry
+
+
+def member_time(moment: dt.datetime) -> tuple[int, int, int, int, int, int]:
+    """A ZIP member's date and time (local, as unzip tools show it) for a stored moment."""
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return max((local.year, local.month, local.day, local.hour, local.minute, local.second), ZIP_EPOCH)
+
+
+def _entry(member: str, moment: dt.datetime) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(member, date_time=member_time(moment))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
 
 
 def _member_name(folder: str, original_name: str, content_type: str, written: set[str]) -> str:
@@ -69,7 +102,7 @@ def _member_name(folder: str, original_name: str, content_type: str, written: se
     return member
 
 
-def _copy(source: BinaryIO, archive: zipfile.ZipFile, member: str) -> None:
+def _copy(source: BinaryIO, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
     # a read failure here fails the package rather than leave a cut file in it
     with source, archive.open(member, "w", force_zip64=True) as sink:
         for chunk in iter(lambda: source.read(1024 * 1024), b""):
@@ -111,7 +144,7 @@ def build_package(
                 except OSError:
                     member, missing = "", missing + 1
                 else:
-                    _copy(source, archive, member)
+                    _copy(source, archive, _entry(member, version.uploaded_at))
                     written.add(member)
                     files += 1
             index.append(
@@ -129,5 +162,6 @@ def build_package(
             )
             if progress is not None and (done % 25 == 0 or done == total):
                 progress(done, total)
-        archive.writestr(INDEX_NAME, workbook_bytes([index_sheet(scorecard, index)]))
+        made_at = timezone.localtime()
+        archive.writestr(_entry(INDEX_NAME, made_at), workbook_bytes([index_sheet(scorecard, index, made_at)]))
     return {"links": total, "files": files, "missing": missing}

@@ -9,6 +9,11 @@ died) is queued again, up to MAX_ATTEMPTS claims, then marked failed. A worker w
 taken over throws its result away: only the current claim may finish the row. A worker asked to
 stop gives its claim back (queued, the attempt not counted) at the next step.
 
+A report's file is made from one set of figures (reports.figures): the report's frozen ones, or
+those read from the registers as of its cut-off, frozen with the report by the first file made
+once the cut-off has passed (report_figures); the file keeps a copy of what it was made from
+(GeneratedFile.snapshot).
+
 Uploaded templates are tried here too (check_templates), with the same limits, never in the web
 request: a template is used only once its trial passed."""
 
@@ -31,9 +36,9 @@ from django.utils.translation import gettext as _
 from core.jobs import Heartbeat, WorkerStopping, checkpoint, daily_job, drain, queue_handler, stale_before
 from core.services import log_action
 from plans.models import Plan
-from reports import documents, outline, pdf, plan_document, templating, workbook
+from reports import documents, outline, pdf, plan_document, services, templating, workbook
 from reports.evidence import build_package, safe_name
-from reports.figures import collect
+from reports.figures import Figures, for_report
 from reports.models import DocumentTemplate, FileKind, GeneratedFile, Report
 
 log = logging.getLogger(__name__)
@@ -109,10 +114,23 @@ def _with_template(item: GeneratedFile, kind: str, built_in, context) -> tuple[b
     return data, chosen.name
 
 
+def report_figures(report: Report, *, actor, today: dt.date) -> Figures:
+    """The figures a file of the report is made from: the report's frozen figures when it has
+    them; else read from the registers, as of the cut-off, and frozen with the report when the
+    cut-off has passed (the first file made after it freezes them); before the cut-off they are
+    provisional, as of today, and nothing is frozen."""
+    figures = for_report(report)
+    if report.snapshot is None and services.cutoff_passed(report, today):
+        figures = services.freeze_figures(actor=actor, report=report, figures=figures)
+    return figures
+
+
 def _report_files(item: GeneratedFile) -> tuple[bytes, str]:
-    report = item.report
+    # as stored now (its texts, its frozen figures), not as it was when the file was asked for
+    report = Report.objects.select_related("agency", "agency__province").get(pk=item.report_id)
     _progress(item, 10, "Đọc số liệu")
-    figures = collect(report.agency, report.period)
+    figures = report_figures(report, actor=item.requested_by, today=timezone.localdate())
+    item.snapshot = figures.to_json()  # kept with the file: what it was made from
     parts = outline.parts(figures, report.texts)
     stem = safe_name(f"Bao_cao_CCHC_{report.get_kind_display()}_{report.year}_{report.agency.code}", 100)
     if item.kind == FileKind.REPORT_XLSX:
@@ -226,7 +244,7 @@ def generate(item: GeneratedFile) -> GeneratedFile:
         _finish(item, ["state", "error", "finished_at", "step", "template_used"])
         return item
     item.state, item.progress, item.finished_at = State.DONE, 100, timezone.now()
-    fields = ["state", "progress", "finished_at", "name", "size", "sha256", "step", "template_used"]
+    fields = ["state", "progress", "finished_at", "name", "size", "sha256", "step", "template_used", "snapshot"]
     if not _finish(item, fields):  # another worker took the job over: this file is not the row's
         log.warning("generating %s: the claim was taken over; the file is discarded", item)
         item.file.delete(save=False)
@@ -275,7 +293,7 @@ def trial_context(agency, kind: str) -> dict:
         report = Report.objects.filter(agency=agency).first() or Report(
             agency=agency, kind="q1", year=2026, title="Báo cáo mẫu"
         )
-        figures = collect(agency, report.period)
+        figures = for_report(report)
         return templating.report_context(report, figures, outline.parts(figures, report.texts))
     plan = Plan.objects.filter(agency=agency).order_by("-year").first()
     if plan is None:

@@ -1,6 +1,10 @@
 """PDF from the DOCX the system writes, with LibreOffice headless (reports_nd30.md §4.11): the
 same file the Office would print from Word. Times New Roman must be installed on the host for the
-exact glyphs; otherwise LibreOffice substitutes the metric-compatible Liberation Serif."""
+exact glyphs; otherwise LibreOffice substitutes the metric-compatible Liberation Serif.
+
+The PDF is PDF/A-2b (ISO 19005-2, level B), the archival form: every font embedded (subset), the
+conformance stated in the XMP metadata (pdfaid:part 2, pdfaid:conformance B). LibreOffice 7.4+
+takes the export options as JSON after the filter name."""
 
 from __future__ import annotations
 
@@ -18,6 +22,8 @@ from django.conf import settings
 from core import jobs
 
 TIMEOUT_SECONDS = 180
+# writer_pdf_Export with SelectPdfVersion 2 = PDF/A-2b (1 would be PDF/A-1b, 3 PDF/A-3b)
+PDF_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
 
 
 class ConversionError(RuntimeError):
@@ -49,7 +55,7 @@ def docx_to_pdf(data: bytes, *, on_wait: Callable[[], None] | None = None) -> by
             "--headless",
             "--norestore",
             "--convert-to",
-            "pdf",
+            PDF_FILTER,
             "--outdir",
             work,
             str(source),

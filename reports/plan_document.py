@@ -1,18 +1,38 @@
 """The plan as a DOCX in the Decree 30/2020 layout (core.nd30): its text as the seed lays it out,
 and its appendices I (PAR INDEX tasks) and II (SIPAS tasks) as landscape tables generated from the
-tasks."""
+tasks, each in its own section with its own page numbers; the same appendices as a workbook.
+
+Until the văn thư registers the plan (its number and date typed on the plan's text page), the
+document leaves both blank, as the signed paper does before registration: "Số:     /KH-…",
+"ngày     tháng … năm …", and every appendix's "(Kèm theo Kế hoạch số …)" line says the same.
+
+The appendix rows name units as documents' tables do (`Unit.label`: the short name, else the
+name). A task coordinated by every unit of the agency but its lead and its leadership reads
+"Các phòng, đơn vị" (ALL_UNITS) instead of the list, when there are at least three such units."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.utils import timezone
 from docx.shared import Cm
 
-from core.nd30 import AdminDocument, Paragraph, add_grid, add_line, add_section, issuing_bodies, render, strip_kind
+from core.models import Unit
+from core.nd30 import (
+    AdminDocument,
+    Paragraph,
+    add_grid,
+    appendix_start,
+    date_line,
+    issuing_bodies,
+    number_line,
+    render,
+    strip_kind,
+)
 from core.workbook import Sheet, workbook_bytes
-from plans.models import Plan, Section, Task
+from plans.models import Plan, PlanStatus, Section, Task
 from reports.documents import LETTERS, cell, roman, split_number, split_signer, text_paragraphs
 from reports.workbook import characters
 
@@ -23,7 +43,11 @@ APPENDIX_TITLES = {
     "II": "NHIỆM VỤ NÂNG CAO CHỈ SỐ HÀI LÒNG CỦA NGƯỜI DÂN (SIPAS)",
 }
 APPENDIX_HEADER = ["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời hạn", "Sản phẩm"]
-APPENDIX_WIDTHS = [1.2, 8.5, 3, 3.5, 2.5, 6]
+# cm, the 25.2 a landscape page holds: the task and its product take the room, the units'
+# short names and the deadline little, so a row is two to four lines tall
+APPENDIX_WIDTHS = [1.3, 7.4, 2.9, 3.6, 2.2, 7.8]
+CENTRED = {0, 4}  # STT, Thời hạn
+ALL_UNITS = "Các phòng, đơn vị"
 
 
 def _section_label(section: Section, siblings: list[Section], depth: int) -> str:
@@ -63,6 +87,9 @@ def appendix_rows(plan: Plan, appendix: str) -> tuple[list[list[Any]], set[int]]
     labels = {
         section.pk: label for section, _depth, label in walk_sections(list(plan.sections.order_by("order", "pk")))
     }
+    units = list(
+        Unit.objects.filter(agency=plan.agency).exclude(kind=Unit.Kind.LEADERSHIP).values_list("pk", flat=True)
+    )
     rows: list[list[Any]] = []
     bold: set[int] = set()
     current = object()
@@ -77,13 +104,23 @@ def appendix_rows(plan: Plan, appendix: str) -> tuple[list[list[Any]], set[int]]
             [
                 number,
                 task.title,
-                task.lead_unit.name,
-                ", ".join(u.name for u in task.coordinating_units.all()),
+                task.lead_unit.label,
+                coordinating_text(list(task.coordinating_units.all()), lead=task.lead_unit_id, units=units),
                 deadline,
                 task.expected_product,
             ]
         )
     return rows, bold
+
+
+def coordinating_text(coordinating: list[Unit], *, lead: int | None, units: list[int]) -> str:
+    """The coordinating units as the appendix writes them: "Các phòng, đơn vị" when they are every
+    unit of the agency (`units`: its non-leadership units) other than the lead, at least three of
+    them; else their short names in the units' order."""
+    others = {pk for pk in units if pk != lead}
+    if len(others) >= 3 and {unit.pk for unit in coordinating} == others:
+        return ALL_UNITS
+    return ", ".join(unit.label for unit in coordinating)
 
 
 def plan_body(plan: Plan) -> list[Paragraph]:
@@ -107,44 +144,66 @@ def plan_body(plan: Plan) -> list[Paragraph]:
     return paragraphs
 
 
+def draft_month(plan: Plan, today: dt.date) -> int | None:
+    """The month a draft's date line shows: the month it is printed in, for a draft plan of this
+    year (it is signed soon); none for a plan marked issued whose date nobody has typed (the
+    system does not know it, and invents nothing)."""
+    if plan.issued_on is None and plan.status == PlanStatus.DRAFT and plan.year == today.year:
+        return today.month
+    return None
+
+
+def issue_day(day: dt.date | None, *, month: int | None, year: int) -> str:
+    """'ngày 15 tháng 7 năm 2026', written as the header writes it (core.nd30.date_line, without
+    the place): a plan not yet registered keeps the same blanks."""
+    return date_line("", day, month=month, year=year).removeprefix(", ")
+
+
+def plan_symbol(plan: Plan) -> tuple[int | None, str]:
+    """The plan's number (None until registered) and symbol ('KH-BQLKKTCK')."""
+    number, symbol = split_number(plan.number)
+    return number, symbol or f"KH-{plan.agency.symbol or plan.agency.code}"
+
+
+def plan_reference(plan: Plan, today: dt.date) -> str:
+    """The appendices' line under their title (in brackets), the same in the DOCX and the workbook:
+    "Kèm theo Kế hoạch số 05/KH-BQLKKTCK ngày 15 tháng 7 năm 2026 của Ban Quản lý …", with the
+    header's blanks while the plan has no number or date."""
+    number = number_line(*plan_symbol(plan)).removeprefix("Số: ")  # "05/KH-…", or the blank "    /KH-…"
+    day = issue_day(plan.issued_on, month=draft_month(plan, today), year=plan.year)
+    return f"Kèm theo Kế hoạch số {number} {day} của {plan.agency.name}"
+
+
 def plan_appendices(plan: Plan, reference: str) -> Callable[[Any], None]:
-    """Writes the plan's appendices I and II (those with tasks) on landscape pages."""
+    """Writes the plan's appendices I and II (those with tasks), each opening its own landscape
+    section whose pages are numbered from 1 (core.nd30.appendix_start)."""
 
     def appendices(doc: Any) -> None:
-        started = False
         for appendix in ("I", "II"):
             rows, bold = appendix_rows(plan, appendix)
             if not rows:
                 continue
-            if started:
-                doc.add_page_break()
-            else:  # the landscape section starts with the first appendix that has tasks
-                add_section(doc, landscape=True)
-                started = True
-            add_line(doc, f"Phụ lục {appendix}", size=14, bold=True, centred=True)
-            add_line(doc, APPENDIX_TITLES[appendix], size=13, bold=True, centred=True)
-            add_line(doc, f"({reference})", size=13, italic=True, centred=True)
+            appendix_start(doc, number=appendix, title=APPENDIX_TITLES[appendix], reference=reference)
             cells = [[cell(v) for v in row] for row in rows]
-            add_grid(doc, APPENDIX_HEADER, cells, [Cm(w) for w in APPENDIX_WIDTHS], size=11, span_rows=bold)
+            widths = [Cm(w) for w in APPENDIX_WIDTHS]
+            table = add_grid(doc, APPENDIX_HEADER, cells, widths, size=11, span_rows=bold, centre_columns=CENTRED)
+            for index in bold:  # a section's heading row stays on the page of its first task
+                for paragraph in table.rows[index + 1].cells[0].paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
 
     return appendices
 
 
 def plan_document(plan: Plan) -> AdminDocument:
     parent, body = issuing_bodies(plan.agency)
-    number, symbol = split_number(plan.number)
+    number, symbol = plan_symbol(plan)
     authority, title = split_signer(plan.signer_title)
-    reference = (
-        f"Kèm theo Kế hoạch số {plan.number or '     /' + symbol}"
-        + (f" ngày {plan.issued_on:%d/%m/%Y}" if plan.issued_on else "")
-        + f" của {plan.agency.name}"
-    )
     today = timezone.localdate()
     return AdminDocument(
         parent_body=parent,
         issuing_body=body,
         number=number,
-        symbol=symbol or f"KH-{plan.agency.symbol or plan.agency.code}",
+        symbol=symbol,
         place=plan.agency.province.name,
         date=plan.issued_on,
         kind="KẾ HOẠCH",
@@ -155,8 +214,8 @@ def plan_document(plan: Plan) -> AdminDocument:
         signer_authority=authority,
         signer_title=title,
         signer_name=plan.signer,
-        appendices=plan_appendices(plan, reference),
-        draft_month=today.month if plan.year == today.year else None,
+        appendices=plan_appendices(plan, plan_reference(plan, today)),
+        draft_month=draft_month(plan, today),
         draft_year=plan.year,
     )
 
@@ -166,17 +225,22 @@ def plan_docx(plan: Plan) -> bytes:
 
 
 def plan_workbook(plan: Plan, appendices: dict[str, tuple[list[list[Any]], set[int]]], titles: dict[str, str]) -> bytes:
-    """The plan's appendices: `appendices` maps I, II to (rows, bold group rows)."""
+    """The plan's appendices: `appendices` maps I, II to (rows, bold group rows); under each
+    sheet's title the DOCX's "(Kèm theo Kế hoạch số …)" line, word for word."""
+    reference = plan_reference(plan, timezone.localdate())
     return workbook_bytes(
         Sheet(
             name=f"Phụ lục {appendix}",
             heading=f"Phụ lục {appendix}: {titles[appendix]}",
-            subtitle=[f"Kèm theo Kế hoạch {plan.number} của {plan.agency.name}".strip()],
+            subtitle=[f"({reference})"],
             header=APPENDIX_HEADER,
             rows=rows,
             widths=characters(APPENDIX_WIDTHS),
             bold_rows=bold,
             frozen_columns=1,
+            printable=True,  # A4 landscape like the DOCX's appendices, the header repeated
+            landscape=True,
+            borders=True,
         )
         for appendix, (rows, bold) in appendices.items()
     )

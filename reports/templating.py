@@ -137,7 +137,10 @@ def limit_message(exc: sandbox.LimitExceeded) -> str:
 
 
 def report_context(report, figures: Figures, parts: list[Part]) -> dict[str, Any]:
-    """What a report template may use (docs/reports.md lists it), all as text."""
+    """What a report template may use (docs/reports.md lists it), all as text, from the report's
+    one set of figures (the same as the built-in layout's)."""
+    from reports.documents import basis, printed_parts
+
     agency = report.agency
     return {
         "agency": {"name": agency.name, "parent_body": agency.parent_body, "symbol": agency.symbol or agency.code},
@@ -145,7 +148,9 @@ def report_context(report, figures: Figures, parts: list[Part]) -> dict[str, Any
         "date_line": date_line(agency.province.name, report.issued_on, year=report.year),
         "title": report.title,
         "period": figures.period.label,
-        "window": figures.period.window_text(),
+        "window": figures.window_text,
+        "cutoff": f"{figures.cutoff:%d/%m/%Y}",
+        "basis": basis(report, figures),
         "parts": [
             {
                 "key": part.key,
@@ -153,17 +158,19 @@ def report_context(report, figures: Figures, parts: list[Part]) -> dict[str, Any
                 "auto": list(part.auto),
                 "paragraphs": part.paragraphs,
             }
-            for part in parts
+            for part in printed_parts(parts)
         ],
         "tables": [
             {
                 "key": table.key,
+                "number": table.number,
                 "title": table.title,
                 "period": table.period,
                 "source": table.source,
                 "header": list(table.header),
                 "rows": [[cell(v) for v in row] for row in table.rows],
                 "total": [cell(v) for v in table.total] if table.total else None,
+                "notes": list(table.notes),
             }
             for table in figures.tables
         ],

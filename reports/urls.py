@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("new/", views.create, name="create"),
     path("<int:pk>/", views.report_detail, name="report"),
+    path("<int:pk>/figures/refresh/", views.refresh_figures, name="refresh_figures"),
     path("generate/", views.generate, name="generate"),
     path("plans/<int:pk>/text/", views.plan_text, name="plan_text"),
     path("plans/<int:pk>/next-year/", views.plan_next_year, name="plan_next_year"),

@@ -4,6 +4,7 @@ Who may do what: reports.access."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -22,14 +23,23 @@ from core.web import DOCX, download, refuses_politely
 from plans.models import Plan
 from reports import access, jobs, outline, services, templating
 from reports import plan_text as plan_texts
-from reports.figures import collect
-from reports.forms import NewReportForm, PlanTextForm, ReportForm, TemplateUploadForm
+from reports.figures import for_report
+from reports.forms import (
+    MAX_TEXT,
+    NewReportForm,
+    PlanTextForm,
+    ReportForm,
+    TemplateUploadForm,
+    part_rows,
+    part_texts,
+)
 from reports.models import DocumentTemplate, FileKind, GeneratedFile, Report
 from reports.plan_document import walk_sections
 
 REPORT_FILES = (FileKind.REPORT_DOCX, FileKind.REPORT_PDF, FileKind.REPORT_XLSX)
+REPORT_DOCUMENTS = (FileKind.REPORT_DOCX, FileKind.REPORT_PDF)  # the text with its parts; XLSX: the tables
+HEADING_NUMBER = re.compile(r"^([IVX]+\.|\d+\.|[a-zđ]\))\s*")
 PLAN_FILES = (FileKind.PLAN_DOCX, FileKind.PLAN_PDF, FileKind.PLAN_XLSX)
-MAX_TEXT = 20000  # characters of one edited text
 
 
 def _id(value: Any) -> int:
@@ -84,37 +94,82 @@ def create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report: its details and legal basis, each part with the system's paragraphs (which the
+    Office may rewrite) and the Office's text; its figures (frozen or provisional) read once."""
     agency = current_agency_or_404(request)
     report = access.get_report_for_user(request.user, agency, pk, write=request.method == "POST")
+    figures = for_report(report)
+    parts = outline.parts(figures, report.texts)
     form = ReportForm(request.POST or None, instance=report)
-    if form.is_valid():
-        texts = _texts(request.POST, {key: f"text_{key}" for key in outline.PART_KEYS})
-        services.save_report(actor=request.user, report=form.save(commit=False), texts=_nonblank(texts))
-        messages.success(request, _("Report saved."))
-        return redirect("reports:report", pk=report.pk)
-    figures = collect(report.agency, report.period)
-    context = {
+    if form.is_bound:
+        texts, problems = part_texts(request.POST, parts)
+        for problem in problems:
+            form.add_error(None, problem)
+        if form.is_valid():
+            services.save_report(actor=request.user, report=form.save(commit=False), texts=texts)
+            messages.success(request, _("Report saved."))
+            return redirect("reports:report", pk=report.pk)
+    rows = part_rows(parts, request.POST if form.is_bound else None)  # what was typed, after a failed save
+    context = _report_context(request, report, figures, form, rows)
+    return render(request, "reports/report.html", context, status=400 if form.is_bound else 200)
+
+
+def _report_context(request: HttpRequest, report: Report, figures: Any, form: ReportForm, rows: list) -> dict:
+    agency = report.agency
+    return {
         "report": report,
         "form": form,
-        "parts": outline.parts(figures, report.texts),
         "figures": figures,
+        "rows": rows,
+        "missing": [(row.key, part_label(row.part)) for row in rows if row.part.missing],
+        "cutoff_passed": services.cutoff_passed(report, timezone.localdate()),
         "can_write": access.can_write(request.user, agency),
         "files": _files(report=report),
         "kinds": REPORT_FILES,
+        "documents": REPORT_DOCUMENTS,
         "template": DocumentTemplate.objects.filter(
             agency=agency, kind=DocumentTemplate.Kind.REPORT, active=True
         ).first(),
     }
-    return render(request, "reports/report.html", context)
 
 
-def _nonblank(texts: dict[str, str]) -> dict[str, str]:
-    return {key: text for key, text in texts.items() if text}
+def part_label(part: Any) -> str:
+    """A part as a list names it: "III.1. Ưu điểm", "V. Đề xuất, kiến nghị"."""
+    heading = HEADING_NUMBER.sub("", part.heading).strip()
+    return f"{part.key}. {heading[:1].upper()}{heading[1:].lower() if heading.isupper() else heading[1:]}"
+
+
+def _check_parts(report: Report) -> None:
+    """A document of the report is never made with a part the Office must write still empty."""
+    missing = outline.missing_parts(for_report(report), report.texts)
+    if missing:
+        raise services.ReportError(
+            _("The Office has not written these parts yet: %(parts)s. Write them, save, then make the document.")
+            % {"parts": "; ".join(part_label(part) for part in missing)}
+        )
+
+
+@login_required
+@require_POST
+@refuses_politely(lambda request, kwargs: reverse("reports:report", args=[kwargs["pk"]]), referer=False)
+def refresh_figures(request: HttpRequest, pk: int) -> HttpResponse:
+    """The Office's "take the figures from the registers again" (confirmed): files made already
+    keep the figures they were made from."""
+    report = access.get_report_for_user(request.user, current_agency_or_404(request), pk, write=True)
+    if not request.POST.get("confirm"):
+        messages.error(request, _("Tick “I confirm” to go ahead."))
+        return redirect("reports:report", pk=report.pk)
+    services.refresh_figures(actor=request.user, report=report)
+    messages.success(
+        request, _("The figures will be read from the registers again; the files made already keep theirs.")
+    )
+    return redirect("reports:report", pk=report.pk)
 
 
 def _request_file(request: HttpRequest, kind: str) -> tuple[GeneratedFile, str]:
     """Queues the file asked for: an evidence package (scorecard=pk), a report's (report=pk) or a
-    plan's (plan=pk) of the current agency; returns it with the page to go back to."""
+    plan's (plan=pk) of the current agency; returns it with the page to go back to. A report's
+    document waits for the parts the Office must write (ReportError)."""
     user, post = request.user, request.POST
     if kind == FileKind.EVIDENCE_ZIP:
         scorecard = access.get_package_scorecard_for_user(user, _id(post.get("scorecard")))
@@ -124,6 +179,8 @@ def _request_file(request: HttpRequest, kind: str) -> tuple[GeneratedFile, str]:
     access.require_write(user, agency)
     if kind in REPORT_FILES:
         report = access.get_report_for_user(user, agency, _id(post.get("report")), write=True)
+        if kind in REPORT_DOCUMENTS:
+            _check_parts(report)
         item = jobs.request_file(kind=kind, agency=agency, actor=user, report=report)
         return item, reverse("reports:report", args=[report.pk])
     plan = access.get_plan_document_for_user(user, _id(post.get("plan")), agency=agency, write=True)
@@ -134,11 +191,21 @@ def _request_file(request: HttpRequest, kind: str) -> tuple[GeneratedFile, str]:
 @login_required
 @require_POST
 def generate(request: HttpRequest) -> HttpResponse:
-    """Queues a file (see _request_file); an HTMX request gets the file's row, polling its state."""
+    """Queues a file (see _request_file); an HTMX request gets the file's row, polling its state.
+    A refused report document: its page again, saying which parts are still to write."""
     kind = request.POST.get("kind", "")
     if kind not in FileKind.values:
         raise Http404
-    item, back = _request_file(request, kind)
+    try:
+        item, back = _request_file(request, kind)
+    except services.ReportError as exc:
+        messages.error(request, str(exc))
+        back = reverse("reports:report", args=[_id(request.POST.get("report"))])
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = back
+            return response
+        return redirect(back)
     if request.headers.get("HX-Request"):
         return render(request, "reports/_file.html", {"f": item})
     messages.info(request, _("The file is being generated; it appears below when ready."))

@@ -5,6 +5,8 @@ Vietnamese, numbers native (two decimals), written through core.workbook."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -105,3 +107,77 @@ def results_workbook(
         header = [_("Expectation"), _("Area"), _("Responses (n)"), _("Much or very much (%)")]
         sheets.append(Sheet(_("Expectations"), header, expectations, heading=heading, subtitle=subtitle[:1]))
     return workbook_bytes(sheets)
+
+
+# The clerk's copy of the responses (beside the exchange CSV, which stays as it is) -----------------
+
+
+def answer_text(scale: dict[int, str], value: Any) -> str:
+    """An answer as the form words it ("Hài lòng" for 4), blank when not answered."""
+    if value is None or value == "":
+        return ""
+    try:
+        return scale.get(int(value), str(value))
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def responses_workbook(
+    *, agency: Agency, form: Form, period: str, rows: Iterable[dict[str, Any]], header: dict[str, str]
+) -> bytes:
+    """The responses of a period as a clerk reads them: the question texts as headers, each answer
+    in the form's words, the channel and the source in Vietnamese, the month as a date (the
+    exchange file's columns and no more: nothing in it names or points to a person). A row is a
+    dict with the keys `response_id`, the item and expectation codes, `unit`, `procedure_code`,
+    `channel`, `source`, `month` (a date, the month's first day); `header` names the
+    non-question columns. Printable: A4 landscape at full size, the header row and the form's
+    number repeated on every page."""
+    q = form.questionnaire
+    items, expectations = list(q.items), list(q.expectations)
+    titles = [
+        header["response_id"],
+        *(f"{columns.label(form, code)}. {form.item_text[code]}" for code in items),
+        *(f"{columns.label(form, code)}. {form.expectation_text[code]}" for code in expectations),
+        header["unit"],
+        header["procedure_code"],
+        header["channel"],
+        header["source"],
+        header["month"],
+    ]
+
+    def values() -> Iterable[list[Any]]:
+        for row in rows:
+            yield [
+                row["response_id"],
+                *(answer_text(form.scale, row.get(code)) for code in items),
+                *(answer_text(form.expectation_scale, row.get(code)) for code in expectations),
+                row.get("unit", ""),
+                row.get("procedure_code", ""),
+                row.get("channel", ""),
+                row.get("source", ""),
+                row.get("month"),
+            ]
+
+    month_column = len(titles) - 1
+    sheet = Sheet(
+        _("Responses"),
+        titles,
+        values(),
+        heading=_("SIPAS satisfaction survey") + f": {agency.name}",
+        subtitle=[period, form.title, columns.scales(form)],
+        widths=[37, *([13] * (len(items) + len(expectations))), 16, 12, 12, 16, 9],  # the form number whole
+        number_formats={month_column: MONTH},
+        printable=True,
+        landscape=True,
+        fit_width=0,  # a column per question: printed at full size over several pages across
+        borders=True,
+        frozen_columns=1,
+    )
+    return workbook_bytes([sheet])
+
+
+MONTH = "MM/YYYY"  # a response is dated to its month only (never the day: surveys.access.month_of)
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)

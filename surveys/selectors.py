@@ -286,6 +286,33 @@ def published_period(kind: str, year: int, number: int, today: dt.date) -> discl
     return disclosure.latest_ended(today, kinds=disclosure.KINDS[:-1], within=wanted)
 
 
+def shown_result(
+    agency_id: int, kind: str, year: int, number: int, today: dt.date
+) -> tuple[disclosure.Period | None, Result | None]:
+    """The whole period a report gives SIPAS over and its result: the calendar period asked for
+    when it has ended, else the latest ended period inside it; when that result is withheld (too
+    few forms, or it would let a small group's answers be worked out from another published
+    result), the next latest ended period inside it whose result is shown. (None, None) when no
+    whole period has ended; (period, None) when none of them may be shown."""
+    wanted = disclosure.period(kind, year, number)
+    candidates = [
+        p
+        for y in (year, year - 1)
+        for p in disclosure.year_periods(y)
+        if p.kind in disclosure.KINDS[:-1] and p.has_ended(today) and wanted.start == p.start <= p.end <= wanted.end
+    ]
+    candidates.sort(key=lambda p: (p.end, disclosure.COARSENESS[p.kind]), reverse=True)
+    if not candidates:
+        return None, None
+    form = questionnaire(DEFAULT_QUESTIONNAIRE)
+    computed = results(agency_id, form, today=today)
+    for p in candidates:
+        result = computed.result(p)
+        if result is not None and not result.suppressed:
+            return p, result
+    return candidates[0], None
+
+
 def agency_result(agency_id: int, p: disclosure.Period | None, *, today: dt.date) -> Result | None:
     """The whole agency's result over a whole period, through surveys.disclosure (reports, portal)."""
     if p is None:

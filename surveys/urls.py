@@ -6,6 +6,7 @@ app_name = "surveys"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("export.csv", views.export, name="export"),
+    path("export.xlsx", views.export_xlsx, name="export_xlsx"),
     path("campaigns/", views.campaigns, name="campaigns"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign"),
     path("campaigns/<int:pk>/qr.png", views.campaign_qr, name="campaign_qr"),

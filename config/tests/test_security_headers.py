@@ -50,6 +50,7 @@ def test_production_settings_pass_the_deploy_checks(tmp_path):
         "DJANGO_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "cchc.langson.gov.vn",
+        "SITE_URL": "https://cchc.langson.gov.vn",  # the receipts' links (cchc.W010 without it)
         "DATABASE_URL": f"sqlite:///{tmp_path}/check.sqlite3",
         "VAR_DIR": str(tmp_path),
     }

@@ -121,7 +121,7 @@ class NewAdministratorForm(NewPersonForm):
 class UnitForm(forms.ModelForm):
     class Meta:
         model = Unit
-        fields = ["code", "name", "kind", "parent", "is_office", "order"]
+        fields = ["code", "name", "short_name", "kind", "parent", "is_office", "order"]
 
     def __init__(self, *args: object, agency: Agency, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -163,6 +163,36 @@ class OverrideForm(forms.ModelForm):
         style(self)
 
 
+LETTERHEAD_LINES = 4  # a document header's issuing body: one to three lines in practice
+
+
+def clean_letterhead(text: str) -> str:
+    """The issuing body as the document header prints it: one line per line, each line trimmed,
+    blank lines dropped; at most LETTERHEAD_LINES lines."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if len(lines) > LETTERHEAD_LINES:
+        raise forms.ValidationError(
+            _("At most %(count)d lines: the header's column holds no more.") % {"count": LETTERHEAD_LINES}
+        )
+    return "\n".join(lines)
+
+
+class LetterheadForm(forms.ModelForm):
+    """The agency's name in the header of its documents, kept by its administrator."""
+
+    class Meta:
+        model = Agency
+        fields = ["letterhead"]
+        widgets = {"letterhead": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        style(self)
+
+    def clean_letterhead(self) -> str:
+        return clean_letterhead(self.cleaned_data.get("letterhead", ""))
+
+
 class AgencyForm(forms.ModelForm):
     """An agency of the province. Without `home_affairs` (only superusers have it: the kind makes
     the agency's administrators the province's), the Department of Home Affairs kind is not offered,
@@ -170,7 +200,8 @@ class AgencyForm(forms.ModelForm):
 
     class Meta:
         model = Agency
-        fields = ["code", "name", "short_name", "kind", "symbol", "electronic_id", "parent_body", "phone"]
+        fields = ["code", "name", "short_name", "kind", "symbol", "electronic_id", "parent_body", "letterhead", "phone"]
+        widgets = {"letterhead": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: object, home_affairs: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -182,6 +213,9 @@ class AgencyForm(forms.ModelForm):
             else:
                 kind.choices = [c for c in Agency.Kind.choices if c[0] != Agency.Kind.HOME_AFFAIRS]  # type: ignore[attr-defined]
         style(self)
+
+    def clean_letterhead(self) -> str:
+        return clean_letterhead(self.cleaned_data.get("letterhead", ""))
 
 
 class IntegrationAccountForm(forms.Form):

@@ -33,10 +33,10 @@ from core.models import Agency, AuditEntry, CalendarOverride, Membership, Provin
 from core.services import StepRefused, diff, log_action
 
 PERSON_FIELDS = ("username", "full_name", "job_title", "email", "phone")
-UNIT_FIELDS = ("code", "name", "kind", "parent", "is_office", "order")
+UNIT_FIELDS = ("code", "name", "short_name", "kind", "parent", "is_office", "order")
 SIGNER_FIELDS = ("use", "authority", "title", "name", "order", "active")
 OVERRIDE_FIELDS = ("date", "kind", "name", "legal_ref")
-AGENCY_FIELDS = ("code", "name", "short_name", "kind", "symbol", "electronic_id", "parent_body", "phone")
+AGENCY_FIELDS = ("code", "name", "short_name", "kind", "symbol", "electronic_id", "parent_body", "letterhead", "phone")
 UNIT_ROLES = (Role.OFFICER, Role.UNIT_HEAD)  # these work in a unit: never agency-wide
 
 

@@ -1,4 +1,5 @@
-"""The agency's administration pages (/administration/): people and their roles, units, signers,
+"""The agency's administration pages (/administration/): people and their roles, units (with the
+short names documents' tables use), signers and the agency's name in its documents' header,
 notification settings and API accounts, for the agency's administrator (core.access.can_administer)."""
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from core.administration import selectors, services
 from core.administration.forms import (
     ConfirmForm,
     IntegrationAccountForm,
+    LetterheadForm,
     NewPersonForm,
     PersonForm,
     RoleForm,
@@ -36,6 +38,7 @@ from core.administration.forms import (
     UnitForm,
 )
 from core.models import Membership, Role, Signer, Unit
+from core.nd30 import issuing_bodies
 from core.tokens import create_token, revoke_token
 from core.web import refuses_politely
 
@@ -266,10 +269,19 @@ def unit_delete(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 def signers(request: HttpRequest) -> HttpResponse:
+    """Who signs each kind of document, and the agency's name as the header of its documents
+    prints it (the letterhead form posts here)."""
     agency = administered_agency(request)
+    form = LetterheadForm(request.POST or None, instance=agency)
+    if request.method == "POST" and form.is_valid():
+        services.update_agency(actor=request.user, agency=agency, letterhead=form.cleaned_data["letterhead"])  # type: ignore[arg-type]
+        messages.success(request, _("The name in the document header is saved."))
+        return redirect("administration:signers")
     rows = Signer.objects.filter(agency=agency).order_by("use", "-active", "order", "pk")
     by_use = [(label, [s for s in rows if s.use == use]) for use, label in Signer.Use.choices]
-    return page(request, "signers.html", {"agency": agency, "by_use": by_use})
+    parent_body, _issuing_body = issuing_bodies(agency)
+    context = {"agency": agency, "by_use": by_use, "form": form, "parent_body": parent_body}
+    return page(request, "signers.html", context, status=400 if form.errors else 200)
 
 
 @login_required

@@ -8,6 +8,8 @@ import pytest
 from openpyxl import load_workbook
 
 from core.workbook import (
+    SIGN_HINT,
+    Line,
     Sheet,
     add_sheet,
     csv_bytes,
@@ -88,3 +90,49 @@ def test_csv_has_a_bom_for_excel_and_quotes_formula_like_text():
     assert data.decode("utf-8-sig").splitlines() == ["Mã,Số", "'=1+2,3", "Đồng Đăng,"]
     named = csv_dict_bytes(["a", "b"], [{"a": "@x", "b": 1}])
     assert named.decode("utf-8-sig").splitlines() == ["a,b", "'@x,1"]
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_printable_sheet_has_its_page_set_up_borders_and_signature(stream):
+    sheet = _sheet(
+        heading="SỔ THEO DÕI",
+        subtitle=["Từ ngày 01/01/2026 đến ngày 31/03/2026"],
+        widths=[8, 12, 14, 18],
+        printable=True,
+        landscape=True,
+        borders=True,
+        signature=[Line("Lạng Sơn, ngày … tháng … năm …", italic=True), "NGƯỜI LẬP SỔ", SIGN_HINT],
+        signature_columns=2,
+    )
+    ws = load_workbook(io.BytesIO(workbook_bytes([sheet], stream=stream))).active
+    setup = ws.page_setup
+    assert (setup.paperSize, setup.orientation, setup.fitToWidth, setup.fitToHeight) == (9, "landscape", 1, 0)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == "$4:$4" and ws.freeze_panes == "A5"
+    assert ws.oddFooter.center.text == "Trang &P/&N"
+    assert ws.page_margins.left == 0.6 and ws.print_options.horizontalCentered
+    assert {"A1:D1", "A2:D2"} <= {str(r) for r in ws.merged_cells.ranges}  # titles centred over the table
+    assert ws["A1"].alignment.horizontal == "center"
+    header = ws[4]
+    assert all(c.border.top.style == "thin" and c.alignment.wrap_text and c.font.b for c in header)
+    assert all(c.border.left.style == "thin" for c in ws[6])  # a short row is bordered to the header's width
+    assert ws["C5"].number_format == "DD/MM/YYYY" and ws["D5"].number_format == "DD/MM/YYYY HH:MM"
+    signature = {c.value: c for row in ws.iter_rows(min_row=7) for c in row if c.value}
+    assert list(signature) == ["Lạng Sơn, ngày … tháng … năm …", "NGƯỜI LẬP SỔ", "(Ký và ghi rõ họ tên)"]
+    assert signature["NGƯỜI LẬP SỔ"].font.b and signature["(Ký và ghi rõ họ tên)"].font.i
+    assert all(c.column_letter == "C" for c in signature.values())  # over the last two columns
+    assert {f"C{c.row}:D{c.row}" for c in signature.values()} <= {str(r) for r in ws.merged_cells.ranges}
+
+
+def test_a_sheet_is_not_set_up_for_print_unless_asked():
+    ws = load_workbook(io.BytesIO(workbook_bytes([_sheet()]))).active
+    assert ws.page_setup.orientation is None and not ws.print_title_rows
+    assert ws["A2"].border.left.style is None
+
+
+def test_preamble_rows_sit_between_the_titles_and_the_header():
+    sheet = _sheet(heading="PHIẾU", preamble=[["Mã hồ sơ:", "H1"], ["Ngày:", dt.date(2026, 1, 2)]], row_height=40)
+    ws = load_workbook(io.BytesIO(workbook_bytes([sheet]))).active
+    assert [ws["A2"].value, ws["B2"].value, ws["A3"].value] == ["Mã hồ sơ:", "H1", "Ngày:"]
+    assert ws["A2"].font.b and ws["B3"].number_format == "DD/MM/YYYY"
+    assert ws["A5"].value == "Mã" and ws.freeze_panes == "A6" and ws.row_dimensions[6].height == 40

@@ -19,7 +19,7 @@ def test_unit_scoped_register(client, org, quarter):
     assert len(client.get(reverse("procedures:register")).context["page"]) == 5
     export = client.get(reverse("procedures:register"), {"format": "xlsx", "status": "finished"})
     rows = list(load_workbook(io.BytesIO(content(export))).active.iter_rows(values_only=True))
-    assert sorted(r[1] for r in rows[4:]) == ["carried", "early", "old"]
+    assert sorted(r[1] for r in rows if isinstance(r[0], int)) == ["carried", "early", "old"]
 
 
 def test_filters_by_dates_typed_either_way_status_and_flags(client, org, quarter):

@@ -71,3 +71,18 @@ def test_old_generated_files_are_removed_with_their_stored_file(org, settings, t
     assert jobs.remove_old_files(today=today) == {"removed": 1}
     assert set(GeneratedFile.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}  # not made yet: kept
     assert not default_storage.exists(old.file.name) and default_storage.exists(recent.file.name)
+
+
+def test_the_worker_keeps_the_figures_with_each_file_and_freezes_a_past_report(org, tasks, dossiers):
+    past = make_report(org, kind="q1")  # its cut-off, 14/03/2026, has passed
+    next_year = timezone.localdate().year + 1  # its window has not ended
+    running = Report.objects.create(agency=org.agency, year=next_year, kind="q1", title="Báo cáo quý I")
+    for report in (past, running):
+        jobs.request_file(kind="report_xlsx", agency=org.agency, actor=org.office, report=report)
+    assert jobs.process_queue(limit=5) == 2
+    past.refresh_from_db()
+    running.refresh_from_db()
+    files = {item.report_id: item for item in GeneratedFile.objects.all()}
+    assert past.snapshot is not None and files[past.pk].snapshot == past.snapshot
+    assert running.snapshot is None and files[running.pk].snapshot is not None
+    assert AuditEntry.objects.filter(action="report.figures_frozen").count() == 1

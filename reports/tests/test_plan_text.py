@@ -1,10 +1,13 @@
 """The plan's text (plan_text, plan_next_year; reports.plan_text)."""
 
+import io
+
 from django.urls import reverse
+from docx import Document
 
 from core.models import AuditEntry
 from plans.models import Plan, Task
-from reports.tests.helpers import D
+from reports.tests.helpers import D, produce
 
 
 def test_the_office_edits_the_plan_text_and_drafts_next_years_plan(client, org, tasks, plan):
@@ -68,3 +71,25 @@ def test_a_second_plan_for_next_year_is_refused_with_a_message(client, org, plan
     assert "Đã có kế hoạch năm 2027." in response.content.decode()
     client.force_login(org.auditor)
     assert client.post(reverse("reports:plan_next_year", args=[plan.pk])).status_code == 403
+
+
+def test_the_office_registers_the_plans_number_and_date_and_the_document_prints_them(client, org, tasks, plan):
+    plan.number, plan.issued_on = "/KH-BQLKKTCK", None  # as the seed leaves it until the văn thư registers it
+    plan.save()
+    _item, draft = produce(org, "plan_docx", plan=plan)
+    assert "Số:     /KH-BQLKKTCK" in docx_text(draft)
+    client.force_login(org.office)
+    data = {"number": "131/KH-BQLKKTCK", "title": plan.title, "issued_on": "16/07/2026", "archive": "VT, VP"}
+    assert client.post(reverse("reports:plan_text", args=[plan.pk]), data).status_code == 302
+    plan.refresh_from_db()
+    assert (plan.number, plan.issued_on) == ("131/KH-BQLKKTCK", D(2026, 7, 16))
+    _item, issued = produce(org, "plan_docx", plan=plan)
+    text = docx_text(issued)
+    assert "Số: 131/KH-BQLKKTCK" in text and "Lạng Sơn, ngày 16 tháng 7 năm 2026" in text
+    assert f"(Kèm theo Kế hoạch số 131/KH-BQLKKTCK ngày 16 tháng 7 năm 2026 của {org.agency.name})" in text
+
+
+def docx_text(data: bytes) -> str:
+    doc = Document(io.BytesIO(data))
+    cells = [p.text for table in doc.tables[:1] for row in table.rows for c in row.cells for p in c.paragraphs]
+    return "\n".join(cells + [p.text for p in doc.paragraphs])

@@ -9,6 +9,7 @@ from docx import Document
 from core.models import AuditEntry
 from reports import jobs
 from reports.models import GeneratedFile, Report
+from reports.outline import OFFICE_KEYS
 
 
 def test_the_office_edits_the_report_in_the_page_and_exports(client, org, tasks):
@@ -18,7 +19,7 @@ def test_the_office_edits_the_report_in_the_page_and_exports(client, org, tasks)
     assert response["Location"] == reverse("reports:report", args=[report.pk])
     assert report.title.endswith("quý I năm 2026")
     page = client.get(reverse("reports:report", args=[report.pk])).content.decode()
-    assert "từ ngày 15/12/2025 đến ngày 14/03/2026" in page and "Nhiệm vụ T1" not in page
+    assert "từ ngày 15/12/2025 đến hết ngày 14/03/2026" in page and "Nhiệm vụ T1" not in page
     data = {
         "title": report.title,
         "number": "3",
@@ -29,10 +30,12 @@ def test_the_office_edits_the_report_in_the_page_and_exports(client, org, tasks)
         "recipients": "Sở Nội vụ",
         "archive": "VT, VP",
         "text_II.1": "Rà soát 3 văn bản quy phạm pháp luật.",
+        **{f"text_{key}": f"Văn phòng viết phần {key}." for key in OFFICE_KEYS},
     }
     assert client.post(reverse("reports:report", args=[report.pk]), data).status_code == 302
     report.refresh_from_db()
-    assert report.texts == {"II.1": "Rà soát 3 văn bản quy phạm pháp luật."} and report.number == 3
+    assert report.texts["II.1"] == "Rà soát 3 văn bản quy phạm pháp luật." and report.number == 3
+    assert set(report.texts) == {"II.1", *OFFICE_KEYS}
     entry = AuditEntry.objects.get(action="report.saved")
     assert entry.actor == org.office and "texts" in entry.changes
     response = client.post(
@@ -90,6 +93,7 @@ def test_blank_texts_are_not_kept_and_a_bad_form_shows_again(client, org):
     report.refresh_from_db()
     assert report.texts == {"V": "Đề nghị tập huấn."}
     response = client.post(url, {**data, "title": "", "text_V": "Khác"})
-    assert response.status_code == 200 and response.context["form"].errors["title"]
+    assert response.status_code == 400 and response.context["form"].errors["title"]
+    assert ">Khác</textarea>" in response.content.decode()  # what was typed is kept
     report.refresh_from_db()
     assert report.texts == {"V": "Đề nghị tập huấn."}

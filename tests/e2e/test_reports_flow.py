@@ -30,6 +30,9 @@ def test_the_office_makes_edits_and_downloads_the_quarter_report(page, live_serv
     expect(page.locator("h1")).to_have_text("Báo cáo CCHC: quý III năm 2026")
     expect(page.locator("#part-II\\.2 .report-auto")).to_contain_text("Giải quyết TTHC (từ ngày 15/06/2026")
     page.fill("#text-V", "Đề nghị Sở Nội vụ tổ chức tập huấn nghiệp vụ kiểm soát TTHC.")
+    expect(page.get_by_role("button", name="Báo cáo (DOCX)")).to_be_disabled()  # parts still to write
+    for key in ("III\\.1", "III\\.2", "III\\.3\\.a", "III\\.3\\.b"):
+        page.fill(f"#text-{key}", "Văn phòng viết phần này.")
     page.get_by_role("button", name="Lưu", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("Đã lưu báo cáo")
     shot("report-edit", full_page=False)

@@ -179,6 +179,7 @@ MATRIX = {
     # SIPAS: figures for every member; paper entry at the counter; managers run the rest
     ("surveys:dashboard", "get"): AGENCY_PAGE,
     ("surveys:export", "get"): expect({"admin"}, outsiders=FORBIDDEN),  # row by row: the administrator (issue 18)
+    ("surveys:export_xlsx", "get"): expect({"admin"}, outsiders=FORBIDDEN),  # the same rows, for a clerk to read
     ("surveys:campaigns", "get"): AGENCY_PAGE,
     ("surveys:campaign", "get"): VIEW_OBJECT,
     ("surveys:campaign_qr", "get"): VIEW_OBJECT,
@@ -244,6 +245,7 @@ MATRIX = {
     ("reports:create", "post"): expect(MANAGERS, ok=REDIRECT, outsiders=FORBIDDEN),
     ("reports:report", "get"): expect(READERS),
     ("reports:report", "post"): expect(MANAGERS, ok=REDIRECT),
+    ("reports:refresh_figures", "post"): expect(MANAGERS, ok=REDIRECT),
     ("reports:generate", "post"): expect(MANAGERS, ok=REDIRECT, outsiders=FORBIDDEN),
     ("reports:download", "get"): expect(READERS, members_denied=MISSING),
     ("reports:file_status", "get"): expect(READERS, members_denied=MISSING),
@@ -594,6 +596,7 @@ def reports_world(org, plan):
     return {
         "kwargs": {
             "reports:report": {"pk": report.pk},
+            "reports:refresh_figures": {"pk": report.pk},
             "reports:download": {"pk": done.pk},
             "reports:file_status": {"pk": done.pk},
             "reports:template_off": {"pk": template.pk},
@@ -605,6 +608,7 @@ def reports_world(org, plan):
             "reports:create": {"kind": "q1", "year": 2026},
             "reports:report": {"title": "Báo cáo năm 2026", "archive": "VT"},
             "reports:generate": {"kind": "report_xlsx", "report": report.pk},
+            "reports:refresh_figures": {"confirm": "on"},
             "reports:plan_text": {"title": "Kế hoạch CCHC năm 2026", "archive": "VT"},
         },
     }

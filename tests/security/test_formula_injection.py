@@ -35,7 +35,14 @@ def check_workbook(data: bytes) -> None:
     assert not formulas, f"formulas in the workbook: {formulas}"
     for payload in PAYLOADS:
         found = [cell for cell in cells if cell.value == payload]
-        assert found, f"{payload!r} is not in the workbook as it was written"
+        # a form may print the text after its label ("Tên người nộp: Ông/Bà =…", "VP: =…"): kept,
+        # and harmless as long as the cell does not start with it
+        inside = [
+            cell
+            for cell in cells
+            if isinstance(cell.value, str) and payload.strip() in cell.value and not cell.value.startswith(STARTS)
+        ]
+        assert found or inside, f"{payload!r} is not in the workbook as it was written"
         loose = [cell.coordinate for cell in found if not (cell.data_type == "s" and cell.quotePrefix)]
         assert not loose, f"{payload!r} is not marked as text (quote prefix) in {loose}"
 
@@ -376,4 +383,6 @@ def test_control_characters_do_not_break_an_export(client, org, cal):
     )
     Dossier.objects.filter(pk=dossier.pk).update(applicant_name="Nguyễn\x0bVăn\x01 A")
     book = load_workbook(io.BytesIO(download(client, org.office, "procedures:register", format="xlsx")))
-    assert book.active["E5"].value == "NguyễnVăn A"
+    names = [row[4] for row in book.active.iter_rows(values_only=True) if len(row) > 4]
+    header = names.index("Tên cá nhân, tổ chức")
+    assert names[header + 1] == "NguyễnVăn A"
