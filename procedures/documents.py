@@ -553,10 +553,14 @@ def apology_form(dossier: Dossier) -> PaperForm:
     )
 
 
-def handover_sides(handover: Handover) -> tuple[str, str]:
+DESK = "Bộ phận Một cửa"
+
+
+def handover_sides(handover: Handover, *, first: bool = False) -> tuple[str, str]:
     """Mẫu 06's "Tên cơ quan, người giao/nhận" of a hand-over: "<unit>: <person>" for the giver
-    (the unit the dossier left) and the receiver (the unit it went to, or the same unit when it
-    stayed there); the person alone when the unit was not recorded (older rows)."""
+    (the unit the dossier left; the one-stop desk for the first hand-over) and the receiver (the
+    unit it went to, or the same unit when it stayed there); the person alone when the unit was
+    not recorded (older rows)."""
 
     def side(unit: Unit | None, person: str) -> str:
         person = " ".join(person.split())
@@ -567,7 +571,11 @@ def handover_sides(handover: Handover) -> tuple[str, str]:
             return person  # older rows typed the unit itself ("QLDN", "Phòng QLDN")
         return f"{unit.label}: {person}"
 
-    return side(handover.from_unit, handover.giver), side(handover.to_unit or handover.from_unit, handover.receiver)
+    giver = side(handover.from_unit, handover.giver)
+    if first and handover.from_unit is None and handover.giver.strip():
+        person = " ".join(handover.giver.split())
+        giver = DESK if fold(person) in fold(DESK) else f"{DESK}: {person}"  # "Một cửa" typed: the desk
+    return giver, side(handover.to_unit or handover.from_unit, handover.receiver)
 
 
 def _handovers(dossier: Dossier) -> list[Handover]:
@@ -589,7 +597,15 @@ def control_form(dossier: Dossier) -> PaperForm:
         Paragraph(f"Thời gian trả kết quả giải quyết hồ sơ: {due}"),
     ]
     rows = [
-        [str(number), *handover_sides(h), _moment(h.handed_at), handover_result(h, dossier), "", "", h.note]
+        [
+            str(number),
+            *handover_sides(h, first=number == 1),
+            _moment(h.handed_at),
+            handover_result(h, dossier),
+            "",
+            "",
+            h.note,
+        ]
         for number, h in enumerate(_handovers(dossier), start=1)
     ]
     return _header(
@@ -841,7 +857,15 @@ def control_slip(dossier: Dossier) -> bytes:
     one bordered row per hand-over (and blank rows to write in) with the giver's and the
     receiver's signature cells; A4 landscape, one page wide, the header row repeated."""
     rows: list[list[Any]] = [
-        [number, *handover_sides(h), local(h.handed_at), handover_result(h, dossier), None, None, h.note]
+        [
+            number,
+            *handover_sides(h, first=number == 1),
+            local(h.handed_at),
+            handover_result(h, dossier),
+            None,
+            None,
+            h.note,
+        ]
         for number, h in enumerate(_handovers(dossier), start=1)
     ]
     rows += [[None] * len(SLIP_HEADER)] * max(SLIP_BLANK_ROWS - len(rows), 1)

@@ -209,7 +209,8 @@ def hand_over(
         giver=giver,
         receiver=receiver,
         to_unit=to_unit,
-        from_unit_id=dossier.unit_id,
+        # the first hand-over leaves the one-stop desk, not the unit the dossier is assigned to
+        from_unit_id=None if dossier.status == "received" else dossier.unit_id,
         step_due=step_due,
         note=note,
         recorded_by=actor,

@@ -927,7 +927,7 @@ def one_stop_table(figures: Figures, rows: list[list[Any]], total: list[Any]) ->
             "Cột “Trực tuyến”: mọi hồ sơ nộp trực tuyến tiếp nhận trong kỳ (khác chỉ số 3.3 tại Phụ lục "
             "chỉ số 766, chỉ tính hồ sơ nộp trực tuyến và nhận kết quả điện tử).",
             "Hồ sơ đang giải quyết tại ngày chốt số liệu được tính quá hạn khi thời hạn giải quyết đã hết "
-            "trước ngày chốt số liệu.",
+            "trước ngày chốt số liệu (thời gian chờ bổ sung hồ sơ không tính), như chỉ số 2.1.",
         ],
     )
 

@@ -288,7 +288,9 @@ def signers(request: HttpRequest) -> HttpResponse:
 def signer_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     agency = administered_agency(request)
     signer = get_visible(Signer.objects.filter(agency=agency), pk) if pk else None
-    form = SignerForm(request.POST or None, instance=signer, initial={"use": request.GET.get("use", "")})
+    # a new signer may come with its use from the overview's link; an edit keeps the saved one
+    initial = {"use": request.GET["use"]} if signer is None and request.GET.get("use") else None
+    form = SignerForm(request.POST or None, instance=signer, initial=initial)
     if request.method == "POST" and form.is_valid():
         if signer is None:
             signer = services.create_signer(actor=request.user, agency=agency, **form.cleaned_data)  # type: ignore[arg-type]

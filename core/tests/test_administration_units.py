@@ -93,6 +93,9 @@ def test_signers_are_added_changed_and_deactivated_with_the_audit(client, org):
     assert signer_for(org.agency, Signer.Use.REPORTS).name == "Hoàng Việt Đông"
     created = AuditEntry.objects.get(action="signer.created", object_id=str(signer.pk))
     assert created.changes["title"] == [None, "PHÓ TRƯỞNG BAN"]
+    # the edit page opens with what is saved (its use too), so "Lưu" without a change saves
+    form = client.get(reverse("administration:signer_edit", args=[signer.pk])).context["form"]
+    assert form["use"].value() == signer.use
     client.post(reverse("administration:signer_edit", args=[signer.pk]), signer_data(name="Nguyễn Văn Bình"))
     changed = AuditEntry.objects.get(action="signer.updated", object_id=str(signer.pk))
     assert changed.changes == {"name": ["Hoàng Việt Đông", "Nguyễn Văn Bình"]}

@@ -111,9 +111,8 @@ def test_the_control_slip_leaves_rows_to_write_in(org, dossier):
         dossier=dossier, actor=org.office, giver="Một cửa", receiver="QLDN", to_unit=None, at=at(2026, 3, 9, 10)
     )
     form = documents.control_form(dossier)
-    # no unit recorded (to_unit None): the dossier stayed with its unit, the one it left
-    label = org.unit_a.label
-    assert form.table.rows[0][1:5] == [f"{label}: Một cửa", "QLDN", "10 giờ 00 phút, ngày 09/03/2026", "Trước hạn"]
+    # the first hand-over leaves the one-stop desk ("Một cửa" typed is the desk itself)
+    assert form.table.rows[0][1:5] == ["Bộ phận Một cửa", "QLDN", "10 giờ 00 phút, ngày 09/03/2026", "Trước hạn"]
     assert len(form.table.rows) == documents.SLIP_BLANK_ROWS and form.signature is None
 
 

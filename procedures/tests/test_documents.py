@@ -70,7 +70,7 @@ def test_control_slip_and_register(org, dossier):
     sheet = load_workbook(io.BytesIO(documents.control_slip(dossier))).active
     rows = _data_rows(sheet.iter_rows(values_only=True))
     # the unit the dossier left and the person; "QLDN" typed for the receiver names the unit itself
-    assert rows[0][1:3] == (f"{org.unit_a.label}: Một cửa", "QLDN") and rows[0][4] == "Quá hạn"
+    assert rows[0][1:3] == ("Bộ phận Một cửa", "QLDN") and rows[0][4] == "Quá hạn"
     assert isinstance(sheet["C6"].value, dt.datetime) and sheet["C6"].number_format == "DD/MM/YYYY HH:MM"
     book = load_workbook(io.BytesIO(documents.register(Dossier.objects.all(), title="Q1")))
     data = list(book.active.iter_rows(values_only=True))
@@ -100,7 +100,7 @@ def test_the_control_slip_keeps_the_form_layout_and_prints_on_a4_landscape(org, 
     assert all(c.font.bold and c.alignment.wrap_text and c.border.top.style == "thin" for c in sheet[9])
     assert sheet.row_dimensions[9].height >= 2 * 14  # the wrapped header prints whole
     row = sheet[10]
-    assert row[1].value == f"{org.unit_a.label}: Nguyễn Thị Thu Trang"
+    assert row[1].value == "Bộ phận Một cửa: Nguyễn Thị Thu Trang"  # the first hand-over leaves the desk
     assert row[2].value == f"{org.unit_b.label}: Vũ Quang Huy"
     assert row[3].number_format == "DD/MM/YYYY HH:MM"
     assert all(c.border.left.style == "thin" for c in row)  # the signature cells too

@@ -288,7 +288,8 @@ def test_the_hand_over_records_who_gave_who_received_and_the_unit_it_left(client
     url = reverse("procedures:handover", args=[dossier.pk])
     client.post(url, {"giver": "Nguyễn Thị Thu Trang", "receiver": org.officer.display_name, "to_unit": org.unit_b.pk})
     first = dossier.handovers.get()
-    assert (first.from_unit, first.to_unit, first.giver) == (org.unit_a, org.unit_b, "Nguyễn Thị Thu Trang")
+    # the first hand-over leaves the one-stop desk, not the unit the dossier was assigned to
+    assert (first.from_unit, first.to_unit, first.giver) == (None, org.unit_b, "Nguyễn Thị Thu Trang")
     client.force_login(org.leader)  # not the holder: the default giver is the holder, not the leader
     page = client.get(reverse("procedures:dossier", args=[dossier.pk]))
     assert page.context["handover_form"].initial["giver"] == org.officer.display_name
@@ -297,7 +298,7 @@ def test_the_hand_over_records_who_gave_who_received_and_the_unit_it_left(client
     assert (second.giver, second.from_unit, second.to_unit) == (org.officer.display_name, org.unit_b, None)
     rows = documents.control_form(dossier).table.rows
     b = org.unit_b.label
-    assert rows[0][1:3] == [f"{org.unit_a.label}: Nguyễn Thị Thu Trang", f"{b}: {org.officer.display_name}"]
+    assert rows[0][1:3] == ["Bộ phận Một cửa: Nguyễn Thị Thu Trang", f"{b}: {org.officer.display_name}"]
     assert rows[1][1:3] == [f"{b}: {org.officer.display_name}", f"{b}: Hoàng Văn Nam"]
 
 

@@ -68,3 +68,29 @@ document.addEventListener("DOMContentLoaded", function () {
     button.addEventListener("click", function () { window.print(); });
   });
 });
+
+// A form whose typed text must not be lost (data-unsaved="<message>", e.g. the report's page):
+// leaving the page with unsaved changes asks first, and the forms marked
+// data-needs-saved="<that form's id>" (the report's file buttons, which make the file from the
+// saved report) refuse with the message while it has unsaved changes.
+document.addEventListener("DOMContentLoaded", function () {
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-unsaved][id]"), function (form) {
+    var dirty = false;
+    var message = form.getAttribute("data-unsaved");
+    form.addEventListener("input", function () { dirty = true; });
+    form.addEventListener("change", function () { dirty = true; });
+    form.addEventListener("submit", function () { dirty = false; });
+    window.addEventListener("beforeunload", function (event) {
+      if (dirty) { event.preventDefault(); event.returnValue = ""; }
+    });
+    var selector = 'form[data-needs-saved="' + form.id + '"]';
+    Array.prototype.forEach.call(document.querySelectorAll(selector), function (other) {
+      other.addEventListener("submit", function (event) {
+        if (dirty) { event.preventDefault(); event.stopImmediatePropagation(); window.alert(message); }
+      }, true);
+      other.addEventListener("htmx:confirm", function (event) {
+        if (dirty) { event.preventDefault(); window.alert(message); }
+      });
+    });
+  });
+});

@@ -36,6 +36,15 @@ def test_the_office_makes_edits_and_downloads_the_quarter_report(page, live_serv
     page.get_by_role("button", name="Lưu", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("Đã lưu báo cáo")
     shot("report-edit", full_page=False)
+    # typed and not saved: the file button says so and makes nothing (the file is from the saved report)
+    page.fill("#text-IV", "Một đoạn chưa lưu.")
+    dialogs = []
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Báo cáo (DOCX)").click()
+    expect(page.locator("#files li")).to_have_count(0)
+    assert dialogs and "chưa được lưu" in dialogs[0]
+    page.get_by_role("button", name="Lưu", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("Đã lưu báo cáo")
     page.get_by_role("button", name="Báo cáo (DOCX)").click()
     item = page.locator("#files li").first
     expect(item).to_contain_text("Đang chờ")  # queued: the page polls it
