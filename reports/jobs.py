@@ -132,7 +132,8 @@ def _report_files(item: GeneratedFile) -> tuple[bytes, str]:
     figures = report_figures(report, actor=item.requested_by, today=timezone.localdate())
     item.snapshot = figures.to_json()  # kept with the file: what it was made from
     parts = outline.parts(figures, report.texts)
-    stem = safe_name(f"Bao_cao_CCHC_{report.get_kind_display()}_{report.year}_{report.agency.code}", 100)
+    period = str(report.get_kind_display()).replace(" ", "_")  # "Quy_III", as "Nam": no space in a file name
+    stem = safe_name(f"Bao_cao_CCHC_{period}_{report.year}_{report.agency.code}", 100)
     if item.kind == FileKind.REPORT_XLSX:
         _progress(item, 60, "Ghi bảng tính")
         heading = f"{report.agency.name}: {report.title}"

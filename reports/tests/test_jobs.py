@@ -11,7 +11,7 @@ from django.utils import timezone
 from core.models import AuditEntry
 from reports import jobs
 from reports.models import GeneratedFile, Report
-from reports.tests.helpers import make_report
+from reports.tests.helpers import make_report, produce
 
 
 def test_the_worker_takes_queued_files_and_requeues_stale_ones(org, tasks):
@@ -86,3 +86,8 @@ def test_the_worker_keeps_the_figures_with_each_file_and_freezes_a_past_report(o
     assert past.snapshot is not None and files[past.pk].snapshot == past.snapshot
     assert running.snapshot is None and files[running.pk].snapshot is not None
     assert AuditEntry.objects.filter(action="report.figures_frozen").count() == 1
+
+
+def test_a_reports_file_name_has_no_space(org):
+    item, _data = produce(org, "report_xlsx", report=make_report(org, kind="q3"))
+    assert item.name.startswith("Bao_cao_CCHC_Quy_III_") and " " not in item.name
