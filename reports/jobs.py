@@ -99,19 +99,30 @@ def _template(agency, kind: str) -> DocumentTemplate | None:
     )
 
 
+def fill_template(
+    agency, kind: str, built_in, context, *, on_wait=None
+) -> tuple[bytes, str, tuple[str, Exception] | None]:
+    """The agency's uploaded template in use (its trial passed) filled in, else the built-in
+    layout (also when the template fails now): (the bytes, the template's name or "", and the
+    failed template's name and error, or None). The worker and `make_document` both write this way."""
+    chosen = _template(agency, kind)
+    if chosen is None:
+        return built_in(), "", None
+    try:
+        with chosen.file.open("rb") as handle:
+            return templating.render_limited(handle.read(), context(), on_wait=on_wait), chosen.name, None
+    except (templating.TemplateRejected, OSError) as exc:
+        return built_in(), "", (chosen.name, exc)
+
+
 def _with_template(item: GeneratedFile, kind: str, built_in, context) -> tuple[bytes, str]:
     """The uploaded template filled in, or the built-in layout (also when the template fails,
     with a note saying so)."""
-    chosen = _template(item.agency, kind)
-    if chosen is None:
-        return built_in(), ""
-    try:
-        with chosen.file.open("rb") as handle:
-            data = templating.render_limited(handle.read(), context(), on_wait=_heartbeat(item))
-    except (templating.TemplateRejected, OSError) as exc:
-        item.step = f"Mẫu {chosen.name} lỗi, đã dùng mẫu mặc định: {exc}"[:200]
-        return built_in(), ""
-    return data, chosen.name
+    data, used, failed = fill_template(item.agency, kind, built_in, context, on_wait=_heartbeat(item))
+    if failed is not None:
+        name, exc = failed
+        item.step = f"Mẫu {name} lỗi, đã dùng mẫu mặc định: {exc}"[:200]
+    return data, used
 
 
 def report_figures(report: Report, *, actor, today: dt.date) -> Figures:
@@ -156,8 +167,7 @@ def _plan_files(item: GeneratedFile) -> tuple[bytes, str]:
     plan = item.plan
     stem = safe_name(f"Ke_hoach_CCHC_{plan.year}_{plan.agency.code}", 100)
     _progress(item, 20, "Đọc nhiệm vụ")
-    appendices = {key: plan_document.appendix_rows(plan, key) for key in ("I", "II")}
-    appendices = {key: value for key, value in appendices.items() if value[0]}
+    appendices = plan_document.appendices(plan)
     if item.kind == FileKind.PLAN_XLSX:
         return plan_document.plan_workbook(plan, appendices, plan_document.APPENDIX_TITLES), f"{stem}_phu_luc.xlsx"
     _progress(item, 50, "Soạn văn bản")

@@ -270,25 +270,15 @@ FINDERS: dict[str, Callable[[Subject], None]] = {
 def _with_template(
     subject: Subject, kind: str, built_in: Callable[[], bytes], context: Callable[[], dict[str, Any]]
 ) -> bytes:
-    """As the worker: the agency's uploaded template in use (its trial passed) filled in, else the
-    built-in layout; a template that fails now gives the built-in layout, with a note saying so."""
-    chosen = (
-        DocumentTemplate.objects.filter(
-            agency=subject.agency, kind=kind, active=True, check_state=DocumentTemplate.CheckState.PASSED
-        )
-        .order_by("-uploaded_at")
-        .first()
-    )
-    if chosen is None:
-        return built_in()
-    try:
-        with chosen.file.open("rb") as handle:
-            return templating.render_limited(handle.read(), context())
-    except (templating.TemplateRejected, OSError) as exc:
+    """As the worker (reports.jobs.fill_template); a template that fails now gives the built-in
+    layout, with a note saying so."""
+    data, _used, failed = jobs.fill_template(subject.agency, kind, built_in, context)
+    if failed is not None:
+        name, error = failed
         subject.notes.append(
-            _("Template %(name)s failed, the built-in layout was used: %(error)s") % {"name": chosen.name, "error": exc}
+            _("Template %(name)s failed, the built-in layout was used: %(error)s") % {"name": name, "error": error}
         )
-        return built_in()
+    return data
 
 
 def _report(subject: Subject) -> bytes:
@@ -315,8 +305,7 @@ def _report(subject: Subject) -> bytes:
 
 def _plan(subject: Subject) -> bytes:
     plan = subject.plan
-    appendices = {key: plan_document.appendix_rows(plan, key) for key in ("I", "II")}
-    appendices = {key: value for key, value in appendices.items() if value[0]}
+    appendices = plan_document.appendices(plan)
     if subject.order.fmt == "xlsx":
         return plan_document.plan_workbook(plan, appendices, plan_document.APPENDIX_TITLES)
     return _with_template(

@@ -123,6 +123,13 @@ def coordinating_text(coordinating: list[Unit], *, lead: int | None, units: list
     return ", ".join(unit.label for unit in coordinating)
 
 
+def appendices(plan: Plan) -> dict[str, tuple[list[list[Any]], set[int]]]:
+    """The plan's appendices that have tasks ("I", "II") with their rows and bold group rows, as
+    the DOCX, the XLSX and a template read them."""
+    rows = {key: appendix_rows(plan, key) for key in ("I", "II")}
+    return {key: value for key, value in rows.items() if value[0]}
+
+
 def plan_body(plan: Plan) -> list[Paragraph]:
     """The plan's text: its opening, each section's heading and text (with "(Chi tiết tại Phụ lục
     I kèm theo)" after the last section whose tasks are in an appendix), its closing."""
@@ -178,11 +185,8 @@ def plan_appendices(plan: Plan, reference: str) -> Callable[[Any], None]:
     """Writes the plan's appendices I and II (those with tasks), each opening its own landscape
     section whose pages are numbered from 1 (core.nd30.appendix_start)."""
 
-    def appendices(doc: Any) -> None:
-        for appendix in ("I", "II"):
-            rows, bold = appendix_rows(plan, appendix)
-            if not rows:
-                continue
+    def write(doc: Any) -> None:
+        for appendix, (rows, bold) in appendices(plan).items():
             appendix_start(doc, number=appendix, title=APPENDIX_TITLES[appendix], reference=reference)
             cells = [[cell(v) for v in row] for row in rows]
             widths = [Cm(w) for w in APPENDIX_WIDTHS]
@@ -191,7 +195,7 @@ def plan_appendices(plan: Plan, reference: str) -> Callable[[Any], None]:
                 for paragraph in table.rows[index + 1].cells[0].paragraphs:
                     paragraph.paragraph_format.keep_with_next = True
 
-    return appendices
+    return write
 
 
 def plan_document(plan: Plan) -> AdminDocument:
