@@ -74,6 +74,8 @@ api = NinjaAPI(
 
 api.add_router("", "procedures.api.router")
 api.add_router("", "surveys.api.router")
+api.add_router("", "plans.api.router")
+api.add_router("", "targets.api.router")
 
 log = logging.getLogger(__name__)
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "core",
     "plans",
     "scorecards",
+    "targets",
     "procedures",
     "surveys",
     "feedback",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("evidence/files/<int:pk>/", core_views.evidence_file, name="evidence_file"),
     path("plans/", include("plans.urls")),
     path("par/", include("scorecards.urls")),
+    path("targets/", include("targets.urls")),
     path("tthc/", include("procedures.urls")),
     path("sipas/", include("surveys.urls")),
     path("pakn/", include("feedback.urls")),

@@ -7,10 +7,13 @@ AppConfig.ready; the criteria set names a metric by its key.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 
@@ -36,22 +39,79 @@ class MetricValue:
     def as_json(self, key: str) -> dict[str, Any]:
         return {"key": key, "data": self.data, "period": self.period, "source": self.source}
 
+    @property
+    def number(self) -> Decimal | None:
+        """The figure as one number: a percentage (2 places, half up) for a ratio or a percent,
+        the count itself for a count; None for a ratio over nothing."""
+        if "numerator" in self.data:
+            den = Decimal(self.data["denominator"])
+            if not den:
+                return None
+            return (Decimal(self.data["numerator"]) * 100 / den).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        if "percent" in self.data:
+            return Decimal(self.data["percent"]).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        if "count" in self.data:
+            return Decimal(self.data["count"])
+        return None
+
 
 Provider = Callable[..., MetricValue | None]
+# Where the records behind a figure are listed: (agency, year) -> a URL, or None.
+Link = Callable[[Any, int], str | None]
 
 
 @dataclass(frozen=True)
 class Metric:
+    """`unit` is what the number is in ("%" for ratios and percents, else a noun such as "hồ sơ");
+    `link` opens the records that produced it (the dossiers, the tasks, the responses)."""
+
     key: str
     label: str
     provider: Provider
+    unit: str = "%"
+    link: Link | None = None
 
 
 METRICS: dict[str, Metric] = {}
 
 
-def register_metric(key: str, label: str, provider: Provider) -> None:
-    METRICS[key] = Metric(key, label, provider)
+def register_metric(key: str, label: str, provider: Provider, *, unit: str = "%", link: Link | None = None) -> None:
+    METRICS[key] = Metric(key, label, provider, unit, link)
+
+
+def metric_link(key: str, agency: Any, year: int) -> str | None:
+    metric = METRICS.get(key)
+    return metric.link(agency, year) if metric and metric.link else None
+
+
+# Several figures often come from one pass over a register (every Decision 766 rate from one
+# aggregate). Inside `batch()`, a function wrapped with `shared` runs once per distinct arguments,
+# so a page showing 60 targets reads each register once (issue 22's O(1) queries).
+_BATCH: contextvars.ContextVar[dict[Any, Any] | None] = contextvars.ContextVar("metrics_batch", default=None)
+
+
+@contextlib.contextmanager
+def batch() -> Iterator[None]:
+    token = _BATCH.set({}) if _BATCH.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _BATCH.reset(token)
+
+
+def shared[F: Callable[..., Any]](function: F) -> F:
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        memo = _BATCH.get()
+        if memo is None:
+            return function(*args, **kwargs)
+        key = (function.__module__, function.__qualname__, args, tuple(sorted(kwargs.items())))
+        if key not in memo:
+            memo[key] = function(*args, **kwargs)
+        return memo[key]
+
+    return wrapper  # type: ignore[return-value]
 
 
 def compute_metric(key: str, *, agency: Any, year: int, today: dt.date) -> MetricValue | None:

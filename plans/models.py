@@ -76,6 +76,17 @@ class Plan(models.Model):
     archive = models.CharField(_("archive line"), max_length=100, blank=True, default="VT, VP")
     status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     source_key = models.CharField(max_length=100, blank=True, help_text="identifies a plan loaded from a data file")
+    # The cascade (issue 22): the plan this one carries out, when it is in the system (the
+    # province's plan is a plan of the Sở Nội vụ's agency), and the citation as the text gives it.
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        verbose_name=_("plan carried out"),
+    )
+    parent_reference = models.CharField(_("plan carried out (as cited)"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("plan")
@@ -369,3 +380,73 @@ class TaskContribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id} {self.unit_id} {self.progress}%"
+
+
+class AssignedTask(models.Model):
+    """A task assigned to the agency by the UBND tỉnh, its Chairman or Vice-Chairmen (or a ministry):
+    the register behind the first target of II.1.a and PAR criterion 1.5 (issue 22). One row per
+    task of the assigning document, as the Government Office's task tracking system lists them."""
+
+    class Issuer(models.TextChoices):
+        PROVINCE = "province", _("Provincial People's Committee")
+        CHAIRMAN = "chairman", _("Chairman of the Provincial People's Committee")
+        VICE_CHAIRMAN = "vice_chairman", _("Vice-Chairman of the Provincial People's Committee")
+        MINISTRY = "ministry", _("Ministry or central agency")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("In progress")
+        DONE = "done", _("Done")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the issuer")
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="assigned_tasks", verbose_name=_("agency")
+    )
+    code = models.CharField(_("tracking code"), max_length=60)
+    document_number = models.CharField(_("assigning document number"), max_length=100)
+    document_date = models.DateField(_("assigning document date"))
+    issuer = models.CharField(_("assigned by"), max_length=20, choices=Issuer.choices, default=Issuer.PROVINCE)
+    issuer_name = models.CharField(_("signed by"), max_length=200, blank=True)
+    excerpt = models.TextField(_("excerpt of the document"), blank=True)
+    content = models.TextField(_("task"))
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    lead_unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_tasks",
+        verbose_name=_("lead unit"),
+    )
+    coordinating_units = models.ManyToManyField(
+        Unit, blank=True, related_name="coordinated_assigned_tasks", verbose_name=_("coordinating units")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    report_number = models.CharField(_("report number"), max_length=100, blank=True)
+    report_date = models.DateField(_("report date"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    evidence = models.ManyToManyField(Document, blank=True, related_name="assigned_tasks", verbose_name=_("evidence"))
+    source = models.CharField(_("entered through"), max_length=20, blank=True)  # manual, import, api
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("assigned task")
+        verbose_name_plural = _("assigned tasks")
+        ordering = ["due_date", "code"]
+        constraints = [models.UniqueConstraint(fields=["agency", "code"], name="assigned_task_code_unique")]
+        indexes = [models.Index(fields=["agency", "status", "due_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.content[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:assigned_detail", args=[self.pk])
+
+    @property
+    def on_time(self) -> bool | None:
+        """Done by its due date; None while open, withdrawn or without a due date."""
+        if self.status != self.Status.DONE or self.completed_on is None or self.due_date is None:
+            return None
+        return self.completed_on <= self.due_date

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans import views
+from plans import assigned_views, plan_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -12,7 +12,14 @@ urlpatterns = [
     path("year-end/", views.year_end_view, name="year_end"),
     path("inspections/", views.inspections, name="inspections"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
+    path("plans/new/", plan_views.new_plan, name="new_plan"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("assigned/", assigned_views.assigned_list, name="assigned_list"),
+    path("assigned/new/", assigned_views.assigned_new, name="assigned_new"),
+    path("assigned/import/", assigned_views.assigned_import, name="assigned_import"),
+    path("assigned/template.xlsx", assigned_views.assigned_template, name="assigned_template"),
+    path("assigned/<int:pk>/", assigned_views.assigned_detail, name="assigned_detail"),
+    path("assigned/<int:pk>/edit/", assigned_views.assigned_edit, name="assigned_edit"),
     path("plans/<int:pk>/import/", views.import_plan, name="import"),
     path("plans/<int:pk>/template.xlsx", views.import_template, name="import_template"),
     path("plans/<int:pk>/tasks/new/", views.new_task, name="new_task"),

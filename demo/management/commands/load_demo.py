@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from core.reference import DATA_DIR, DEMO_PASSWORD, load_calendar_overrides, load_demo_organisation
 from core.services import load_calendar
+from demo.assigned import load_assigned_demo
 from demo.feedback import load_feedback_demo
 from demo.plans import load_demo_activity
 from demo.portal import load_portal_demo
@@ -12,6 +13,7 @@ from demo.procedures import load_procedures_demo
 from demo.reports import load_reports_demo
 from demo.scorecards import load_par_demo
 from demo.surveys import load_surveys_demo
+from demo.targets import load_targets_demo
 from plans.loader import load_plan_file
 
 
@@ -41,6 +43,8 @@ class Command(BaseCommand):
         load_feedback_demo(today=today, cal=cal)
         load_reports_demo(today=today)
         load_portal_demo(today=today)
+        load_assigned_demo(today=today)
+        load_targets_demo(today=today)
         if quiet:
             return
         self.stdout.write(_("Tasks created: %(n)s") % {"n": created})
