@@ -1,0 +1,77 @@
+"""Access rules for targets (issue 22), on core.access.Scope:
+
+- view: every member of the target's agency (the one page is for the leaders, but every unit sees
+  the targets it owns and serves); the appraisers of the province's Sở Nội vụ see the targets of
+  the province's agencies (the cascade's roll-up);
+- manage (create, edit, link tasks, publish, correct a period-end value): the agency's leader,
+  Office focal point and administrator;
+- enter a value (a manual target's reading, with evidence): the managers, and the officers and
+  head of the target's owner unit;
+- a province target (a target of a Sở Nội vụ's plan) is managed by that agency's managers.
+
+Invisible -> Http404, visible but not allowed -> PermissionDenied (403).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from core.access import scope_for
+from core.models import Agency, Role, User
+from targets.models import Target
+
+Person = User | AnonymousUser
+
+
+def targets_visible_to(user: Person) -> QuerySet[Target]:
+    scope = scope_for(user)
+    qs = Target.objects.all()
+    if scope.is_superuser:
+        return qs
+    return qs.filter(Q(agency_id__in=scope.agency_ids) | Q(agency__province_id__in=scope.province_appraiser_of()))
+
+
+def can_view_targets(user: Person, agency: Agency) -> bool:
+    scope = scope_for(user)
+    return scope.can_view_agency(agency.pk) or agency.province_id in scope.province_appraiser_of()
+
+
+def can_manage_targets(user: Person, agency: Agency | int) -> bool:
+    return scope_for(user).can_manage(agency if isinstance(agency, int) else agency.pk)
+
+
+def can_enter_value(user: Person, target: Target) -> bool:
+    scope = scope_for(user)
+    if scope.can_manage(target.agency_id):
+        return True
+    if scope.is_read_only(target.agency_id) or target.owner_unit_id is None:
+        return False
+    return bool(scope.unit_roles(target.owner_unit_id) & {Role.OFFICER, Role.UNIT_HEAD})
+
+
+def get_target_for_user(user: Person, pk: int, *, action: str = "view") -> Target:
+    """`action`: view, manage or enter."""
+    target = (
+        Target.objects.select_related("plan", "agency", "owner_unit", "parent", "parent__agency").filter(pk=pk).first()
+    )
+    if target is None or not can_view_targets(user, target.agency):
+        raise Http404
+    if action == "manage" and not can_manage_targets(user, target.agency_id):
+        raise PermissionDenied
+    if action == "enter" and not can_enter_value(user, target):
+        raise PermissionDenied
+    return target
+
+
+def province_agencies_of(user: Person) -> QuerySet[Agency]:
+    """The agencies whose targets a province appraiser rolls up; 404 for anyone else."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return Agency.objects.all()
+    provinces = scope.province_appraiser_of()
+    if not provinces:
+        raise Http404
+    return Agency.objects.filter(province_id__in=provinces)
