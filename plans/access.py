@@ -30,7 +30,17 @@ from django.http import Http404
 
 from core.access import get_document_for_user, scope_for
 from core.models import Agency, Document, Role, Unit, User
-from plans.models import CLOSED_STATUSES, Inspection, Obstacle, Occurrence, Plan, Task, TaskContribution, TaskEvidence
+from plans.models import (
+    CLOSED_STATUSES,
+    AssignedTask,
+    Inspection,
+    Obstacle,
+    Occurrence,
+    Plan,
+    Task,
+    TaskContribution,
+    TaskEvidence,
+)
 
 type Person = User | AnonymousUser
 ACTIONS = ("view", "report", "contribute", "approve", "obstacle", "comment", "manage")
@@ -277,4 +287,102 @@ def documents_of_visible_tasks(user: Person) -> Q:
 def tasks_using_document(user: Person, document: Document) -> list[tuple[str, str]]:
     """The tasks a document evidences, as (code, link), that the person sees (core.access)."""
     tasks = tasks_visible_to(user).filter(evidence_links__document=document).order_by("code")
+    return [(t.code, t.get_absolute_url()) for t in tasks]
+
+
+# --- The register of tasks assigned by the province (issue 22) -----------------------------------
+# - view: the agency-wide roles (leader, Office, administrator, auditor, appraiser) see every task
+#   of the register; officers and unit heads see the tasks their units lead or coordinate;
+# - edit (enter, import, change, withdraw, reopen): the Office focal point, the administrator and
+#   the leader (`Scope.can_manage`);
+# - report completion (completed on, the report sent, evidence): those, and the head and officers
+#   of the task's lead unit;
+# - read-only roles (auditor, appraiser) never change anything; other agencies see nothing (404).
+
+
+def assigned_tasks_visible_to(user: Person) -> QuerySet[AssignedTask]:
+    """The assigned tasks the person sees (the same rule as `get_assigned_task_for_user`)."""
+    scope = scope_for(user)
+    qs = AssignedTask.objects.all()
+    if scope.is_superuser:
+        return qs
+    if scope.user_id is None:
+        return qs.none()
+    whole = [a for a in scope.agency_ids if scope.sees_whole_agency(a)]
+    if len(whole) == len(scope.agency_ids):
+        return qs.filter(agency_id__in=whole)
+    units = scope.units_with(Role.OFFICER, Role.UNIT_HEAD)
+    coordinated = AssignedTask.coordinating_units.through.objects.filter(unit_id__in=units).values("assignedtask_id")
+    return qs.filter(
+        Q(agency_id__in=whole) | Q(lead_unit_id__in=units) | Q(pk__in=coordinated),
+        agency_id__in=scope.agency_ids,
+    )
+
+
+def can_edit_assigned(user: Person, obj: AssignedTask | Agency) -> bool:
+    """Enters, imports, changes, withdraws and reopens the agency's assigned tasks: the Office focal
+    point, the administrator and the leader (not a read-only role)."""
+    agency_id = obj.pk if isinstance(obj, Agency) else obj.agency_id
+    return scope_for(user).can_manage(agency_id)
+
+
+def can_report_assigned(user: Person, obj: AssignedTask) -> bool:
+    """Reports the task done (completed on, report number and date, evidence): who may edit it, and
+    the head and officers of its lead unit."""
+    scope = scope_for(user)
+    if can_edit_assigned(user, obj):
+        return True
+    if not scope.can_view_agency(obj.agency_id) or scope.is_read_only(obj.agency_id) or obj.lead_unit_id is None:
+        return False
+    return bool(scope.unit_roles(obj.lead_unit_id) & {Role.OFFICER, Role.UNIT_HEAD})
+
+
+def sees_assigned_register(user: Person, agency: Agency | None) -> bool:
+    """Has the register page of the agency (the menu entry): a member working here (an officer sees
+    their units' tasks in it), not a Sở Nội vụ appraiser of another agency."""
+    if agency is None:
+        return False
+    scope = scope_for(user)
+    roles = scope.roles(agency.pk)
+    return scope.is_superuser or (bool(roles) and roles != {Role.APPRAISER})
+
+
+def get_assigned_task_for_user(user: Person, pk: int, *, action: str = "view") -> AssignedTask:
+    """An assigned task the person sees (404 otherwise); `action` "edit" or "report": one they may
+    change so (403 otherwise)."""
+    found = (
+        assigned_tasks_visible_to(user)
+        .select_related("agency", "lead_unit")
+        .prefetch_related("coordinating_units", "evidence")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    if action not in ("view", "edit", "report"):
+        raise ValueError(action)
+    if action == "edit" and not can_edit_assigned(user, found):
+        raise PermissionDenied
+    if action == "report" and not can_report_assigned(user, found):
+        raise PermissionDenied
+    return found
+
+
+def get_assigned_agency_for_user(user: Person, code: str) -> Agency:
+    """The agency (by code) whose register the API reads or writes: its members only (404)."""
+    agency = Agency.objects.filter(code=code).first()
+    if agency is None or not scope_for(user).can_view_agency(agency.pk):
+        raise Http404
+    return agency
+
+
+def documents_of_visible_assigned_tasks(user: Person) -> Q:
+    """Evidence of the assigned tasks a person sees (registered with core.access)."""
+    through = AssignedTask.evidence.through.objects.filter(assignedtask__in=assigned_tasks_visible_to(user))
+    return Q(pk__in=through.values("document_id"))
+
+
+def assigned_tasks_using_document(user: Person, document: Document) -> list[tuple[str, str]]:
+    """The assigned tasks a document evidences, as (code, link), that the person sees."""
+    tasks = assigned_tasks_visible_to(user).filter(evidence=document).order_by("code")
     return [(t.code, t.get_absolute_url()) for t in tasks]
