@@ -115,5 +115,15 @@ def shared[F: Callable[..., Any]](function: F) -> F:
 
 
 def compute_metric(key: str, *, agency: Any, year: int, today: dt.date) -> MetricValue | None:
+    """Inside `batch()`, one figure is computed once however many targets or criteria read it."""
     metric = METRICS.get(key)
-    return metric.provider(agency=agency, year=year, today=today) if metric else None
+    if metric is None:
+        return None
+    memo = _BATCH.get()
+    if memo is None:
+        return metric.provider(agency=agency, year=year, today=today)
+    memo_key = ("compute_metric", key, getattr(agency, "pk", agency), year, today)
+    if memo_key not in memo:
+        memo[memo_key] = metric.provider(agency=agency, year=year, today=today)
+    found: MetricValue | None = memo[memo_key]
+    return found

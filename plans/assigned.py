@@ -23,6 +23,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from core.models import Agency, Document, Unit, User
+from core.numbers import vi_number
 from core.services import StepRefused, diff, log_action
 from core.text import fold
 from plans.models import AssignedTask
@@ -103,7 +104,7 @@ def _set(task: AssignedTask, data: dict[str, Any]) -> None:
         task.evidence.set(data["evidence"])
 
 
-def _record(actor: User | None, task: AssignedTask, before: dict[str, Any], action: str, note: str = "") -> bool:
+def _record(actor: User | None, task: AssignedTask, before: dict[str, Any], *, action: str, note: str = "") -> bool:
     """One audit entry for a change (none when nothing changed); whether something changed."""
     changes = diff(before, snapshot(task))
     if not changes and not note:
@@ -124,9 +125,9 @@ def create_assigned(
         raise AssignedError(_("The register already has a task with the code %(code)s.") % {"code": code})
     _check(agency, data, today=today)
     task = AssignedTask(agency=agency, code=code, source=source)
-    before = snapshot(task)
+    before: dict[str, Any] = {}  # a new task: every value it is given is a change
     _set(task, {k: v for k, v in data.items() if k != "code"})
-    _record(actor, task, before, "assigned.created")
+    _record(actor, task, before, action="assigned.created")
     return task
 
 
@@ -140,7 +141,7 @@ def update_assigned(
     _check(task.agency, current | {"lead_unit": task.lead_unit} | data, today=today)
     before = snapshot(task)
     _set(task, {k: v for k, v in data.items() if k != "code"})
-    _record(actor, task, before, "assigned.updated", note)
+    _record(actor, task, before, action="assigned.updated", note=note)
     return task
 
 
@@ -176,7 +177,7 @@ def complete_assigned(
         if document.agency_id != task.agency_id:
             raise AssignedError(_("The evidence belongs to another agency."))
         task.evidence.add(document)
-    _record(actor, task, before, "assigned.completed")
+    _record(actor, task, before, action="assigned.completed")
     return task
 
 
@@ -189,7 +190,7 @@ def reopen_assigned(*, actor: User | None, task: AssignedTask, reason: str) -> A
     before = snapshot(task)
     task.status, task.completed_on = Status.OPEN, None
     task.save(update_fields=["status", "completed_on", "updated_at"])
-    _record(actor, task, before, "assigned.reopened", reason)
+    _record(actor, task, before, action="assigned.reopened", note=reason)
     return task
 
 
@@ -202,7 +203,7 @@ def withdraw_assigned(*, actor: User | None, task: AssignedTask, reason: str) ->
     before = snapshot(task)
     task.status, task.completed_on = Status.WITHDRAWN, None
     task.save(update_fields=["status", "completed_on", "updated_at"])
-    _record(actor, task, before, "assigned.withdrawn", reason)
+    _record(actor, task, before, action="assigned.withdrawn", note=reason)
     return task
 
 
@@ -226,7 +227,8 @@ def upsert_assigned(
     _check(agency, {"document_date": existing.document_date} | data, today=today)
     before = snapshot(existing)
     _set(existing, data)
-    changed = _record(actor, existing, before, "assigned.imported" if source == "import" else "assigned.updated")
+    action = "assigned.imported" if source == "import" else "assigned.updated"
+    changed = _record(actor, existing, before, action=action)
     return Upserted(existing, False, changed)
 
 
@@ -273,6 +275,20 @@ def flag_filter(flag: str, today: dt.date) -> Q:
         "done_late": done & Q(completed_on__gt=F("due_date")),
     }
     return filters[flag]
+
+
+def state_of(task: AssignedTask, today: dt.date) -> str:
+    """The flag a task shows (the same conditions as `flag_filter`), or "" when none."""
+    if task.due_date is None:
+        return ""
+    if task.status == Status.OPEN:
+        if task.due_date < today:
+            return "overdue"
+        return "due_soon" if (task.due_date - today).days <= DUE_SOON_DAYS else ""
+    on_time = task.on_time
+    if on_time is None:
+        return ""
+    return "done_on_time" if on_time else "done_late"
 
 
 def register(
@@ -341,6 +357,11 @@ class PeriodFigure:
     def rate(self) -> Decimal | None:
         return rate(self.on_time, self.due)
 
+    @property
+    def rate_text(self) -> str:
+        """The rate as people read it (84,6), a dash when nothing was due."""
+        return vi_number(self.rate, 1, empty="—")
+
     def as_data(self) -> dict[str, Any]:
         value = self.rate
         return {
@@ -387,6 +408,23 @@ def on_time_by_period(queryset: QuerySet[AssignedTask], *, year: int, kind: str,
         on_time, due = on_time_counts(queryset, start, window_end)
         out.append(PeriodFigure(label, start, window_end, on_time, due))
     return out
+
+
+def unit_names(value: Any) -> Any:
+    """A unit id (or a list of them) recorded in the audit, as the units' names (for its history)."""
+    ids = value if isinstance(value, list) else [value]
+    if not all(isinstance(i, int) for i in ids):
+        return value
+    names = dict(Unit.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return "; ".join(names.get(i, str(i)) for i in ids) or "—"
+
+
+def document_names(value: Any) -> Any:
+    """Document ids recorded in the audit, as their numbers or abstracts (for the history)."""
+    if not isinstance(value, list) or not all(isinstance(i, int) for i in value):
+        return value
+    found = {d.pk: d.doc_number or d.abstract[:60] for d in Document.objects.filter(pk__in=value)}
+    return "; ".join(found.get(i, str(i)) for i in value) or "—"
 
 
 def unit_choices(agency: Agency) -> QuerySet[Unit]:

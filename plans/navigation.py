@@ -30,7 +30,7 @@ from core.navigation import (
     works_here,
 )
 from core.services import load_calendar
-from plans.access import province_tasks_visible_to, tasks_visible_to
+from plans.access import province_tasks_visible_to, sees_assigned_register, tasks_visible_to
 from plans.models import CLOSED_STATUSES, Obstacle, Plan, Task
 from plans.selectors import Thresholds, summary
 
@@ -59,6 +59,16 @@ register_menu(
 )
 register_menu(
     area="plans", label=gettext_lazy("Year-end results"), url_name="plans:year_end", order=170, allowed=works_here
+)
+register_menu(
+    area="plans",
+    label=gettext_lazy("Tasks assigned by the province"),
+    url_name="plans:assigned_list",
+    order=115,
+    allowed=sees_assigned_register,
+)
+register_notification_kinds(
+    "assigned_tasks", gettext_lazy("Tasks assigned by the province"), ("assigned_due_in_", "assigned_overdue")
 )
 register_notification_kinds("tasks", gettext_lazy("Tasks"), ("due_in_", "overdue", "stale", "approval", "obstacle"))
 
@@ -315,11 +325,13 @@ def no_plan_panel(user: AnyUser, agency: Agency | None, today: dt.date) -> Panel
     if agency is None or not works_here(user, agency) or _has_plan(agency):
         return None
     scope = scope_for(user)
+    links: list[tuple[str, str]] = []
     if scope.can_manage(agency.pk):
         text = _(
             "%(agency)s has no administrative reform plan in the system yet. The Office creates the year's "
             "plan and imports its tasks from the Excel template; then every unit sees its tasks here."
         ) % {"agency": agency.name}
+        links.append((_("Create a plan"), reverse("plans:new_plan")))
     else:
         contacts = _office_contacts(agency)
         text = _(
@@ -327,4 +339,4 @@ def no_plan_panel(user: AnyUser, agency: Agency | None, today: dt.date) -> Panel
         )
         if contacts:
             text += " " + _("Office focal point: %(people)s.") % {"people": contacts}
-    return Panel(key="no_plan", title=_("No plan yet"), text=text)
+    return Panel(key="no_plan", title=_("No plan yet"), text=text, links=links)

@@ -123,12 +123,14 @@ def due_periods(tasks: QuerySet[Task]) -> list[tuple[str, list[tuple[str, str]]]
 
 
 def due_range(value: str) -> tuple[dt.date, dt.date] | None:
-    """The dates [first, last] of a "due in" choice ("2026-Q3", "2026-07"); None when not one."""
+    """The dates [first, last] of a "due in" choice ("2026", "2026-Q3", "2026-07"); None when not one."""
     year, _sep, part = value.partition("-")
     if not year.isdigit() or not 1900 < int(year) < 3000:
         return None
     y = int(year)
-    if part.startswith("Q") and part[1:] in {"1", "2", "3", "4"}:
+    if not _sep:
+        first_month, last_month = 1, 12
+    elif part.startswith("Q") and part[1:] in {"1", "2", "3", "4"}:
         first_month, last_month = 3 * int(part[1:]) - 2, 3 * int(part[1:])
     elif part.isdigit() and 1 <= int(part) <= 12:
         first_month = last_month = int(part)

@@ -70,6 +70,7 @@ from plans.forms import (
 )
 from plans.importing import commit_import, preview
 from plans.models import CLOSED_STATUSES, Obstacle, Plan, Task, TaskStatus
+from plans.plan_views import may_create_plan
 from plans.selectors import (
     FLAG_KEYS,
     Thresholds,
@@ -164,6 +165,7 @@ def dashboard(request):
         "t": t,
         "obstacles": Obstacle.objects.filter(task__in=tasks, status="open").select_related("task")[:8],
         "plans": Plan.objects.filter(agency=agency),
+        "can_create_plan": may_create_plan(request.user, agency),
     }
     return render(request, "plans/dashboard.html", context)
 
@@ -265,6 +267,10 @@ def _task_context(request: HttpRequest, task: Task) -> dict[str, Any]:
         "cancel_form": ReasonForm(auto_id="cancel_form_%s"),
         "resolve_form": None,
         "library": library.order_by("-created_at")[:100] if perms["report"] else [],
+        # what the task serves, read through the reverse relations (targets and scorecards sit
+        # above plans: no import of theirs here)
+        "served_targets": task.targets.order_by("plan_id", "order", "code"),
+        "criteria_links": task.criteria_links.order_by("set_code", "code"),
     }
 
 

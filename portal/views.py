@@ -6,6 +6,7 @@ code and every object is looked up within that agency, published or active only.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -26,6 +27,10 @@ from portal.forms import PostForm
 from portal.models import Post
 from procedures.models import Procedure
 from procedures.selectors import normalize_code
+from targets.models import Target
+from targets.rollup import goal_text
+from targets.selectors import Row as TargetRow
+from targets.selectors import rows
 
 NATIONAL_PORTAL = "https://dichvucong.gov.vn"
 FORM_WORDS = ("mau so", "mau don", "mau to khai", "theo mau", "(mau ")
@@ -128,9 +133,55 @@ def dossier_lookup(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/lookup.html", {"lookup_agency": agency})
 
 
+@dataclass(frozen=True)
+class PublicTarget:
+    """A target the agency publishes (Target.public), as the portal shows it: plain text only,
+    nothing about who entered it nor any internal link."""
+
+    code: str
+    name: str
+    goal: str
+    actual: str
+    status: str
+    status_label: str
+    as_of: dt.date | None
+
+
+def public_targets(agency: Agency, today: dt.date) -> tuple[int | None, list[PublicTarget]]:
+    """(year, targets) of the latest plan year up to this one with published targets, read
+    through targets.selectors.rows like every page."""
+    published = Target.objects.filter(agency=agency, public=True, plan__year__lte=today.year)
+    year = published.order_by("-plan__year").values_list("plan__year", flat=True).first()
+    if year is None:
+        return None, []
+    found = rows(published.filter(plan__year=year), today=today)
+    return year, [
+        PublicTarget(
+            row.target.code,
+            row.target.name,
+            goal_text(row.target),
+            _with_unit(row.actual.display, row),
+            row.status,
+            row.status_label,
+            row.actual.as_of,
+        )
+        for row in found
+    ]
+
+
+def _with_unit(text: str, row: TargetRow) -> str:
+    """A value with its unit ("12 hồ sơ", "83,78 %"); a ratio already says its percentage."""
+    actual = row.actual
+    if actual.value is None or actual.numerator is not None or not row.target.unit:
+        return text
+    return f"{text} {row.target.unit}"
+
+
 def indices(request: HttpRequest, code: str) -> HttpResponse:
     agency = access.get_public_agency(code)
-    context = {"agency": agency, "indices": _indices(agency, timezone.localdate())}
+    today = timezone.localdate()
+    year, targets = figures.cached("targets", agency, today, lambda: public_targets(agency, today))
+    context = {"agency": agency, "indices": _indices(agency, today), "targets": targets, "targets_year": year}
     return render(request, "portal/indices.html", context)
 
 

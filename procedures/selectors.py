@@ -159,21 +159,35 @@ def scope_queryset(qs: QuerySet[Dossier], start: dt.date, end: dt.date) -> Query
     )
 
 
-def quality(qs: QuerySet[Dossier], start: dt.date, end: dt.date, *, as_of: bool = False) -> Quality:
+def quality(
+    qs: QuerySet[Dossier],
+    start: dt.date,
+    end: dt.date,
+    *,
+    as_of: bool = False,
+    late_also: Mapping[str, Q] | None = None,
+    received_also: Mapping[str, Q] | None = None,
+) -> Quality:
     """The indicators of the period, counted by the database over the stored facts: one pass for
-    progress, one over the dossiers received in the period for the ratios (`as_of`: conditions)."""
+    progress, one over the dossiers received in the period for the ratios (`as_of`: conditions).
+    `late_also` counts, in the progress pass, the late dossiers meeting further conditions (those
+    with an apology letter...), and `received_also` in the ratios' pass the dossiers received in
+    the period meeting further conditions, under their own keys in `counts`."""
     progress, received, ratios = conditions(start, end, as_of=as_of)
-    counts = (
-        scope_queryset(qs, start, end)
-        .order_by()
-        .aggregate(**{key: Count("pk", filter=condition) for key, condition in progress.items()})
-    )
+    wanted_progress = {key: Count("pk", filter=condition) for key, condition in progress.items()}
+    for key, condition in (late_also or {}).items():
+        wanted_progress[key] = Count("pk", filter=progress["late"] & condition)
+    counts = scope_queryset(qs, start, end).order_by().aggregate(**wanted_progress)
     wanted = {"received": Count("pk")}
     for key, (numerator, denominator) in ratios.items():
         wanted[f"{key}__n"] = Count("pk", filter=numerator)
         wanted[f"{key}__d"] = Count("pk", filter=denominator) if denominator else Count("pk")
+    for key, condition in (received_also or {}).items():
+        wanted[key] = Count("pk", filter=condition)
     counted = qs.filter(received).order_by().aggregate(**wanted)
     counts["received"] = counted["received"]
+    for key in received_also or {}:
+        counts[key] = counted[key]
     return summarise(start, end, counts, {key: (counted[f"{key}__n"], counted[f"{key}__d"]) for key in ratios})
 
 

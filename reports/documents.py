@@ -4,10 +4,13 @@ template (reports.templating)."""
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
-from docx.shared import Cm
+from django.utils import translation
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
 
 from core.models import Signer
 from core.nd30 import (
@@ -22,9 +25,10 @@ from core.nd30 import (
 from core.numbers import vi_number
 from core.signers import configured_signer
 from plans.models import Plan
-from reports.figures import Figures, Table, plan_ref, report_plan
+from reports.figures import Figures, Table, TargetLine, plan_ref, report_plan
 from reports.outline import Part, basis_from, basis_lines
 from reports.periods import report_period
+from targets.charts import trend_png
 
 ROMAN_DIGITS = ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
 LETTERS = "abcdđeghiklmnopqrstuvxy"  # the Vietnamese order of item letters: no f, j, w, z
@@ -84,10 +88,63 @@ def _annex_table(doc, table: Table, *, reference: str) -> None:
         rows = [[table.empty, *[""] * (len(table.header) - 1)]]
     groups = [(str(label), int(span)) for label, span in table.groups] if table.groups else None
     add_grid(
-        doc, table.header, rows, [Cm(w) for w in table.widths], size=11, bold_rows=bold, right_from=1, groups=groups
+        doc,
+        table.header,
+        rows,
+        [Cm(w) for w in table.widths],
+        size=11,
+        bold_rows=bold,
+        right_from=table.right_from,
+        groups=groups,
+        centre_columns=set(table.centre),
     )
     for note in table.notes:
         add_line(doc, f"Ghi chú: {note}" if note is table.notes[0] else note, size=11, italic=True)
+
+
+CHART_WIDTH = Cm(12)  # two charts side by side on the landscape appendix (24.7 cm of text)
+CHARTS_TITLE = "Diễn biến các chỉ tiêu chưa đạt hoặc có nguy cơ không đạt"
+CHARTS_MAX = 6  # one landscape page: the targets the report has to explain, the worst first
+CHART_ORDER = {"off_track": 0, "at_risk": 1}
+
+
+def charted(targets: list[TargetLine]) -> list[tuple[TargetLine, list[tuple[Any, Any]]]]:
+    """The targets off track or at risk with a history to draw (two values or more), the worst
+    first and at most CHARTS_MAX of them: their period-end values before the cut-off, then their
+    value at the cut-off when it is later. The page of each target draws the same chart."""
+    out = []
+    for t in sorted(targets, key=lambda t: (CHART_ORDER.get(t.status, 9), t.code)):
+        if t.status not in CHART_ORDER or len(out) == CHARTS_MAX:
+            continue
+        points = [(p.day, p.value) for p in t.history]
+        if t.value is not None and t.as_of is not None and (not points or t.as_of > points[-1][0]):
+            points.append((t.as_of, t.value))
+        if len(points) >= 2:
+            out.append((t, points))
+    return out
+
+
+def _target_charts(doc, targets: list[TargetLine]) -> None:
+    """Under the targets' appendix: each target's trend (targets.charts.trend_png), two a row, in
+    Vietnamese whatever the language of the person who asked for the file (a legal document)."""
+    drawn = charted(targets)
+    if not drawn:
+        return
+    add_line(doc, CHARTS_TITLE, size=13, bold=True, centred=True)
+    grid = doc.add_table(rows=(len(drawn) + 1) // 2, cols=2)
+    grid.autofit = False
+    with translation.override("vi"):
+        for index, (t, points) in enumerate(drawn):
+            title = f"{t.code}. {t.name}"
+            png = trend_png(points, target=t.target, baseline=t.baseline, unit=t.unit)
+            box = grid.cell(index // 2, index % 2)
+            paragraph = box.paragraphs[0]
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            paragraph.add_run().add_picture(io.BytesIO(png), width=CHART_WIDTH)
+            caption = box.add_paragraph()  # the title as text: read aloud, searched, copied
+            caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run = caption.add_run(f"{title} ({t.status_label.lower()})")
+            run.font.size = Pt(10)
 
 
 def cell(value: Any) -> str:
@@ -167,6 +224,8 @@ def report_document(report, figures: Figures, parts: list[Part]) -> AdminDocumen
     def appendices(doc: Any) -> None:
         for table in figures.tables:
             _annex_table(doc, table, reference=report_reference(report))
+            if table.key == "targets":
+                _target_charts(doc, figures.targets)
 
     return AdminDocument(
         parent_body=parent,

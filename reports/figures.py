@@ -24,7 +24,7 @@ from django.db.models import Count, Q
 
 from core.deadlines import END_OF_DAY, LOCAL
 from core.models import Document
-from core.numbers import HUNDRED, q2
+from core.numbers import HUNDRED, q2, vi_number
 from feedback import stats as feedback_stats
 from feedback.metrics import figures_of
 from feedback.models import Feedback
@@ -39,6 +39,8 @@ from scorecards.columns import compute
 from scorecards.models import Phase, Scorecard
 from scorecards.selectors import points_lost
 from surveys import selectors as sipas
+from targets.models import Target
+from targets.selectors import rows as target_rows
 
 DONE = (TaskStatus.DONE, TaskStatus.DONE_LATE)
 OTHER_TASKS = "Nhiệm vụ khác"  # tasks of no PAR domain and no SIPAS element (e.g. the Office's own)
@@ -86,6 +88,8 @@ class Table:
     groups: list[list[Any]] | None = None  # a first header row: [label, span], spans add up to the columns
     notes: list[str] = field(default_factory=list)  # lines under the table (what the figures are)
     empty: str = "Không có số liệu trong kỳ"  # the one row of a table without rows
+    right_from: int = 1  # the columns from this one on are numbers (right-aligned in the DOCX)
+    centre: list[int] = field(default_factory=list)  # columns centred in the DOCX (codes, dates, statuses)
 
 
 @dataclass
@@ -254,6 +258,77 @@ class SipasFigures:
 
 
 @dataclass
+class Point:
+    """A target's value at a period end (its history, for the chart)."""
+
+    day: dt.date
+    value: Decimal
+
+
+@dataclass
+class TargetLine:
+    """A target of the plan as it stood at the cut-off (targets.selectors.rows with today=cut-off):
+    the same value and status as the targets' pages show for that day."""
+
+    code: str
+    name: str
+    section: str
+    unit: str
+    direction: str
+    baseline: Decimal | None
+    baseline_label: str
+    target: Decimal | None
+    due: dt.date | None
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    status: str  # on_track | at_risk | off_track | no_data
+    as_of: dt.date | None
+    history: list[Point] = field(default_factory=list)  # period-end values before the cut-off, oldest first
+
+    @property
+    def status_label(self) -> str:
+        return TARGET_STATUS.get(self.status, self.status)
+
+    @property
+    def goal_text(self) -> str:
+        """'≥ 95 %', '0 hồ sơ', 'Hoàn thành': the target as the plan states it."""
+        unit = f" {self.unit}" if self.unit else ""
+        if self.direction == "yes":
+            return "Hoàn thành"
+        if self.direction == "zero":
+            return f"0{unit}"
+        if self.target is None:
+            return ""
+        sign = {"at_least": "≥ ", "at_most": "≤ "}.get(self.direction, "")
+        return f"{sign}{vi_number(self.target.normalize())}{unit}"
+
+    @property
+    def actual_text(self) -> str:
+        """'45/50 (90,00 %)', '12', 'Đã hoàn thành', or 'Chưa có số liệu'."""
+        if self.value is None:
+            return "Chưa có số liệu"
+        if self.direction == "yes":
+            return "Đã hoàn thành" if self.value >= 1 else "Chưa hoàn thành"
+        if self.numerator is not None and self.denominator is not None:
+            return (
+                f"{vi_number(self.numerator.normalize())}/{vi_number(self.denominator.normalize())} "
+                f"({vi_number(self.value, 2)} %)"
+            )
+        unit = f" {self.unit}" if self.unit else ""
+        return f"{vi_number(self.value.normalize())}{unit}"
+
+
+# a target's status as the report writes it (a legal document: Vietnamese, not the UI's catalogue)
+TARGET_STATUS = {
+    "on_track": "Đạt hoặc đúng tiến độ",
+    "at_risk": "Có nguy cơ không đạt",
+    "off_track": "Không đạt hoặc chậm tiến độ",
+    "no_data": "Chưa có số liệu",
+}
+
+
+@dataclass
 class Figures:
     period: ReportPeriod
     cutoff: dt.date
@@ -276,6 +351,8 @@ class Figures:
     sipas: SipasFigures
     par: ParFigures | None
     tables: list[Table] = field(default_factory=list)
+    # the plan's targets (issue 22); a snapshot frozen before them has none
+    targets: list[TargetLine] = field(default_factory=list)
 
     # ---- derived, never stored
 
@@ -382,6 +459,8 @@ _register(
     ParFigures,
     SipasElement,
     SipasFigures,
+    Point,
+    TargetLine,
     Figures,
     ReportPeriod,
 )
@@ -481,6 +560,36 @@ def task_lines(plan: Plan | None, cutoff: dt.date) -> list[TaskLine]:
             )
         )
     return lines
+
+
+def target_lines(plan: Plan | None, cutoff: dt.date) -> list[TargetLine]:
+    """The plan's targets with their actual value and status as of the cut-off, read through
+    targets.selectors.rows (one reading for the pages, the portal and the report)."""
+    if plan is None:
+        return []
+    out = []
+    for row in target_rows(Target.objects.filter(plan=plan), today=cutoff):
+        t, actual = row.target, row.actual
+        out.append(
+            TargetLine(
+                code=t.code,
+                name=t.name,
+                section=t.section,
+                unit=t.unit,
+                direction=t.direction,
+                baseline=t.baseline,
+                baseline_label=t.baseline_label,
+                target=t.target_value,
+                due=t.due_date,
+                value=actual.value,
+                numerator=actual.numerator,
+                denominator=actual.denominator,
+                status=row.status,
+                as_of=actual.as_of,
+                history=[Point(day, value) for day, value in row.history if day <= cutoff],
+            )
+        )
+    return out
 
 
 def one_stop_rows(qs, start: dt.date, end: dt.date) -> list[list[Any]]:
@@ -773,6 +882,7 @@ def collect(agency, period: ReportPeriod, *, as_of: dt.date | None = None) -> Fi
         ),
         sipas=sipas_figures(agency, period, today=cutoff + dt.timedelta(days=1)),
         par=par_figures(agency, period.year, cutoff),
+        targets=target_lines(plan, cutoff),
     )
     figures.tables = build_tables(figures, rows, total)
     return figures
@@ -823,6 +933,8 @@ def build_tables(figures: Figures, one_stop: list[list[Any]], one_stop_total: li
         feedback_table(figures),
         sipas_table(figures),
     ]
+    if figures.targets:  # the last appendix: the others keep their numbers when a plan has no target
+        tables.append(targets_table(figures))
     for index, table in enumerate(tables, start=1):
         table.number = roman_numeral(index)
     numbers = {table.key: table.number for table in tables}
@@ -1023,4 +1135,41 @@ def sipas_table(figures: Figures) -> Table:
             if s.period_text
             else "Chưa có kỳ khảo sát trọn vẹn nào kết thúc trong kỳ báo cáo"
         ),
+    )
+
+
+TARGETS_TITLE = "Kết quả thực hiện chỉ tiêu của kế hoạch"
+
+
+def targets_table(figures: Figures) -> Table:
+    rows = [
+        [
+            t.code,
+            t.name,
+            t.unit,
+            t.baseline.normalize() if t.baseline is not None else None,
+            t.goal_text,
+            t.actual_text,
+            t.as_of,
+            t.status_label,
+        ]
+        for t in figures.targets
+    ]
+    return Table(
+        "targets",
+        TARGETS_TITLE,
+        cutoff_text(figures),
+        plan_source(figures).replace("hệ thống theo dõi nhiệm vụ", "hệ thống theo dõi chỉ tiêu"),
+        ["Mã", "Chỉ tiêu", "Đơn vị tính", "Năm cơ sở", "Chỉ tiêu kế hoạch", "Kết quả", "Số liệu đến ngày", "Đánh giá"],
+        rows,
+        [1.6, 7.3, 1.6, 1.8, 2.4, 3.6, 2.4, 4.0],
+        right_from=3,
+        centre=[0, 2, 6, 7],
+        notes=[
+            "Kết quả của mỗi chỉ tiêu là số liệu mới nhất có đến ngày chốt số liệu: tính từ sổ theo dõi của "
+            "hệ thống, số liệu định kỳ do đơn vị phụ trách nhập, hoặc giá trị nhập kèm tài liệu kiểm chứng.",
+            "Đánh giá theo quy tắc của hệ thống tại ngày chốt số liệu: đạt chỉ tiêu, hoặc đúng tiến độ so với "
+            "năm cơ sở; có nguy cơ không đạt khi còn cách chỉ tiêu trong mức dung sai hoặc xu hướng có thể "
+            "đạt; chưa có số liệu khi chưa có giá trị hoặc giá trị đã quá cũ.",
+        ],
     )

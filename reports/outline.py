@@ -122,7 +122,7 @@ PART_KEYS = [key for key, *_rest in PARTS]
 OFFICE_KEYS = [key for key, _h, _d, _p, office, _e in PARTS if office]
 
 # the appendices, by table key (reports.figures.build_tables numbers them in this order)
-APPENDIX = {"tasks": "I", "units": "II", "06a": "III", "766": "IV", "feedback": "V", "sipas": "VI"}
+APPENDIX = {"tasks": "I", "units": "II", "06a": "III", "766": "IV", "feedback": "V", "sipas": "VI", "targets": "VII"}
 
 
 @dataclass
@@ -471,7 +471,30 @@ def _assessment(figures: Figures) -> list[str]:
         )
         text += f"; {number(t.overdue)} nhiệm vụ đã quá thời hạn." if t.overdue else "; không có nhiệm vụ quá thời hạn."
         lines.append(text)
-    return lines + par_sentence(figures)
+    return lines + targets_sentence(figures) + par_sentence(figures)
+
+
+# the statuses of the plan's targets, in the order the sentence names them
+TARGET_COUNTS = (
+    ("on_track", "đạt hoặc đúng tiến độ"),
+    ("at_risk", "có nguy cơ không đạt"),
+    ("off_track", "không đạt hoặc chậm tiến độ"),
+    ("no_data", "chưa có số liệu"),
+)
+
+
+def targets_sentence(figures: Figures) -> list[str]:
+    """The plan's targets at the cut-off, counted by status (the appendix lists them)."""
+    if not figures.targets:
+        return []
+    by_status: dict[str, int] = {}
+    for line in figures.targets:
+        by_status[line.status] = by_status.get(line.status, 0) + 1
+    parts = [f"{number(by_status[key])} chỉ tiêu {label}" for key, label in TARGET_COUNTS if by_status.get(key)]
+    return [
+        f"Kết quả thực hiện {number(len(figures.targets))} chỉ tiêu của Kế hoạch {cutoff_phrase(figures)}: "
+        f"{', '.join(parts)} {appendix('targets', figures)}."
+    ]
 
 
 def _next_period(figures: Figures) -> list[str]:

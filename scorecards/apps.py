@@ -41,9 +41,10 @@ class ScorecardsConfig(AppConfig):
         # Imported here, not at the top: models and the registries need the app registry ready.
         from core.access import DOCUMENT_GRANTS, DOCUMENT_USES
         from core.audit import register_actions
-        from scorecards import reminders  # noqa: F401  (registers the daily job)
+        from scorecards import measures, reminders  # noqa: F401  (reminders: registers the daily job)
         from scorecards.evidence import appraised_documents, scores_using_document
 
         DOCUMENT_GRANTS.append(appraised_documents)
         DOCUMENT_USES.append(scores_using_document)
         register_actions(ACTIONS)
+        measures.register()

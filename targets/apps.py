@@ -8,8 +8,9 @@ class TargetsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: models and the registries need the app registry ready.
-        from core.audit import choices_formatter, register_actions, register_fields
-        from targets.models import Target
+        from core.audit import choices_formatter, register_actions, register_fields, yes_no
+        from targets import jobs  # noqa: F401  (registers the daily job)
+        from targets.models import Status, Target
 
         register_actions(
             {
@@ -36,6 +37,30 @@ class TargetsConfig(AppConfig):
                 "status": _("status"),
                 "tasks": _("tasks"),
                 "parent": _("province target served"),
+                "code": _("code"),
+                "section": _("plan section"),
+                "source_text": _("sentence of the plan"),
+                "unit": _("unit of measure"),
+                "baseline_label": _("baseline period"),
+                "baseline_source": _("baseline source"),
+                "tolerance": _("tolerance"),
+                "par_domain": _("PAR domain"),
+                "sipas_element": _("SIPAS element"),
+                "criteria": _("PAR criteria"),
+                "sipas_items": _("SIPAS elements and items"),
+                "indicators_766": _("Decision 766 indicators"),
+                "confirmation_note": _("why it is to be confirmed"),
+                "as_of": _("as of"),
+                "evidence": _("evidence"),
+                "numerator": _("numerator"),
+                "denominator": _("denominator"),
+                "correction_reason": _("reason for the correction"),
             },
-            {"direction": choices_formatter(Target.Direction), "measure": choices_formatter(Target.Measure)},
+            {
+                "direction": choices_formatter(Target.Direction),
+                "measure": choices_formatter(Target.Measure),
+                "status": choices_formatter(Status),
+                "public": yes_no,
+                "to_be_confirmed": yes_no,
+            },
         )

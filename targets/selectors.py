@@ -3,9 +3,10 @@ API, the command, the portal, the report and the period-end snapshots: one readi
 them (issue 22: one figure, one source).
 
 `rows()` runs a fixed number of queries whatever the number of targets, tasks or dossiers: the
-targets with their owner units, their tasks, their period-end values and their entered values in
-four queries, the series entered by the units in two, and each register once inside
-`core.metrics.batch()` (the Decision 766 rates share one pass over the dossiers)."""
+targets with their owner units, their tasks (and the due dates of the recurring ones), their
+period-end values and their entered values in five queries, the series entered by the units in
+two, and each register once inside `core.metrics.batch()` (the Decision 766 rates share one
+pass over the dossiers)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from core.metrics import METRICS, MetricValue, batch, compute_metric, metric_link
 from core.models import Agency
 from core.numbers import vi_number
-from plans.models import CLOSED_STATUSES, Task, TaskStatus
+from plans.models import CLOSED_STATUSES, Occurrence, Task, TaskStatus
 from scorecards.metrics import PERIOD_DAYS
 from scorecards.models import MetricEntry, MetricSeries
 from targets import status as rules
@@ -53,11 +54,16 @@ class Actual:
         if self.value is None:
             return _("no data")
         if self.numerator is not None and self.denominator is not None:
-            return f"{vi_number(self.numerator)}/{vi_number(self.denominator)} ({vi_number(self.value, 2)} %)"
+            return f"{_count(self.numerator)}/{_count(self.denominator)} ({vi_number(self.value, 2)} %)"
         return vi_number(self.value)
 
 
 NO_ACTUAL = Actual(None)
+
+
+def _count(value: Decimal) -> str:
+    """A numerator or a denominator: a whole number without its decimals (60, not 60,00)."""
+    return vi_number(int(value) if value == value.to_integral_value() else value)
 
 
 @dataclass(frozen=True)
@@ -138,7 +144,11 @@ def rows(
                 "tasks",
                 queryset=Task.objects.only(
                     "pk", "code", "title", "status", "deadline", "next_due", "completed_on", "recurrence"
-                ).order_by("code"),
+                )
+                .prefetch_related(
+                    Prefetch("occurrences", queryset=Occurrence.objects.only("pk", "task_id", "due_date", "done_on"))
+                )
+                .order_by("code"),
             ),
             Prefetch("snapshots", queryset=TargetSnapshot.objects.filter(period_end__lt=today).order_by("period_end")),
             Prefetch("readings", queryset=TargetReading.objects.filter(as_of__lte=today).order_by("-as_of", "-pk")),
@@ -259,13 +269,25 @@ def _from_series(series: MetricSeries, target: Target, today: dt.date) -> Actual
 
 
 def _linked_tasks(target: Target, today: dt.date) -> Actual:
-    """The target's own tasks due by today (cancelled left out), done by their deadline."""
+    """The target's own tasks due by today, cancelled ones left out, by the rule of the plan's
+    completion rate (plans.metrics.plan_completion_rate): a one-off task counts once, on time
+    when "done" (approved by its deadline) and completed by today; a recurring task counts each
+    of its due dates (Occurrence) that fell by today, on time when done on or before it."""
     due = on_time = 0
     for task in target.tasks.all():
-        if task.status == TaskStatus.CANCELLED or task.deadline is None or task.deadline > today:
+        if task.status == TaskStatus.CANCELLED:
+            continue
+        if task.recurrence:
+            for occurrence in task.occurrences.all():
+                if occurrence.due_date <= today:
+                    due += 1
+                    done = occurrence.done_on
+                    on_time += done is not None and done <= min(occurrence.due_date, today)
+            continue
+        if task.deadline is None or task.deadline > today:
             continue
         due += 1
-        if task.status == TaskStatus.DONE and task.completed_on is not None and task.completed_on <= task.deadline:
+        if task.status == TaskStatus.DONE and (task.completed_on is None or task.completed_on <= today):
             on_time += 1
     link = target.get_absolute_url()
     if not due:

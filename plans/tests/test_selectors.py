@@ -76,6 +76,8 @@ def test_totals_of_groups_equal_the_summary(random_tasks, cal):
         ("2026-Q4", (dt.date(2026, 10, 1), dt.date(2026, 12, 31))),
         ("2026-02", (dt.date(2026, 2, 1), dt.date(2026, 2, 28))),
         ("2026-12", (dt.date(2026, 12, 1), dt.date(2026, 12, 31))),
+        ("2026", (dt.date(2026, 1, 1), dt.date(2026, 12, 31))),  # a whole year: the targets' links
+        ("2026-", None),
         ("2026-Q5", None),
         ("2026-13", None),
         ("abc", None),

@@ -1,11 +1,13 @@
 """Small helpers of the PAR INDEX tests."""
 
+import datetime as dt
 import io
 import re
 from html import unescape as html_unescape
 
 from django.urls import reverse
 
+from plans.models import AssignedTask
 from scorecards import services
 from scorecards.models import NodeScore
 
@@ -50,3 +52,19 @@ def submit(card, org, today):
     """The Office sends the self-assessment, the leader approves and submits it."""
     services.send_for_approval(actor=org.office, scorecard=card, today=today)
     services.approve_and_submit(actor=org.leader, scorecard=card, today=today)
+
+
+def assigned_task(org, today, *, code="UBND-1", done=True, days_ago=3):
+    """A task the province assigned to the agency, due `days_ago` days ago, done on its due date
+    (or still open): what feeds criterion 1.5 (plans.metrics.assigned_tasks_on_time_rate)."""
+    due = today - dt.timedelta(days=days_ago)
+    return AssignedTask.objects.create(
+        agency=org.agency,
+        code=code,
+        document_number=f"{code}/UBND-KT",
+        document_date=due - dt.timedelta(days=30),
+        content="Nhiệm vụ UBND tỉnh giao",
+        due_date=due,
+        status="done" if done else "open",
+        completed_on=due if done else None,
+    )

@@ -13,12 +13,12 @@ from core.services import create_document
 from scorecards import evidence, services
 from scorecards.errors import ScoreError
 from scorecards.models import NodeScore
-from scorecards.tests.helpers import pdf, score_of
+from scorecards.tests.helpers import assigned_task, pdf, score_of
 
 
-def test_replaced_system_figure_needs_a_document_and_evidence_is_checked(par, org, login, make_task, today):
+def test_replaced_system_figure_needs_a_document_and_evidence_is_checked(par, org, login, today):
     round_, card = par
-    make_task(deadline=today - dt.timedelta(days=3), status="done", plan=org.agency.plans.get())
+    assigned_task(org, today)
     services.refresh_metrics(actor=None, scorecard=card, today=today)
     row = score_of(card, "1.5")
     services.override_metric(

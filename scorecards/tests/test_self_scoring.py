@@ -1,8 +1,6 @@
 """Self-scoring in the scoring table: declared values scored as they are typed, refused values said
 in the user's words, system figures replaced with a reason and used again, who may enter what."""
 
-import datetime as dt
-
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -10,7 +8,7 @@ from django.urls import reverse
 from core.models import AuditEntry
 from scorecards import services
 from scorecards.errors import ScoreError
-from scorecards.tests.helpers import alert, post_row, posts_to, row_html, row_url, score_of
+from scorecards.tests.helpers import alert, assigned_task, post_row, posts_to, row_html, row_url, score_of
 
 
 def test_declared_values_are_scored_live_and_audited(par, org, login):
@@ -49,14 +47,14 @@ def test_bad_value_gets_a_specific_error_and_keeps_the_input(par, org, login):
     assert alert(response) == "Ô “số vi phạm” phải là số nguyên."
 
 
-def test_external_criterion_takes_the_plan_metric_and_override_needs_a_reason(par, org, login, make_task, today):
+def test_external_criterion_takes_the_system_metric_and_override_needs_a_reason(par, org, login, today):
     round_, card = par
-    make_task(deadline=today - dt.timedelta(days=3), status="done", plan=org.agency.plans.get())
-    make_task(deadline=today - dt.timedelta(days=2), plan=org.agency.plans.get())
+    assigned_task(org, today, code="UBND-1")
+    assigned_task(org, today, code="UBND-2", done=False, days_ago=2)
     services.refresh_metrics(actor=None, scorecard=card, today=today)
     row = score_of(card, "1.5")
     assert row.declared == {"numerator": 1, "denominator": 2}
-    assert row.metric["key"] == "task_completion_rate"
+    assert row.metric["key"] == "assigned_tasks_on_time_rate"
     client = login(org.office)
     response = post_row(client, card, "1.5", {"numerator": "2", "denominator": "2"})
     assert "dữ liệu hệ thống" in alert(response)
@@ -88,9 +86,9 @@ def test_review_rules_sub_blocks_survey_override_and_bonus_evidence(par, org, lo
         services.send_for_approval(actor=org.office, scorecard=card, today=today)
 
 
-def test_replaced_figure_keeps_the_explanation_and_can_be_restored(par, org, make_task, today):
+def test_replaced_figure_keeps_the_explanation_and_can_be_restored(par, org, today):
     round_, card = par
-    make_task(deadline=today - dt.timedelta(days=3), status="done", plan=org.agency.plans.get())
+    assigned_task(org, today)
     services.refresh_metrics(actor=None, scorecard=card, today=today)
     row = score_of(card, "1.5")
     services.override_metric(
@@ -102,16 +100,16 @@ def test_replaced_figure_keeps_the_explanation_and_can_be_restored(par, org, mak
     row.refresh_from_db()
     assert not row.metric_overridden and row.declared == row.metric["data"]
     entry = AuditEntry.objects.filter(action="score.metric_restored").get()
-    assert entry.changes["self_points"] == ["0.00", "2.50"]  # 50 % is below every band; 1/1 task on time
+    assert entry.changes["self_points"] == ["0.00", "2.50"]  # 50 % is below every band; 1/1 assigned task on time
 
 
 def messages_of(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
 
 
-def test_each_row_posts_to_its_own_step(par, org, login, make_task, today):
+def test_each_row_posts_to_its_own_step(par, org, login, today):
     round_, card = par
-    make_task(deadline=today - dt.timedelta(days=3), status="done", plan=org.agency.plans.get())
+    assigned_task(org, today)
     services.refresh_metrics(actor=None, scorecard=card, today=today)  # 1.5 takes a system figure
     page = login(org.office).get(reverse("scorecards:scorecard", args=[card.pk])).content.decode()
     assert posts_to(row_html(page, score_of(card, "1.1.1"))) == ["declare"]
@@ -142,9 +140,9 @@ def test_declare_a_bonus_item(par, org, login):
     assert alert(response) == "Số điểm phải từ 0 đến 1." and score_of(card, "B1", "bonus").declared is None
 
 
-def test_override_and_restore_a_system_figure_through_their_urls(par, org, login, make_task, today):
+def test_override_and_restore_a_system_figure_through_their_urls(par, org, login, today):
     round_, card = par
-    make_task(deadline=today - dt.timedelta(days=3), status="done", plan=org.agency.plans.get())
+    assigned_task(org, today)
     services.refresh_metrics(actor=None, scorecard=card, today=today)
     client = login(org.office)
     response = post_row(client, card, "1.5", {"percent": "50", "reason": "Số liệu tỉnh"}, step="override")

@@ -11,7 +11,7 @@ from core.models import AuditEntry, Notification
 from core.services import create_document
 from scorecards import appraisal, selectors, services
 from scorecards.models import Scorecard
-from scorecards.tests.helpers import pdf, post_row, score_of, submit
+from scorecards.tests.helpers import assigned_task, pdf, post_row, score_of, submit
 
 
 def test_submission_needs_evidence_or_explanation_and_the_leader(par, org, login, today):
@@ -44,8 +44,9 @@ def test_submitted_self_assessment_keeps_its_figures_and_only_submitted_cards_ra
     services.save_declared(actor=org.office, score=score_of(card, "1.1.1"), raw=True, note="KH", today=today)
     submit(card, org, today)
     make_task(deadline=today - dt.timedelta(days=3), status="done", plan=org.agency.plans.get())
+    assigned_task(org, today)
     assert services.refresh_metrics(actor=None, scorecard=card, today=today) == 0
-    assert score_of(card, "1.5").declared is None
+    assert score_of(card, "1.5").declared is None and score_of(card, "1.1.2").declared is None
     rows = selectors.ranking(round_, "self")
     assert [(r["agency"], r["rank"]) for r in rows] == [(org.agency, 1), (org.other, None)]
 

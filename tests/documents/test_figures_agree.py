@@ -68,7 +68,9 @@ class Appendices:
         doc = Document(io.BytesIO(docx))
         self.body = [p.text for p in doc.paragraphs if p.text.strip()]
         self.keys = [t.key for t in figures.tables]
-        grids = doc.tables[-len(figures.tables) :]
+        # the appendix tables, not the grid laying out the targets' charts under the last one
+        tables = [t for t in doc.tables if not t._tbl.xpath(".//pic:pic")]
+        grids = tables[-len(figures.tables) :]
         self.docx = {}
         for table, grid in zip(figures.tables, grids, strict=True):
             head = 2 if table.groups else 1

@@ -78,6 +78,30 @@ MATRIX = {
     ("plans:year_end", "get"): AGENCY_PAGE,
     ("plans:inspections", "get"): AGENCY_PAGE,
     ("plans:inspection_detail", "get"): VIEW_OBJECT,
+    # a plan of one's own agency (issue 22), and the register of tasks assigned by the province
+    ("plans:new_plan", "get"): expect(MANAGERS, outsiders=FORBIDDEN),
+    ("plans:assigned_list", "get"): AGENCY_PAGE,
+    ("plans:assigned_template", "get"): AGENCY_PAGE,
+    ("plans:assigned_new", "get"): expect(MANAGERS, outsiders=FORBIDDEN),
+    ("plans:assigned_import", "get"): expect(MANAGERS, outsiders=FORBIDDEN),
+    ("plans:assigned_detail", "get"): task_bound(MEMBERS),  # led by QLDN: the KHTH officer does not see it
+    ("plans:assigned_edit", "get"): task_bound(MANAGERS),
+    ("plans:assigned_complete", "post"): task_bound(MANAGERS | {"officer", "head"}, ok=BAD_REQUEST),
+    ("plans:assigned_reopen", "post"): task_bound(MANAGERS, ok=BAD_REQUEST),
+    ("plans:assigned_withdraw", "post"): task_bound(MANAGERS, ok=BAD_REQUEST),
+    # targets (issue 22): the Sở Nội vụ's appraiser sees the province's agencies' targets
+    ("targets:board", "get"): AGENCY_PAGE,
+    ("targets:new", "get"): expect(MANAGERS, outsiders=FORBIDDEN),
+    ("targets:detail", "get"): expect(MEMBERS | {"appraiser"}),
+    ("targets:spark", "get"): expect(MEMBERS | {"appraiser"}),
+    ("targets:edit", "get"): {**expect(MANAGERS), "appraiser": FORBIDDEN},
+    # a manual target owned by QLDN, an empty form: refused with the form shown again
+    ("targets:enter_reading", "post"): {
+        **expect({"officer", "head", "office", "leader", "admin"}, ok=BAD_REQUEST),
+        "appraiser": FORBIDDEN,
+    },
+    ("targets:correct", "post"): {**expect(MANAGERS, ok=BAD_REQUEST), "appraiser": FORBIDDEN},
+    ("targets:province", "get"): {**{r: MISSING for r in ROLES}, "anon": REDIRECT, "appraiser": OK},
     ("plans:inspection_detail", "post"): expect(MANAGERS, ok=REDIRECT),
     ("plans:plan_detail", "get"): VIEW_OBJECT,
     ("plans:import", "get"): expect(MANAGERS),
@@ -295,6 +319,9 @@ FAST = {
     ("portal:edit_post", "get"),
     ("reports:report", "post"),
     ("reports:download", "get"),
+    ("plans:assigned_detail", "get"),
+    ("targets:detail", "get"),
+    ("targets:enter_reading", "post"),
 }
 
 
@@ -332,6 +359,7 @@ def world(module_data):
     pakn = feedback_world(org, cal)
     portal = portal_world(org, tthc)
     reports = reports_world(org, task.plan)
+    goals = targets_world(org, task.plan)
     kwargs = {
         "evidence_detail": {"pk": doc.pk},
         "evidence_file": {"pk": doc.versions.get().pk},
@@ -349,6 +377,7 @@ def world(module_data):
         **pakn["kwargs"],
         **portal,
         **reports["kwargs"],
+        **goals,
     }
     data = {
         "switch_agency": {"agency": org.agency.pk},
@@ -580,6 +609,41 @@ def portal_world(org, tthc):
         "portal_procedure": {**code, **tthc["kwargs"]["procedures:procedure"]},
         "portal_indices": code,
         "portal:edit_post": {"pk": post.pk},
+    }
+
+
+def targets_world(org, plan):
+    """A task assigned by the province led by QLDN, and a manual target it owns with a period value."""
+    from plans.models import AssignedTask
+    from targets.models import Target, TargetSnapshot
+
+    assigned = AssignedTask.objects.create(
+        agency=org.agency,
+        code="GV-1",
+        document_number="1/UBND-KT",
+        document_date=dt.date(2026, 1, 5),
+        content="Báo cáo kết quả",
+        due_date=dt.date(2026, 12, 30),
+        lead_unit=org.unit_a,
+    )
+    target = Target.objects.create(
+        plan=plan,
+        agency=org.agency,
+        code="CT-M",
+        name="Đề án đúng tiến độ",
+        measure="manual",
+        direction="yes",
+        due_date=dt.date(2026, 12, 31),
+        owner_unit=org.unit_a,
+    )
+    period = TargetSnapshot.objects.create(
+        target=target, period_end=dt.date(2026, 1, 31), period_label="01/2026", status="no_data"
+    )
+    one = {"pk": assigned.pk}
+    return {
+        **{f"plans:assigned_{step}": one for step in ("detail", "edit", "complete", "reopen", "withdraw")},
+        **{f"targets:{page}": {"pk": target.pk} for page in ("detail", "edit", "spark", "enter_reading")},
+        "targets:correct": {"pk": target.pk, "snapshot_id": period.pk},
     }
 
 

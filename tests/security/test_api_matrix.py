@@ -54,6 +54,14 @@ MATRIX = {
     ("/dossiers/{code}", "get"): agency_bound(MEMBERS, hidden=("other_officer",)),
     ("/service-quality", "get"): agency_bound(MEMBERS),
     ("/sipas/index", "get"): agency_bound(MEMBERS),
+    # the register of tasks assigned by the province (issue 22): the one led by QLDN
+    ("/assigned-tasks", "get"): everyone(OK),
+    ("/assigned-tasks", "post"): agency_bound({"office", "leader", "admin"}, CREATED),
+    ("/assigned-tasks/{task_id}", "get"): agency_bound(MEMBERS, hidden=("other_officer",)),
+    ("/assigned-tasks/{task_id}", "patch"): agency_bound(REPORTERS | {"leader"}, hidden=("other_officer",)),
+    # targets: every member, and the province's appraiser (the cascade's roll-up)
+    ("/targets", "get"): {**agency_bound(MEMBERS), "appraiser": OK},
+    ("/targets/{target_id}", "get"): {**agency_bound(MEMBERS), "appraiser": OK},
 }
 
 
@@ -63,7 +71,13 @@ INTEGRATION = {
     **{route: MISSING for route in MATRIX},
     **{
         route: OK
-        for route in [("/plans", "get"), ("/tasks", "get"), ("/par/rounds", "get"), ("/calendar/due-date", "get")]
+        for route in [
+            ("/plans", "get"),
+            ("/tasks", "get"),
+            ("/par/rounds", "get"),
+            ("/calendar/due-date", "get"),
+            ("/assigned-tasks", "get"),
+        ]
     },
     ("/dossiers", "post"): CREATED,
     ("/dossiers/{code}", "get"): OK,
@@ -88,6 +102,8 @@ FAST = {
     ("/dossiers/{code}", "get"),
     ("/par/scorecards/{scorecard_id}", "get"),
     ("/sipas/index", "get"),
+    ("/assigned-tasks/{task_id}", "patch"),
+    ("/targets/{target_id}", "get"),
 }
 
 
@@ -115,6 +131,19 @@ def requests(world, task) -> dict[tuple[str, str], tuple[str, object]]:
     round_id = world["kwargs"]["scorecards:round_detail"]["pk"]
     card = world["kwargs"]["scorecards:scorecard"]["pk"]
     period = "agency=BQLKKTCK&from=2026-01-01&to=2026-12-31"
+    assigned = world["kwargs"]["plans:assigned_detail"]["pk"]
+    target = world["kwargs"]["targets:detail"]["pk"]
+
+    def new_assigned(role):
+        return {
+            "agency": "BQLKKTCK",
+            "code": f"GV-API-{role}",
+            "document_number": "12/UBND-KT",
+            "document_date": "2026-03-02",
+            "content": "Báo cáo tình hình",
+            "due_date": "2026-03-30",
+            "lead_unit": "QLDN",
+        }
 
     def new_dossier(role):
         return {
@@ -140,6 +169,12 @@ def requests(world, task) -> dict[tuple[str, str], tuple[str, object]]:
         ("/dossiers/{code}", "get"): (f"/dossiers/{dossier}?agency=BQLKKTCK", None),
         ("/service-quality", "get"): (f"/service-quality?{period}", None),
         ("/sipas/index", "get"): (f"/sipas/index?{period}", None),
+        ("/assigned-tasks", "get"): ("/assigned-tasks", None),
+        ("/assigned-tasks", "post"): ("/assigned-tasks", new_assigned),
+        ("/assigned-tasks/{task_id}", "get"): (f"/assigned-tasks/{assigned}", None),
+        ("/assigned-tasks/{task_id}", "patch"): (f"/assigned-tasks/{assigned}", {"completed_on": "2026-03-10"}),
+        ("/targets", "get"): ("/targets?agency=BQLKKTCK&year=2026", None),
+        ("/targets/{target_id}", "get"): (f"/targets/{target}", None),
     }
 
 
@@ -166,12 +201,12 @@ def integration_account(org):
     return user
 
 
-def call(client, url, body, role, token):
+def call(client, url, body, role, token, method="post"):
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
     if body is None:
         return client.get("/api/v1" + url, **headers)
     data = body(role) if callable(body) else body
-    return client.post("/api/v1" + url, data, content_type="application/json", **headers)
+    return getattr(client, method)("/api/v1" + url, data, content_type="application/json", **headers)
 
 
 @pytest.mark.parametrize(
@@ -184,7 +219,7 @@ def test_every_route_for_every_role(part, client, world, tokens, make_task):
         if ((path, method) in FAST) != (part is FAST):
             continue
         for role in API_ROLES:
-            response = call(client, url, body, role, tokens.get(role))
+            response = call(client, url, body, role, tokens.get(role), method)
             assert response.status_code == MATRIX[(path, method)][role], (path, method, role, response.content[:200])
 
 
