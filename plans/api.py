@@ -142,9 +142,13 @@ def _data(agency: Agency, payload: AssignedIn) -> dict[str, Any]:
         raise HttpError(422, "issuer: province, chairman, vice_chairman, ministry hoặc other.")
     if payload.status not in AssignedTask.Status.values:
         raise HttpError(422, "status: open, done hoặc withdrawn.")
-    data = payload.dict(exclude={"agency", "code"})
-    data["lead_unit"] = _unit(agency, payload.lead_unit) if payload.lead_unit else None
-    data["coordinating_units"] = [_unit(agency, code) for code in dict.fromkeys(payload.coordinating_units)]
+    # only what the body states: a push that leaves out the status or the completion does not
+    # reopen a task the unit has reported done (plans.assigned.upsert_assigned)
+    data = payload.dict(exclude={"agency", "code"}, exclude_unset=True)
+    if "lead_unit" in data:
+        data["lead_unit"] = _unit(agency, payload.lead_unit) if payload.lead_unit else None
+    if "coordinating_units" in data:
+        data["coordinating_units"] = [_unit(agency, code) for code in dict.fromkeys(payload.coordinating_units)]
     return data
 
 

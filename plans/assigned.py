@@ -164,6 +164,10 @@ def complete_assigned(
         raise AssignedError(_("This task was withdrawn by the issuer: reopen it first."))
     if report_date is not None and report_date > today:
         raise AssignedError(_("The report date is in the future."))
+    documents = list(documents)
+    if not (report_number or task.report_number or documents or task.evidence.exists()):
+        # the register feeds PAR 1.5: a task is done with its proof (the report sent, or evidence)
+        raise AssignedError(_("Give the number of the report sent or attach evidence of the work done."))
     data = {"status": Status.DONE, "completed_on": completed_on, "document_date": task.document_date}
     _check(task.agency, data, today=today)
     before = snapshot(task)
@@ -219,12 +223,16 @@ def upsert_assigned(
 ) -> Upserted:
     """The task with this code made to say `data` (a file row, an API push): created when new,
     changed (one audit entry) when different, left alone when the same: sending it again is no
-    change. Run inside the caller's transaction."""
+    change. What `data` leaves out or leaves empty keeps its value: the Government Office's
+    export carries no completion, and a monthly re-import must not reopen the tasks the units
+    reported done nor wipe their report. Run inside the caller's transaction."""
     existing = AssignedTask.objects.select_for_update().filter(agency=agency, code=code).first()
     if existing is None:
         task = create_assigned(actor=actor, agency=agency, data={"code": code, **data}, source=source, today=today)
         return Upserted(task, True, True)
-    _check(agency, {"document_date": existing.document_date} | data, today=today)
+    data = {name: value for name, value in data.items() if value not in ("", None, [])}
+    current = {name: getattr(existing, name) for name in ("document_date", "status", "completed_on", "due_date")}
+    _check(agency, current | {"lead_unit": existing.lead_unit} | data, today=today)
     before = snapshot(existing)
     _set(existing, data)
     action = "assigned.imported" if source == "import" else "assigned.updated"

@@ -187,11 +187,11 @@ TEMPLATE_COLUMNS = [s for s in SPECS if s.key not in ("report_number", "report_d
 TEMPLATE_EXAMPLE = {
     "stt": 1,
     "code": "",
-    "document_number": "1234/UBND-KT",
+    "document_number": "VD-01/UBND-KT",
     "document_date": dt.date(2026, 3, 2),
     "excerpt": "V/v triển khai nền tảng số quản lý cửa khẩu",
     "issuer": "Chủ tịch UBND tỉnh",
-    "content": "Ví dụ: Tham mưu báo cáo tình hình triển khai nền tảng số cửa khẩu",
+    "content": "Ví dụ (xóa dòng này trước khi nhập): Tham mưu báo cáo tình hình triển khai nền tảng số cửa khẩu",
     "due_date": dt.date(2026, 4, 15),
     "lead_unit": None,  # the agency's first unit
     "coordinating_units": "",
@@ -232,7 +232,11 @@ class ParsedRow:
 
     @property
     def status_label(self) -> str:
-        return str(Status(self.data["status"]).label)
+        """The status the row sets; a row without one keeps a known task's (its completion is
+        the unit's report, not the export's) and opens a new one."""
+        if "status" in self.data:
+            return str(Status(self.data["status"]).label)
+        return _("unchanged") if self.exists else str(Status.OPEN.label)
 
 
 @dataclass
@@ -455,6 +459,10 @@ def _row(row: Row, table: Table, problems: ProblemLog, ordinals: dict[str, int])
             )
     if problems.total > before:
         return None
+    if not row["status"] and completed is None:  # the export says nothing of the completion
+        del data["status"], data["completed_on"]
+    if not issuer_text:
+        del data["issuer"]
     return ParsedRow(row=row.number, code=code, data=data)
 
 

@@ -256,12 +256,22 @@ class QualityReport:
     total: Decimal  # our points, summed before rounding (as Quality.as_dict's total_points)
 
 
-def quality_report(user: Person, agency: Agency, chosen: Period, unit_id: int | None) -> QualityReport:
+def judged_until(chosen: Period, today: dt.date | None) -> dt.date:
+    """The day a period's dossiers are judged at: its end, or today while it runs (an open dossier
+    due next week is not late yet), as the targets, the portal and the measures judge them."""
+    return chosen.end if today is None else max(chosen.start, min(chosen.end, today))
+
+
+def quality_report(
+    user: Person, agency: Agency, chosen: Period, unit_id: int | None, *, today: dt.date | None = None
+) -> QualityReport:
     """The indicators of the period over the dossiers the user may see (of one unit or all), the
-    other apps' figures (EXTRA_FIGURES), and the portal's published scores beside them."""
-    result = quality(quality_scope(user, agency, unit_id), chosen.start, chosen.end)
+    other apps' figures (EXTRA_FIGURES), and the portal's published scores beside them; a running
+    period is judged as of `today`."""
+    end = judged_until(chosen, today)
+    result = quality(quality_scope(user, agency, unit_id), chosen.start, end)
     for provider in EXTRA_FIGURES:
-        result.figures.update(provider(user, agency, unit_id, chosen.start, chosen.end))
+        result.figures.update(provider(user, agency, unit_id, chosen.start, end))
     scores = OfficialScore.objects.filter(agency=agency, period_start=chosen.start, period_end=chosen.end)
     official = {s.indicator: s for s in scores}
     return QualityReport(

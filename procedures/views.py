@@ -44,6 +44,7 @@ from procedures.selectors import (
     PERIODS,
     Period,
     drill,
+    judged_until,
     normalize_code,
     period_from,
     public_dossier,
@@ -282,7 +283,9 @@ def _period_from(request: HttpRequest) -> Period:
 @login_required
 def quality_dashboard(request: HttpRequest) -> HttpResponseBase:
     agency = current_agency_or_404(request)
-    report = quality_report(request.user, agency, _period_from(request), unit_from(request.GET))
+    report = quality_report(
+        request.user, agency, _period_from(request), unit_from(request.GET), today=timezone.localdate()
+    )
     this_year = timezone.localdate().year
     return render(
         request,
@@ -318,7 +321,8 @@ def quality_drill(request: HttpRequest) -> HttpResponseBase:
     )
     if not valid:
         raise Http404
-    behind = drill(qs, chosen.start, chosen.end, key, part).select_related("unit", "procedure")
+    end = judged_until(chosen, timezone.localdate())  # as the dashboard counts them
+    behind = drill(qs, chosen.start, end, key, part).select_related("unit", "procedure")
     page = Paginator(behind, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -51,7 +51,8 @@ def par_index(*, agency: Any, year: int, today: dt.date) -> MetricValue | None:
     """The agency's PAR INDEX (percent of the applicable maximum) in the latest round assessing
     `year`: the published result once the round is published (by `today`); else the column the
     round's phase has reached when past self-scoring (appraisal 1, appraisal 2, council); else the
-    submitted self-assessment (one still being scored gives no figure). `source` says which. The scorecard keeps only its current results: an older
+    submitted self-assessment (one still being scored gives no figure). `source` says which.
+    The scorecard keeps only its current results: an older
     snapshot shows the latest appraisal, never a later publication."""
     card = year_card(agency, year)
     if card is None:

@@ -1,8 +1,9 @@
 """Access rules for targets (issue 22), on core.access.Scope:
 
 - view: every member of the target's agency (the one page is for the leaders, but every unit sees
-  the targets it owns and serves); the appraisers of the province's Sở Nội vụ see the targets of
-  the province's agencies (the cascade's roll-up);
+  the targets it owns and serves); the appraisers and managers of the province's Sở Nội vụ see
+  the targets of the province's agencies (the cascade's roll-up); every member of an agency of
+  the province sees the province's targets (its Sở Nội vụ's), which its own targets serve;
 - manage (create, edit, link tasks, publish, correct a period-end value): the agency's leader,
   Office focal point and administrator;
 - enter a value (a manual target's reading, with evidence): the managers, and the officers and
@@ -26,17 +27,42 @@ from targets.models import Target
 Person = User | AnonymousUser
 
 
+def _member_provinces(user: Person) -> set[int]:
+    return set(scope_for(user).province_by_agency.values())
+
+
+def roll_up_provinces(user: Person) -> set[int]:
+    """Provinces whose targets the user rolls up: the Sở Nội vụ's appraisers, and its leader,
+    Office and administrator, who enter the province's targets."""
+    scope = scope_for(user)
+    managed = {
+        scope.province_by_agency[agency_id]
+        for agency_id, kind in scope.kind_by_agency.items()
+        if kind == Agency.Kind.HOME_AFFAIRS and scope.can_manage(agency_id)
+    }
+    return scope.province_appraiser_of() | managed
+
+
 def targets_visible_to(user: Person) -> QuerySet[Target]:
+    """The agency's own targets; the targets of the province's agencies for who rolls them up;
+    the province's targets (those of its Sở Nội vụ's plans) for every agency of the province,
+    which serves them."""
     scope = scope_for(user)
     qs = Target.objects.all()
     if scope.is_superuser:
         return qs
-    return qs.filter(Q(agency_id__in=scope.agency_ids) | Q(agency__province_id__in=scope.province_appraiser_of()))
+    return qs.filter(
+        Q(agency_id__in=scope.agency_ids)
+        | Q(agency__province_id__in=roll_up_provinces(user))
+        | Q(agency__kind=Agency.Kind.HOME_AFFAIRS, agency__province_id__in=_member_provinces(user))
+    )
 
 
 def can_view_targets(user: Person, agency: Agency) -> bool:
     scope = scope_for(user)
-    return scope.can_view_agency(agency.pk) or agency.province_id in scope.province_appraiser_of()
+    if scope.can_view_agency(agency.pk) or agency.province_id in roll_up_provinces(user):
+        return True
+    return agency.kind == Agency.Kind.HOME_AFFAIRS and agency.province_id in _member_provinces(user)
 
 
 def can_manage_targets(user: Person, agency: Agency | int) -> bool:
@@ -71,7 +97,7 @@ def province_agencies_of(user: Person) -> QuerySet[Agency]:
     scope = scope_for(user)
     if scope.is_superuser:
         return Agency.objects.all()
-    provinces = scope.province_appraiser_of()
+    provinces = roll_up_provinces(user)
     if not provinces:
         raise Http404
     return Agency.objects.filter(province_id__in=provinces)

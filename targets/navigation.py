@@ -24,7 +24,7 @@ from core.navigation import (
 )
 from core.numbers import vi_number
 from plans.models import Plan
-from targets.access import can_view_targets
+from targets.access import can_view_targets, roll_up_provinces
 from targets.models import Status, Target
 from targets.selectors import Row as TargetRow
 from targets.selectors import rows
@@ -52,7 +52,7 @@ register_menu(
     label=gettext_lazy("Targets of the province's plan"),
     url_name="targets:province",
     order=20,
-    allowed=lambda user, agency: appraises_province(user),
+    allowed=lambda user, agency: appraises_province(user) or bool(roll_up_provinces(user)),
 )
 
 

@@ -32,7 +32,13 @@ from core.services import create_document, history_for
 from core.web import XLSX, download, refuses_politely
 from plans.models import Plan, Section
 from targets import charts, excel, services
-from targets.access import can_enter_value, can_manage_targets, can_view_targets, get_target_for_user
+from targets.access import (
+    can_enter_value,
+    can_manage_targets,
+    can_view_targets,
+    get_target_for_user,
+    targets_visible_to,
+)
 from targets.charts import short
 from targets.forms import BoardFilter, CorrectionForm, ReadingForm, TargetForm
 from targets.models import Status, Target, TargetSnapshot
@@ -220,7 +226,8 @@ def _detail_context(request: HttpRequest, target: Target, corrections: dict[int,
     trend = charts.trend_svg(
         spark_points(row), target=target.target_value, baseline=target.baseline, unit=target.unit, title=target.name
     )
-    children = rows(target.children.all(), today=_today()) if target.children.exists() else []
+    served_by = targets_visible_to(request.user).filter(parent=target)  # the agencies' figures: only those one may see
+    children = rows(served_by, today=_today()) if served_by.exists() else []
     return {
         "target": target,
         "row": row,

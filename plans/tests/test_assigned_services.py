@@ -139,3 +139,47 @@ def test_the_history_names_the_units_and_the_issuer(org, new_task):
         assert audit.value_label(entry.action, "coordinating_units", [org.unit_b.pk]) == org.unit_b.name
         assert audit.value_label(entry.action, "issuer", "chairman") == "Chairman of the Provincial People's Committee"
         assert audit.field_label(entry.action, "due_date") == "due date"
+
+
+def test_a_reimport_without_completion_keeps_what_the_unit_reported(org, new_task):
+    """The Government Office's export has no completion: importing it again must not reopen a
+    task the lead unit reported done, nor wipe its report (found by the independent review)."""
+    task = new_task(due_date=D(2026, 6, 30))
+    assigned.complete_assigned(
+        actor=org.office,
+        task=task,
+        completed_on=D(2026, 6, 20),
+        report_number="45/BC-BQL",
+        report_date=D(2026, 6, 20),
+        today=D(2026, 6, 21),
+    )
+    row = {
+        "document_number": task.document_number,
+        "document_date": task.document_date,
+        "content": task.content,
+        "due_date": task.due_date,
+        "lead_unit": task.lead_unit,
+        "coordinating_units": [],
+        "excerpt": "",
+        "report_number": "",
+        "report_date": None,
+        "note": "",
+    }
+    result = assigned.import_assigned(actor=org.office, agency=org.agency, rows=[(task.code, row)], today=D(2026, 7, 1))
+    task.refresh_from_db()
+    assert (result.updated, result.unchanged) == (0, 1)
+    assert (task.status, task.completed_on, task.report_number) == ("done", D(2026, 6, 20), "45/BC-BQL")
+
+
+def test_a_task_is_reported_done_with_its_proof(org, new_task):
+    """No report number and no evidence: refused (the register feeds PAR 1.5)."""
+    task = new_task()
+    with pytest.raises(assigned.AssignedError):
+        assigned.complete_assigned(actor=org.office, task=task, completed_on=D(2026, 4, 10), today=TODAY)
+    task.refresh_from_db()
+    assert task.status == "open"
+    assigned.complete_assigned(
+        actor=org.office, task=task, completed_on=D(2026, 4, 10), report_number="12/BC", today=TODAY
+    )
+    task.refresh_from_db()
+    assert task.status == "done"

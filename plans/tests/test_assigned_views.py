@@ -124,7 +124,7 @@ def test_import_preview_then_confirm(login, org):
     confirmed = client.post(reverse("plans:assigned_import"), {"token": preview.context["token"]})
     assert confirmed.status_code == 302
     assert set(AssignedTask.objects.values_list("code", "source")) == {
-        ("1234/UBND-KT", "import"),
+        ("VD-01/UBND-KT", "import"),
         ("1502/UBND-KT", "import"),
     }
 

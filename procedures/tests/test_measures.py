@@ -185,3 +185,27 @@ def test_inside_a_batch_the_number_of_queries_is_bounded(org, register, django_a
         for key in METRICS:
             if key.startswith(("dossier_", "online", "e_result", "digitization", "reuse", "overdue", "late_", "full_")):
                 value(key, org, JUNE)
+
+
+def test_the_766_page_and_the_measure_judge_a_running_year_alike(org, register):
+    """One figure, one source (the new user's walk found 95,00 % on the targets' page and 92,50 %
+    on the 766 page): while the year runs, the page judges open dossiers as of today, as the
+    measure does; d5 (open, due 15/07) is not late on 10/07... and d3 (due 24/04) is."""
+    from procedures.selectors import period, quality_report
+
+    today = D(2026, 7, 10)
+    year = period("year", 2026, 1)
+    page = quality_report(org.office, org.agency, year, None, today=today).result.figures["on_time_rate"]
+    measured = value("dossier_on_time_rate", org, today)
+    assert (page.numerator, page.denominator) == (
+        measured.data["numerator"],
+        measured.data["denominator"],
+    )
+    ended = quality_report(org.office, org.agency, year, None).result  # judged at 31/12: d5 late too
+    assert ended.counts["late"] == page_late(org, year, today) + 1
+
+
+def page_late(org, year, today):
+    from procedures.selectors import quality_report
+
+    return quality_report(org.office, org.agency, year, None, today=today).result.counts["late"]

@@ -123,3 +123,30 @@ def test_the_appraiser_sees_the_roll_up_of_each_province_target(login, org, casc
 @pytest.mark.parametrize("who", ["office", "leader", "officer", "admin", "auditor"])
 def test_agency_staff_get_404(login, org, cascade, who):
     assert login(getattr(org, who)).get(URL).status_code == 404
+
+
+def test_a_province_target_shows_only_the_agencies_figures_one_may_see(client, org, province_target, make_target):
+    """The Sở Nội vụ's administrator sees the roll-up; an agency's member sees the province
+    target it serves (its link no longer a 404) but not another agency's figures on it (found by
+    the independent review: the children were listed without an access check)."""
+    from core.models import Membership, Role, User
+
+    ours = make_target(code="CT-P", parent=province_target)
+    from plans.models import Plan
+
+    assert org.other.province_id == org.agency.province_id
+    their_plan = Plan.objects.create(agency=org.other, year=2026, title="Kế hoạch CCHC 2026 của Sở Công Thương")
+    theirs = make_target(code="CT-O", parent=province_target, agency=org.other, plan=their_plan, owner_unit=None)
+    client.force_login(org.office)
+    page = client.get(reverse("targets:detail", args=[province_target.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "CT-P" in html
+    assert "CT-O" not in html
+    snv_admin = User.objects.create_user("quantri.snv.test")
+    Membership.objects.create(user=snv_admin, agency=province_target.agency, role=Role.ADMINISTRATOR)
+    client.force_login(snv_admin)
+    assert client.get(reverse("targets:province")).status_code == 200
+    assert client.get(reverse("targets:detail", args=[ours.pk])).status_code == 200
+    assert "CT-O" in client.get(reverse("targets:detail", args=[province_target.pk])).content.decode()
+    assert theirs.agency_id != ours.agency_id

@@ -79,7 +79,7 @@ def test_every_par_index_page_renders_in_vietnamese(page, live_server, demo, log
             ("par-points-lost", f"/par/cards/{card.pk}/lost/"),
             ("par-forecast", "/par/forecast/"),
             ("par-series", "/par/metrics/"),
-            ("par-series-detail", f"/par/metrics/{MetricSeries.objects.get().pk}/"),
+            ("par-series-detail", f"/par/metrics/{MetricSeries.objects.get(key='disbursement_rate').pk}/"),
             ("par-criteria", "/par/criteria/"),
             ("par-criteria-detail", f"/par/criteria/{CriteriaSet.objects.get().pk}/"),
         ],
