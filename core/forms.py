@@ -84,6 +84,17 @@ class LongText(forms.CharField):
             raise forms.ValidationError(message, code="max_length")
 
 
+def vietnamese_decimals(form: forms.BaseForm) -> None:
+    """Decimal fields read as Vietnamese type them ("95,5"; "1.234,5"; "95.5" too) and show as
+    they read (95,50), in a text box: a browser's number box drops the comma of "95,5" and sends
+    955. Call before `style`."""
+    for field in form.fields.values():
+        if isinstance(field, forms.DecimalField):
+            field.localize = True
+            field.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+            field.widget.is_localized = True
+
+
 def style(form: forms.BaseForm) -> None:
     """Bootstrap classes on every widget, so templates can render fields as they are."""
     for field in form.fields.values():

@@ -103,11 +103,15 @@ def assigned_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = AssignedTaskForm(request.POST or None, agency=agency)
     if request.method == "POST" and form.is_valid():
-        task = assigned.create_assigned(
-            actor=request.user, agency=agency, data=dict(form.cleaned_data), today=timezone.localdate()
-        )
-        messages.success(request, _("Task %(code)s entered in the register.") % {"code": task.code})
-        return redirect("plans:assigned_detail", pk=task.pk)
+        try:
+            task = assigned.create_assigned(
+                actor=request.user, agency=agency, data=dict(form.cleaned_data), today=timezone.localdate()
+            )
+        except assigned.AssignedError as refused:  # the typed task stays on the page with why
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("Task %(code)s entered in the register.") % {"code": task.code})
+            return redirect("plans:assigned_detail", pk=task.pk)
     return render(request, "plans/assigned_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -120,9 +124,13 @@ def assigned_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
         fresh = AssignedTask.objects.get(pk=task.pk)
         reason = form.cleaned_data.get("reason", "")
-        assigned.update_assigned(actor=request.user, task=fresh, data=data, today=timezone.localdate(), note=reason)
-        messages.success(request, _("Task saved."))
-        return redirect("plans:assigned_detail", pk=pk)
+        try:
+            assigned.update_assigned(actor=request.user, task=fresh, data=data, today=timezone.localdate(), note=reason)
+        except assigned.AssignedError as refused:  # the typed change stays on the page with why
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("Task saved."))
+            return redirect("plans:assigned_detail", pk=pk)
     context = {"form": form, "task": task}
     return render(request, "plans/assigned_form.html", context, status=400 if form.errors else 200)
 

@@ -22,6 +22,7 @@ from core.forms import style
 from core.models import Agency
 from core.text import fold
 from core.web import linked_agency
+from plans.models import PlanStatus
 from portal import access, figures, services
 from portal.forms import PostForm
 from portal.models import Post
@@ -149,8 +150,12 @@ class PublicTarget:
 
 def public_targets(agency: Agency, today: dt.date) -> tuple[int | None, list[PublicTarget]]:
     """(year, targets) of the latest plan year up to this one with published targets, read
-    through targets.selectors.rows like every page."""
-    published = Target.objects.filter(agency=agency, public=True, plan__year__lte=today.year)
+    through targets.selectors.rows like every page. Only the targets of an issued plan whose
+    value the agency has confirmed: a placeholder ("to be confirmed") is never shown to citizens
+    as the agency's commitment."""
+    published = Target.objects.filter(
+        agency=agency, public=True, to_be_confirmed=False, plan__status=PlanStatus.ISSUED, plan__year__lte=today.year
+    )
     year = published.order_by("-plan__year").values_list("plan__year", flat=True).first()
     if year is None:
         return None, []

@@ -16,12 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.metrics import MetricValue, register_metric
+from core.metrics import MetricValue, register_metric, shared
 from scorecards.columns import COLUMN_LABELS, current_column
 from scorecards.models import Scorecard
 from scorecards.selectors import rank_of
 
 
+@shared  # the index, the rank and their links read one scorecard per page
 def year_card(agency: Any, year: int) -> Scorecard | None:
     """The agency's scorecard in the latest round assessing `year`."""
     return (

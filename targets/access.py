@@ -21,8 +21,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from core.access import scope_for
-from core.models import Agency, Role, User
-from targets.models import Target
+from core.models import Agency, Document, Role, User
+from targets.models import Target, TargetReading
 
 Person = User | AnonymousUser
 
@@ -101,3 +101,16 @@ def province_agencies_of(user: Person) -> QuerySet[Agency]:
     if not provinces:
         raise Http404
     return Agency.objects.filter(province_id__in=provinces)
+
+
+def documents_of_visible_targets(user: Person) -> Q:
+    """Evidence of the values entered for the targets a person sees (registered with core.access),
+    so that whoever sees a target can open the proof of its value."""
+    through = TargetReading.evidence.through.objects.filter(targetreading__target__in=targets_visible_to(user))
+    return Q(pk__in=through.values("document_id"))
+
+
+def targets_using_document(user: Person, document: Document) -> list[tuple[str, str]]:
+    """The targets (visible to the person) whose entered values cite this document, as (code, link)."""
+    found = targets_visible_to(user).filter(readings__evidence=document).distinct().order_by("code")
+    return [(target.code, target.get_absolute_url()) for target in found]

@@ -1,5 +1,10 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+from core.metrics import METRICS
+from core.numbers import vi_number
 
 
 class TargetsConfig(AppConfig):
@@ -8,9 +13,14 @@ class TargetsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: models and the registries need the app registry ready.
+        from core.access import DOCUMENT_USES, DOCUMENT_VISIBILITY
         from core.audit import choices_formatter, register_actions, register_fields, yes_no
         from targets import jobs  # noqa: F401  (registers the daily job)
+        from targets.access import documents_of_visible_targets, targets_using_document
         from targets.models import Status, Target
+
+        DOCUMENT_VISIBILITY.append(documents_of_visible_targets)
+        DOCUMENT_USES.append(targets_using_document)
 
         register_actions(
             {
@@ -37,6 +47,8 @@ class TargetsConfig(AppConfig):
                 "status": _("status"),
                 "tasks": _("tasks"),
                 "parent": _("province target served"),
+                "plan": _("plan"),
+                "order": _("order on the page"),
                 "code": _("code"),
                 "section": _("plan section"),
                 "source_text": _("sentence of the plan"),
@@ -62,5 +74,25 @@ class TargetsConfig(AppConfig):
                 "status": choices_formatter(Status),
                 "public": yes_no,
                 "to_be_confirmed": yes_no,
+                **{name: listed for name in ("criteria", "sipas_items", "indicators_766")},
+                **{name: number for name in ("target_value", "baseline", "tolerance", "value", "numerator")},
+                "denominator": number,
+                "measure_key": measure_label,
             },
         )
+
+
+def listed(value: Any) -> Any:
+    """A list of codes as people write it ("1.5, 3.3"), not as Python prints it."""
+    return ", ".join(str(v) for v in value) if isinstance(value, list) else value
+
+
+def number(value: Any) -> Any:
+    """A stored number as Vietnamese write it (87,5), whatever the audit trail kept."""
+    return vi_number(value) if value not in (None, "") else value
+
+
+def measure_label(value: Any) -> Any:
+    """A measure by its name ("Tỷ lệ ... (766 2.1)"), its key beside it."""
+    metric = METRICS.get(value) if isinstance(value, str) else None
+    return f"{metric.label} ({value})" if metric else value

@@ -35,6 +35,7 @@ FONT: dict[RcKeyType, Any] = {
     "font.size": 9,
     "svg.fonttype": "path",
     "svg.hashsalt": "targets",
+    "text.parse_math": False,  # a "$" in a name or a unit is text, not TeX (a 500 otherwise)
 }
 
 

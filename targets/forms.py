@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, LongText, style
+from core.forms import DateInput, LongText, style, vietnamese_decimals
 from core.metrics import METRICS
 from core.models import Agency, Unit
 from plans.models import ParDomain, Plan, SipasElement, Task
@@ -106,6 +106,8 @@ class TargetForm(forms.ModelForm):
         keys = sorted(METRICS.items(), key=lambda item: str(item[1].label))
         self.fields["measure_key"].widget = forms.TextInput(attrs={"list": "measure-keys"})
         self.measure_keys = [(key, metric.label) for key, metric in keys]
+        self.fields["order"].label = _("Order on the page")
+        vietnamese_decimals(self)
         style(self)
 
     def clean_plan(self) -> Plan:
@@ -127,6 +129,11 @@ class TargetForm(forms.ModelForm):
         needs_value = data.get("direction") not in (Target.Direction.ZERO, Target.Direction.YES, None)
         if needs_value and data.get("target_value") is None:
             self.add_error("target_value", _("This direction needs a target value."))
+        if (data.get("unit") or "").strip() == "%":
+            for name in ("target_value", "baseline"):
+                value = data.get(name)
+                if value is not None and not 0 <= value <= 100:
+                    self.add_error(name, _("A percentage is between 0 and 100 (typed: %(value)s).") % {"value": value})
         return data
 
 
@@ -140,6 +147,7 @@ class ReadingForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "reading_%s")
         super().__init__(*args, **kwargs)
+        vietnamese_decimals(self)
         style(self)
 
 
@@ -152,6 +160,7 @@ class CorrectionForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "correction_%s")
         super().__init__(*args, **kwargs)
+        vietnamese_decimals(self)
         style(self)
 
 

@@ -7,7 +7,12 @@ The roll-up of a province target, from the agencies' actual values (docs/targets
 - a ratio (every agency's value with a value is a numerator over a denominator): the sum of the
   numerators over the sum of the denominators, as a percentage rounded half-up to 2 places, so
   that an agency of 1,000 dossiers weighs more than one of 10;
+- a count (a unit other than "%", or a "none" target): the sum of the agencies' counts (3
+  overdue dossiers in one agency and none in two others are 3 in the province, not 1);
+- a "done" target: done (1) only when every agency with a value is done, with how many are;
 - otherwise the mean of the agencies' values, rounded half-up to 2 places;
+- one target per agency counts (the first by code), so that an agency serving a province target
+  with two of its targets is not counted twice;
 - an agency without a value counts under "no data" and is left out of the figure;
 - the figure is judged against the province target with the same rules as any target
   (targets.status), without history;
@@ -93,9 +98,19 @@ def goal_text(target: Target) -> str:
 
 def aggregate(children: Sequence[Row]) -> tuple[Decimal | None, Decimal | None, Decimal | None, bool]:
     """(value, numerator, denominator, is a ratio) of the agencies' rows, as the module says."""
-    valued = [row.actual for row in children if row.actual.value is not None]
+    first: dict[int | None, Row] = {}
+    for row in sorted(children, key=lambda r: r.target.code):
+        first.setdefault(row.target.agency_id, row)
+    counted = [row for row in first.values() if row.actual.value is not None]
+    valued = [row.actual for row in counted]
     if not valued:
         return None, None, None, False
+    if all(row.target.direction == rules.YES for row in counted):
+        done = sum(1 for a in valued if (a.value or 0) >= 1)
+        return Decimal(1 if done == len(valued) else 0), Decimal(done), Decimal(len(valued)), False
+    counts = all(row.target.direction == rules.ZERO or row.target.unit.strip() != "%" for row in counted)
+    if counts and all(a.numerator is None for a in valued):
+        return sum((a.value or Decimal(0) for a in valued), Decimal(0)), None, None, False
     if all(a.numerator is not None and a.denominator is not None for a in valued):
         numerator = sum((a.numerator or Decimal(0) for a in valued), Decimal(0))
         denominator = sum((a.denominator or Decimal(0) for a in valued), Decimal(0))

@@ -80,8 +80,10 @@ def audited(target: Target, tasks: Iterable[Task] | None = None) -> dict[str, An
             "to_be_confirmed",
             "confirmation_note",
             "public",
+            "order",
         )
     }
+    values["plan"] = str(target.plan) if target.plan_id else None  # moved to another plan: audited too
     for name in ("baseline", "target_value", "tolerance"):  # as stored: 2 places, whatever was typed
         if values[name] is not None:
             values[name] = Decimal(values[name]).quantize(CENT, rounding=ROUND_HALF_UP)

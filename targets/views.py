@@ -26,11 +26,13 @@ from django.views.decorators.http import require_POST
 from core.access import current_agency_or_404
 from core.files import FileRejected
 from core.forms import DocumentForm
+from core.metrics import METRICS
 from core.models import Document
 from core.numbers import vi_number
 from core.services import create_document, history_for
 from core.web import XLSX, download, refuses_politely
 from plans.models import Plan, Section
+from scorecards.models import MetricSeries
 from targets import charts, excel, services
 from targets.access import (
     can_enter_value,
@@ -42,7 +44,7 @@ from targets.access import (
 from targets.charts import short
 from targets.forms import BoardFilter, CorrectionForm, ReadingForm, TargetForm
 from targets.models import Status, Target, TargetSnapshot
-from targets.selectors import Row, row_for, rows, targets_of
+from targets.selectors import LINKED_TASKS, Row, row_for, rows, targets_of
 
 TONES = {Status.ON_TRACK: "success", Status.AT_RISK: "warning", Status.OFF_TRACK: "danger", Status.NO_DATA: "secondary"}
 SPARK_SECONDS = 24 * 3600
@@ -219,6 +221,19 @@ def spark(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def _measure_label(target: Target) -> str:
+    """What the number is, in words: the registered measure's label, the series' name."""
+    if target.measure == Target.Measure.COMPUTED:
+        if target.measure_key == LINKED_TASKS:
+            return _("the target's own tasks done by their deadline")
+        metric = METRICS.get(target.measure_key)
+        return str(metric.label) if metric else target.measure_key
+    if target.measure == Target.Measure.SERIES:
+        found = MetricSeries.objects.filter(agency_id=target.agency_id, key=target.measure_key).first()
+        return found.name if found else target.measure_key
+    return ""
+
+
 def _detail_context(request: HttpRequest, target: Target, corrections: dict[int, CorrectionForm]) -> dict[str, Any]:
     row = row_for(target, today=_today())
     snapshots = list(target.snapshots.select_related("corrected_by").order_by("-period_end"))
@@ -230,6 +245,7 @@ def _detail_context(request: HttpRequest, target: Target, corrections: dict[int,
     children = rows(served_by, today=_today()) if served_by.exists() else []
     return {
         "target": target,
+        "measure_label": _measure_label(target),
         "row": row,
         "tone": TONES.get(Status(row.status), "secondary"),
         "item": _item(row),

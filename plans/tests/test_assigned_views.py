@@ -141,3 +141,39 @@ def test_a_refused_file_lists_its_problems_with_status_400(login, org):
     )
     assert response.status_code == 400 and "hôm qua" in response.content.decode()
     assert not AssignedTask.objects.exists()
+
+
+def test_a_change_the_register_refuses_keeps_what_was_typed(client, org):
+    """Found by the independent review: a document date after the completion passed the form,
+    the service refused it and the page redirected, losing the typed change."""
+    from plans import assigned as service
+
+    task = service.create_assigned(
+        actor=org.office,
+        agency=org.agency,
+        data={
+            "code": "77/UBND-KT",
+            "document_number": "77/UBND-KT",
+            "document_date": dt.date(2026, 3, 2),
+            "content": "Báo cáo tình hình",
+            "due_date": dt.date(2026, 4, 15),
+            "status": "done",
+            "completed_on": dt.date(2026, 4, 1),
+            "report_number": "9/BC",
+        },
+        today=dt.date(2026, 5, 1),
+    )
+    client.force_login(org.office)
+    typed = {
+        "code": task.code,
+        "document_number": task.document_number,
+        "document_date": "10/04/2026",  # after the completion on 01/04
+        "issuer": "province",
+        "content": "Nội dung đã sửa, không được mất",
+        "due_date": "15/04/2026",
+    }
+    page = client.post(reverse("plans:assigned_edit", args=[task.pk]), typed)
+    assert page.status_code == 400
+    assert "Nội dung đã sửa, không được mất" in page.content.decode()
+    task.refresh_from_db()
+    assert task.document_date == dt.date(2026, 3, 2)

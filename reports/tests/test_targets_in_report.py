@@ -74,11 +74,20 @@ def test_the_report_table_says_what_the_pages_say_for_the_cut_off(org, plan, tar
 
 def test_the_docx_prints_the_appendix_and_a_chart_per_target_with_history(org, plan, targets):
     figures = collect(org.agency, Q3, as_of=CUTOFF)
-    doc = _docx(make_report(org, kind="q3"), figures)
+    report = make_report(org, kind="q3")
+    doc = _docx(report, figures)
     text = [p.text for p in doc.paragraphs]
     assert "Phụ lục VII" in text and "KẾT QUẢ THỰC HIỆN CHỈ TIÊU CỦA KẾ HOẠCH" in text
-    assert documents.CHARTS_TITLE in text
-    assert len(doc.inline_shapes) == 1  # CT01 only: CT02 has one value, CT03 none
+    # the charts are those of the targets the report must explain (off track or at risk)
+    line = next(t for t in figures.targets if t.code == "CT01")
+    assert line.status == "on_track" and documents.CHARTS_TITLE not in text and not doc.inline_shapes
+    line.status = "off_track"
+    for other in figures.targets:
+        if other.code != "CT01":
+            other.status = "at_risk"
+    charted = _docx(report, figures)
+    assert documents.CHARTS_TITLE in [p.text for p in charted.paragraphs]
+    assert len(charted.inline_shapes) == 1  # CT01 only: CT02 has one value, CT03 none
     grid = next(t for t in doc.tables if t.rows[0].cells[0].text == "Mã")
     assert [c.text for c in grid.rows[1].cells][:6] == ["CT01", "Tỷ lệ hồ sơ đúng hạn", "%", "70", "≥ 95 %", "90 %"]
 

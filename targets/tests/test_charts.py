@@ -62,3 +62,11 @@ def test_the_points_hash_changes_with_a_value_or_the_target():
     assert base == charts.points_hash(list(POINTS), Decimal(90))
     assert base != charts.points_hash([*POINTS[:-1], (POINTS[-1][0], Decimal(1))], Decimal(90))
     assert base != charts.points_hash(POINTS, Decimal(91))
+
+
+def test_a_dollar_sign_is_text_not_mathematics():
+    """Found by the independent review: "$x^$" in a title made matplotlib fail (a 500 page)."""
+    points = [(dt.date(2026, 1, 31), Decimal(10)), (dt.date(2026, 2, 28), Decimal(20))]
+    svg = charts.trend_svg(points, target=Decimal(50), baseline=None, unit="$", title="Tỷ lệ $x^$ toàn trình")
+    assert svg.startswith("<?xml") or "<svg" in svg
+    assert charts.trend_png(points, target=Decimal(50), baseline=None, unit="$^", title="$a_$")[:4] == b"\x89PNG"

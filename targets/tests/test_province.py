@@ -18,8 +18,8 @@ from targets.selectors import Actual, Row
 URL = reverse("targets:province")
 
 
-def _row(agency, actual, status=rules.ON_TRACK, parent_id=1, code="A"):
-    target = Target(pk=None, parent_id=parent_id, agency=agency, code=code, name="x")
+def _row(agency, actual, status=rules.ON_TRACK, parent_id=1, code="A", **fields):
+    target = Target(pk=None, parent_id=parent_id, agency=agency, code=code, name="x", **fields)
     return Row(target, actual, rules.Verdict(status, "R3"))
 
 
@@ -36,9 +36,10 @@ def test_a_ratio_is_the_sum_of_numerators_over_the_sum_of_denominators():
 
 def test_other_figures_are_the_mean_of_the_values_rounded_half_up():
     a = Agency(pk=1, name="A")
-    children = [_row(a, Actual(Decimal(1))), _row(a, Actual(Decimal(2))), _row(a, Actual(Decimal(2)))]
+    b, c = Agency(pk=2, name="B"), Agency(pk=3, name="C")
+    children = [_row(a, Actual(Decimal(1))), _row(b, Actual(Decimal(2))), _row(c, Actual(Decimal(2)))]
     assert aggregate(children) == (Decimal("1.67"), None, None, False)  # 5 / 3 = 1.666…
-    mixed = [_row(a, Actual(Decimal(80), numerator=Decimal(8), denominator=Decimal(10))), _row(a, Actual(Decimal(95)))]
+    mixed = [_row(a, Actual(Decimal(80), numerator=Decimal(8), denominator=Decimal(10))), _row(b, Actual(Decimal(95)))]
     assert aggregate(mixed) == (Decimal("87.50"), None, None, False)
     assert aggregate([_row(a, Actual(None), rules.NO_DATA)]) == (None, None, None, False)
 
@@ -150,3 +151,24 @@ def test_a_province_target_shows_only_the_agencies_figures_one_may_see(client, o
     assert client.get(reverse("targets:detail", args=[ours.pk])).status_code == 200
     assert "CT-O" in client.get(reverse("targets:detail", args=[province_target.pk])).content.decode()
     assert theirs.agency_id != ours.agency_id
+
+
+def test_counts_add_up_done_needs_every_agency_and_an_agency_counts_once():
+    """Found by the independent review: 3 overdue dossiers and none elsewhere were '1,50'."""
+    a, b, c = Agency(pk=1, name="A"), Agency(pk=2, name="B"), Agency(pk=3, name="C")
+    overdue = {"unit": "hồ sơ", "direction": rules.ZERO}
+    counts = [_row(a, Actual(Decimal(3)), **overdue), _row(b, Actual(Decimal(0)), **overdue)]
+    counts.append(_row(c, Actual(Decimal(0)), **overdue))
+    assert aggregate(counts) == (Decimal(3), None, None, False)
+    done = {"direction": rules.YES, "unit": ""}
+    assert aggregate([_row(a, Actual(Decimal(1)), **done), _row(b, Actual(Decimal(0)), **done)]) == (
+        Decimal(0),
+        Decimal(1),
+        Decimal(2),
+        False,
+    )
+    twice = [
+        _row(a, Actual(Decimal(90), numerator=Decimal(9), denominator=Decimal(10)), code="CT1"),
+        _row(a, Actual(Decimal(50), numerator=Decimal(5), denominator=Decimal(10)), code="CT2"),
+    ]
+    assert aggregate(twice) == (Decimal("90.00"), Decimal(9), Decimal(10), True)

@@ -332,3 +332,38 @@ def test_a_section_written_otherwise_sits_with_its_plan_section(login, org, plan
     response = login(org.leader).get(BOARD)
     assert [code for code, _status in _rows_in(response)] == ["A1", "C1", "D1", "X1"]
     assert "Cải cách công vụ" in response.content.decode()
+
+
+def test_the_evidence_of_a_value_opens_for_whoever_sees_the_target(client, org, make_target):
+    """Found by the independent review: the value's proof answered 404 to a unit officer who sees
+    the target (core.access.DOCUMENT_VISIBILITY now knows the targets)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.services import create_document
+    from targets import services
+
+    target = make_target(direction="yes", target_value=None, owner_unit=org.unit_b)
+    pdf = SimpleUploadedFile("bb.pdf", b"%PDF-1.4\n%%EOF\n")
+    doc = create_document(
+        actor=org.office, agency=org.agency, unit=org.unit_b, fileobj=pdf, filename="bb.pdf", abstract="Báo cáo"
+    )
+    services.enter_reading(
+        actor=org.office, target=target, as_of=target.plan.issued_on or dt.date(2026, 3, 1), value=1, documents=[doc]
+    )
+    client.force_login(org.officer)  # QLDN: neither the document's unit nor its uploader
+    assert client.get(reverse("targets:detail", args=[target.pk])).status_code == 200
+    assert client.get(reverse("evidence_detail", args=[doc.pk])).status_code == 200
+    client.force_login(org.outsider)
+    assert client.get(reverse("evidence_detail", args=[doc.pk])).status_code == 404
+
+
+def test_a_decimal_comma_is_read_as_vietnamese_type_it(org):
+    """Found by the new user's walk: "95,5" became 955 (the browser's number box)."""
+    from targets.forms import ReadingForm, TargetForm
+
+    form = ReadingForm({"as_of": "01/03/2026", "value": "95,5"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["value"] == Decimal("95.5")
+    assert 'inputmode="decimal"' in str(form["value"])
+    target = TargetForm({"unit": "%", "target_value": "955"}, agency=org.agency)
+    assert not target.is_valid() and "target_value" in target.errors

@@ -93,7 +93,8 @@ class Command(BaseCommand):
             self._fail("give --agency CODE (or --snapshots)")
         with translation.override(settings.LANGUAGE_CODE):
             if snapshots:
-                made = services.take_snapshots(today=today, agency=found)
+                # a month end is kept only once it has passed: never from a day still to come
+                made = services.take_snapshots(today=min(today, timezone.localdate()), agency=found)
                 self.stdout.write(_("%(count)s period values taken.") % {"count": made})
                 return
             listed = rows(targets_of(found, year=year or today.year), today=today)
