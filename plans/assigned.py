@@ -330,6 +330,15 @@ def register(
     return tasks
 
 
+# PAR criterion 1.5 and the plan's first target count the tasks of the UBND tỉnh, its Chairman
+# and Vice-Chairmen; a ministry's tasks are kept in the register but not in that rate
+PROVINCE_ISSUERS = (AssignedTask.Issuer.PROVINCE, AssignedTask.Issuer.CHAIRMAN, AssignedTask.Issuer.VICE_CHAIRMAN)
+
+
+def assigned_by_province(queryset: QuerySet[AssignedTask]) -> QuerySet[AssignedTask]:
+    return queryset.filter(issuer__in=PROVINCE_ISSUERS)
+
+
 def on_time_counts(queryset: QuerySet[AssignedTask], start: dt.date, end: dt.date) -> tuple[int, int]:
     """(on time, due) over [start, end] by the register's one rule (see the module's docstring):
     due = not withdrawn, due date in the window; on time = of those, done on or before the due

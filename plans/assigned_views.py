@@ -64,7 +64,7 @@ def assigned_list(request: HttpRequest) -> HttpResponse:
         task.state = assigned.state_of(task, today)
     context = {
         "page": page,
-        "figures": assigned.on_time_by_period(base, year=year, kind=kind, today=today),
+        "figures": assigned.on_time_by_period(assigned.assigned_by_province(base), year=year, kind=kind, today=today),
         "year": year,
         "kind": kind,
         "today": today,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from core.deadlines import END_OF_DAY, LOCAL
 from core.metrics import MetricValue, register_metric, shared
-from plans.assigned import on_time_counts
+from plans.assigned import assigned_by_province, on_time_counts
 from plans.models import AssignedTask, Finding, Occurrence, Task, TaskEvidence, TaskStatus
 
 DONE_STATUSES = (TaskStatus.DONE, TaskStatus.DONE_LATE)
@@ -105,8 +105,8 @@ def periodic_reports_on_time_rate(*, agency: Any, year: int, today: dt.date) -> 
 
 
 def assigned_tasks_on_time_rate(*, agency: Any, year: int, today: dt.date) -> MetricValue | None:
-    """PAR 1.5 and the first target of II.1.a. Over the tasks the province (or a ministry)
-    assigned to the agency (AssignedTask), not withdrawn, whose due date falls in
+    """PAR 1.5 and the first target of II.1.a. Over the tasks the UBND tỉnh, its Chairman or a
+    Vice-Chairman assigned to the agency (AssignedTask; a ministry's are left out), not withdrawn, whose due date falls in
     [1 January, today]: numerator those done (status "done") with completed_on on or before the
     due date (hence by today); denominator all of them. A task without a due date is left out;
     one withdrawn later is left out of older snapshots too (no history kept). The register's one
@@ -114,7 +114,8 @@ def assigned_tasks_on_time_rate(*, agency: Any, year: int, today: dt.date) -> Me
     end = _end(year, today)
     if end is None:
         return None
-    on_time, due = on_time_counts(AssignedTask.objects.filter(agency=agency), dt.date(year, 1, 1), end)
+    tasks = assigned_by_province(AssignedTask.objects.filter(agency=agency))
+    on_time, due = on_time_counts(tasks, dt.date(year, 1, 1), end)
     return _ratio(on_time, due, year=year, end=end, source=_("Assigned tasks done on time / due"))
 
 

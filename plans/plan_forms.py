@@ -34,7 +34,7 @@ class NewPlanForm(forms.ModelForm):
     year = forms.IntegerField(label=_("Year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
     legal_basis = LongText(label=_("Legal basis"), limit=4000, rows=3, required=False)
     parent = ParentChoice(
-        label=_("Plan of the Department of Home Affairs carried out"),
+        label=_("Province plan carried out"),
         queryset=Plan.objects.none(),
         required=False,
         help_text=_("The province's plan in the system that this plan carries out."),

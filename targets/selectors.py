@@ -11,6 +11,7 @@ pass over the dossiers)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -205,7 +206,24 @@ def actual_of(target: Target, *, today: dt.date, series: dict[tuple[int, str], M
     )
 
 
+PERIOD_END = re.compile(r"(\d{2})/(\d{2})/(\d{4})\s*$")
+
+
+def _covered_until(period: str, default: dt.date) -> dt.date:
+    """The last day a measure's figure covers when its period says so ("01/01/2026 – 30/06/2026":
+    a survey's last whole period), else the day asked about."""
+    found = PERIOD_END.search(period)
+    if found is None:
+        return default
+    day, month, year = (int(part) for part in found.groups())
+    try:
+        return min(dt.date(year, month, day), default)
+    except ValueError:
+        return default
+
+
 def _from_metric(value: MetricValue, *, as_of: dt.date, link: str | None) -> Actual:
+    as_of = _covered_until(value.period, as_of)
     data: dict[str, Any] = value.data
     numerator = Decimal(str(data["numerator"])) if "numerator" in data else None
     denominator = Decimal(str(data["denominator"])) if "denominator" in data else None

@@ -138,8 +138,9 @@ def test_inspection_findings_resolved(org, tasks):
     assert value("inspection_findings_resolved_rate", org, D(2026, 2, 9)) is None  # no inspection yet
 
 
-def assigned(org, code, due, status="open", completed_on=None, agency=None):
+def assigned(org, code, due, status="open", completed_on=None, agency=None, issuer="province"):
     return AssignedTask.objects.create(
+        issuer=issuer,
         agency=agency or org.agency,
         code=code,
         document_number=f"{code}/UBND-KT",
@@ -162,7 +163,9 @@ def test_assigned_tasks_on_time(org):
     assigned(org, "A8", D(2025, 12, 20), "done", D(2025, 12, 1))  # due last year
     assigned(org, "A9", D(2026, 6, 30), "done", D(2026, 6, 30))  # on time
     assigned(org, "B1", D(2026, 3, 1), "done", D(2026, 3, 1), agency=org.other)
-    assert ratio("assigned_tasks_on_time_rate", org, JUNE) == (3, 5)
+    assigned(org, "M1", D(2026, 4, 1), issuer="ministry")  # a ministry's task: not the province's rate
+    assigned(org, "C1", D(2026, 4, 2), "done", D(2026, 4, 1), issuer="vice_chairman")  # on time
+    assert ratio("assigned_tasks_on_time_rate", org, JUNE) == (4, 6)
     assert ratio("assigned_tasks_on_time_rate", org, MARCH) == (1, 1)
     assert value("assigned_tasks_on_time_rate", org, D(2026, 3, 14)) is None  # nothing due yet
     # done on its due date but recorded as completed later than the snapshot day: not yet done then

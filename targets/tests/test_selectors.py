@@ -142,3 +142,14 @@ def test_linked_recurring_tasks_count_each_due_date(make_target, make_task):
     assert (row.actual.numerator, row.actual.denominator) == (1, len(passed))
     before_the_first = selectors.row_for(target, today=first.due_date - dt.timedelta(days=1))
     assert before_the_first.actual.value is None  # nothing due yet
+
+
+def test_a_measure_over_an_earlier_period_says_the_day_it_covers():
+    """Found by the new user's walk: the SIPAS figure of the first half read "as of today"."""
+    from targets.selectors import _covered_until
+
+    today = dt.date(2026, 12, 8)
+    assert _covered_until("01/01/2026 – 30/06/2026", today) == dt.date(2026, 6, 30)
+    assert _covered_until("01/01/2026 – 08/12/2026", today) == today
+    assert _covered_until("Xác định Chỉ số CCHC năm 2026", today) == today
+    assert _covered_until("01/01/2026 – 31/02/2026", today) == today  # not a date

@@ -172,7 +172,10 @@ def requests(world, task) -> dict[tuple[str, str], tuple[str, object]]:
         ("/assigned-tasks", "get"): ("/assigned-tasks", None),
         ("/assigned-tasks", "post"): ("/assigned-tasks", new_assigned),
         ("/assigned-tasks/{task_id}", "get"): (f"/assigned-tasks/{assigned}", None),
-        ("/assigned-tasks/{task_id}", "patch"): (f"/assigned-tasks/{assigned}", {"completed_on": "2026-03-10", "report_number": "15/BC-BQL"}),
+        ("/assigned-tasks/{task_id}", "patch"): (
+            f"/assigned-tasks/{assigned}",
+            {"completed_on": "2026-03-10", "report_number": "15/BC-BQL"},
+        ),
         ("/targets", "get"): ("/targets?agency=BQLKKTCK&year=2026", None),
         ("/targets/{target_id}", "get"): (f"/targets/{target}", None),
     }
