@@ -106,11 +106,12 @@ def periodic_reports_on_time_rate(*, agency: Any, year: int, today: dt.date) -> 
 
 def assigned_tasks_on_time_rate(*, agency: Any, year: int, today: dt.date) -> MetricValue | None:
     """PAR 1.5 and the first target of II.1.a. Over the tasks the UBND tỉnh, its Chairman or a
-    Vice-Chairman assigned to the agency (AssignedTask; a ministry's are left out), not withdrawn, whose due date falls in
-    [1 January, today]: numerator those done (status "done") with completed_on on or before the
-    due date (hence by today); denominator all of them. A task without a due date is left out;
-    one withdrawn later is left out of older snapshots too (no history kept). The register's one
-    rule, plans.assigned.on_time_counts, as its pages count it by period."""
+    Vice-Chairman assigned to the agency (AssignedTask; a ministry's are left out), not
+    withdrawn, whose due date falls in [1 January, today]: numerator those done (status "done")
+    with completed_on on or before the due date (hence by today); denominator all of them. A
+    task without a due date is left out; one withdrawn later is left out of older snapshots too
+    (no history kept). The register's one rule, plans.assigned.on_time_counts, as its pages
+    count it by period."""
     end = _end(year, today)
     if end is None:
         return None

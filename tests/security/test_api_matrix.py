@@ -174,7 +174,7 @@ def requests(world, task) -> dict[tuple[str, str], tuple[str, object]]:
         ("/assigned-tasks/{task_id}", "get"): (f"/assigned-tasks/{assigned}", None),
         ("/assigned-tasks/{task_id}", "patch"): (
             f"/assigned-tasks/{assigned}",
-            {"completed_on": "2026-03-10", "report_number": "15/BC-BQL"},
+            {"completed_on": "2026-03-10", "report_number": "15/BC-BQL"},  # done with its proof
         ),
         ("/targets", "get"): ("/targets?agency=BQLKKTCK&year=2026", None),
         ("/targets/{target_id}", "get"): (f"/targets/{target}", None),
