@@ -1,5 +1,5 @@
 """The province's targets rolled up from the agencies' targets that serve them (issue 22's cascade):
-for the appraisers of a Sở Nội vụ (targets.access.province_agencies_of; 404 for anyone else)."""
+for the appraisers and managers of a Sở Nội vụ (targets.access.province_agencies_of; 404 for anyone else)."""
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
