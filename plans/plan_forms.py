@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, LongText, style
@@ -91,6 +92,9 @@ class NewPlanForm(forms.ModelForm):
         issued_on = data.get("issued_on")
         if year and issued_on and abs(issued_on.year - year) > 1:
             self.add_error("issued_on", _("The date issued is far from the plan's year (%(year)s).") % {"year": year})
+        elif issued_on and issued_on > timezone.localdate():
+            # a plan dated later is still a draft: leave the date empty until it is signed
+            self.add_error("issued_on", _("The date issued is after today: leave it empty until the plan is signed."))
         if not data.get("issuer"):
             data["issuer"] = self.agency.name
         return data

@@ -152,7 +152,9 @@ def _check_parent(target: Target) -> None:
     if target.pk is not None and parent.pk == target.pk:
         raise TargetError(_("A target cannot serve itself."), field="parent")
     agency = Agency.objects.only("kind", "province_id").get(pk=parent.agency_id)
-    own_province = Agency.objects.values_list("province_id", flat=True).get(pk=target.agency_id)
+    own_province, own_kind = Agency.objects.values_list("province_id", "kind").get(pk=target.agency_id)
+    if own_kind == Agency.Kind.HOME_AFFAIRS:  # one level: no chain, no loop between province targets
+        raise TargetError(_("A province target serves no other target."), field="parent")
     if agency.kind != Agency.Kind.HOME_AFFAIRS or agency.province_id != own_province:
         raise TargetError(
             _("The province target served must be a target of the plan of the province's Department of Home Affairs."),

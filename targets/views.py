@@ -195,12 +195,23 @@ def board(request: HttpRequest) -> HttpResponse:
         "groups": _groups([_item(r) for r in shown], plan),
         "total": len(found),
         "shown": len(shown),
+        # the cards count by status within the other filters and keep them when clicked
         "summary": [(key, label, counts[key], TONES[Status(key)]) for key, label in Status.choices],
+        "facets": _without(request, "status", "export", "print"),
+        "status": data.get("status", ""),
         "query": request.GET.urlencode(),
         "printing": request.GET.get("print") == "1",
         "can_manage": can_manage_targets(request.user, agency),
     }
     return render(request, "targets/board.html", context)
+
+
+def _without(request: HttpRequest, *names: str) -> str:
+    """The page's query string without some parameters (for links that set them again)."""
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
 
 
 @login_required

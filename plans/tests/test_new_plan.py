@@ -27,10 +27,10 @@ def _data(**extra):
 
 def test_office_creates_the_agency_plan_carrying_out_the_province_plan(login, org, province_plan):
     client = login(org.office)
-    response = client.post(URL, _data(issued_on="15/01/2027", parent=province_plan.pk, signer="Nguyễn Văn B"))
+    response = client.post(URL, _data(issued_on="15/11/2026", parent=province_plan.pk, signer="Nguyễn Văn B"))
     plan = Plan.objects.get(agency=org.agency, year=2027)
     assert response.status_code == 302 and response["Location"] == reverse("plans:plan_detail", args=[plan.pk])
-    assert plan.parent == province_plan and plan.issued_on == dt.date(2027, 1, 15)
+    assert plan.parent == province_plan and plan.issued_on == dt.date(2026, 11, 15)
     assert plan.issuer == org.agency.name  # left empty: the agency's name
     assert plan.status == PlanStatus.ISSUED
     entry = AuditEntry.objects.get(action="plan.created", object_id=str(plan.pk))
@@ -98,13 +98,13 @@ def test_the_command_creates_a_plan_with_the_same_checks(org, province_plan):
         "--year=2027",
         "--title=Kế hoạch CCHC năm 2027",
         "--number=12/KH-BQLKKTCK",
-        "--issued-on=20/01/2027",
+        "--issued-on=20/11/2026",
         f"--parent-plan={province_plan.pk}",
         stdout=out,
         stderr=io.StringIO(),
     )
     plan = Plan.objects.get(pk=int(out.getvalue()))
-    assert plan.parent == province_plan and plan.issued_on == dt.date(2027, 1, 20) and plan.agency == org.agency
+    assert plan.parent == province_plan and plan.issued_on == dt.date(2026, 11, 20) and plan.agency == org.agency
     assert AuditEntry.objects.filter(action="plan.created", object_id=str(plan.pk), actor=None).exists()
     with pytest.raises(CommandError, match="12/KH-BQLKKTCK"):
         call_command("new_plan", "--agency=BQLKKTCK", "--year=2027", "--title=X", "--number=12/KH-BQLKKTCK")
@@ -112,3 +112,17 @@ def test_the_command_creates_a_plan_with_the_same_checks(org, province_plan):
         call_command("new_plan", "--agency=BQLKKTCK", "--year=2027", "--title=X", "--issued-on=2027-01-20")
     with pytest.raises(CommandError, match="NOPE"):
         call_command("new_plan", "--agency=NOPE", "--year=2027", "--title=X")
+
+
+def test_a_plan_dated_after_today_is_refused_as_issued(client, org):
+    """Found by the new user's walk: a date issued next week was saved as "issued"."""
+    from django.utils import timezone
+
+    client.force_login(org.office)
+    later = timezone.localdate() + dt.timedelta(days=7)
+    page = client.post(
+        reverse("plans:new_plan"),
+        {"year": later.year, "title": "Kế hoạch chuyển đổi số", "issued_on": later.strftime("%d/%m/%Y")},
+    )
+    assert page.status_code == 400
+    assert not Plan.objects.filter(title="Kế hoạch chuyển đổi số").exists()

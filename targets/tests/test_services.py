@@ -181,3 +181,22 @@ def test_a_target_needs_a_plan(org):
     with pytest.raises(services.TargetError) as caught:
         services.save_target(actor=org.office, target=target)
     assert caught.value.field == "plan"
+
+
+def test_a_province_target_serves_no_other_target(province_target):
+    """Found by the independent review: province targets could point to each other (a loop)."""
+    from targets.models import Target as Model
+    from targets.services import TargetError, save_target
+
+    other = Model.objects.create(
+        plan=province_target.plan,
+        agency=province_target.agency,
+        code="T02",
+        name="0 hồ sơ quá hạn",
+        direction="zero",
+        due_date=province_target.due_date,
+        measure="manual",
+    )
+    other.parent = province_target
+    with pytest.raises(TargetError):
+        save_target(actor=None, target=other)

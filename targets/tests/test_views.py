@@ -367,3 +367,16 @@ def test_a_decimal_comma_is_read_as_vietnamese_type_it(org):
     assert 'inputmode="decimal"' in str(form["value"])
     target = TargetForm({"unit": "%", "target_value": "955"}, agency=org.agency)
     assert not target.is_valid() and "target_value" in target.errors
+
+
+def test_the_status_cards_keep_the_other_filters(client, org, make_target):
+    """Found by the new user's walk: a card's link dropped the unit filter, and the total did not
+    say how many of them the status filter shows."""
+    make_target(code="CT-A", owner_unit=org.unit_a)
+    make_target(code="CT-B", owner_unit=org.unit_b)
+    client.force_login(org.office)
+    page = client.get(reverse("targets:board"), {"unit": org.unit_a.pk, "status": "no_data"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f"unit={org.unit_a.pk}&amp;status=on_track" in html
+    assert 'data-status="no_data" href="?' in html and 'aria-current="true"' in html
