@@ -25,6 +25,7 @@ class MetricValue:
     data: dict[str, Any]
     period: str
     source: str
+    until: dt.date | None = None  # the last day the figure covers, when it says (a survey's half-year)
 
     @property
     def display(self) -> str:
@@ -53,6 +54,29 @@ class MetricValue:
         if "count" in self.data:
             return Decimal(self.data["count"])
         return None
+
+
+def year_so_far(year: int, today: dt.date) -> tuple[dt.date, dt.date] | None:
+    """1 January .. min(today, 31 December) of `year`: what a provider counts; None before the
+    year starts."""
+    start, end = dt.date(year, 1, 1), min(today, dt.date(year, 12, 31))
+    return (start, end) if end >= start else None
+
+
+def period_text(start: dt.date, end: dt.date) -> str:
+    return f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
+
+
+def ratio_value(numerator: int, denominator: int, *, start: dt.date, end: dt.date, source: str) -> MetricValue | None:
+    """A numerator over a denominator counted over [start, end]; None over nothing."""
+    if not denominator:
+        return None
+    return MetricValue(
+        data={"numerator": numerator, "denominator": denominator},
+        period=period_text(start, end),
+        source=source,
+        until=end,
+    )
 
 
 Provider = Callable[..., MetricValue | None]

@@ -10,7 +10,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -53,6 +53,15 @@ def refuses_politely(fallback: Fallback, *, referer: bool = True) -> Callable[..
         return wrapper
 
     return decorate
+
+
+def query_without(request: HttpRequest, *names: str) -> QueryDict:
+    """The page's query string less some parameters, for links that set them again (a page
+    number, a status card)."""
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query
 
 
 def parse_date(text: str | None) -> dt.date | None:

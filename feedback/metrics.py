@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.deadlines import END_OF_DAY, LOCAL, local
-from core.metrics import MetricValue, register_metric, shared
+from core.metrics import MetricValue, ratio_value, register_metric, shared, year_so_far
 from core.models import Agency
 from core.services import load_calendar
 from feedback import access
@@ -93,40 +93,27 @@ def year_counts(agency_id: int, start: dt.date, end: dt.date) -> YearCounts:
     return YearCounts(figures(count(records, start, end, load_calendar())), answered, published)
 
 
-def _bounds(year: int, today: dt.date) -> tuple[dt.date, dt.date] | None:
-    start, end = dt.date(year, 1, 1), min(today, dt.date(year, 12, 31))
-    return (start, end) if end >= start else None
-
-
-def _ratio(numerator: int, denominator: int, bounds: tuple[dt.date, dt.date], source: str) -> MetricValue | None:
-    if not denominator:
-        return None
-    return MetricValue(
-        data={"numerator": numerator, "denominator": denominator},
-        period=f"{bounds[0]:%d/%m/%Y} – {bounds[1]:%d/%m/%Y}",
-        source=source,
-    )
-
-
 def feedback_rate(key: str, *, agency: Agency, year: int, today: dt.date) -> MetricValue | None:
     """A 766 feedback ratio (feedback_on_time_rate 5.2, feedback_satisfaction 5.3) of the agency's
     register over [1 January, today], exactly as the 766 page counts it (feedback.indicators)."""
-    bounds = _bounds(year, today)
+    bounds = year_so_far(year, today)
     if bounds is None:
         return None
     figure = year_counts(agency.pk, *bounds).figures[key]
-    return _ratio(int(figure.numerator), int(figure.denominator), bounds, _("Feedback register, Decision 766 rules"))
+    source = _("Feedback register, Decision 766 rules")
+    return ratio_value(int(figure.numerator), int(figure.denominator), start=bounds[0], end=bounds[1], source=source)
 
 
 def feedback_published_rate(*, agency: Agency, year: int, today: dt.date) -> MetricValue | None:
     """ "Công khai kết quả xử lý PAKN": of the confirmed items received in [1 January, today] that
     the agency answers itself (not those not accepted or forwarded) and whose answer a leader
     approved by the end of today, those published (on the portal) by then."""
-    bounds = _bounds(year, today)
+    bounds = year_so_far(year, today)
     if bounds is None:
         return None
     counts = year_counts(agency.pk, *bounds)
-    return _ratio(counts.published, counts.answered, bounds, _("Approved answers published / approved answers"))
+    source = _("Approved answers published / approved answers")
+    return ratio_value(counts.published, counts.answered, start=bounds[0], end=bounds[1], source=source)
 
 
 def _stats_link(agency: Agency, year: int) -> str:

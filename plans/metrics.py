@@ -20,29 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.deadlines import END_OF_DAY, LOCAL
-from core.metrics import MetricValue, register_metric, shared
+from core.metrics import MetricValue, ratio_value, register_metric, shared, year_so_far
 from plans.assigned import assigned_by_province, on_time_counts
 from plans.models import AssignedTask, Finding, Occurrence, Task, TaskEvidence, TaskStatus
 
 DONE_STATUSES = (TaskStatus.DONE, TaskStatus.DONE_LATE)
-
-
-def _end(year: int, today: dt.date) -> dt.date | None:
-    """The last day counted: today, or 31 December of a past year; None before the year starts."""
-    end = min(today, dt.date(year, 12, 31))
-    return end if end >= dt.date(year, 1, 1) else None
-
-
-def _period(year: int, end: dt.date) -> str:
-    return f"01/01/{year} – {end:%d/%m/%Y}"
-
-
-def _ratio(numerator: int, denominator: int, *, year: int, end: dt.date, source: str) -> MetricValue | None:
-    if not denominator:
-        return None
-    return MetricValue(
-        data={"numerator": numerator, "denominator": denominator}, period=_period(year, end), source=source
-    )
 
 
 @shared
@@ -79,14 +61,15 @@ def plan_completion_rate(*, agency: Any, year: int, today: dt.date) -> MetricVal
     "done", i.e. approved by the deadline, and completed by `today`); a recurring task counts each
     of its due dates (Occurrence) that fell by `today` (on time when done on or before that date).
     Numerator: those done on time; denominator: those due."""
-    end = _end(year, today)
-    if end is None:
+    bounds = year_so_far(year, today)
+    if bounds is None:
         return None
+    start, end = bounds
     tasks, occurrences = _task_counts(agency.pk, year, end), _occurrence_counts(agency.pk, year, end)
-    return _ratio(
+    return ratio_value(
         tasks["on_time"] + occurrences["on_time"],
         tasks["due"] + occurrences["due"],
-        year=year,
+        start=start,
         end=end,
         source=_("Plan tasks and periodic due dates done on time / due"),
     )
@@ -95,12 +78,13 @@ def plan_completion_rate(*, agency: Any, year: int, today: dt.date) -> MetricVal
 def periodic_reports_on_time_rate(*, agency: Any, year: int, today: dt.date) -> MetricValue | None:
     """The due dates (Occurrence) of the recurring tasks of the year's plans (periodic reports...)
     that fell by `today`, cancelled tasks left out: done on or before the due date / due."""
-    end = _end(year, today)
-    if end is None:
+    bounds = year_so_far(year, today)
+    if bounds is None:
         return None
+    start, end = bounds
     counts = _occurrence_counts(agency.pk, year, end)
-    return _ratio(
-        counts["on_time"], counts["due"], year=year, end=end, source=_("Periodic due dates done on time / due")
+    return ratio_value(
+        counts["on_time"], counts["due"], start=start, end=end, source=_("Periodic due dates done on time / due")
     )
 
 
@@ -112,29 +96,31 @@ def assigned_tasks_on_time_rate(*, agency: Any, year: int, today: dt.date) -> Me
     task without a due date is left out; one withdrawn later is left out of older snapshots too
     (no history kept). The register's one rule, plans.assigned.on_time_counts, as its pages
     count it by period."""
-    end = _end(year, today)
-    if end is None:
+    bounds = year_so_far(year, today)
+    if bounds is None:
         return None
+    start, end = bounds
     tasks = assigned_by_province(AssignedTask.objects.filter(agency=agency))
-    on_time, due = on_time_counts(tasks, dt.date(year, 1, 1), end)
-    return _ratio(on_time, due, year=year, end=end, source=_("Assigned tasks done on time / due"))
+    on_time, due = on_time_counts(tasks, start, end)
+    return ratio_value(on_time, due, start=start, end=end, source=_("Assigned tasks done on time / due"))
 
 
 def inspection_findings_resolved_rate(*, agency: Any, year: int, today: dt.date) -> MetricValue | None:
     """Findings of the agency's CCHC inspections held in [1 January, today]: resolved when their
     remediation task is done (on time or late) with completed_on by today; a finding without a
     remediation task is unresolved."""
-    end = _end(year, today)
-    if end is None:
+    bounds = year_so_far(year, today)
+    if bounds is None:
         return None
+    start, end = bounds
     done = Q(remediation_task__status__in=DONE_STATUSES) & Q(remediation_task__completed_on__lte=end)
     counts = Finding.objects.filter(
-        inspection__agency=agency, inspection__inspected_on__gte=dt.date(year, 1, 1), inspection__inspected_on__lte=end
+        inspection__agency=agency, inspection__inspected_on__gte=start, inspection__inspected_on__lte=end
     ).aggregate(findings=Count("pk"), resolved=Count("pk", filter=done))
-    return _ratio(
+    return ratio_value(
         counts["resolved"],
         counts["findings"],
-        year=year,
+        start=start,
         end=end,
         source=_("Inspection findings with their remediation task done / findings"),
     )
@@ -144,9 +130,10 @@ def evidence_coverage_rate(*, agency: Any, year: int, today: dt.date) -> MetricV
     """Tasks of the year's plans that need evidence (needs_evidence) and were closed as done (on
     time or late, completed by today): those with at least one evidence document linked by the end
     of today / all of them."""
-    end = _end(year, today)
-    if end is None:
+    bounds = year_so_far(year, today)
+    if bounds is None:
         return None
+    start, end = bounds
     linked = TaskEvidence.objects.filter(
         task=OuterRef("pk"), linked_at__lte=dt.datetime.combine(end, END_OF_DAY, tzinfo=LOCAL)
     )
@@ -157,10 +144,10 @@ def evidence_coverage_rate(*, agency: Any, year: int, today: dt.date) -> MetricV
         .annotate(has_evidence=Exists(linked))
         .aggregate(closed=Count("pk"), covered=Count("pk", filter=Q(has_evidence=True)))
     )
-    return _ratio(
+    return ratio_value(
         counts["covered"],
         counts["closed"],
-        year=year,
+        start=start,
         end=end,
         source=_("Completed tasks needing evidence with a document linked / those tasks"),
     )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DateInput, LongText, style
 from core.models import Agency
 from plans.models import Plan
+from plans.plan_services import FIELDS
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -43,18 +44,7 @@ class NewPlanForm(forms.ModelForm):
 
     class Meta:
         model = Plan
-        fields = [
-            "year",
-            "number",
-            "title",
-            "issued_on",
-            "issuer",
-            "signer",
-            "signer_title",
-            "legal_basis",
-            "parent",
-            "parent_reference",
-        ]
+        fields = [name for name in FIELDS if name != "status"]  # the status follows the date issued
         widgets = {"issued_on": DateInput()}
         help_texts = {
             "parent_reference": _(

@@ -21,23 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.deadlines import END_OF_DAY, LOCAL
-from core.metrics import MetricValue, register_metric, shared
+from core.metrics import MetricValue, period_text, ratio_value, register_metric, shared, year_so_far
 from procedures.catalogue import PUBLIC_PARTS
 from procedures.models import Dossier, OnlineLevel, Procedure
 from procedures.quality import Quality
 from procedures.selectors import quality
 
 ELECTRONIC = Q(paper_result=False) | Q(e_result=True)  # the "electronic" test of 766 3.3
-
-
-def _bounds(year: int, today: dt.date) -> tuple[dt.date, dt.date] | None:
-    """1 January .. min(today, 31 December); None before the year starts."""
-    start, end = dt.date(year, 1, 1), min(today, dt.date(year, 12, 31))
-    return (start, end) if end >= start else None
-
-
-def _period(start: dt.date, end: dt.date) -> str:
-    return f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
 
 
 @shared
@@ -60,17 +50,13 @@ def year_quality(agency_id: int, start: dt.date, end: dt.date) -> Quality:
 
 
 def dossier_rate(key: str, *, agency: Any, year: int, today: dt.date) -> MetricValue | None:
-    bounds = _bounds(year, today)
+    bounds = year_so_far(year, today)
     if bounds is None:
         return None
-    figure = year_quality(agency.pk, *bounds).figures[key]
-    if not figure.denominator:
-        return None
-    return MetricValue(
-        data={"numerator": int(figure.numerator), "denominator": int(figure.denominator)},
-        period=_period(*bounds),
-        source=_("Dossier register, Decision 766 rules"),
-    )
+    start, end = bounds
+    figure = year_quality(agency.pk, start, end).figures[key]
+    source = _("Dossier register, Decision 766 rules")
+    return ratio_value(int(figure.numerator), int(figure.denominator), start=start, end=end, source=source)
 
 
 def overdue_dossiers(*, agency: Any, year: int, today: dt.date) -> MetricValue | None:
@@ -78,7 +64,7 @@ def overdue_dossiers(*, agency: Any, year: int, today: dt.date) -> MetricValue |
     end of today (the 766 "late" part of progress: those ended late in the period, and those still
     open past their due date at its end, a second supplement request counting as late). A count,
     in dossiers; None when no dossier is in the period's scope."""
-    bounds = _bounds(year, today)
+    bounds = year_so_far(year, today)
     if bounds is None:
         return None
     counts = year_quality(agency.pk, *bounds).counts
@@ -86,8 +72,9 @@ def overdue_dossiers(*, agency: Any, year: int, today: dt.date) -> MetricValue |
         return None
     return MetricValue(
         data={"count": int(counts["late"])},
-        period=_period(*bounds),
+        period=period_text(*bounds),
         source=_("Dossier register, late by Decision 766 indicator 2.1"),
+        until=bounds[1],
     )
 
 
@@ -96,18 +83,13 @@ def late_dossiers_apologised_rate(*, agency: Any, year: int, today: dt.date) -> 
     condition), those for
     which an apology letter (Mẫu 04: a new date, `apology_date`) was recorded by the end of today;
     the register's filter "Có văn bản xin lỗi" is the same field."""
-    bounds = _bounds(year, today)
+    bounds = year_so_far(year, today)
     if bounds is None:
         return None
     start, end = bounds
     counts = year_quality(agency.pk, start, end).counts  # the same pass as the 766 rates
-    if not counts["late"]:
-        return None
-    return MetricValue(
-        data={"numerator": counts["late_apologised"], "denominator": counts["late"]},
-        period=_period(start, end),
-        source=_("Late dossiers with an apology letter (Mẫu 04) / late dossiers"),
-    )
+    source = _("Late dossiers with an apology letter (Mẫu 04) / late dossiers")
+    return ratio_value(counts["late_apologised"], counts["late"], start=start, end=end, source=source)
 
 
 def full_online_rate(*, agency: Any, year: int, today: dt.date) -> MetricValue | None:
@@ -118,17 +100,13 @@ def full_online_rate(*, agency: Any, year: int, today: dt.date) -> MetricValue |
     share of the fully online services actually used online, which all dossiers would dilute
     with procedures that cannot be done online. The catalogue keeps no history: a procedure's
     current level counts for older dossiers too."""
-    bounds = _bounds(year, today)
+    bounds = year_so_far(year, today)
     if bounds is None:
         return None
-    counts = year_quality(agency.pk, *bounds).counts  # the same pass as the 766 ratios
-    if not counts["full_received"]:
-        return None
-    return MetricValue(
-        data={"numerator": counts["full_online"], "denominator": counts["full_received"]},
-        period=_period(*bounds),
-        source=_("Dossiers of fully online procedures received online / received"),
-    )
+    start, end = bounds
+    counts = year_quality(agency.pk, start, end).counts  # the same pass as the 766 ratios
+    source = _("Dossiers of fully online procedures received online / received")
+    return ratio_value(counts["full_online"], counts["full_received"], start=start, end=end, source=source)
 
 
 def procedures_published_complete_rate(*, agency: Any, year: int, today: dt.date) -> MetricValue | None:
@@ -137,7 +115,7 @@ def procedures_published_complete_rate(*, agency: Any, year: int, today: dt.date
     fees, where to submit, legal basis, result; the time limit is required on every row), the
     same rule as the catalogue's warning. The catalogue keeps no history: the figure is today's
     whatever `today` says."""
-    if _bounds(year, today) is None:
+    if year_so_far(year, today) is None:
         return None
     rows = list(Procedure.objects.filter(agency=agency, active=True).values_list(*PUBLIC_PARTS))
     if not rows:

@@ -23,7 +23,7 @@ from core.models import Agency, Unit
 from core.ratelimit import address_key, over_limit
 from core.services import history_for, load_calendar
 from core.text import fold
-from core.web import XLSX, download, linked_agency, parse_date
+from core.web import XLSX, download, linked_agency, parse_date, query_without
 from procedures import catalogue, documents, services
 from procedures.access import (
     can_manage,
@@ -113,8 +113,7 @@ def register(request: HttpRequest) -> HttpResponseBase:
     today = timezone.localdate()
     qs = with_deadline(qs, today=today, horizon=load_calendar().next_working_day(today))
     page = Paginator(qs.order_by("-received_at", "-pk"), 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = query_without(request, "page")
     context = {
         "agency": agency,
         "page": page,
@@ -324,8 +323,7 @@ def quality_drill(request: HttpRequest) -> HttpResponseBase:
     end = judged_until(chosen, timezone.localdate())  # as the dashboard counts them
     behind = drill(qs, chosen.start, end, key, part).select_related("unit", "procedure")
     page = Paginator(behind, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = query_without(request, "page")
     return render(
         request,
         "procedures/quality_drill.html",

@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.metrics import MetricValue, register_metric, shared
+from core.metrics import MetricValue, period_text, register_metric, shared
 from core.numbers import q2
 from surveys import disclosure, selectors
 from surveys.index import SMALL_SAMPLE
@@ -41,7 +41,8 @@ def _value(percent: Decimal, whole: disclosure.Period, result: Result) -> Metric
     n = result.n or 0
     return MetricValue(
         data={"percent": str(q2(percent))},
-        period=f"{whole.start:%d/%m/%Y} – {whole.end:%d/%m/%Y}",
+        period=period_text(whole.start, whole.end),
+        until=whole.end,
         source=(
             _("Agency SIPAS survey, %(n)s responses") % {"n": n}
             + (" " + _("(fewer than 30: low precision)") if n < SMALL_SAMPLE else "")

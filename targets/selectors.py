@@ -11,7 +11,6 @@ pass over the dossiers)."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -206,24 +205,8 @@ def actual_of(target: Target, *, today: dt.date, series: dict[tuple[int, str], M
     )
 
 
-PERIOD_END = re.compile(r"(\d{2})/(\d{2})/(\d{4})\s*$")
-
-
-def _covered_until(period: str, default: dt.date) -> dt.date:
-    """The last day a measure's figure covers when its period says so ("01/01/2026 – 30/06/2026":
-    a survey's last whole period), else the day asked about."""
-    found = PERIOD_END.search(period)
-    if found is None:
-        return default
-    day, month, year = (int(part) for part in found.groups())
-    try:
-        return min(dt.date(year, month, day), default)
-    except ValueError:
-        return default
-
-
 def _from_metric(value: MetricValue, *, as_of: dt.date, link: str | None) -> Actual:
-    as_of = _covered_until(value.period, as_of)
+    as_of = min(value.until, as_of) if value.until else as_of  # a survey's half-year says 30/06
     data: dict[str, Any] = value.data
     numerator = Decimal(str(data["numerator"])) if "numerator" in data else None
     denominator = Decimal(str(data["denominator"])) if "denominator" in data else None

@@ -30,7 +30,7 @@ from core.metrics import METRICS
 from core.models import Document
 from core.numbers import vi_number
 from core.services import create_document, history_for
-from core.web import XLSX, download, refuses_politely
+from core.web import XLSX, download, query_without, refuses_politely
 from plans.models import Plan, Section
 from scorecards.models import MetricSeries
 from targets import charts, excel, services
@@ -197,21 +197,13 @@ def board(request: HttpRequest) -> HttpResponse:
         "shown": len(shown),
         # the cards count by status within the other filters and keep them when clicked
         "summary": [(key, label, counts[key], TONES[Status(key)]) for key, label in Status.choices],
-        "facets": _without(request, "status", "export", "print"),
+        "facets": query_without(request, "status", "export", "print").urlencode(),
         "status": data.get("status", ""),
         "query": request.GET.urlencode(),
         "printing": request.GET.get("print") == "1",
         "can_manage": can_manage_targets(request.user, agency),
     }
     return render(request, "targets/board.html", context)
-
-
-def _without(request: HttpRequest, *names: str) -> str:
-    """The page's query string without some parameters (for links that set them again)."""
-    query = request.GET.copy()
-    for name in names:
-        query.pop(name, None)
-    return query.urlencode()
 
 
 @login_required

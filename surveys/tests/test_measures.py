@@ -44,6 +44,7 @@ def test_each_element_from_the_same_result_as_the_index(org):
     assert percent("sipas_service_index", org.agency) == "70.00"
     found = compute_metric("sipas_element_access", agency=org.agency, year=2026, today=NOVEMBER)
     assert found.period == "01/01/2026 – 30/09/2026" and "8" in found.source
+    assert found.until == dt.date(2026, 9, 30)  # what the targets show as the day it covers
     assert percent("sipas_element_access", org.other) is None
 
 

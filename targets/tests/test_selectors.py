@@ -146,10 +146,15 @@ def test_linked_recurring_tasks_count_each_due_date(make_target, make_task):
 
 def test_a_measure_over_an_earlier_period_says_the_day_it_covers():
     """Found by the new user's walk: the SIPAS figure of the first half read "as of today"."""
-    from targets.selectors import _covered_until
+    from core.metrics import MetricValue
+    from targets.selectors import _from_metric
 
     today = dt.date(2026, 12, 8)
-    assert _covered_until("01/01/2026 – 30/06/2026", today) == dt.date(2026, 6, 30)
-    assert _covered_until("01/01/2026 – 08/12/2026", today) == today
-    assert _covered_until("Xác định Chỉ số CCHC năm 2026", today) == today
-    assert _covered_until("01/01/2026 – 31/02/2026", today) == today  # not a date
+
+    def covered(until):
+        value = MetricValue(data={"percent": "80"}, period="", source="", until=until)
+        return _from_metric(value, as_of=today, link=None).as_of
+
+    assert covered(dt.date(2026, 6, 30)) == dt.date(2026, 6, 30)
+    assert covered(today) == today
+    assert covered(None) == today  # a round's name says no day
